@@ -1,0 +1,70 @@
+"""The children list filters, worded as IROs and managers talk. Each delegates to a QuerySet method."""
+
+from __future__ import annotations
+
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django.db.models import Q
+from django.utils import timezone
+
+from . import codes
+from .forms import IROChoiceField, iro_queryset
+
+
+class IROFilter(django_filters.ModelChoiceFilter):
+    field_class = IROChoiceField
+
+
+class ChildFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Name or reference", method="filter_name")
+    iro = IROFilter(label="IRO", queryset=lambda request: iro_queryset(), method="filter_iro", empty_label="Any IRO")
+    legal_status = django_filters.ChoiceFilter(
+        label="Legal status", choices=codes.LegalStatus.choices, method="filter_legal_status", empty_label="Any"
+    )
+    placement_type = django_filters.ChoiceFilter(
+        label="Placement type", choices=codes.PlacementType.choices, method="filter_placement_type", empty_label="Any"
+    )
+    age_band = django_filters.ChoiceFilter(
+        label="Age", choices=codes.AgeBand.choices, method="filter_age_band", empty_label="Any age"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Care status",
+        choices=[("in_care", "Looked after now"), ("left_care", "Left care")],
+        method="filter_status",
+        empty_label="Looked after now or left care",
+    )
+
+    @property
+    def form(self):
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = FormHelper()
+            form.helper.form_tag = False
+            form.helper.label_size = "s"
+            form.helper.add_input(Submit("apply", "Apply filters", css_class="govuk-button--secondary"))
+        return form
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(preferred_name__icontains=value)
+            | Q(local_reference__iexact=value)
+        )
+
+    def filter_iro(self, queryset, name, value):
+        return queryset.allocated_to(value)
+
+    def filter_legal_status(self, queryset, name, value):
+        return queryset.with_legal_status(value)
+
+    def filter_placement_type(self, queryset, name, value):
+        return queryset.with_placement_type(value)
+
+    def filter_age_band(self, queryset, name, value):
+        return queryset.aged(value, on=timezone.localdate())
+
+    def filter_status(self, queryset, name, value):
+        return queryset.in_care() if value == "in_care" else queryset.exclude(pk__in=queryset.in_care().values("pk"))

@@ -1,0 +1,198 @@
+"""Forms check the shape of input only; rules that span records live in the services."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from iro_service import roles
+from iro_service.forms import GDSForm
+
+from . import codes
+from .models import Child, SiblingGroup
+
+User = get_user_model()
+
+
+class IROChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+def iro_queryset():
+    return User.objects.filter(is_active=True, groups__name=roles.IRO).order_by("last_name", "first_name")
+
+
+def _date_field(label: str, *, help_text: str = "For example, 27 3 2024", required: bool = True) -> DateInputField:
+    return DateInputField(label=label, help_text=help_text, required=required)
+
+
+class PostcodeCleaningMixin:
+    def clean_placement_postcode(self):
+        return self.cleaned_data["placement_postcode"].strip().upper()
+
+    def clean_home_postcode(self):
+        return self.cleaned_data["home_postcode"].strip().upper()
+
+
+class CareFactsForm(PostcodeCleaningMixin, GDSForm, forms.Form):
+    """Legal status and placement: the facts a care episode records."""
+
+    legal_status = forms.ChoiceField(choices=[("", "Choose legal status"), *codes.LegalStatus.choices])
+    placement_type = forms.ChoiceField(choices=[("", "Choose placement type"), *codes.PlacementType.choices])
+    placement_provider = forms.ChoiceField(
+        choices=[("", "Choose placement provider"), *codes.PlacementProvider.choices]
+    )
+    category_of_need = forms.ChoiceField(
+        choices=codes.CategoryOfNeed.choices, initial=codes.CategoryOfNeed.N1, label="Category of need"
+    )
+    placement_postcode = forms.CharField(max_length=8, required=False, label="Placement postcode")
+    home_postcode = forms.CharField(max_length=8, required=False, label="Home postcode")
+    distance_from_home_miles = forms.DecimalField(
+        required=False, min_value=0, max_digits=6, decimal_places=1, label="Distance from home in miles",
+        help_text="The annual report counts placements more than 20 miles from home.",
+    )
+
+
+
+class ChildDetailsForm(GDSForm, forms.ModelForm):
+    """Identity details of a child; carries the version it was loaded with (optimistic lock)."""
+
+    submit_text = "Save details"
+    date_of_birth = _date_field("Date of birth", help_text="For example, 27 3 2012")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Child
+        fields = [
+            "local_reference",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "upn",
+            "is_uasc",
+            "sibling_group",
+        ]
+        labels = {"is_uasc": "Unaccompanied asylum-seeking child", "upn": "Unique pupil number (optional)"}
+        widgets = {"sex": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sibling_group"].queryset = SiblingGroup.objects.order_by("name")
+        self.fields["sibling_group"].required = False
+        self.fields["preferred_name"].required = False
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = self.instance.version
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError("Date of birth must be in the past")
+        return born
+
+    def clean_upn(self):
+        return self.cleaned_data["upn"].strip().upper()
+
+
+class ChildCreateForm(PostcodeCleaningMixin, ChildDetailsForm):
+    """A child becoming looked after: identity, the start of care, the placement and the IRO."""
+
+    submit_text = "Add child"
+    looked_after_on = _date_field("Date the child became looked after")
+    iro = IROChoiceField(queryset=User.objects.none(), label="IRO", empty_label="Choose an IRO")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        self.fields["iro"].queryset = iro_queryset()
+        facts = CareFactsForm()
+        for name, field in facts.fields.items():
+            self.fields[name] = field
+
+
+class EpisodeChangeForm(CareFactsForm):
+    submit_text = "Record the change"
+    changed_on = _date_field("Date of the change")
+    reason_new_episode = forms.ChoiceField(
+        label="What changed",
+        choices=[c for c in codes.ReasonNewEpisode.choices if c[0] != "S"],
+        widget=forms.RadioSelect,
+    )
+
+    field_order = ["changed_on", "reason_new_episode"]
+
+
+class ReturnToCareForm(CareFactsForm):
+    submit_text = "Record return to care"
+    started_on = _date_field("Date the child became looked after again")
+    iro = IROChoiceField(queryset=User.objects.none(), label="IRO", empty_label="Choose an IRO")
+
+    field_order = ["started_on", "iro"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["iro"].queryset = iro_queryset()
+
+
+class LeaveCareForm(GDSForm, forms.Form):
+    submit_text = "Record that the child left care"
+    ended_on = _date_field("Date the child stopped being looked after")
+    reason_ceased = forms.ChoiceField(
+        label="Reason", choices=[("", "Choose a reason"), *codes.LEAVING_CARE_REASONS]
+    )
+
+
+class AllocationForm(GDSForm, forms.Form):
+    submit_text = "Change IRO"
+    iro = IROChoiceField(queryset=User.objects.none(), label="New IRO", empty_label="Choose an IRO")
+    starts_on = _date_field("Date the new IRO takes over")
+    reason = forms.CharField(
+        max_length=255, label="Reason for the change", help_text="For example, caseload balancing or IRO leaving."
+    )
+
+    def __init__(self, *args, exclude_iro=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = iro_queryset()
+        if exclude_iro is not None:
+            queryset = queryset.exclude(pk=exclude_iro.pk)
+        self.fields["iro"].queryset = queryset
+
+
+class CoverForm(GDSForm, forms.Form):
+    submit_text = "Arrange cover"
+    absent_iro = IROChoiceField(queryset=User.objects.none(), label="IRO who is away", empty_label="Choose an IRO")
+    covering_iro = IROChoiceField(queryset=User.objects.none(), label="IRO who covers", empty_label="Choose an IRO")
+    starts_on = _date_field("Cover starts")
+    ends_on = _date_field("Cover ends (optional)", help_text="Leave empty if the end is not known.", required=False)
+    reason = forms.CharField(max_length=255, help_text="For example, annual leave or sickness.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["absent_iro"].queryset = iro_queryset()
+        self.fields["covering_iro"].queryset = iro_queryset()
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "Cover must end on or after the day it starts")
+        if cleaned.get("absent_iro") and cleaned.get("absent_iro") == cleaned.get("covering_iro"):
+            self.add_error("covering_iro", "Choose a different IRO to cover")
+        return cleaned
+
+
+class CoverEndForm(GDSForm, forms.Form):
+    submit_text = "End cover"
+    ends_on = _date_field("Last day of cover")
+
+
+class ArchiveForm(GDSForm, forms.Form):
+    submit_text = "Archive this record"
+    confirm = forms.BooleanField(
+        label="I confirm this child is no longer looked after and the record can leave the working lists",
+    )

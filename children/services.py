@@ -1,0 +1,449 @@
+"""Every change to a child's record goes through these services.
+
+Each runs in one transaction, validates the rules that span records, sets the
+history user explicitly (no thread-local current user), writes the audit event
+and returns the object. Views, commands, imports and the demo seeder call them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from iro_service import roles
+from iro_service.audit import audit_record, diff_fields
+from iro_service.concurrency import claim_version
+from iro_service.models import AuditAction
+
+from .codes import ReasonEpisodeCeased, ReasonNewEpisode
+from .models import CareEpisode, Child, CoverArrangement, IROAllocation, SiblingGroup
+
+User = get_user_model()
+
+#: Fields of the child a manager may edit through ``child_update``.
+CHILD_EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "upn",
+    "is_uasc",
+    "sibling_group",
+    "local_reference",
+)
+
+#: Facts of a placement and legal status that an episode records.
+EPISODE_FIELDS = (
+    "legal_status",
+    "placement_type",
+    "placement_provider",
+    "category_of_need",
+    "placement_postcode",
+    "home_postcode",
+    "distance_from_home_miles",
+)
+
+
+def _save(instance, *, by) -> None:
+    """full_clean then save, with the history row attributed to ``by``."""
+    instance.full_clean()
+    instance._history_user = by
+    instance.save()
+
+
+def _field_values(instance, names) -> dict:
+    return {name: getattr(instance, name) for name in names}
+
+
+def _require_iro(user) -> None:
+    if not (user.is_active and user.groups.filter(name=roles.IRO).exists()):
+        raise ValidationError({"iro": f"{user.get_full_name() or user.username} is not an active IRO."})
+
+
+def _require_not_future(day: date, *, today: date, field: str) -> None:
+    if day > today:
+        raise ValidationError({field: "The date must be today or in the past."})
+
+
+def _open_episode(child: Child) -> CareEpisode | None:
+    return CareEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+
+
+@transaction.atomic
+def care_period_start(
+    *,
+    child: Child,
+    by,
+    started_on: date,
+    iro,
+    legal_status: str,
+    placement_type: str,
+    placement_provider: str,
+    category_of_need: str,
+    placement_postcode: str = "",
+    home_postcode: str = "",
+    distance_from_home_miles: Decimal | None = None,
+    today: date | None = None,
+) -> CareEpisode:
+    """The child becomes looked after on ``started_on``: an episode with reason S and an IRO.
+
+    A child who left care and returns starts a new period (IRO-RULES.md section 2: the
+    first-review rule applies again from the new start date).
+    """
+    today = today or timezone.localdate()
+    _require_not_future(started_on, today=today, field="started_on")
+    if started_on < child.date_of_birth:
+        raise ValidationError({"started_on": "The child cannot become looked after before their date of birth."})
+    if _open_episode(child) is not None:
+        raise ValidationError("This child is already looked after. Record a change of placement or legal status instead.")
+    last = CareEpisode.objects.filter(child=child).order_by("-ended_on").first()
+    if last is not None and started_on < last.ended_on:
+        raise ValidationError(
+            {"started_on": f"The child's last period of care ended on {last.ended_on:%-d %B %Y}; the new one cannot start before it."}
+        )
+    _require_iro(iro)
+    episode = CareEpisode(
+        child=child,
+        started_on=started_on,
+        reason_new_episode=ReasonNewEpisode.S,
+        legal_status=legal_status,
+        placement_type=placement_type,
+        placement_provider=placement_provider,
+        category_of_need=category_of_need,
+        placement_postcode=placement_postcode,
+        home_postcode=home_postcode,
+        distance_from_home_miles=distance_from_home_miles,
+        recorded_by=by,
+    )
+    _save(episode, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.EPISODE_STARTED,
+        child_id=child.pk,
+        obj=episode,
+        summary=f"Became looked after on {started_on:%-d %B %Y}",
+        changes={name: [None, value] for name, value in _field_values(episode, ("started_on", *EPISODE_FIELDS)).items()},
+    )
+    allocation = IROAllocation(child=child, iro=iro, started_on=started_on, allocated_by=by, reason="Became looked after")
+    _save(allocation, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.ALLOCATED,
+        child_id=child.pk,
+        obj=allocation,
+        summary=f"IRO {iro.get_full_name()} allocated from {started_on:%-d %B %Y}",
+    )
+    return episode
+
+
+@transaction.atomic
+def child_create(
+    *,
+    by,
+    local_reference: str,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    sex: str,
+    ethnicity: str,
+    preferred_name: str = "",
+    upn: str = "",
+    is_uasc: bool = False,
+    sibling_group: SiblingGroup | None = None,
+    looked_after_on: date,
+    iro,
+    legal_status: str,
+    placement_type: str,
+    placement_provider: str,
+    category_of_need: str,
+    placement_postcode: str = "",
+    home_postcode: str = "",
+    distance_from_home_miles: Decimal | None = None,
+    today: date | None = None,
+) -> Child:
+    """Add a child who becomes looked after, with their first episode and IRO."""
+    today = today or timezone.localdate()
+    _require_not_future(date_of_birth, today=today, field="date_of_birth")
+    child = Child(
+        local_reference=local_reference,
+        first_name=first_name,
+        last_name=last_name,
+        preferred_name=preferred_name,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        ethnicity=ethnicity,
+        upn=upn,
+        is_uasc=is_uasc,
+        sibling_group=sibling_group,
+    )
+    _save(child, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATED,
+        child_id=child.pk,
+        obj=child,
+        summary="Child record created",
+        changes={name: [None, value] for name, value in _field_values(child, CHILD_EDITABLE_FIELDS).items()},
+    )
+    care_period_start(
+        child=child,
+        by=by,
+        started_on=looked_after_on,
+        iro=iro,
+        legal_status=legal_status,
+        placement_type=placement_type,
+        placement_provider=placement_provider,
+        category_of_need=category_of_need,
+        placement_postcode=placement_postcode,
+        home_postcode=home_postcode,
+        distance_from_home_miles=distance_from_home_miles,
+        today=today,
+    )
+    return child
+
+
+@transaction.atomic
+def child_update(*, child: Child, by, expected_version: int, **fields) -> Child:
+    """Change the child's details. Refused with ``StaleEditError`` if someone saved since
+    ``expected_version`` was read; nothing is written then."""
+    unknown = set(fields) - set(CHILD_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"child_update cannot change {', '.join(sorted(unknown))}")
+    claim_version(child, expected_version=expected_version)
+    child = Child.objects.get(pk=child.pk)
+    before = _field_values(child, fields)
+    for name, value in fields.items():
+        setattr(child, name, value)
+    changes = diff_fields(before, _field_values(child, fields))
+    _save(child, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=child.pk,
+        obj=child,
+        summary="Details changed: " + (", ".join(changes) if changes else "no change"),
+        changes=changes,
+    )
+    return child
+
+
+#: Which facts must change for each reason for a new episode (SSDA903 RNE guidance).
+_RNE_LEGAL_STATUS_CHANGES = {"L": True, "P": False, "B": False, "T": True, "U": True}
+
+
+@transaction.atomic
+def episode_change(
+    *,
+    child: Child,
+    by,
+    changed_on: date,
+    reason_new_episode: str,
+    legal_status: str,
+    placement_type: str,
+    placement_provider: str,
+    category_of_need: str,
+    placement_postcode: str = "",
+    home_postcode: str = "",
+    distance_from_home_miles: Decimal | None = None,
+    today: date | None = None,
+) -> CareEpisode:
+    """A change of legal status and/or placement within a period of care: the open episode
+    ceases with X1 and a new one begins the same day (SSDA903)."""
+    today = today or timezone.localdate()
+    _require_not_future(changed_on, today=today, field="changed_on")
+    current = _open_episode(child)
+    if current is None:
+        raise ValidationError("This child is not looked after, so there is no placement to change.")
+    if reason_new_episode not in _RNE_LEGAL_STATUS_CHANGES:
+        raise ValidationError({"reason_new_episode": "Choose why the episode changed."})
+    if changed_on < current.started_on:
+        raise ValidationError(
+            {"changed_on": f"The current episode started on {current.started_on:%-d %B %Y}; the change cannot be before it."}
+        )
+    status_changes = legal_status != current.legal_status
+    if status_changes != _RNE_LEGAL_STATUS_CHANGES[reason_new_episode]:
+        label = ReasonNewEpisode(reason_new_episode).label.lower()
+        raise ValidationError(
+            {"legal_status": f"The reason given is '{label}', but the legal status "
+             + ("changed." if status_changes else "is the same as before.")}
+        )
+    if reason_new_episode == "L" and placement_type != current.placement_type:
+        raise ValidationError({"placement_type": "For a change of legal status only, the placement must stay the same."})
+    current.ended_on = changed_on
+    current.reason_ceased = ReasonEpisodeCeased.X1
+    _save(current, by=by)
+    episode = CareEpisode(
+        child=child,
+        started_on=changed_on,
+        reason_new_episode=reason_new_episode,
+        legal_status=legal_status,
+        placement_type=placement_type,
+        placement_provider=placement_provider,
+        category_of_need=category_of_need,
+        placement_postcode=placement_postcode,
+        home_postcode=home_postcode,
+        distance_from_home_miles=distance_from_home_miles,
+        recorded_by=by,
+    )
+    _save(episode, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.EPISODE_STARTED,
+        child_id=child.pk,
+        obj=episode,
+        summary=f"{ReasonNewEpisode(reason_new_episode).label} on {changed_on:%-d %B %Y}",
+        changes=diff_fields(_field_values(current, EPISODE_FIELDS), _field_values(episode, EPISODE_FIELDS)),
+    )
+    return episode
+
+
+@transaction.atomic
+def care_period_end(*, child: Child, by, ended_on: date, reason_ceased: str, today: date | None = None) -> CareEpisode:
+    """The child stops being looked after: the episode closes with its reason and the IRO
+    allocation ends the same day. Nothing is deleted."""
+    today = today or timezone.localdate()
+    _require_not_future(ended_on, today=today, field="ended_on")
+    if reason_ceased == ReasonEpisodeCeased.X1 or reason_ceased not in ReasonEpisodeCeased.values:
+        raise ValidationError({"reason_ceased": "Choose why the child stopped being looked after."})
+    current = _open_episode(child)
+    if current is None:
+        raise ValidationError("This child is not looked after.")
+    if ended_on < current.started_on:
+        raise ValidationError(
+            {"ended_on": f"The current episode started on {current.started_on:%-d %B %Y}; care cannot end before it."}
+        )
+    current.ended_on = ended_on
+    current.reason_ceased = reason_ceased
+    _save(current, by=by)
+    allocation = IROAllocation.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+    if allocation is not None:
+        allocation.ended_on = max(ended_on, allocation.started_on)
+        allocation.reason = allocation.reason or "Child left care"
+        _save(allocation, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.EPISODE_ENDED,
+        child_id=child.pk,
+        obj=current,
+        summary=f"Left care on {ended_on:%-d %B %Y}: {ReasonEpisodeCeased(reason_ceased).label}",
+        changes={"ended_on": [None, ended_on], "reason_ceased": ["", reason_ceased]},
+    )
+    return current
+
+
+@transaction.atomic
+def allocation_change(*, child: Child, by, iro, starts_on: date, reason: str, today: date | None = None) -> IROAllocation:
+    """Give the child a new IRO from ``starts_on``. The old allocation is kept, ended that day."""
+    today = today or timezone.localdate()
+    _require_iro(iro)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the IRO is changing."})
+    current = IROAllocation.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+    if current is None:
+        raise ValidationError("This child is not looked after, so an IRO cannot be allocated.")
+    if current.iro_id == iro.pk:
+        raise ValidationError({"iro": f"{iro.get_full_name()} is already this child's IRO."})
+    if starts_on < current.started_on:
+        raise ValidationError(
+            {"starts_on": f"The current IRO was allocated on {current.started_on:%-d %B %Y}; the change cannot be before it."}
+        )
+    if starts_on > today:
+        raise ValidationError({"starts_on": "Record the change on or after the day it happens, not in advance."})
+    previous_iro = current.iro
+    current.ended_on = starts_on
+    _save(current, by=by)
+    allocation = IROAllocation(child=child, iro=iro, started_on=starts_on, reason=reason.strip(), allocated_by=by)
+    _save(allocation, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.REALLOCATED,
+        child_id=child.pk,
+        obj=allocation,
+        summary=f"IRO changed from {previous_iro.get_full_name()} to {iro.get_full_name()} on {starts_on:%-d %B %Y}",
+        changes={"iro": [previous_iro.get_full_name(), iro.get_full_name()], "reason": [None, reason.strip()]},
+    )
+    return allocation
+
+
+@transaction.atomic
+def cover_grant(
+    *, by, absent_iro, covering_iro, starts_on: date, ends_on: date | None, reason: str
+) -> CoverArrangement:
+    """``covering_iro`` covers every child of ``absent_iro`` from ``starts_on`` to ``ends_on``."""
+    _require_iro(absent_iro)
+    _require_iro(covering_iro)
+    if absent_iro.pk == covering_iro.pk:
+        raise ValidationError({"covering_iro": "An IRO cannot cover their own caseload."})
+    overlapping = CoverArrangement.objects.filter(absent_iro=absent_iro, covering_iro=covering_iro).exclude(
+        ends_on__lt=starts_on
+    )
+    if ends_on is not None:
+        overlapping = overlapping.filter(starts_on__lte=ends_on)
+    if overlapping.exists():
+        raise ValidationError("This cover overlaps an existing arrangement between the same IROs.")
+    cover = CoverArrangement(
+        absent_iro=absent_iro,
+        covering_iro=covering_iro,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason.strip(),
+        arranged_by=by,
+    )
+    cover.full_clean()
+    cover.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.COVER_GRANTED,
+        child_id=None,
+        obj=cover,
+        summary=f"{covering_iro.get_full_name()} covers {absent_iro.get_full_name()} from {starts_on:%-d %B %Y}"
+        + (f" to {ends_on:%-d %B %Y}" if ends_on else ""),
+    )
+    return cover
+
+
+@transaction.atomic
+def cover_end(*, cover: CoverArrangement, by, ends_on: date) -> CoverArrangement:
+    if ends_on < cover.starts_on:
+        raise ValidationError({"ends_on": f"The cover started on {cover.starts_on:%-d %B %Y}; it cannot end before it."})
+    previous = cover.ends_on
+    cover.ends_on = ends_on
+    cover.full_clean()
+    cover.save(update_fields=["ends_on", "updated_at"])
+    audit_record(
+        actor=by,
+        action=AuditAction.COVER_ENDED,
+        child_id=None,
+        obj=cover,
+        summary=f"Cover by {cover.covering_iro.get_full_name()} for {cover.absent_iro.get_full_name()} ends {ends_on:%-d %B %Y}",
+        changes={"ends_on": [previous, ends_on]},
+    )
+    return cover
+
+
+@transaction.atomic
+def child_archive(*, child: Child, by) -> Child:
+    """Archive a record of a child no longer looked after. It is kept (until the retention
+    date in IRO-RULES.md section 10) but leaves the working lists."""
+    if CareEpisode.objects.filter(child=child, ended_on__isnull=True).exists():
+        raise ValidationError("A child who is looked after cannot be archived. Record that they left care first.")
+    if child.archived_at is not None:
+        raise ValidationError("This record is already archived.")
+    child.archived_at = timezone.now()
+    child.archived_by = by
+    child._history_user = by
+    child.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    audit_record(actor=by, action=AuditAction.ARCHIVED, child_id=child.pk, obj=child, summary="Record archived")
+    return child
+
+
+def child_view(*, child: Child, by, path: str = "") -> None:
+    """Log that ``by`` read the child's record (every read of special-category data is audited)."""
+    audit_record(actor=by, action=AuditAction.VIEWED, child_id=child.pk, obj=child, summary="Record viewed", path=path)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "children"
+
+urlpatterns = [
+    path("", views.child_list, name="list"),
+    path("new/", views.child_create, name="create"),
+    path("caseload/", views.my_caseload, name="caseload"),
+    path("caseloads/", views.caseloads, name="caseloads"),
+    path("cover/", views.cover_list, name="cover_list"),
+    path("cover/new/", views.cover_create, name="cover_create"),
+    path("cover/<int:pk>/end/", views.cover_end, name="cover_end"),
+    path("<int:pk>/", views.child_detail, name="detail"),
+    path("<int:pk>/edit/", views.child_edit, name="edit"),
+    path("<int:pk>/iro/", views.child_reallocate, name="reallocate"),
+    path("<int:pk>/episodes/change/", views.episode_change, name="episode_change"),
+    path("<int:pk>/episodes/leave-care/", views.leave_care, name="leave_care"),
+    path("<int:pk>/episodes/return-to-care/", views.return_to_care, name="return_to_care"),
+    path("<int:pk>/archive/", views.child_archive, name="archive"),
+    path("<int:pk>/audit/", views.child_audit, name="audit"),
+]

@@ -1,0 +1,240 @@
+"""Thin views: scope the object to the user, bind the form, call one service, redirect."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from iro_service.audit import audit_record
+from iro_service.concurrency import StaleEditError
+from iro_service.forms import add_service_errors, save_with_service
+from iro_service.models import AuditAction, AuditEvent
+
+from . import forms, services
+from .filters import ChildFilter
+from .models import Child, CoverArrangement, IROProfile
+
+PAGE_SIZE = 50
+
+
+def _visible_child(request, pk, queryset=None):
+    """The child, if this user may see them: 404 otherwise (an IRO cannot probe other caseloads)."""
+    queryset = Child.objects.all() if queryset is None else queryset
+    return get_object_or_404(queryset.visible_to(request.user), pk=pk)
+
+
+def _log_listing(request, children) -> None:
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LISTED,
+        child_id=None,
+        summary=f"Listed {len(children)} children",
+        changes={"child_ids": [c.pk for c in children], "query": request.GET.urlencode()[:200]},
+        path=request.path,
+    )
+
+
+@login_required
+@permission_required("children.view_caseload", raise_exception=True)
+def child_list(request):
+    child_filter = ChildFilter(
+        request.GET or None, queryset=Child.objects.visible_to(request.user).active().for_list(), request=request
+    )
+    page = Paginator(child_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _log_listing(request, page.object_list)
+    return render(request, "children/child_list.html", {"filter": child_filter, "page": page, "today": timezone.localdate()})
+
+
+@login_required
+@permission_required("children.view_caseload", raise_exception=True)
+def my_caseload(request):
+    visible = Child.objects.visible_to(request.user).active().in_care()
+    own = list(visible.allocated_to(request.user).for_list())
+    covered = list(visible.exclude(pk__in=[c.pk for c in own]).for_list())
+    _log_listing(request, own + covered)
+    return render(
+        request,
+        "children/caseload.html",
+        {"own": own, "covered": covered, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@permission_required("children.view_all_children", raise_exception=True)
+def caseloads(request):
+    today = timezone.localdate()
+    profiles = list(IROProfile.objects.with_caseload(on=today))
+    in_care = Child.objects.active().in_care()
+    context = {
+        "profiles": profiles,
+        "today": today,
+        "children_in_care": in_care.count(),
+        "unallocated": in_care.exclude(allocations__ended_on__isnull=True).count(),
+        "total_fte": sum(p.fte for p in profiles),
+    }
+    return render(request, "children/caseloads.html", context)
+
+
+@login_required
+@permission_required("children.view_caseload", raise_exception=True)
+def child_detail(request, pk):
+    child = _visible_child(request, pk, Child.objects.for_record())
+    siblings = []
+    if child.sibling_group_id:
+        siblings = Child.objects.visible_to(request.user).filter(sibling_group_id=child.sibling_group_id).exclude(pk=pk)
+    services.child_view(child=child, by=request.user, path=request.path)
+    return render(
+        request, "children/child_detail.html", {"child": child, "siblings": siblings, "today": timezone.localdate()}
+    )
+
+
+@login_required
+@permission_required("children.view_audit_trail", raise_exception=True)
+def child_audit(request, pk):
+    child = _visible_child(request, pk)
+    audit_record(actor=request.user, action=AuditAction.VIEWED_AUDIT, child_id=child.pk, obj=child, path=request.path)
+    page = Paginator(AuditEvent.objects.for_child(child.pk), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "children/child_audit.html", {"child": child, "page": page})
+
+
+@login_required
+@permission_required("children.manage_child_record", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def child_create(request):
+    form = forms.ChildCreateForm(request.POST or None)
+    created = {}
+
+    def call(data):
+        created["child"] = services.child_create(by=request.user, **data)
+
+    if save_with_service(request, form, call, success="Child added and IRO allocated"):
+        return redirect("children:detail", pk=created["child"].pk)
+    return render(request, "children/form.html", {"form": form, "title": "Add a child who is looked after"})
+
+
+@login_required
+@permission_required("children.manage_child_record", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def child_edit(request, pk):
+    child = _visible_child(request, pk)
+    form = forms.ChildDetailsForm(request.POST or None, instance=child)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.child_update(child=child, by=request.user, expected_version=data.pop("version"), **data)
+        except StaleEditError as stale:
+            current = stale.current
+            add_service_errors(form, stale)
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        else:
+            return redirect("children:detail", pk=child.pk)
+    return render(request, "children/child_edit.html", {"form": form, "child": child, "current": current})
+
+
+def _child_action(request, pk, form_class, call, *, success, title, form_kwargs=None):
+    """A manager's change to a visible child: bind, call the service, redirect to the record."""
+    child = _visible_child(request, pk, Child.objects.for_record())
+    form = form_class(request.POST or None, **(form_kwargs(child) if form_kwargs else {}))
+    if save_with_service(request, form, lambda data: call(child, data), success=success):
+        return redirect("children:detail", pk=child.pk)
+    return render(request, "children/form.html", {"form": form, "child": child, "title": title})
+
+
+@login_required
+@permission_required("children.allocate_iro", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def child_reallocate(request, pk):
+    return _child_action(
+        request, pk, forms.AllocationForm,
+        lambda child, data: services.allocation_change(child=child, by=request.user, **data),
+        success="IRO changed. The previous allocation is kept in the history.",
+        title="Change IRO",
+        form_kwargs=lambda child: {"exclude_iro": child.current_allocation.iro if child.current_allocation else None},
+    )
+
+
+@login_required
+@permission_required("children.manage_child_record", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def episode_change(request, pk):
+    return _child_action(
+        request, pk, forms.EpisodeChangeForm,
+        lambda child, data: services.episode_change(child=child, by=request.user, **data),
+        success="Change of placement or legal status recorded",
+        title="Record a change of placement or legal status",
+    )
+
+
+@login_required
+@permission_required("children.manage_child_record", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def leave_care(request, pk):
+    return _child_action(
+        request, pk, forms.LeaveCareForm,
+        lambda child, data: services.care_period_end(child=child, by=request.user, **data),
+        success="Recorded that the child left care. Their IRO allocation has ended.",
+        title="Record that the child left care",
+    )
+
+
+@login_required
+@permission_required("children.manage_child_record", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def return_to_care(request, pk):
+    return _child_action(
+        request, pk, forms.ReturnToCareForm,
+        lambda child, data: services.care_period_start(child=child, by=request.user, **data),
+        success="Recorded that the child is looked after again",
+        title="Record that the child became looked after again",
+    )
+
+
+@login_required
+@permission_required("children.manage_child_record", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def child_archive(request, pk):
+    return _child_action(
+        request, pk, forms.ArchiveForm,
+        lambda child, data: services.child_archive(child=child, by=request.user),
+        success="Record archived. It is kept, and no longer shows in the working lists.",
+        title="Archive this record",
+    )
+
+
+@login_required
+@permission_required("children.allocate_iro", raise_exception=True)
+def cover_list(request):
+    today = timezone.localdate()
+    covers = CoverArrangement.objects.select_related("absent_iro", "covering_iro", "arranged_by").order_by(
+        "-starts_on", "-pk"
+    )
+    page = Paginator(covers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "children/cover_list.html", {"page": page, "today": today})
+
+
+@login_required
+@permission_required("children.allocate_iro", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def cover_create(request):
+    form = forms.CoverForm(request.POST or None)
+    if save_with_service(
+        request, form, lambda data: services.cover_grant(by=request.user, **data), success="Cover arranged"
+    ):
+        return redirect("children:cover_list")
+    return render(request, "children/form.html", {"form": form, "title": "Arrange cover for an IRO's children"})
+
+
+@login_required
+@permission_required("children.allocate_iro", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def cover_end(request, pk):
+    cover = get_object_or_404(CoverArrangement.objects.select_related("absent_iro", "covering_iro"), pk=pk)
+    form = forms.CoverEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    if save_with_service(
+        request, form, lambda data: services.cover_end(cover=cover, by=request.user, **data), success="Cover ended"
+    ):
+        return redirect("children:cover_list")
+    return render(request, "children/form.html", {"form": form, "title": f"End cover: {cover}"})

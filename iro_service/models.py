@@ -1,0 +1,94 @@
+"""Cross-cutting models: the timestamped base, the no-hard-delete rule and the audit trail."""
+
+from django.conf import settings
+from django.db import models
+
+
+class HardDeleteForbidden(Exception):
+    """Raised when code tries to hard-delete a record that must be kept (IRO-RULES.md section 10)."""
+
+
+class UndeletableQuerySet(models.QuerySet):
+    def delete(self):
+        raise HardDeleteForbidden(f"{self.model.__name__} records are never deleted; archive or close them.")
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UndeletableModel(TimeStampedModel):
+    """Children's records are special-category data kept until retention ends: no hard deletes.
+
+    IRO-RULES.md section 10: "least privilege, an access log, no hard deletes".
+    """
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteForbidden(f"{type(self).__name__} records are never deleted; archive or close them.")
+
+
+class AuditAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    ARCHIVED = "archived", "Archived"
+    ALLOCATED = "allocated", "IRO allocated"
+    REALLOCATED = "reallocated", "IRO changed"
+    EPISODE_STARTED = "episode_started", "Care episode started"
+    EPISODE_ENDED = "episode_ended", "Care episode ended"
+    COVER_GRANTED = "cover_granted", "Cover arranged"
+    COVER_ENDED = "cover_ended", "Cover ended"
+    VIEWED_AUDIT = "viewed_audit", "Viewed audit trail"
+    LISTED = "listed", "Listed children"
+
+
+class AuditEventQuerySet(UndeletableQuerySet):
+    def for_child(self, child_id: int):
+        return self.filter(child_id=child_id).select_related("actor").order_by("-occurred_at", "-pk")
+
+    def update(self, **kwargs):
+        raise HardDeleteForbidden("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One access to or change of personal data: who, when, which child, what action, what changed.
+
+    Append-only: the queryset refuses update() and delete(), and the admin shows it read-only.
+    """
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    # A plain id, not a foreign key: iro_service depends on no domain app.
+    child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    path = models.CharField(max_length=255, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["child_id", "-occurred_at"], name="audit_child_recent")]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor} {self.action} child={self.child_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise HardDeleteForbidden("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteForbidden("Audit events are append-only.")

@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from . import roles
+
+
+@login_required
+def home(request):
+    """Send each role to its own starting page."""
+    user = request.user
+    if user.has_perm("children.view_all_children"):
+        return redirect("children:caseloads")
+    if user.has_perm("children.view_caseload"):
+        return redirect("children:caseload")
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "home_committee.html" if roles.role_of(user) == roles.COMMITTEE else "home_no_role.html")
+
+
+def accessibility(request):
+    return render(request, "accessibility.html")
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)

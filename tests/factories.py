@@ -1,0 +1,94 @@
+"""factory_boy factories for the test suite. Children are built in care by default:
+one open episode (reason S) and one open IRO allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from children import codes
+from children.models import CareEpisode, Child, CoverArrangement, IROAllocation, IROProfile, Team
+from iro_service import roles
+
+User = get_user_model()
+PASSWORD = "a-test-password-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"First{n}")
+    last_name = factory.Sequence(lambda n: f"Last{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = "North team"
+
+
+def make_iro(*, fte: str | Decimal = "1.00", team: Team | None = None, **kwargs):
+    user = UserFactory(role=roles.IRO, **kwargs)
+    IROProfile.objects.create(user=user, fte=Decimal(str(fte)), team=team)
+    return user
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    local_reference = factory.Sequence(lambda n: f"T{n:05d}")
+    first_name = factory.Sequence(lambda n: f"Child{n}")
+    last_name = "Test"
+    date_of_birth = dt.date(2012, 5, 17)
+    sex = codes.Sex.MALE
+    ethnicity = codes.Ethnicity.WBRI
+
+
+def make_child_in_care(
+    *,
+    iro,
+    looked_after_on: dt.date = dt.date(2024, 6, 3),
+    legal_status: str = "C2",
+    placement_type: str = "U4",
+    **child_fields,
+) -> Child:
+    child = ChildFactory(**child_fields)
+    CareEpisode.objects.create(
+        child=child,
+        started_on=looked_after_on,
+        reason_new_episode="S",
+        legal_status=legal_status,
+        placement_type=placement_type,
+        placement_provider="PR1",
+    )
+    IROAllocation.objects.create(child=child, iro=iro, started_on=looked_after_on)
+    return child
+
+
+def make_cover(*, absent_iro, covering_iro, starts_on: dt.date, ends_on: dt.date | None = None, by=None):
+    return CoverArrangement.objects.create(
+        absent_iro=absent_iro,
+        covering_iro=covering_iro,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason="Annual leave",
+        arranged_by=by or covering_iro,
+    )
