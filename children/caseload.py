@@ -23,9 +23,7 @@ def caseload_band(fte: Decimal | float | str) -> tuple[int, int]:
     fte = Decimal(str(fte))
     if not Decimal("0") < fte <= Decimal("1"):
         raise ValueError(f"FTE must be more than 0 and at most 1, not {fte}")
-    low, high = (
-        int((Decimal(limit) * fte).quantize(Decimal("1"), rounding=ROUND_HALF_UP)) for limit in FULL_TIME_BAND
-    )
+    low, high = (int((Decimal(limit) * fte).quantize(Decimal("1"), rounding=ROUND_HALF_UP)) for limit in FULL_TIME_BAND)
     return low, high
 
 

@@ -51,10 +51,13 @@ class CareFactsForm(PostcodeCleaningMixin, GDSForm, forms.Form):
     placement_postcode = forms.CharField(max_length=8, required=False, label="Placement postcode")
     home_postcode = forms.CharField(max_length=8, required=False, label="Home postcode")
     distance_from_home_miles = forms.DecimalField(
-        required=False, min_value=0, max_digits=6, decimal_places=1, label="Distance from home in miles",
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
+        label="Distance from home in miles",
         help_text="The annual report counts placements more than 20 miles from home.",
     )
-
 
 
 class ChildDetailsForm(GDSForm, forms.ModelForm):
@@ -142,9 +145,7 @@ class ReturnToCareForm(CareFactsForm):
 class LeaveCareForm(GDSForm, forms.Form):
     submit_text = "Record that the child left care"
     ended_on = _date_field("Date the child stopped being looked after")
-    reason_ceased = forms.ChoiceField(
-        label="Reason", choices=[("", "Choose a reason"), *codes.LEAVING_CARE_REASONS]
-    )
+    reason_ceased = forms.ChoiceField(label="Reason", choices=[("", "Choose a reason"), *codes.LEAVING_CARE_REASONS])
 
 
 class AllocationForm(GDSForm, forms.Form):

@@ -118,9 +118,7 @@ class Child(UndeletableModel):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=codes.Sex.choices)
     ethnicity = models.CharField(max_length=4, choices=codes.Ethnicity.choices, default=codes.Ethnicity.NOBT)
-    upn = models.CharField(
-        "unique pupil number", max_length=13, blank=True, validators=[upn_validator]
-    )
+    upn = models.CharField("unique pupil number", max_length=13, blank=True, validators=[upn_validator])
     is_uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
     sibling_group = models.ForeignKey(
         SiblingGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="children"

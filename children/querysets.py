@@ -61,9 +61,7 @@ class ChildQuerySet(UndeletableQuerySet):
 
     def with_legal_status(self, code: str):
         return self.filter(
-            Exists(
-                _model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True, legal_status=code)
-            )
+            Exists(_model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True, legal_status=code))
         )
 
     def with_placement_type(self, code: str):
@@ -84,9 +82,7 @@ class ChildQuerySet(UndeletableQuerySet):
     def with_looked_after_since(self):
         """Annotate ``looked_after_since``: the start of the child's latest period of care."""
         starts = _model("CareEpisode").objects.filter(child=OuterRef("pk"), reason_new_episode="S")
-        return self.annotate(
-            looked_after_since=Subquery(starts.order_by("-started_on").values("started_on")[:1])
-        )
+        return self.annotate(looked_after_since=Subquery(starts.order_by("-started_on").values("started_on")[:1]))
 
     def for_list(self):
         """Everything a list of children shows, in three queries whatever the number of rows:
@@ -100,8 +96,8 @@ class ChildQuerySet(UndeletableQuerySet):
 
     def for_record(self):
         """Everything the child's record page shows, in a fixed number of queries."""
-        allocations = _model("IROAllocation").objects.select_related("iro", "allocated_by").order_by(
-            "-started_on", "-pk"
+        allocations = (
+            _model("IROAllocation").objects.select_related("iro", "allocated_by").order_by("-started_on", "-pk")
         )
         return (
             self.with_looked_after_since()
@@ -145,12 +141,14 @@ class IROProfileQuerySet(models.QuerySet):
         return (
             self.filter(user__is_active=True)
             .select_related("user", "team")
-            .annotate(
-                caseload=Count("user__iro_allocations", filter=Q(user__iro_allocations__ended_on__isnull=True))
-            )
+            .annotate(caseload=Count("user__iro_allocations", filter=Q(user__iro_allocations__ended_on__isnull=True)))
             .prefetch_related(
-                Prefetch("user__covers_given", queryset=cover.select_related("covering_iro"), to_attr="active_cover_given"),
-                Prefetch("user__covers_taken", queryset=cover.select_related("absent_iro"), to_attr="active_cover_taken"),
+                Prefetch(
+                    "user__covers_given", queryset=cover.select_related("covering_iro"), to_attr="active_cover_given"
+                ),
+                Prefetch(
+                    "user__covers_taken", queryset=cover.select_related("absent_iro"), to_attr="active_cover_taken"
+                ),
             )
             .order_by("team__name", "user__last_name", "user__first_name")
         )

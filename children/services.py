@@ -102,11 +102,16 @@ def care_period_start(
     if started_on < child.date_of_birth:
         raise ValidationError({"started_on": "The child cannot become looked after before their date of birth."})
     if _open_episode(child) is not None:
-        raise ValidationError("This child is already looked after. Record a change of placement or legal status instead.")
+        raise ValidationError(
+            "This child is already looked after. Record a change of placement or legal status instead."
+        )
     last = CareEpisode.objects.filter(child=child).order_by("-ended_on").first()
     if last is not None and started_on < last.ended_on:
         raise ValidationError(
-            {"started_on": f"The child's last period of care ended on {last.ended_on:%-d %B %Y}; the new one cannot start before it."}
+            {
+                "started_on": f"The child's last period of care ended on {last.ended_on:%-d %B %Y}; "
+                "the new one cannot start before it."
+            }
         )
     _require_iro(iro)
     episode = CareEpisode(
@@ -129,9 +134,13 @@ def care_period_start(
         child_id=child.pk,
         obj=episode,
         summary=f"Became looked after on {started_on:%-d %B %Y}",
-        changes={name: [None, value] for name, value in _field_values(episode, ("started_on", *EPISODE_FIELDS)).items()},
+        changes={
+            name: [None, value] for name, value in _field_values(episode, ("started_on", *EPISODE_FIELDS)).items()
+        },
     )
-    allocation = IROAllocation(child=child, iro=iro, started_on=started_on, allocated_by=by, reason="Became looked after")
+    allocation = IROAllocation(
+        child=child, iro=iro, started_on=started_on, allocated_by=by, reason="Became looked after"
+    )
     _save(allocation, by=by)
     audit_record(
         actor=by,
@@ -265,17 +274,24 @@ def episode_change(
         raise ValidationError({"reason_new_episode": "Choose why the episode changed."})
     if changed_on < current.started_on:
         raise ValidationError(
-            {"changed_on": f"The current episode started on {current.started_on:%-d %B %Y}; the change cannot be before it."}
+            {
+                "changed_on": f"The current episode started on {current.started_on:%-d %B %Y}; "
+                "the change cannot be before it."
+            }
         )
     status_changes = legal_status != current.legal_status
     if status_changes != _RNE_LEGAL_STATUS_CHANGES[reason_new_episode]:
         label = ReasonNewEpisode(reason_new_episode).label.lower()
         raise ValidationError(
-            {"legal_status": f"The reason given is '{label}', but the legal status "
-             + ("changed." if status_changes else "is the same as before.")}
+            {
+                "legal_status": f"The reason given is '{label}', but the legal status "
+                + ("changed." if status_changes else "is the same as before.")
+            }
         )
     if reason_new_episode == "L" and placement_type != current.placement_type:
-        raise ValidationError({"placement_type": "For a change of legal status only, the placement must stay the same."})
+        raise ValidationError(
+            {"placement_type": "For a change of legal status only, the placement must stay the same."}
+        )
     current.ended_on = changed_on
     current.reason_ceased = ReasonEpisodeCeased.X1
     _save(current, by=by)
@@ -339,7 +355,9 @@ def care_period_end(*, child: Child, by, ended_on: date, reason_ceased: str, tod
 
 
 @transaction.atomic
-def allocation_change(*, child: Child, by, iro, starts_on: date, reason: str, today: date | None = None) -> IROAllocation:
+def allocation_change(
+    *, child: Child, by, iro, starts_on: date, reason: str, today: date | None = None
+) -> IROAllocation:
     """Give the child a new IRO from ``starts_on``. The old allocation is kept, ended that day."""
     today = today or timezone.localdate()
     _require_iro(iro)
@@ -352,7 +370,10 @@ def allocation_change(*, child: Child, by, iro, starts_on: date, reason: str, to
         raise ValidationError({"iro": f"{iro.get_full_name()} is already this child's IRO."})
     if starts_on < current.started_on:
         raise ValidationError(
-            {"starts_on": f"The current IRO was allocated on {current.started_on:%-d %B %Y}; the change cannot be before it."}
+            {
+                "starts_on": f"The current IRO was allocated on {current.started_on:%-d %B %Y}; "
+                "the change cannot be before it."
+            }
         )
     if starts_on > today:
         raise ValidationError({"starts_on": "Record the change on or after the day it happens, not in advance."})
@@ -412,7 +433,9 @@ def cover_grant(
 @transaction.atomic
 def cover_end(*, cover: CoverArrangement, by, ends_on: date) -> CoverArrangement:
     if ends_on < cover.starts_on:
-        raise ValidationError({"ends_on": f"The cover started on {cover.starts_on:%-d %B %Y}; it cannot end before it."})
+        raise ValidationError(
+            {"ends_on": f"The cover started on {cover.starts_on:%-d %B %Y}; it cannot end before it."}
+        )
     previous = cover.ends_on
     cover.ends_on = ends_on
     cover.full_clean()
@@ -422,7 +445,8 @@ def cover_end(*, cover: CoverArrangement, by, ends_on: date) -> CoverArrangement
         action=AuditAction.COVER_ENDED,
         child_id=None,
         obj=cover,
-        summary=f"Cover by {cover.covering_iro.get_full_name()} for {cover.absent_iro.get_full_name()} ends {ends_on:%-d %B %Y}",
+        summary=f"Cover by {cover.covering_iro.get_full_name()} for {cover.absent_iro.get_full_name()} "
+        f"ends {ends_on:%-d %B %Y}",
         changes={"ends_on": [previous, ends_on]},
     )
     return cover

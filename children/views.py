@@ -43,7 +43,9 @@ def child_list(request):
     )
     page = Paginator(child_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _log_listing(request, page.object_list)
-    return render(request, "children/child_list.html", {"filter": child_filter, "page": page, "today": timezone.localdate()})
+    return render(
+        request, "children/child_list.html", {"filter": child_filter, "page": page, "today": timezone.localdate()}
+    )
 
 
 @login_required
@@ -148,7 +150,9 @@ def _child_action(request, pk, form_class, call, *, success, title, form_kwargs=
 @require_http_methods(["GET", "POST"])
 def child_reallocate(request, pk):
     return _child_action(
-        request, pk, forms.AllocationForm,
+        request,
+        pk,
+        forms.AllocationForm,
         lambda child, data: services.allocation_change(child=child, by=request.user, **data),
         success="IRO changed. The previous allocation is kept in the history.",
         title="Change IRO",
@@ -161,7 +165,9 @@ def child_reallocate(request, pk):
 @require_http_methods(["GET", "POST"])
 def episode_change(request, pk):
     return _child_action(
-        request, pk, forms.EpisodeChangeForm,
+        request,
+        pk,
+        forms.EpisodeChangeForm,
         lambda child, data: services.episode_change(child=child, by=request.user, **data),
         success="Change of placement or legal status recorded",
         title="Record a change of placement or legal status",
@@ -173,7 +179,9 @@ def episode_change(request, pk):
 @require_http_methods(["GET", "POST"])
 def leave_care(request, pk):
     return _child_action(
-        request, pk, forms.LeaveCareForm,
+        request,
+        pk,
+        forms.LeaveCareForm,
         lambda child, data: services.care_period_end(child=child, by=request.user, **data),
         success="Recorded that the child left care. Their IRO allocation has ended.",
         title="Record that the child left care",
@@ -185,7 +193,9 @@ def leave_care(request, pk):
 @require_http_methods(["GET", "POST"])
 def return_to_care(request, pk):
     return _child_action(
-        request, pk, forms.ReturnToCareForm,
+        request,
+        pk,
+        forms.ReturnToCareForm,
         lambda child, data: services.care_period_start(child=child, by=request.user, **data),
         success="Recorded that the child is looked after again",
         title="Record that the child became looked after again",
@@ -197,7 +207,9 @@ def return_to_care(request, pk):
 @require_http_methods(["GET", "POST"])
 def child_archive(request, pk):
     return _child_action(
-        request, pk, forms.ArchiveForm,
+        request,
+        pk,
+        forms.ArchiveForm,
         lambda child, data: services.child_archive(child=child, by=request.user),
         success="Record archived. It is kept, and no longer shows in the working lists.",
         title="Archive this record",

@@ -30,9 +30,7 @@ def claim_version(instance, *, expected_version: int) -> None:
     Raises ``StaleEditError`` (with the fresh record) otherwise. Call inside a transaction.
     """
     model = type(instance)
-    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
+    claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1)
     if not claimed:
         current = model._default_manager.get(pk=instance.pk)
         latest = current.history.select_related("history_user").first() if hasattr(current, "history") else None

@@ -1,10 +1,10 @@
 """The GDSForm mixin: every form renders through crispy-forms-gds with a GOV.UK button."""
 
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from crispy_forms_gds.layout import Submit
 
 
 class GDSForm:

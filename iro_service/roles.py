@@ -18,9 +18,7 @@ ADMINISTRATOR = "Administrator"
 ROLE_ORDER = (IRO_MANAGER, IRO, COMMITTEE, ADMINISTRATOR)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    IRO: (
-        "children.view_caseload",
-    ),
+    IRO: ("children.view_caseload",),
     IRO_MANAGER: (
         "children.view_caseload",
         "children.view_all_children",

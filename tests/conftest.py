@@ -38,7 +38,9 @@ def committee(db):
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(username="sysadmin", first_name="Alex", last_name="Admin", role=roles.ADMINISTRATOR, is_staff=True)
+    return UserFactory(
+        username="sysadmin", first_name="Alex", last_name="Admin", role=roles.ADMINISTRATOR, is_staff=True
+    )
 
 
 @pytest.fixture

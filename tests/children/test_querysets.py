@@ -18,8 +18,13 @@ def test_iro_sees_own_children_only(iro, other_iro):
 
 def test_iro_sees_covered_children_only_while_cover_runs(iro, other_iro, manager):
     theirs = make_child_in_care(iro=other_iro)
-    make_cover(absent_iro=other_iro, covering_iro=iro, starts_on=dt.date(2026, 11, 1),
-               ends_on=dt.date(2026, 11, 30), by=manager)
+    make_cover(
+        absent_iro=other_iro,
+        covering_iro=iro,
+        starts_on=dt.date(2026, 11, 1),
+        ends_on=dt.date(2026, 11, 30),
+        by=manager,
+    )
 
     assert list(Child.objects.visible_to(iro, on=dt.date(2026, 11, 15))) == [theirs]
     assert list(Child.objects.visible_to(iro, on=dt.date(2026, 10, 31))) == []

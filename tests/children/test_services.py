@@ -84,8 +84,11 @@ def test_reallocation_keeps_the_old_allocation_with_its_dates(manager, iro, othe
         child=child, by=manager, iro=other_iro, starts_on=dt.date(2026, 9, 1), reason="Caseload balancing", today=TODAY
     )
 
-    history = list(IROAllocation.objects.filter(child=child).order_by("started_on").values_list(
-        "iro__username", "started_on", "ended_on"))
+    history = list(
+        IROAllocation.objects.filter(child=child)
+        .order_by("started_on")
+        .values_list("iro__username", "started_on", "ended_on")
+    )
     assert history == [
         ("iro_a", dt.date(2024, 6, 3), dt.date(2026, 9, 1)),
         ("iro_b", dt.date(2026, 9, 1), None),
@@ -104,8 +107,15 @@ def test_reallocation_keeps_the_old_allocation_with_its_dates(manager, iro, othe
 )
 def test_reallocation_refuses_bad_dates_and_missing_reasons(manager, iro, other_iro, kwargs, message):
     child = make_child_in_care(iro=iro)
-    call = {"child": child, "by": manager, "iro": other_iro, "starts_on": dt.date(2026, 9, 1), "reason": "Leave",
-            "today": TODAY, **kwargs}
+    call = {
+        "child": child,
+        "by": manager,
+        "iro": other_iro,
+        "starts_on": dt.date(2026, 9, 1),
+        "reason": "Leave",
+        "today": TODAY,
+        **kwargs,
+    }
     with pytest.raises(ValidationError, match=message):
         services.allocation_change(**call)
     assert IROAllocation.objects.get(child=child).iro == iro
@@ -121,14 +131,22 @@ def test_episode_change_closes_with_x1_and_opens_the_next_the_same_day(manager, 
     child = make_child_in_care(iro=iro, legal_status="C1", placement_type="U6")
 
     services.episode_change(
-        child=child, by=manager, changed_on=dt.date(2026, 1, 15), reason_new_episode="L", today=TODAY,
+        child=child,
+        by=manager,
+        changed_on=dt.date(2026, 1, 15),
+        reason_new_episode="L",
+        today=TODAY,
         **care_facts(legal_status="C2", placement_type="U6"),
     )
 
     first, second = CareEpisode.objects.filter(child=child).order_by("started_on", "pk")
     assert (first.ended_on, first.reason_ceased) == (dt.date(2026, 1, 15), "X1")
     assert (second.started_on, second.reason_new_episode, second.legal_status, second.ended_on) == (
-        dt.date(2026, 1, 15), "L", "C2", None)
+        dt.date(2026, 1, 15),
+        "L",
+        "C2",
+        None,
+    )
 
 
 @pytest.mark.parametrize(
@@ -143,7 +161,11 @@ def test_episode_change_must_match_its_reason(manager, iro, reason, legal_status
     child = make_child_in_care(iro=iro, legal_status="C2", placement_type="U6")
     with pytest.raises(ValidationError, match=field_message):
         services.episode_change(
-            child=child, by=manager, changed_on=dt.date(2026, 1, 15), reason_new_episode=reason, today=TODAY,
+            child=child,
+            by=manager,
+            changed_on=dt.date(2026, 1, 15),
+            reason_new_episode=reason,
+            today=TODAY,
             **care_facts(legal_status=legal_status, placement_type=placement_type),
         )
     assert CareEpisode.objects.filter(child=child).count() == 1
@@ -162,7 +184,9 @@ def test_leaving_care_ends_the_episode_and_the_allocation(manager, iro):
 def test_leaving_care_with_x1_is_refused(manager, iro):
     child = make_child_in_care(iro=iro)
     with pytest.raises(ValidationError, match="Choose why"):
-        services.care_period_end(child=child, by=manager, ended_on=dt.date(2026, 10, 1), reason_ceased="X1", today=TODAY)
+        services.care_period_end(
+            child=child, by=manager, ended_on=dt.date(2026, 10, 1), reason_ceased="X1", today=TODAY
+        )
 
 
 def test_return_to_care_starts_a_new_period_with_one_open_allocation(manager, iro, other_iro):
@@ -170,17 +194,25 @@ def test_return_to_care_starts_a_new_period_with_one_open_allocation(manager, ir
     services.care_period_end(child=child, by=manager, ended_on=dt.date(2025, 2, 1), reason_ceased="E4A", today=TODAY)
 
     with pytest.raises(ValidationError, match="cannot start before it"):
-        services.care_period_start(child=child, by=manager, started_on=dt.date(2025, 1, 1), iro=other_iro,
-                                   today=TODAY, **care_facts())
-    services.care_period_start(child=child, by=manager, started_on=dt.date(2026, 5, 11), iro=other_iro,
-                               today=TODAY, **care_facts(legal_status="V2"))
+        services.care_period_start(
+            child=child, by=manager, started_on=dt.date(2025, 1, 1), iro=other_iro, today=TODAY, **care_facts()
+        )
+    services.care_period_start(
+        child=child,
+        by=manager,
+        started_on=dt.date(2026, 5, 11),
+        iro=other_iro,
+        today=TODAY,
+        **care_facts(legal_status="V2"),
+    )
 
     assert Child.objects.with_looked_after_since().get(pk=child.pk).looked_after_since == dt.date(2026, 5, 11)
     open_allocations = IROAllocation.objects.filter(child=child, ended_on__isnull=True)
     assert [a.iro for a in open_allocations] == [other_iro]
     with pytest.raises(ValidationError, match="already looked after"):
-        services.care_period_start(child=child, by=manager, started_on=dt.date(2026, 6, 1), iro=iro,
-                                   today=TODAY, **care_facts())
+        services.care_period_start(
+            child=child, by=manager, started_on=dt.date(2026, 6, 1), iro=iro, today=TODAY, **care_facts()
+        )
 
 
 def test_child_update_refuses_a_stale_version_and_keeps_the_other_persons_change(manager, iro):
@@ -247,14 +279,27 @@ def test_archive_only_after_leaving_care(manager, iro):
 
 
 def test_cover_refuses_overlap_and_self_cover(manager, iro, other_iro):
-    services.cover_grant(by=manager, absent_iro=iro, covering_iro=other_iro, starts_on=dt.date(2026, 11, 1),
-                         ends_on=dt.date(2026, 11, 30), reason="Leave")
+    services.cover_grant(
+        by=manager,
+        absent_iro=iro,
+        covering_iro=other_iro,
+        starts_on=dt.date(2026, 11, 1),
+        ends_on=dt.date(2026, 11, 30),
+        reason="Leave",
+    )
     with pytest.raises(ValidationError, match="overlaps"):
-        services.cover_grant(by=manager, absent_iro=iro, covering_iro=other_iro, starts_on=dt.date(2026, 11, 20),
-                             ends_on=None, reason="Sickness")
+        services.cover_grant(
+            by=manager,
+            absent_iro=iro,
+            covering_iro=other_iro,
+            starts_on=dt.date(2026, 11, 20),
+            ends_on=None,
+            reason="Sickness",
+        )
     with pytest.raises(ValidationError, match="own caseload"):
-        services.cover_grant(by=manager, absent_iro=iro, covering_iro=iro, starts_on=dt.date(2026, 12, 1),
-                             ends_on=None, reason="x")
+        services.cover_grant(
+            by=manager, absent_iro=iro, covering_iro=iro, starts_on=dt.date(2026, 12, 1), ends_on=None, reason="x"
+        )
 
 
 def test_cover_end_cannot_precede_its_start(manager, iro, other_iro):

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from children.models import CareEpisode, Child, IROAllocation
 from iro_service.models import AuditAction, AuditEvent
@@ -24,8 +25,12 @@ def child_left_care(iro, manager):
 
 
 CHILD_PAGES_FOR_MANAGERS_ONLY = ["edit", "reallocate", "episode_change", "leave_care", "audit"]
-SERVICE_PAGES_FOR_MANAGERS_ONLY = ["children:caseloads", "children:cover_list", "children:cover_create",
-                                   "children:create"]
+SERVICE_PAGES_FOR_MANAGERS_ONLY = [
+    "children:caseloads",
+    "children:cover_list",
+    "children:cover_create",
+    "children:create",
+]
 
 
 @pytest.mark.parametrize("role", ["iro", "manager"])
@@ -43,9 +48,7 @@ def test_another_iro_gets_404_for_a_child_they_neither_hold_nor_cover(client_for
 
 
 @pytest.mark.parametrize("role", ["committee", "administrator"])
-@pytest.mark.parametrize(
-    "name", ["children:detail", *[f"children:{p}" for p in CHILD_PAGES_FOR_MANAGERS_ONLY]]
-)
+@pytest.mark.parametrize("name", ["children:detail", *[f"children:{p}" for p in CHILD_PAGES_FOR_MANAGERS_ONLY]])
 def test_committee_and_administrator_get_403_on_every_child_page(client_for, request, role, name, child):
     response = client_for(request.getfixturevalue(role)).get(reverse(name, args=[child.pk]))
     assert response.status_code == 403
@@ -159,12 +162,15 @@ def test_manager_reads_the_audit_trail_in_the_browser(client_for, manager, iro, 
 
 
 def test_list_filters_by_iro_legal_status_placement_and_age(client_for, manager, iro, other_iro):
-    make_child_in_care(iro=iro, first_name="Ann", legal_status="C2", placement_type="U4",
-                       date_of_birth=dt.date(2012, 1, 1))
-    make_child_in_care(iro=other_iro, first_name="Bob", legal_status="V2", placement_type="K2",
-                       date_of_birth=dt.date(2009, 1, 1))
-    make_child_in_care(iro=other_iro, first_name="Cat", legal_status="C2", placement_type="U4",
-                       date_of_birth=dt.date(2024, 1, 1))
+    make_child_in_care(
+        iro=iro, first_name="Ann", legal_status="C2", placement_type="U4", date_of_birth=dt.date(2012, 1, 1)
+    )
+    make_child_in_care(
+        iro=other_iro, first_name="Bob", legal_status="V2", placement_type="K2", date_of_birth=dt.date(2009, 1, 1)
+    )
+    make_child_in_care(
+        iro=other_iro, first_name="Cat", legal_status="C2", placement_type="U4", date_of_birth=dt.date(2024, 1, 1)
+    )
     client = client_for(manager)
 
     def names(**params):
@@ -186,15 +192,22 @@ def test_iro_list_is_scoped_even_when_filtering_by_another_iro(client_for, iro, 
 
 
 def test_manager_reallocates_a_child_in_the_browser(client_for, manager, iro, other_iro, child):
-    today = dt.date.today()
+    today = timezone.localdate()
     response = client_for(manager).post(
         reverse("children:reallocate", args=[child.pk]),
-        {"iro": other_iro.pk, "starts_on_0": today.day, "starts_on_1": today.month, "starts_on_2": today.year,
-         "reason": "Caseload balancing"},
+        {
+            "iro": other_iro.pk,
+            "starts_on_0": today.day,
+            "starts_on_1": today.month,
+            "starts_on_2": today.year,
+            "reason": "Caseload balancing",
+        },
     )
     assert response.status_code == 302
     assert list(IROAllocation.objects.filter(child=child).order_by("pk").values_list("iro", "ended_on")) == [
-        (iro.pk, today), (other_iro.pk, None)]
+        (iro.pk, today),
+        (other_iro.pk, None),
+    ]
     page = client_for(manager).get(reverse("children:detail", args=[child.pk])).text
     assert "IRO changed. The previous allocation is kept in the history." in page
 
@@ -221,11 +234,27 @@ def test_manager_adds_a_child_in_the_browser(client_for, manager, iro):
     response = client_for(manager).post(
         reverse("children:create"),
         {
-            "local_reference": "NEW001", "first_name": "Noor", "last_name": "Begum", "preferred_name": "",
-            "date_of_birth_0": 4, "date_of_birth_1": 9, "date_of_birth_2": 2016, "sex": "F", "ethnicity": "ABAN",
-            "upn": "", "looked_after_on_0": 2, "looked_after_on_1": 3, "looked_after_on_2": 2026, "iro": iro.pk,
-            "legal_status": "C1", "placement_type": "U6", "placement_provider": "PR1", "category_of_need": "N1",
-            "placement_postcode": "ab1 2cd", "home_postcode": "", "distance_from_home_miles": "23.5",
+            "local_reference": "NEW001",
+            "first_name": "Noor",
+            "last_name": "Begum",
+            "preferred_name": "",
+            "date_of_birth_0": 4,
+            "date_of_birth_1": 9,
+            "date_of_birth_2": 2016,
+            "sex": "F",
+            "ethnicity": "ABAN",
+            "upn": "",
+            "looked_after_on_0": 2,
+            "looked_after_on_1": 3,
+            "looked_after_on_2": 2026,
+            "iro": iro.pk,
+            "legal_status": "C1",
+            "placement_type": "U6",
+            "placement_provider": "PR1",
+            "category_of_need": "N1",
+            "placement_postcode": "ab1 2cd",
+            "home_postcode": "",
+            "distance_from_home_miles": "23.5",
         },
     )
     child = Child.objects.get(local_reference="NEW001")
@@ -244,11 +273,22 @@ def test_second_editor_is_refused_and_keeps_their_input(client_for, manager, chi
     version = client_for(manager).get(url).context["form"].initial["version"]
 
     def post(user, preferred):
-        return client_for(user).post(url, {
-            "local_reference": "K0001", "first_name": "Kai", "last_name": "Morgan", "preferred_name": preferred,
-            "date_of_birth_0": 17, "date_of_birth_1": 5, "date_of_birth_2": 2012, "sex": "M", "ethnicity": "WBRI",
-            "upn": "", "version": version,
-        })
+        return client_for(user).post(
+            url,
+            {
+                "local_reference": "K0001",
+                "first_name": "Kai",
+                "last_name": "Morgan",
+                "preferred_name": preferred,
+                "date_of_birth_0": 17,
+                "date_of_birth_1": 5,
+                "date_of_birth_2": 2012,
+                "sex": "M",
+                "ethnicity": "WBRI",
+                "upn": "",
+                "version": version,
+            },
+        )
 
     assert post(other_manager, "KJ").status_code == 302
     response = post(manager, "Kaiden")
@@ -275,8 +315,15 @@ def _bulk_children(iro, count):
     Child.objects.bulk_create(children)
     created = list(Child.objects.order_by("-pk")[:count])
     CareEpisode.objects.bulk_create(
-        CareEpisode(child=c, started_on=dt.date(2024, 6, 3), reason_new_episode="S", legal_status="C2",
-                    placement_type="U4", placement_provider="PR1") for c in created
+        CareEpisode(
+            child=c,
+            started_on=dt.date(2024, 6, 3),
+            reason_new_episode="S",
+            legal_status="C2",
+            placement_type="U4",
+            placement_provider="PR1",
+        )
+        for c in created
     )
     IROAllocation.objects.bulk_create(IROAllocation(child=c, iro=iro, started_on=dt.date(2024, 6, 3)) for c in created)
 
@@ -292,8 +339,17 @@ def _bulk_children(iro, count):
     ],
 )
 def test_lists_run_a_fixed_number_of_queries_whatever_the_number_of_children(
-    client_for, django_assert_max_num_queries, request, iro, other_iro, part_time_iro, manager, who, name,
-    max_queries, size
+    client_for,
+    django_assert_max_num_queries,
+    request,
+    iro,
+    other_iro,
+    part_time_iro,
+    manager,
+    who,
+    name,
+    max_queries,
+    size,
 ):
     _bulk_children(iro, size)
     client = client_for(request.getfixturevalue(who))

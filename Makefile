@@ -1,0 +1,47 @@
+# One command per job. `make demo` and `make test` work on a fresh machine with Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEMO_SEED ?= 2026
+
+.PHONY: demo test install lint format check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(INSTALLED)
+
+## Set up and run the app on SQLite with the synthetic demo local authority.
+demo: $(INSTALLED)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --seed $(DEMO_SEED)
+	@echo "Open http://127.0.0.1:8000/ and sign in with a demo login above."
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Set up and run the whole test suite (browser journeys included: needs Debian chromium).
+test: $(INSTALLED)
+	@tools/ensure-chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: $(INSTALLED) lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=iro_service.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  DATABASE_URL=sqlite:///tmp-check.sqlite3 ALLOWED_HOSTS=iro.example.gov.uk \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
