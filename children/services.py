@@ -105,7 +105,7 @@ def care_period_start(
         raise ValidationError(
             "This child is already looked after. Record a change of placement or legal status instead."
         )
-    last = CareEpisode.objects.filter(child=child).order_by("-ended_on").first()
+    last = CareEpisode.objects.filter(child=child, ended_on__isnull=False).order_by("-ended_on").first()
     if last is not None and started_on < last.ended_on:
         raise ValidationError(
             {

@@ -1,0 +1,112 @@
+"""``python manage.py seed_demo [--seed N] [--today YYYY-MM-DD] [--children N] [--reset]``
+
+Builds "Demoshire County Council", a clearly synthetic local authority, for demonstrations
+(children/demo.py does the work through the services). It lives in ``reporting`` because
+later issues extend it with reviews and disputes, and only ``reporting`` may import every app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from datetime import date
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from children import demo
+from iro_service import roles
+
+
+def _date(value: str | date) -> date:
+    """``--today`` as a date; argparse reports the ArgumentTypeError as a usage error."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"--today must be a date as YYYY-MM-DD, not {value!r}") from error
+
+
+class Command(BaseCommand):
+    help = "Fill an empty (demo) database with a synthetic local authority: staff, children, four years of history."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="Random seed (default %(default)s).")
+        parser.add_argument(
+            "--today", type=_date, default=None, help="Build the data as at this date (default: today)."
+        )
+        parser.add_argument(
+            "--children",
+            type=int,
+            default=demo.DEFAULT_CHILDREN_IN_CARE,
+            help="Children looked after today (default %(default)s); leavers scale with it.",
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="Empty the whole database first (flush). Demo databases only."
+        )
+
+    def handle(self, *args, seed: int, today, children: int, reset: bool, **options):
+        try:
+            today = _date(today) if today else timezone.localdate()  # a string when given to call_command
+        except argparse.ArgumentTypeError as error:
+            raise CommandError(str(error)) from error
+        if children < 10:
+            raise CommandError("--children must be at least 10.")
+        if not reset and demo.demo_data_present():
+            self.stdout.write("Demo data already present; use --reset to rebuild.")
+            return
+
+        started = time.perf_counter()
+        # One transaction: fast on SQLite, and a failed rebuild leaves the database as it was.
+        with transaction.atomic():
+            if reset:
+                # Records refuse to be deleted one by one (HardDeleteForbidden): empty every table.
+                call_command("flush", interactive=False, verbosity=0)
+                roles.ensure_roles()
+            result = demo.build(rng=random.Random(seed), today=today, children_in_care=children)
+        elapsed = time.perf_counter() - started
+        self._report(demo.summary(today=today), seed=seed, today=today, elapsed=elapsed, users=result.users)
+
+    def _report(self, figures: dict, *, seed: int, today: date, elapsed: float, users: dict) -> None:
+        out = self.stdout.write
+        in_care = figures["in_care"]
+
+        def pct(n: int) -> str:
+            return f"{n} ({100 * n / in_care:.0f}%)" if in_care else str(n)
+
+        out(self.style.SUCCESS(f"{demo.LA_NAME}: built in {elapsed:.1f}s (seed {seed}, today {today:%Y-%m-%d})."))
+        out(
+            f"  Children: {figures['children']} records; {in_care} looked after today; "
+            f"{figures['left_care']} periods of care ended in the last {demo.HISTORY_YEARS} years; "
+            f"{figures['reentered']} children came back into care."
+        )
+        out(
+            f"  In care today: boys {pct(figures['boys'])}, UASC {pct(figures['uasc'])}, "
+            f"more than 20 miles from home {pct(figures['far_from_home'])}, "
+            f"3+ placements in the last 12 months {pct(figures['three_or_more_placements'])}."
+        )
+        out("  Ages: " + ", ".join(f"{band} {pct(n)}" for band, n in figures["ages"].items()))
+        out("  Legal status: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["legal"].items()))
+        out("  Placements: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["placements"].items()))
+        out(
+            f"  Sibling groups: {figures['sibling_groups']} ({figures['in_sibling_groups']} children). "
+            f"Episodes: {figures['episodes']}. IRO allocations: {figures['allocations']} "
+            f"({figures['reallocations']} changes of IRO)."
+        )
+        out("  Caseloads today:")
+        for username, name, fte, caseload, (low, high) in figures["caseloads"]:
+            out(f"    {username:<6} {name:<20} {fte} FTE  {caseload:>3} children (band {low}-{high})")
+        out(
+            f"  Cover: {demo.COVER_COVERING} covers {demo.COVER_ABSENT} (on leave) from "
+            f"{figures['cover_from']:%Y-%m-%d}."
+        )
+        out("")
+        out(f"Demo logins (every account's password is {demo.DEMO_PASSWORD}):")
+        out(f"  {'username':<10} {'role':<18} {'name':<22} password")
+        for member in demo.STAFF:
+            user = users[member.username]
+            out(f"  {member.username:<10} {member.role:<18} {user.get_full_name():<22} {demo.DEMO_PASSWORD}")
