@@ -73,7 +73,7 @@ STAFF: tuple[StaffMember, ...] = (
     StaffMember("iro4", "Grace", "Demoford", roles.IRO, Decimal("1.00"), SOUTH_TEAM),
     StaffMember("iro5", "Kwame", "Mockridge", roles.IRO, Decimal("0.60"), SOUTH_TEAM),
     StaffMember("manager", "Helen", "Trialsworth", roles.IRO_MANAGER),
-    StaffMember("committee", "Margaret", "Placeholder", roles.COMMITTEE),
+    StaffMember("committee", "Margaret", "Specimen", roles.COMMITTEE),
     StaffMember("admin", "Sam", "Fixture", roles.ADMINISTRATOR, is_staff=True),
 )
 IRO_STAFF = tuple(s for s in STAFF if s.role == roles.IRO)
