@@ -27,7 +27,7 @@ demo: $(INSTALLED)
 ## Set up and run the whole test suite (browser journeys included: needs Debian chromium).
 test: $(INSTALLED)
 	@tools/ensure-chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; echo $$rc > .pytest-exit-code; exit $$rc
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -33,6 +33,7 @@ from children.models import (
 )
 from iro_service import roles
 from iro_service.models import AuditEvent
+from reporting.management.commands.seed_demo import empty_database
 
 User = get_user_model()
 TODAY = date(2026, 11, 23)
@@ -303,8 +304,7 @@ def test_running_again_without_reset_writes_nothing(demo_town):
 
 @pytest.mark.django_db
 def test_an_existing_demo_user_is_enough_to_refuse(forget_flushed_content_types):
-    call_command("flush", interactive=False, verbosity=0)  # the module's demo town lives in the same database
-    roles.ensure_roles()
+    empty_database()  # the module's demo town lives in the same database
     User.objects.create_user(username="iro1", password="whatever-it-is-42")
 
     output = seed("--children=20", *SEED_ARGS)

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from children import demo
@@ -29,6 +29,20 @@ def _date(value: str | date) -> date:
         return date.fromisoformat(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"--today must be a date as YYYY-MM-DD, not {value!r}") from error
+
+
+def empty_database() -> None:
+    """Empty every table of this demo database and restore the role groups.
+
+    Records refuse to be deleted one by one (HardDeleteForbidden), so this flushes. PostgreSQL
+    cannot TRUNCATE while deferred foreign-key checks are pending in the surrounding
+    transaction, so they are run first.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    roles.ensure_roles()
 
 
 class Command(BaseCommand):
@@ -64,9 +78,7 @@ class Command(BaseCommand):
         # One transaction: fast on SQLite, and a failed rebuild leaves the database as it was.
         with transaction.atomic():
             if reset:
-                # Records refuse to be deleted one by one (HardDeleteForbidden): empty every table.
-                call_command("flush", interactive=False, verbosity=0)
-                roles.ensure_roles()
+                empty_database()
             result = demo.build(rng=random.Random(seed), today=today, children_in_care=children)
         elapsed = time.perf_counter() - started
         self._report(demo.summary(today=today), seed=seed, today=today, elapsed=elapsed, users=result.users)
