@@ -211,3 +211,35 @@ AGE_BAND_YEARS = {
     AgeBand.TEN_TO_FIFTEEN: (10, 15),
     AgeBand.SIXTEEN_PLUS: (16, 25),
 }
+
+
+class SignificantChangeCategory(models.TextChoices):
+    """Significant changes the IRO must be told of (IRO-RULES.md section 6, seed 000 section 5)."""
+
+    PANEL_OUTCOME = "panel_outcome", "Placement, fostering or adoption panel outcome"
+    PLACEMENT_CHANGE_REQUEST = "placement_change_request", "Placement change request or change of placement"
+    ADOPTION_PLAN = "adoption_plan", "Adoption plan update"
+    COURT = "court", "Court order or direction"
+    DECISION_DELAY = "decision_delay", "Significant delay in carrying out review decisions"
+    MISSING = "missing", "Missing from care for more than three days"
+    EXCLUSION = "exclusion", "School exclusion of more than five days"
+    MEDICAL = "medical", "Serious medical finding"
+    EDUCATION_OUTCOME = "education_outcome", "Education outcome"
+    FAMILY_CHANGE = "family_change", "Unexpected family change (birth, death)"
+    UNEXPECTED_MOVE = "unexpected_move", "Unexpected placement change"
+    OFFENDING = "offending", "Arrest, bail or conviction"
+    ACCIDENT = "accident", "Serious accident"
+    SOCIAL_WORKER = "social_worker", "Change of social worker"
+    UNPLANNED_DISCHARGE = "unplanned_discharge", "Unplanned discharge from care"
+    COMPLAINT = "complaint", "Complaint by or for the child"
+    # Changes that need a review endorsed by the IRO first (section 6).
+    TO_UNREGULATED = "to_unregulated", "Proposed move from a regulated to an unregulated placement before 18"
+    FROM_SETTLED_RESIDENTIAL = "from_settled_residential", "Proposed move from a settled residential placement"
+    FROM_SECURE = "from_secure", "Discharge from secure accommodation or custody"
+    EDUCATION_DISRUPTING_MOVE = "education_disrupting_move", "Unplanned move that disrupts education (years 10 and 11)"
+
+
+#: The section 6 changes that need a review endorsed by the IRO before they happen.
+NEEDS_REVIEW_FIRST = frozenset(
+    {"to_unregulated", "from_settled_residential", "from_secure", "education_disrupting_move"}
+)

@@ -197,3 +197,32 @@ class ArchiveForm(GDSForm, forms.Form):
     confirm = forms.BooleanField(
         label="I confirm this child is no longer looked after and the record can leave the working lists",
     )
+
+
+class SignificantChangeForm(GDSForm, forms.Form):
+    submit_text = "Record the change"
+    category = forms.ChoiceField(
+        label="What kind of change is it?",
+        choices=[("", "Choose the kind of change"), *codes.SignificantChangeCategory.choices],
+        error_messages={"required": "Choose what kind of change this is"},
+    )
+    occurred_on = _date_field(
+        "Date of the change",
+        help_text="For a proposed move, the date it is planned for. For example, 27 3 2024",
+    )
+    description = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Say what changed, who decided and what it means for the child.",
+        error_messages={"required": "Enter what happened"},
+    )
+
+
+class AcknowledgeForm(GDSForm, forms.Form):
+    submit_text = "Acknowledge the change"
+    iro_response = forms.CharField(
+        label="Your response",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you will do, for example bring the next review forward or speak to the social worker.",
+        error_messages={"required": "Enter your response to the change"},
+    )

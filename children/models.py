@@ -320,3 +320,34 @@ class CoverArrangement(UndeletableModel):
 
     def is_active_on(self, on: date) -> bool:
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+
+class SignificantChange(UndeletableModel):
+    """A significant change in the child's life the IRO must be told of (IRO-RULES.md section 6).
+    The child's IRO is alerted on their home page and in their digest until they acknowledge it,
+    and may bring the next review forward."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="significant_changes")
+    category = models.CharField(max_length=30, choices=codes.SignificantChangeCategory.choices)
+    occurred_on = models.DateField("date of the change")
+    description = models.TextField("what happened")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="significant_changes"
+    )
+    acknowledged_on = models.DateField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    iro_response = models.TextField("IRO's response", blank=True)
+
+    class Meta:
+        ordering = ["child", "-occurred_on", "-pk"]
+        permissions = [("record_significant_change", "Can record a significant change for a child")]
+
+    def __str__(self):
+        return f"{self.get_category_display()} on {self.occurred_on}"
+
+    @property
+    def needs_review_first(self) -> bool:
+        return self.category in codes.NEEDS_REVIEW_FIRST

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,8 +20,8 @@ from iro_service.audit import audit_record, diff_fields
 from iro_service.concurrency import claim_version
 from iro_service.models import AuditAction
 
-from .codes import ReasonEpisodeCeased, ReasonNewEpisode
-from .models import CareEpisode, Child, CoverArrangement, IROAllocation, SiblingGroup
+from .codes import NEEDS_REVIEW_FIRST, ReasonEpisodeCeased, ReasonNewEpisode, SignificantChangeCategory
+from .models import CareEpisode, Child, CoverArrangement, IROAllocation, SiblingGroup, SignificantChange
 
 User = get_user_model()
 
@@ -471,3 +471,85 @@ def child_archive(*, child: Child, by) -> Child:
 def child_view(*, child: Child, by, path: str = "") -> None:
     """Log that ``by`` read the child's record (every read of special-category data is audited)."""
     audit_record(actor=by, action=AuditAction.VIEWED, child_id=child.pk, obj=child, summary="Record viewed", path=path)
+
+
+def _require_can_record_change(child: Child, user, *, on: date) -> None:
+    if not (
+        user.has_perm("children.record_significant_change")
+        and Child.objects.visible_to(user, on=on).filter(pk=child.pk).exists()
+    ):
+        raise PermissionDenied("You can only record significant changes for children you can see.")
+
+
+@transaction.atomic
+def significant_change_record(
+    *, child: Child, by, category: str, occurred_on: date, description: str, today: date | None = None
+) -> SignificantChange:
+    """Tell the child's IRO of a significant change (IRO-RULES.md section 6). The change is
+    addressed to the IRO who holds the child now, and stays unacknowledged until they answer.
+
+    A change that needs a review first (``NEEDS_REVIEW_FIRST``) is a proposal, so its date may
+    be in the future; any other change has happened and cannot be dated in the future."""
+    today = today or timezone.localdate()
+    _require_can_record_change(child, by, on=today)
+    if category not in SignificantChangeCategory.values:
+        raise ValidationError({"category": "Choose what kind of change this is."})
+    if category not in NEEDS_REVIEW_FIRST:
+        _require_not_future(occurred_on, today=today, field="occurred_on")
+    first = CareEpisode.objects.filter(child=child).order_by("started_on").values_list("started_on", flat=True).first()
+    if first is not None and occurred_on < first:
+        raise ValidationError(
+            {"occurred_on": f"The date cannot be before {child.first_name} became looked after on {first:%-d %B %Y}."}
+        )
+    allocation = IROAllocation.objects.filter(child=child, ended_on__isnull=True).select_related("iro").first()
+    change = SignificantChange(
+        child=child,
+        category=category,
+        occurred_on=occurred_on,
+        description=description.strip(),
+        recorded_by=by,
+        iro=allocation.iro if allocation else None,
+    )
+    change.full_clean()
+    change.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATED,
+        child_id=child.pk,
+        obj=change,
+        summary=f"Significant change recorded: {change.get_category_display()} on {occurred_on:%-d %B %Y}",
+    )
+    return change
+
+
+@transaction.atomic
+def significant_change_acknowledge(
+    *, change: SignificantChange, by, iro_response: str, today: date | None = None
+) -> SignificantChange:
+    """The IRO acknowledges a significant change once, with their response."""
+    today = today or timezone.localdate()
+    change = (
+        SignificantChange.objects.select_for_update(of=("self",))
+        .select_related("child", "acknowledged_by")
+        .get(pk=change.pk)
+    )
+    _require_can_record_change(change.child, by, on=today)
+    if change.acknowledged_on is not None:
+        who = change.acknowledged_by.get_full_name() or change.acknowledged_by.username
+        raise ValidationError(f"This change was already acknowledged by {who} on {change.acknowledged_on:%-d %B %Y}.")
+    if not iro_response.strip():
+        raise ValidationError({"iro_response": "Enter your response to the change."})
+    change.acknowledged_on = today
+    change.acknowledged_by = by
+    change.iro_response = iro_response.strip()
+    change.full_clean()
+    change.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=change.child_id,
+        obj=change,
+        summary=f"Significant change acknowledged: {change.get_category_display()} on {change.occurred_on:%-d %B %Y}",
+        changes={"acknowledged_on": [None, today], "iro_response": ["", change.iro_response]},
+    )
+    return change

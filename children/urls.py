@@ -7,7 +7,6 @@ app_name = "children"
 urlpatterns = [
     path("", views.child_list, name="list"),
     path("new/", views.child_create, name="create"),
-    path("caseload/", views.my_caseload, name="caseload"),
     path("caseloads/", views.caseloads, name="caseloads"),
     path("cover/", views.cover_list, name="cover_list"),
     path("cover/new/", views.cover_create, name="cover_create"),
@@ -20,4 +19,10 @@ urlpatterns = [
     path("<int:pk>/episodes/return-to-care/", views.return_to_care, name="return_to_care"),
     path("<int:pk>/archive/", views.child_archive, name="archive"),
     path("<int:pk>/audit/", views.child_audit, name="audit"),
+    path("<int:pk>/significant-changes/new/", views.significant_change_create, name="significant_change_create"),
+    path(
+        "significant-changes/<int:pk>/acknowledge/",
+        views.significant_change_acknowledge,
+        name="significant_change_acknowledge",
+    ),
 ]

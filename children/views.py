@@ -1,9 +1,13 @@
 """Thin views: scope the object to the user, bind the form, call one service, redirect."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 
 from iro_service.audit import audit_record
@@ -11,7 +15,7 @@ from iro_service.concurrency import StaleEditError
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction, AuditEvent
 
-from . import forms, services
+from . import forms, selectors, services
 from .filters import ChildFilter
 from .models import Child, CoverArrangement, IROProfile
 
@@ -49,20 +53,6 @@ def child_list(request):
 
 
 @login_required
-@permission_required("children.view_caseload", raise_exception=True)
-def my_caseload(request):
-    visible = Child.objects.visible_to(request.user).active().in_care()
-    own = list(visible.allocated_to(request.user).for_list())
-    covered = list(visible.exclude(pk__in=[c.pk for c in own]).for_list())
-    _log_listing(request, own + covered)
-    return render(
-        request,
-        "children/caseload.html",
-        {"own": own, "covered": covered, "today": timezone.localdate()},
-    )
-
-
-@login_required
 @permission_required("children.view_all_children", raise_exception=True)
 def caseloads(request):
     today = timezone.localdate()
@@ -86,8 +76,14 @@ def child_detail(request, pk):
     if child.sibling_group_id:
         siblings = Child.objects.visible_to(request.user).filter(sibling_group_id=child.sibling_group_id).exclude(pk=pk)
     services.child_view(child=child, by=request.user, path=request.path)
+    today = timezone.localdate()
+    sections = [
+        import_string(path)(child=child, user=request.user, today=today) for path in settings.CHILD_RECORD_SECTIONS
+    ]
     return render(
-        request, "children/child_detail.html", {"child": child, "siblings": siblings, "today": timezone.localdate()}
+        request,
+        "children/child_detail.html",
+        {"child": child, "siblings": siblings, "today": today, "sections": sections},
     )
 
 
@@ -250,3 +246,44 @@ def cover_end(request, pk):
     ):
         return redirect("children:cover_list")
     return render(request, "children/form.html", {"form": form, "title": f"End cover: {cover}"})
+
+
+#: The success message after recording a significant change, by whether it needs a review first.
+SIGNIFICANT_CHANGE_RECORDED = {
+    False: "Significant change recorded. The child's IRO will see it until they acknowledge it.",
+    True: "Significant change recorded. This change needs a review endorsed by the IRO before it happens: "
+    "a review must be held first.",
+}
+
+
+@login_required
+@permission_required("children.record_significant_change", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def significant_change_create(request, pk):
+    child = _visible_child(request, pk)
+    form = forms.SignificantChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.significant_change_record(child=child, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, SIGNIFICANT_CHANGE_RECORDED[change.needs_review_first])
+            return redirect("reviews:timeline", child_pk=child.pk)
+    return render(request, "children/form.html", {"form": form, "child": child, "title": "Record a significant change"})
+
+
+@login_required
+@permission_required("children.record_significant_change", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def significant_change_acknowledge(request, pk):
+    change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
+    form = forms.AcknowledgeForm(request.POST if request.method == "POST" else None)
+    if save_with_service(
+        request,
+        form,
+        lambda data: services.significant_change_acknowledge(change=change, by=request.user, **data),
+        success="Change acknowledged",
+    ):
+        return redirect("reviews:timeline", child_pk=change.child_id)
+    return render(request, "children/significant_change_acknowledge.html", {"form": form, "change": change})

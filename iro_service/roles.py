@@ -18,13 +18,19 @@ ADMINISTRATOR = "Administrator"
 ROLE_ORDER = (IRO_MANAGER, IRO, COMMITTEE, ADMINISTRATOR)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    IRO: ("children.view_caseload",),
+    IRO: (
+        "children.view_caseload",
+        "children.record_significant_change",
+        "reviews.chair_review",
+    ),
     IRO_MANAGER: (
         "children.view_caseload",
         "children.view_all_children",
         "children.manage_child_record",
         "children.allocate_iro",
         "children.view_audit_trail",
+        "children.record_significant_change",
+        "reviews.view_service_reviews",
     ),
     COMMITTEE: (),
     ADMINISTRATOR: (
@@ -40,6 +46,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "children.add_iroprofile",
         "children.change_iroprofile",
         "iro_service.view_auditevent",
+        "reviews.view_closureday",
+        "reviews.add_closureday",
+        "reviews.change_closureday",
     ),
 }
 

@@ -10,8 +10,8 @@ def home(request):
     user = request.user
     if user.has_perm("children.view_all_children"):
         return redirect("children:caseloads")
-    if user.has_perm("children.view_caseload"):
-        return redirect("children:caseload")
+    if user.has_perm("reviews.chair_review"):
+        return redirect("reviews:home")
     if user.is_staff:
         return redirect("admin:index")
     return render(request, "home_committee.html" if roles.role_of(user) == roles.COMMITTEE else "home_no_role.html")

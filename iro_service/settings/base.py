@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "iro_service",
     "children",
+    "reviews",
     "reporting",
 ]
 
@@ -123,6 +124,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Panels other apps add to a child's record page (children never imports them).
+CHILD_RECORD_SECTIONS = ["reviews.sections.review_section"]
 
 # The name shown in the header and page titles.
 SERVICE_NAME = env("SERVICE_NAME", default="IRO case management")

@@ -5,6 +5,7 @@ Beat schedules live here, in code.
 """
 
 import environ
+from celery.schedules import crontab
 
 _env = environ.Env()
 _redis = _env("REDIS_URL", default="")
@@ -22,4 +23,11 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Deadline flags and the daily digests (reviews/flags.py), before the working day starts.
+    # crontab times are in CELERY_TIMEZONE (Europe/London), so 06:30 all year round.
+    "sweep-deadlines-daily": {
+        "task": "reviews.tasks.sweep_deadlines",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}

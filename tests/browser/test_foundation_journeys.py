@@ -33,15 +33,15 @@ def test_iro1_signs_in_and_sees_their_caseload(page, live_server, sign_in, asser
     assert_accessible(page)
 
     sign_in(page, "iro1", PASSWORD)
-    page.wait_for_url("**/children/caseload/")
-    assert page.get_by_role("heading", name="My caseload").is_visible()
+    page.wait_for_url("**/reviews/")
+    assert page.get_by_role("heading", name="My caseload and reviews").is_visible()
     body = page.locator("main").inner_text()
     assert "Ruby Ellis" in body and "Omar Haddad" in body
     assert "Lily Cho" not in body
     assert "Grace Adeyemi" in page.locator("header").inner_text()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Ruby Ellis").click()
+    page.get_by_role("link", name="Ruby Ellis", exact=True).first.click()
     assert page.get_by_role("heading", name="Ruby Ellis").is_visible()
     assert "IRO allocation history" in page.locator("main").inner_text()
     assert_accessible(page)

@@ -56,7 +56,7 @@ def test_committee_and_administrator_get_403_on_every_child_page(client_for, req
 
 
 @pytest.mark.parametrize("role", ["committee", "administrator"])
-@pytest.mark.parametrize("name", ["children:list", "children:caseload", *SERVICE_PAGES_FOR_MANAGERS_ONLY])
+@pytest.mark.parametrize("name", ["children:list", "reviews:home", "reviews:service", *SERVICE_PAGES_FOR_MANAGERS_ONLY])
 def test_committee_and_administrator_get_403_on_every_children_list(client_for, request, role, name, child):
     response = client_for(request.getfixturevalue(role)).get(reverse(name))
     assert response.status_code == 403
@@ -84,14 +84,14 @@ def test_manager_opens_every_child_page(client_for, manager, child, page):
     assert client_for(manager).get(reverse(f"children:{page}", args=[child.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["children:list", "children:caseload", *SERVICE_PAGES_FOR_MANAGERS_ONLY])
+@pytest.mark.parametrize("name", ["children:list", "reviews:service", *SERVICE_PAGES_FOR_MANAGERS_ONLY])
 def test_manager_opens_every_service_page(client_for, manager, name):
     assert client_for(manager).get(reverse(name)).status_code == 200
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/children/", "/children/caseload/", "/children/caseloads/", "/children/1/", "/children/1/audit/", "/"],
+    ["/children/", "/reviews/", "/children/caseloads/", "/children/1/", "/children/1/audit/", "/"],
 )
 def test_anonymous_users_are_sent_to_sign_in(client, url):
     response = client.get(url)
@@ -101,7 +101,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, url):
 
 @pytest.mark.parametrize(
     ("role", "destination"),
-    [("iro", "/children/caseload/"), ("manager", "/children/caseloads/"), ("administrator", "/admin/")],
+    [("iro", "/reviews/"), ("manager", "/children/caseloads/"), ("administrator", "/admin/")],
 )
 def test_home_sends_each_role_to_its_start_page(client_for, request, role, destination):
     response = client_for(request.getfixturevalue(role)).get("/")
@@ -116,23 +116,9 @@ def test_committee_home_shows_no_child(client_for, committee, child):
 
 
 def test_header_shows_the_users_name_and_role(client_for, iro):
-    response = client_for(iro).get(reverse("children:caseload"))
+    response = client_for(iro).get(reverse("reviews:home"))
     assert "Ada Okafor" in response.text
     assert '<span class="app-header__role">IRO</span>' in response.text
-
-
-def test_caseload_lists_own_and_covered_children_separately(client_for, iro, other_iro, manager, child):
-    from tests.factories import make_cover
-
-    make_child_in_care(iro=other_iro, first_name="Zed", last_name="Quinn")
-    make_child_in_care(iro=manager if False else other_iro, first_name="Yas", last_name="Iqbal")
-    make_cover(absent_iro=other_iro, covering_iro=iro, starts_on=dt.date(2020, 1, 1), by=manager)
-
-    response = client_for(iro).get(reverse("children:caseload"))
-    own, covered = response.context["own"], response.context["covered"]
-    assert [c.full_name for c in own] == ["Kai Morgan"]
-    assert sorted(c.full_name for c in covered) == ["Yas Iqbal", "Zed Quinn"]
-    assert "Children you are covering" in response.text
 
 
 def test_viewing_a_record_writes_an_audit_event(client_for, iro, child):
@@ -334,7 +320,8 @@ def _bulk_children(iro, count):
     [
         ("manager", "children:list", 12),
         ("iro", "children:list", 12),
-        ("iro", "children:caseload", 12),
+        ("iro", "reviews:home", 14),
+        ("manager", "reviews:service", 14),
         ("manager", "children:caseloads", 12),
     ],
 )

@@ -1,0 +1,187 @@
+"""The daily digest emails of open deadline flags (IRO-RULES.md sections 2 and 3).
+
+Each IRO with open flags gets one email listing the flags on their own caseload, grouped by
+kind; each active "IRO manager" gets one email of the whole service's open flags, counted by
+kind and by IRO. A person is sent at most one digest a day: the ``DigestSent`` row (unique per
+recipient and day) is written in the same transaction as the emails are handed to the mail
+backend, so a run that fails to send leaves no row and the retry sends again, and a second run
+the same day finds the rows and sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from iro_service import roles
+
+from .codes import FlagKind
+from .models import DeadlineFlag, DigestSent
+
+logger = logging.getLogger(__name__)
+
+NO_IRO = "No IRO allocated"
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One open flag as a digest shows it."""
+
+    kind: str
+    child_name: str
+    child_reference: str
+    due_on: date
+    path: str
+    detail: str
+    iro_id: int | None
+    iro_name: str
+
+
+@dataclass(frozen=True)
+class DigestGroup:
+    label: str
+    lines: list[DigestLine]
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _line(flag: DeadlineFlag) -> DigestLine:
+    if flag.kind == FlagKind.ACTION_OVERDUE and flag.action is not None:
+        detail = f"{flag.action.description[:80]} (owner: {flag.action.owner})"
+    elif flag.kind == FlagKind.RECORD_OVERDUE and flag.review is not None:
+        detail = f"record of the review held on {flag.review.held_on:%-d %B %Y}"
+    else:
+        detail = ""
+    return DigestLine(
+        kind=flag.kind,
+        child_name=flag.child.full_name,
+        child_reference=flag.child.local_reference,
+        due_on=flag.due_on,
+        path=reverse("children:detail", args=[flag.child_id]),
+        detail=detail,
+        iro_id=flag.iro_id,
+        iro_name=_name(flag.iro) if flag.iro is not None else NO_IRO,
+    )
+
+
+def _groups(lines: list[DigestLine]) -> list[DigestGroup]:
+    """Lines grouped by kind, in the order ``FlagKind`` declares the kinds."""
+    by_kind: dict[str, list[DigestLine]] = defaultdict(list)
+    for line in lines:
+        by_kind[line.kind].append(line)
+    return [DigestGroup(kind.label, by_kind[kind.value]) for kind in FlagKind if by_kind[kind.value]]
+
+
+def _by_iro(lines: list[DigestLine]) -> list[dict]:
+    """For the manager: each IRO's open flags counted by kind (unallocated children last)."""
+    counts: dict[tuple[bool, str, int | None], Counter] = defaultdict(Counter)
+    for line in lines:
+        counts[(line.iro_id is None, line.iro_name, line.iro_id)][line.kind] += 1
+    return [
+        {
+            "name": name,
+            "total": sum(counter.values()),
+            "by_kind": [(kind.label, counter[kind.value]) for kind in FlagKind if counter[kind.value]],
+        }
+        for (_, name, _), counter in sorted(counts.items(), key=lambda item: item[0][:2])
+    ]
+
+
+def _subject(kind: str, count: int, today: date) -> str:
+    flags = "deadline" if count == 1 else "deadlines"
+    return f"{kind}: {count} {flags} to act on, {today:%-d %B %Y}"
+
+
+def digests_send(*, today: date) -> int:
+    """Send today's digests to everyone who has not had one today; return how many were sent.
+
+    Four queries whatever the number of flags, IROs or managers: open flags with their child,
+    IRO, review and action; managers; today's digests already sent; the ``DigestSent`` rows
+    (on SQLite, one insert per 199 recipients). People without an email address, inactive accounts and IROs without open
+    flags get nothing; managers get nothing when the service has no open flags.
+    """
+    flags = list(
+        DeadlineFlag.objects.open()
+        .select_related("child", "iro", "review", "action")
+        .order_by("due_on", "child__last_name", "child__first_name", "pk")
+    )
+    if not flags:
+        return 0
+    lines = [_line(flag) for flag in flags]
+    managers = list(
+        get_user_model()
+        .objects.filter(groups__name=roles.IRO_MANAGER, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    already_sent = set(DigestSent.objects.filter(sent_on=today).values_list("recipient_id", flat=True))
+
+    own: dict[int, list[DigestLine]] = defaultdict(list)
+    iros = {}
+    for flag, line in zip(flags, lines, strict=True):
+        if flag.iro is not None and flag.iro.is_active and flag.iro.email:
+            own[flag.iro_id].append(line)
+            iros[flag.iro_id] = flag.iro
+
+    messages: list[EmailMessage] = []
+    records: list[DigestSent] = []
+
+    def add(recipient, *, template: str, subject: str, listed: int, **context) -> None:
+        body = render_to_string(template, {"recipient": recipient, "today": today, **context})
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]))
+        records.append(DigestSent(recipient=recipient, sent_on=today, flag_count=listed))
+
+    for manager in managers:
+        if manager.pk in already_sent:
+            continue
+        mine = own.get(manager.pk, [])
+        add(
+            manager,
+            template="emails/deadline_digest_manager.txt",
+            subject=_subject("IRO service deadlines", len(lines), today),
+            listed=len(lines),
+            total=len(lines),
+            by_kind=[(group.label, len(group.lines)) for group in _groups(lines)],
+            by_iro=_by_iro(lines),
+            groups=_groups(lines),
+            own_groups=_groups(mine),
+        )
+    manager_ids = {manager.pk for manager in managers}
+    for iro_id, mine in own.items():
+        if iro_id in already_sent or iro_id in manager_ids:
+            continue
+        add(
+            iros[iro_id],
+            template="emails/deadline_digest_iro.txt",
+            subject=_subject("Your caseload", len(mine), today),
+            listed=len(mine),
+            total=len(mine),
+            groups=_groups(mine),
+        )
+
+    if not messages:
+        return 0
+    try:
+        with transaction.atomic():
+            DigestSent.objects.bulk_create(records)
+            # Inside the transaction: if the mail server refuses, no row is kept and the
+            # retry sends again (a person may then get a second copy, never none).
+            sent = get_connection().send_messages(messages) or 0
+    except IntegrityError:
+        # Another run recorded a digest for one of these people today after we looked: it
+        # sends them, this run sends nobody (one digest per person per day).
+        logger.warning("Digests for %s were sent by another run; this run sent none.", today)
+        return 0
+    return sent

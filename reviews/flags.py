@@ -1,0 +1,289 @@
+"""The daily deadline sweep: raise, resolve and reopen ``DeadlineFlag`` rows, in SQL.
+
+The conditions are the statutory deadlines of IRO-RULES.md:
+
+* section 2 (reg 33): a child in care whose next review is due within 15 working days
+  (``REVIEW_DUE_SOON``), or whose due date has passed with no review held since
+  (``REVIEW_OVERDUE``). The due date is the child's ``ReviewSchedule.next_due_on``, which
+  moves on as soon as a review is held, and is empty once the child leaves care;
+* section 3: a held review whose record was not distributed within 20 working days
+  (``RECORD_OVERDUE``), and a SMART action still open after its due date (``ACTION_OVERDUE``).
+
+Each deadline is stored once: its ``key`` names the kind, the child, review or action, and the
+due date, and is unique. A flag resolves itself (``resolved_on``) on the first sweep at which
+its condition no longer holds, and is reopened if the very same condition (same key) holds
+again later. Every step is one statement per kind, whatever the number of children:
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` to raise, ``UPDATE`` with a correlated
+``EXISTS`` to resolve and reopen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.db import connections, router, transaction
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from children.models import CareEpisode, Child, IROAllocation
+
+from .calendar import non_working_days
+from .codes import FlagKind
+from .deadlines import DUE_SOON_WORKING_DAYS, add_working_days
+from .digests import digests_send
+from .models import Action, DeadlineFlag, Review, ReviewSchedule
+from .schedule import schedule_refresh
+
+
+def _by_kind(counts: dict[str, int] | None = None) -> dict[str, int]:
+    return {kind.value: (counts or {}).get(kind.value, 0) for kind in FlagKind}
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Counts by ``FlagKind`` value. ``raised`` counts flags newly stored and flags reopened
+    (both are open today and were not yesterday); ``open`` is after the sweep."""
+
+    raised: dict[str, int] = field(default_factory=_by_kind)
+    resolved: dict[str, int] = field(default_factory=_by_kind)
+    open: dict[str, int] = field(default_factory=_by_kind)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return asdict(self)
+
+
+class IsoDate(Func):
+    """A date as ``YYYY-MM-DD`` text on every backend (PostgreSQL's cast follows DateStyle)."""
+
+    template = "CAST(%(expressions)s AS CHAR(10))"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite stores a DateField as ISO 8601 text already.
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="TO_CHAR(%(expressions)s, 'YYYY-MM-DD')", **extra_context)
+
+
+def _text(*parts) -> Concat:
+    return Concat(*(Value(p) if isinstance(p, str) else p for p in parts), output_field=CharField())
+
+
+def _id_text(name: str) -> Cast:
+    return Cast(name, output_field=CharField())
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One kind of flag: the rows for which its condition holds now and how a flag matches one.
+
+    ``holds`` rows carry the child (``child_id``), the due date (``due``) and optionally the
+    review and action ids; ``match`` are the lookups tying a ``holds`` row to the flag
+    (``OuterRef`` on the flag), the same columns the key is built from.
+    """
+
+    kind: FlagKind
+    holds: QuerySet
+    key: Concat
+    due: str
+    match: dict
+    review: str | None = None
+    action: str | None = None
+
+
+def _rules(*, today: date, due_soon_by: date, scope: list[int] | None) -> list[_Rule]:
+    def scoped(queryset: QuerySet) -> QuerySet:
+        return queryset if scope is None else queryset.filter(child_id__in=scope)
+
+    # A child's schedule counts only while they have an open care episode: the schedule is a
+    # cache refreshed on commit, and the episode is the fact (section 2: children in care).
+    schedules = scoped(ReviewSchedule.objects.all()).filter(
+        Exists(CareEpisode.objects.filter(child_id=OuterRef("child_id"), ended_on__isnull=True))
+    )
+    child_due = {"child_id": OuterRef("child_id"), "next_due_on": OuterRef("due_on")}
+
+    def review_key(kind: FlagKind) -> Concat:
+        return _text(f"{kind}:child=", _id_text("child_id"), ":due=", IsoDate("next_due_on"))
+
+    return [
+        _Rule(
+            kind=FlagKind.REVIEW_DUE_SOON,
+            holds=schedules.due_by(on=today, by=due_soon_by),
+            key=review_key(FlagKind.REVIEW_DUE_SOON),
+            due="next_due_on",
+            match=child_due,
+        ),
+        _Rule(
+            kind=FlagKind.REVIEW_OVERDUE,
+            holds=schedules.overdue(on=today),
+            key=review_key(FlagKind.REVIEW_OVERDUE),
+            due="next_due_on",
+            match=child_due,
+        ),
+        _Rule(
+            kind=FlagKind.RECORD_OVERDUE,
+            holds=scoped(Review.objects.records_overdue(on=today)),
+            key=_text(f"{FlagKind.RECORD_OVERDUE}:review=", _id_text("pk"), ":due=", IsoDate("record_due_on")),
+            due="record_due_on",
+            match={"pk": OuterRef("review_id"), "record_due_on": OuterRef("due_on")},
+            review="pk",
+        ),
+        _Rule(
+            kind=FlagKind.ACTION_OVERDUE,
+            holds=scoped(Action.objects.overdue(on=today)),
+            key=_text(f"{FlagKind.ACTION_OVERDUE}:action=", _id_text("pk"), ":due=", IsoDate("due_on")),
+            due="due_on",
+            match={"pk": OuterRef("action_id"), "due_on": OuterRef("due_on")},
+            action="pk",
+        ),
+    ]
+
+
+def _current_iro() -> Subquery:
+    """The IRO of the open allocation of the row's child (at most one: a database constraint)."""
+    return Subquery(
+        IROAllocation.objects.filter(child_id=OuterRef("child_id"), ended_on__isnull=True).values("iro_id")[:1]
+    )
+
+
+def _insert_missing(rule: _Rule, *, today: date) -> int:
+    """Store a flag for every row of ``rule.holds`` whose key is not stored yet, in one
+    ``INSERT ... SELECT ... ON CONFLICT (key) DO NOTHING``; return how many were stored.
+
+    (``bulk_create`` would fetch the rows into Python and, on SQLite, split them into batches
+    of 90, so its number of queries would grow with the number of children.)
+    """
+    now = timezone.now()
+    columns = {
+        "kind": Value(rule.kind.value, output_field=CharField()),
+        "key": rule.key,
+        "child_id": F("child_id"),
+        "iro_id": _current_iro(),
+        "due_on": F(rule.due),
+        "raised_on": Value(today, output_field=DateField()),
+        "created_at": Value(now, output_field=DateTimeField()),
+        "updated_at": Value(now, output_field=DateTimeField()),
+    }
+    if rule.review:
+        columns["review_id"] = F(rule.review)
+    if rule.action:
+        columns["action_id"] = F(rule.action)
+    aliases = {name: f"flag_{name}" for name in columns}
+    rows = (
+        rule.holds.order_by()
+        .annotate(**{aliases[name]: expression for name, expression in columns.items()})
+        .values(*aliases.values())
+    )
+    db = router.db_for_write(DeadlineFlag)
+    connection = connections[db]
+    select_sql, params = rows.query.get_compiler(using=db).as_sql()
+    qn = connection.ops.quote_name
+    opts = DeadlineFlag._meta
+    # Table and column names come from the model, never from input; every value is a parameter.
+    sql = (
+        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(opts.get_field(n).column) for n in columns)}) "  # noqa: S608
+        f"SELECT {', '.join('candidate.' + qn(aliases[n]) for n in columns)} FROM ({select_sql}) candidate "
+        # SQLite needs a WHERE clause before ON CONFLICT in an INSERT ... SELECT.
+        f"WHERE 1 = 1 ON CONFLICT ({qn(opts.get_field('key').column)}) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+@transaction.atomic
+def flags_sweep(*, today: date, child_ids: Iterable[int] | None = None) -> SweepResult:
+    """Bring the deadline flags up to date as of ``today`` for these children (default: the
+    whole service), in a fixed number of queries whatever the number of children or flags.
+
+    Due soon means due between ``today`` and the 15th working day after it, inclusive
+    (``reviews.deadlines.DUE_SOON_WORKING_DAYS``; working days per reg 2, IRO-RULES.md
+    section 2, with the authority's closure days); overdue means the due date is before
+    ``today``. A due-soon flag whose date passes is resolved and an overdue flag raised.
+    Each open flag names the child's IRO now (the open ``IROAllocation``), and follows the
+    child when they are reallocated.
+    """
+    scope = None if child_ids is None else sorted(set(child_ids))
+    # non_working_days reaches HORIZON (120 days) past today: ample for 15 working days.
+    due_soon_by = add_working_days(today, DUE_SOON_WORKING_DAYS, non_working=non_working_days(today, today))
+    flags = DeadlineFlag.objects.all()
+    if scope is not None:
+        flags = flags.filter(child_id__in=scope)
+
+    raised: dict[str, int] = {}
+    resolved: dict[str, int] = {}
+    for rule in _rules(today=today, due_soon_by=due_soon_by, scope=scope):
+        of_kind = flags.filter(kind=rule.kind)
+        still_holds = Exists(rule.holds.filter(**rule.match))
+        resolved[rule.kind] = of_kind.open().filter(~still_holds).update(resolved_on=today)
+        inserted = _insert_missing(rule, today=today)
+        # The same key again (an action reopened with its due date unchanged, a record's
+        # distribution date removed): the flag is open again, keeping its first raised_on.
+        reopened = of_kind.filter(resolved_on__isnull=False).filter(still_holds).update(resolved_on=None)
+        raised[rule.kind] = inserted + reopened
+
+    # Open flags follow the child's IRO (a reallocation, or an allocation ending).
+    allocation = IROAllocation.objects.filter(child_id=OuterRef("child_id"), ended_on__isnull=True)
+    flags.open().filter(
+        (Q(iro__isnull=True) & Exists(allocation))
+        | (Q(iro__isnull=False) & ~Exists(allocation.filter(iro_id=OuterRef("iro_id"))))
+    ).update(iro=_current_iro())
+
+    open_counts = dict(flags.open().order_by().values_list("kind").annotate(n=Count("pk")))
+    return SweepResult(raised=_by_kind(raised), resolved=_by_kind(resolved), open=_by_kind(open_counts))
+
+
+@dataclass(frozen=True)
+class DailyResult:
+    today: date
+    schedules_refreshed: int
+    sweep: SweepResult
+    digests_sent: int | None
+
+    def as_dict(self) -> dict:
+        """JSON-able, for the Celery result."""
+        return {
+            "today": self.today.isoformat(),
+            "schedules_refreshed": self.schedules_refreshed,
+            **self.sweep.as_dict(),
+            "digests_sent": self.digests_sent,
+        }
+
+
+def deadlines_daily(*, today: date, send_digests: bool = True) -> DailyResult:
+    """The daily job (the Celery beat task and ``manage.py flag_deadlines`` both call this).
+
+    1. Refresh the cached review schedule of every child in care, and of every child the cache
+       still thinks is: the due dates are a pure function of the facts (section 2), but a
+       closure day added since, a new bank holiday in the ``holidays`` package, or a change
+       made without the services would otherwise leave a stale date. Unchanged rows are not
+       written.
+    2. Sweep the whole service (``flags_sweep``), in the same transaction.
+    3. Send the day's digests (``reviews.digests``), each recipient at most once a day.
+    """
+    with transaction.atomic():
+        cohort = Child.objects.filter(
+            Exists(CareEpisode.objects.filter(child_id=OuterRef("pk"), ended_on__isnull=True))
+            | Exists(ReviewSchedule.objects.in_care().filter(child_id=OuterRef("pk")))
+        ).values_list("pk", flat=True)
+        refreshed = schedule_refresh(cohort)
+        sweep = flags_sweep(today=today)
+    sent = digests_send(today=today) if send_digests else None
+    return DailyResult(today=today, schedules_refreshed=refreshed, sweep=sweep, digests_sent=sent)

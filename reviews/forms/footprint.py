@@ -1,0 +1,98 @@
+"""Forms for the IRO's footprint between reviews. They check the shape of input only; the
+services refuse dates in the future or before the child became looked after."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+
+from iro_service.forms import GDSForm
+
+from ..codes import ActionStatus
+from ..models import Action
+from ..services.footprint import ProgressInput
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _date_field(label: str, *, help_text: str = "For example, 27 3 2025") -> DateInputField:
+    return DateInputField(label=label, help_text=help_text)
+
+
+class VisitForm(GDSForm, forms.Form):
+    submit_text = "Record the visit"
+    visited_on = _date_field("Date of the visit")
+    seen_alone = forms.TypedChoiceField(
+        label="Did you see the child alone?",
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you saw the child alone"},
+    )
+    notes = forms.CharField(
+        label="What you saw and heard",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Include the child's wishes and feelings in their own words where you can.",
+        error_messages={"required": "Enter what you saw and heard"},
+    )
+
+
+class MidwayReviewForm(GDSForm, forms.Form):
+    """The date and notes of a midway review, and for each open action of the child how it
+    stands and an optional note. The actions are passed in; their fields are built here."""
+
+    submit_text = "Record the midway review"
+    held_on = _date_field("Date of the midway review")
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="How the care plan is progressing overall.",
+    )
+
+    def __init__(self, *args, actions: list[Action], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = list(actions)
+        for number, action in enumerate(self.actions, start=1):
+            self.fields[self._status_name(action)] = forms.ChoiceField(
+                label=f"Action {number}: {action.description}",
+                help_text=f"{action.owner}, due by {action.due_on:%-d %B %Y}.",
+                choices=ActionStatus.choices,
+                initial=action.status,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose how action {number} stands"},
+            )
+            self.fields[self._note_name(action)] = forms.CharField(
+                label=f"Progress note on action {number} (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @staticmethod
+    def _status_name(action: Action) -> str:
+        return f"action_{action.pk}_status"
+
+    @staticmethod
+    def _note_name(action: Action) -> str:
+        return f"action_{action.pk}_note"
+
+    def progress(self) -> list[ProgressInput]:
+        """The progress of each action as the service takes it (call once the form is valid)."""
+        return [
+            ProgressInput(
+                action_id=action.pk,
+                status=self.cleaned_data[self._status_name(action)],
+                note=self.cleaned_data[self._note_name(action)],
+            )
+            for action in self.actions
+        ]
+
+
+class CaseNoteForm(GDSForm, forms.Form):
+    submit_text = "Add the case note"
+    written_on = _date_field("Date the note is about")
+    text = forms.CharField(
+        label="Case note",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter the case note"},
+    )

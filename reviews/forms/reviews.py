@@ -1,0 +1,173 @@
+"""Review forms: the shape of input only. Rules across records (dates within care, PN0 and age,
+the order of reviews) are checked by the services and attached to these forms by the views."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+
+from iro_service.forms import GDSForm
+
+from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation
+from ..services import ActionInput
+
+DATE_HINT = "For example, 27 3 2026"
+
+
+class ReviewBookForm(GDSForm, forms.Form):
+    submit_text = "Book review"
+    booked_for = DateInputField(label="Date of the review", help_text=DATE_HINT)
+    venue = forms.CharField(max_length=200, required=False, help_text="For example, the carer's home or online.")
+
+
+class ReviewRecordForm(GDSForm, forms.Form):
+    """What happened at the review. The actions come in ``ActionFormSet``."""
+
+    submit_text = "Save review"
+
+    held_on = DateInputField(label="Date the review was held", help_text=DATE_HINT)
+    additional = forms.BooleanField(
+        required=False,
+        label="This was an additional or early review",
+        help_text="For example, brought forward after a significant change. The next review is due from this date.",
+    )
+    venue = forms.CharField(max_length=200, required=False)
+    invited = forms.MultipleChoiceField(
+        choices=ParticipantRole.choices, widget=forms.CheckboxSelectMultiple, required=False, label="Who was invited"
+    )
+    attended = forms.MultipleChoiceField(
+        choices=ParticipantRole.choices, widget=forms.CheckboxSelectMultiple, required=False, label="Who took part"
+    )
+    others_present = forms.CharField(
+        max_length=500, required=False, label="Names and roles of others who took part (optional)"
+    )
+    participation_code = forms.ChoiceField(
+        choices=[(code, f"{code}: {label}") for code, label in Participation.choices],
+        widget=forms.RadioSelect,
+        label="How the child took part",
+        help_text="The SSDA903 participation code. PN0 is for a child under 4 on the review date, and only for them.",
+        error_messages={"required": "Choose how the child took part in the review"},
+    )
+    parents_participation = forms.ChoiceField(
+        choices=ParentParticipation.choices,
+        widget=forms.RadioSelect,
+        label="How the parents took part",
+        error_messages={"required": "Choose how the parents took part"},
+    )
+    wishes_and_feelings = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="The child's wishes and feelings",
+        help_text="In the child's own words where you can.",
+        error_messages={"required": "Enter the child's wishes and feelings"},
+    )
+    discussion = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label="Summary of the discussion (optional)"
+    )
+    child_friendly_summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="What we agreed we will do",
+        help_text="Written to the child, for example: 'Dear Sam, at your review we agreed...'",
+        error_messages={"required": "Enter the summary for the child"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["version"]
+        self.helper.inputs = []  # the page puts the button after the actions
+
+    def clean(self):
+        cleaned = super().clean()
+        invited, attended = set(cleaned.get("invited", [])), set(cleaned.get("attended", []))
+        if attended - invited:
+            cleaned["invited"] = sorted(invited | attended)  # whoever took part was, in effect, invited
+        return cleaned
+
+
+class ActionForm(forms.Form):
+    """One SMART action: what, who, by when (and its status when editing)."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What will be done", required=False)
+    owner = forms.CharField(max_length=200, label="Who will do it", required=False)
+    due_on = DateInputField(label="By when", help_text=DATE_HINT, required=False)
+    status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.label_size = "s"
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not (data.get("description") or data.get("owner") or data.get("due_on"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank():
+            return cleaned
+        if not cleaned.get("description"):
+            self.add_error("description", "Enter what will be done")
+        if not cleaned.get("owner"):
+            self.add_error("owner", "Enter who will do it")
+        if not cleaned.get("due_on") and "due_on" not in self.errors:
+            self.add_error("due_on", "Enter the date it will be done by")
+        return cleaned
+
+
+class BaseActionFormSet(forms.BaseFormSet):
+    def actions(self) -> list[ActionInput]:
+        """The filled-in actions as service input; blank rows are ignored."""
+        return [
+            ActionInput(
+                id=form.cleaned_data.get("id"),
+                description=form.cleaned_data["description"],
+                owner=form.cleaned_data["owner"],
+                due_on=form.cleaned_data["due_on"],
+                status=form.cleaned_data.get("status") or ActionStatus.OPEN,
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.is_blank()
+        ]
+
+
+ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=3, max_num=30)
+
+
+class DistributionForm(GDSForm, forms.Form):
+    submit_text = "Save record dates"
+    record_completed_on = DateInputField(label="Date the record was completed", help_text=DATE_HINT, required=False)
+    record_distributed_on = DateInputField(
+        label="Date the record was sent to the child, parents and professionals", help_text=DATE_HINT, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RescheduleForm(GDSForm, forms.Form):
+    submit_text = "Move the review"
+    new_date = DateInputField(label="New date", help_text=DATE_HINT)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason for the change")
+    iro_consented = forms.BooleanField(
+        label="The IRO agrees to the change",
+        required=False,
+        help_text="A review can only be moved with the IRO's consent.",
+    )
+
+
+class CancelForm(GDSForm, forms.Form):
+    submit_text = "Cancel the review"
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason for cancelling")
+    iro_consented = forms.BooleanField(
+        label="The IRO agrees to the cancellation",
+        required=False,
+        help_text="A review can only be cancelled with the IRO's consent.",
+    )
+
+
+class ActionStatusForm(GDSForm, forms.Form):
+    submit_text = "Update"
+    status = forms.ChoiceField(choices=ActionStatus.choices, label="Status")

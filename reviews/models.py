@@ -1,0 +1,259 @@
+"""Looked-after reviews, their participants and SMART actions, the IRO's footprint between
+reviews (visits, midway reviews, case notes), the working-day calendar's closure days, the
+cached review schedule of each child and the deadline flags the daily sweep raises.
+
+IRO-RULES.md sections 2 (timescales), 3 (the record and its distribution), 4 (participation).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from children.models import Child
+from iro_service.models import TimeStampedModel, UndeletableModel
+
+from .codes import (
+    ActionStatus,
+    DateChangeKind,
+    FlagKind,
+    ParentParticipation,
+    Participation,
+    ReviewStatus,
+    ReviewType,
+)
+from .querysets import ActionQuerySet, DeadlineFlagQuerySet, ReviewQuerySet, ReviewScheduleQuerySet
+
+
+class ClosureDay(TimeStampedModel):
+    """A day the local authority is closed besides weekends and England's bank holidays
+    (reg 2 lets the authority's own closures count as non-working days)."""
+
+    day = models.DateField(unique=True)
+    reason = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%-d %B %Y}: {self.reason}"
+
+
+class Review(UndeletableModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_reviews")
+    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.BOOKED)
+    review_type = models.CharField(max_length=10, choices=ReviewType.choices, blank=True)
+    booked_for = models.DateField(null=True, blank=True)
+    held_on = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    #: The statutory date this review was due by when it was held (cache of reviews.deadlines).
+    due_on = models.DateField(null=True, blank=True)
+
+    #: Roles (``ParticipantRole`` values) invited to and present at the review.
+    invited = models.JSONField(default=list, blank=True)
+    attended = models.JSONField(default=list, blank=True)
+    others_present = models.CharField("others present (names and roles)", max_length=500, blank=True)
+    participation_code = models.CharField(max_length=3, choices=Participation.choices, blank=True)
+    parents_participation = models.CharField(max_length=20, choices=ParentParticipation.choices, blank=True)
+    wishes_and_feelings = models.TextField("the child's wishes and feelings", blank=True)
+    child_friendly_summary = models.TextField(
+        "what we agreed we will do", blank=True, help_text="Written to the child, in words they will understand."
+    )
+    discussion = models.TextField("summary of the discussion", blank=True)
+
+    record_due_on = models.DateField("record due to be distributed by", null=True, blank=True)
+    record_completed_on = models.DateField(null=True, blank=True)
+    record_distributed_on = models.DateField(null=True, blank=True)
+
+    cancelled_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-booked_for", "-pk"]
+        permissions = [
+            ("chair_review", "Can book and record reviews for children they hold or cover"),
+            ("view_service_reviews", "Can see review deadlines across the service"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=Q(status="booked"), name="one_booked_review_per_child"),
+            models.CheckConstraint(
+                condition=~Q(status="held") | (Q(held_on__isnull=False) & ~Q(participation_code="")),
+                name="held_review_has_date_and_participation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="booked") | Q(booked_for__isnull=False), name="booked_review_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(record_distributed_on__isnull=True) | Q(record_distributed_on__gte=F("held_on")),
+                name="record_distributed_after_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(record_completed_on__isnull=True) | Q(record_completed_on__gte=F("held_on")),
+                name="record_completed_after_review",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "held_on"], name="review_status_held")]
+
+    def __str__(self):
+        when = self.held_on or self.booked_for
+        return f"{self.get_review_type_display() or 'Review'} for {self.child_id} on {when}"
+
+    @property
+    def date(self):
+        return self.held_on or self.booked_for
+
+    @property
+    def held_in_time(self) -> bool | None:
+        if self.held_on is None or self.due_on is None:
+            return None
+        return self.held_on <= self.due_on
+
+
+class Action(UndeletableModel):
+    """A SMART decision of a review: what, who owns it, by when, and how it stands."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="actions")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="review_actions")
+    description = models.TextField("what will be done")
+    owner = models.CharField("who will do it", max_length=200)
+    due_on = models.DateField("by when")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    completed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.description[:60]} ({self.owner}, by {self.due_on})"
+
+
+class ReviewDateChange(UndeletableModel):
+    """Cancelling, postponing or bringing forward a booked review: the reason and the IRO's
+    consent are kept on the record (IRO-RULES.md section 2; seed 002)."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="date_changes")
+    kind = models.CharField(max_length=20, choices=DateChangeKind.choices)
+    from_date = models.DateField()
+    to_date = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    iro_consented = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["review", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(iro_consented=True), name="date_change_needs_iro_consent"),
+            models.CheckConstraint(condition=~Q(reason=""), name="date_change_needs_reason"),
+        ]
+
+
+class Visit(UndeletableModel):
+    """The IRO seeing the child between or before reviews (the IRO's footprint, section 3)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="iro_visits")
+    iro = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    visited_on = models.DateField()
+    seen_alone = models.BooleanField("child seen alone", default=False)
+    notes = models.TextField()
+
+    class Meta:
+        ordering = ["child", "-visited_on", "-pk"]
+
+
+class MidwayReview(UndeletableModel):
+    """The IRO's check between reviews on how each action is progressing (seed 001)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="midway_reviews")
+    iro = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["child", "-held_on", "-pk"]
+
+
+class ActionProgress(UndeletableModel):
+    midway_review = models.ForeignKey(MidwayReview, on_delete=models.PROTECT, related_name="progress")
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["midway_review", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["midway_review", "action"], name="one_progress_per_action_per_midway")
+        ]
+
+
+class CaseNote(UndeletableModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="iro_case_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_on = models.DateField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["child", "-written_on", "-pk"]
+
+
+class ReviewSchedule(TimeStampedModel):
+    """A cache of ``reviews.deadlines.next_review_due`` for one child, refreshed by the review
+    services whenever the facts change and by the daily sweep. The function is the truth."""
+
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="review_schedule")
+    period_start = models.DateField(null=True, blank=True)
+    reviews_in_period = models.PositiveIntegerField(default=0)
+    last_review_on = models.DateField(null=True, blank=True)
+    next_due_on = models.DateField(null=True, blank=True, db_index=True)
+    booked_for = models.DateField(null=True, blank=True)
+
+    objects = ReviewScheduleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["next_due_on"]
+
+
+class DeadlineFlag(TimeStampedModel):
+    """One missed or approaching deadline, stored once (``key`` is unique) and resolved when
+    the review is held, the record distributed or the action closed."""
+
+    kind = models.CharField(max_length=20, choices=FlagKind.choices)
+    key = models.CharField(max_length=100, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="deadline_flags")
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="flags")
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="flags")
+    iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="deadline_flags"
+    )
+    due_on = models.DateField()
+    raised_on = models.DateField()
+    resolved_on = models.DateField(null=True, blank=True)
+
+    objects = DeadlineFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["resolved_on", "kind"], name="flag_open_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: child {self.child_id}, due {self.due_on}"
+
+
+class DigestSent(TimeStampedModel):
+    """One daily digest per person per day: the unique constraint makes sending idempotent."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField()
+    flag_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "sent_on"], name="one_digest_per_day")]

@@ -1,0 +1,168 @@
+"""The IRO's footprint between reviews: visits, midway reviews and case notes (IRO-RULES.md
+section 3: recorded so that the IRO's impact can be shown).
+
+Each service runs in one transaction, checks that ``by`` holds or covers the child, refuses
+dates in the future or before the child first became looked after, writes the audit event
+and returns the object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from children.models import CareEpisode, Child
+from iro_service.audit import audit_record
+from iro_service.models import AuditAction
+
+from ..codes import ActionStatus
+from ..models import Action, ActionProgress, CaseNote, MidwayReview, Visit
+from .common import require_can_chair, require_not_future
+from .reviews import after_change
+
+
+@dataclass(frozen=True)
+class ProgressInput:
+    """How one open action stands at a midway review."""
+
+    action_id: int
+    status: str
+    note: str = ""
+
+
+def _save(instance: models.Model, *, by) -> None:
+    """full_clean then save; a model with history gets its row attributed to ``by``."""
+    instance.full_clean()
+    if hasattr(type(instance), "history"):
+        instance._history_user = by
+    instance.save()
+
+
+def _require_while_known(child: Child, day: date, *, today: date, field: str, what: str) -> None:
+    """``day`` is not in the future and not before the child first became looked after."""
+    require_not_future(day, today=today, field=field, what=what)
+    first = CareEpisode.objects.filter(child=child).order_by("started_on").values_list("started_on", flat=True).first()
+    if first is None:
+        raise ValidationError({field: f"{child.first_name} has never been looked after."})
+    if day < first:
+        raise ValidationError(
+            {field: f"{what} cannot be before {child.first_name} became looked after on {first:%-d %B %Y}."}
+        )
+
+
+@transaction.atomic
+def visit_record(
+    *, child: Child, by, visited_on: date, seen_alone: bool, notes: str, today: date | None = None
+) -> Visit:
+    """The IRO saw the child on ``visited_on``."""
+    today = today or timezone.localdate()
+    require_can_chair(child, by, on=today)
+    _require_while_known(child, visited_on, today=today, field="visited_on", what="The visit date")
+    visit = Visit(child=child, iro=by, visited_on=visited_on, seen_alone=seen_alone, notes=notes.strip())
+    _save(visit, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATED,
+        child_id=child.pk,
+        obj=visit,
+        summary=f"Visit on {visited_on:%-d %B %Y} recorded" + (" (seen alone)" if seen_alone else ""),
+    )
+    return visit
+
+
+def _validated_progress(child: Child, held_on: date, progress: list[ProgressInput]) -> dict[int, Action]:
+    """The child's open actions, locked, once ``progress`` covers each of them exactly once."""
+    open_actions = {
+        action.pk: action
+        for action in Action.objects.select_for_update().filter(child=child, status=ActionStatus.OPEN).order_by("pk")
+    }
+    given = [entry.action_id for entry in progress]
+    if len(given) != len(set(given)) or set(given) != set(open_actions):
+        raise ValidationError(
+            {"progress": "The child's open actions have changed since this page was opened. Record progress again."}
+        )
+    latest_review = Action.objects.filter(pk__in=open_actions).aggregate(on=Max("review__held_on"))["on"]
+    if latest_review is not None and held_on < latest_review:
+        when = f"{latest_review:%-d %B %Y}"
+        raise ValidationError(
+            {"held_on": f"A midway review cannot be before the review of {when} that set the actions."}
+        )
+    for entry in progress:
+        if entry.status not in ActionStatus.values:
+            raise ValidationError({"progress": f"Choose how the action '{open_actions[entry.action_id]}' stands."})
+    return open_actions
+
+
+@transaction.atomic
+def midway_review_record(
+    *,
+    child: Child,
+    by,
+    held_on: date,
+    notes: str,
+    progress: list[ProgressInput],
+    today: date | None = None,
+) -> MidwayReview:
+    """The IRO's check between reviews: the progress of each open action is recorded, and each
+    action takes the status found (one marked done is completed on ``held_on``)."""
+    today = today or timezone.localdate()
+    require_can_chair(child, by, on=today)
+    _require_while_known(child, held_on, today=today, field="held_on", what="The midway review date")
+    actions = _validated_progress(child, held_on, progress)
+    midway = MidwayReview(child=child, iro=by, held_on=held_on, notes=notes.strip())
+    _save(midway, by=by)
+    changed = {}
+    for entry in progress:
+        action = actions[entry.action_id]
+        _save(ActionProgress(midway_review=midway, action=action, status=entry.status, note=entry.note.strip()), by=by)
+        if entry.status == action.status:
+            continue
+        before = action.status
+        action.status = entry.status
+        action.completed_on = held_on if entry.status == ActionStatus.DONE else None
+        _save(action, by=by)
+        changed[f"action {action.pk}"] = [before, entry.status]
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATED,
+            child_id=child.pk,
+            obj=action,
+            summary=f"Action '{action.description[:80]}' now {ActionStatus(entry.status).label.lower()} "
+            f"(midway review {held_on:%-d %B %Y})",
+            changes={"status": [before, entry.status]},
+        )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATED,
+        child_id=child.pk,
+        obj=midway,
+        summary=f"Midway review on {held_on:%-d %B %Y}: {len(progress)} action"
+        f"{'s' if len(progress) != 1 else ''} checked, {len(changed)} changed",
+        changes=changed,
+    )
+    if changed:
+        after_change(child.pk, today=today)
+    return midway
+
+
+@transaction.atomic
+def case_note_add(*, child: Child, by, written_on: date, text: str, today: date | None = None) -> CaseNote:
+    """A note by the IRO on the child's case, dated the day it is about."""
+    today = today or timezone.localdate()
+    require_can_chair(child, by, on=today)
+    _require_while_known(child, written_on, today=today, field="written_on", what="The date of the note")
+    note = CaseNote(child=child, author=by, written_on=written_on, text=text.strip())
+    _save(note, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATED,
+        child_id=child.pk,
+        obj=note,
+        summary=f"Case note for {written_on:%-d %B %Y} added",
+    )
+    return note

@@ -1,0 +1,427 @@
+"""Booking, recording and distributing looked-after reviews (IRO-RULES.md sections 2 to 4).
+
+Each service runs in one transaction, checks that ``by`` may chair the child's reviews,
+validates the rules that span records, writes the audit event and the history row, then
+refreshes the child's cached schedule and deadline flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from children.models import Child, IROAllocation, age_on
+from iro_service.audit import audit_record, diff_fields
+from iro_service.concurrency import claim_version
+from iro_service.models import AuditAction
+
+from .. import deadlines
+from ..calendar import non_working_days
+from ..codes import PN0_AGE_LIMIT, ActionStatus, DateChangeKind, Participation, ReviewStatus, ReviewType
+from ..models import Action, Review, ReviewDateChange
+from ..schedule import schedule_refresh
+from .common import period_start_on, require_can_chair, require_not_future
+
+#: Fields of a held review that ``review_record`` and ``review_update`` write.
+REVIEW_FIELDS = (
+    "held_on",
+    "venue",
+    "invited",
+    "attended",
+    "others_present",
+    "participation_code",
+    "parents_participation",
+    "wishes_and_feelings",
+    "discussion",
+    "child_friendly_summary",
+)
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """A SMART action as entered: what, who owns it, by when (and, when editing, its status)."""
+
+    description: str
+    owner: str
+    due_on: date
+    status: str = ActionStatus.OPEN
+    id: int | None = None
+
+
+def after_change(child_id: int, *, today: date) -> None:
+    from ..flags import flags_sweep
+
+    schedule_refresh([child_id])
+    flags_sweep(today=today, child_ids=[child_id])
+
+
+def _current_iro(child: Child):
+    allocation = IROAllocation.objects.filter(child=child, ended_on__isnull=True).select_related("iro").first()
+    return allocation.iro if allocation else None
+
+
+def validate_participation(child: Child, held_on: date, code: str) -> None:
+    """PN0 only for a child under 4 on the review date, and a child under 4 must have PN0
+    (IRO-RULES.md section 4)."""
+    if code not in Participation.values:
+        raise ValidationError({"participation_code": "Choose how the child took part in the review."})
+    age = age_on(child.date_of_birth, held_on)
+    if age < PN0_AGE_LIMIT and code != Participation.PN0:
+        raise ValidationError(
+            {"participation_code": f"{child.first_name} was under 4 on the review date, so the code must be PN0."}
+        )
+    if age >= PN0_AGE_LIMIT and code == Participation.PN0:
+        raise ValidationError(
+            {"participation_code": f"PN0 is only for a child under 4. {child.first_name} was {age} on the review date."}
+        )
+
+
+def _validate_actions(actions: list[ActionInput], held_on: date) -> None:
+    for index, action in enumerate(actions):
+        if not action.description.strip() or not action.owner.strip():
+            raise ValidationError({"actions": f"Action {index + 1}: say what will be done and who will do it."})
+        if action.due_on < held_on:
+            raise ValidationError(
+                {"actions": f"Action {index + 1}: the date it is due by cannot be before the review."}
+            )
+
+
+def _statutory_dates(child: Child, held_on: date, *, exclude_review: int | None = None):
+    """(review type by order, due date, record due date) for a review held on ``held_on``."""
+    period_start = period_start_on(child, held_on)
+    earlier = Review.objects.held().filter(child=child, held_on__gte=period_start, held_on__lt=held_on)
+    same_day = Review.objects.held().filter(child=child, held_on=held_on)
+    if exclude_review is not None:
+        earlier = earlier.exclude(pk=exclude_review)
+        same_day = same_day.exclude(pk=exclude_review)
+    if same_day.exists():
+        raise ValidationError({"held_on": "A review is already recorded for this child on that date."})
+    held_before = list(earlier.values_list("held_on", flat=True))
+    calendar = non_working_days(period_start, held_on)
+    due_on = deadlines.next_review_due(looked_after_on=period_start, reviews_held=held_before, non_working=calendar)
+    order = [ReviewType.FIRST, ReviewType.SECOND]
+    review_type = order[len(held_before)] if len(held_before) < len(order) else ReviewType.SUBSEQUENT
+    record_due_on = deadlines.record_distribution_due(held_on, non_working=calendar)
+    return review_type, due_on, record_due_on
+
+
+def _save(instance, *, by) -> None:
+    instance.full_clean()
+    instance._history_user = by
+    instance.save()
+
+
+def _write_actions(review: Review, actions: list[ActionInput], *, by, today: date) -> list[Action]:
+    existing = {a.pk: a for a in review.actions.all()} if review.pk else {}
+    written = []
+    for entry in actions:
+        action = existing.get(entry.id) if entry.id else None
+        if action is None:
+            action = Action(review=review, child_id=review.child_id)
+        action.description = entry.description.strip()
+        action.owner = entry.owner.strip()
+        action.due_on = entry.due_on
+        action.status = entry.status
+        if entry.status != ActionStatus.DONE:
+            action.completed_on = None
+        elif action.completed_on is None:
+            action.completed_on = today
+        _save(action, by=by)
+        written.append(action)
+    return written
+
+
+@transaction.atomic
+def review_book(*, child: Child, by, booked_for: date, venue: str = "", today: date | None = None) -> Review:
+    """Book the child's next review. One booked review at a time; move it with ``review_reschedule``."""
+    today = today or timezone.localdate()
+    require_can_chair(child, by, on=today)
+    if booked_for < today:
+        raise ValidationError({"booked_for": "A review can only be booked for today or a later date."})
+    if not child.episodes.filter(ended_on__isnull=True).exists():
+        raise ValidationError("This child is not looked after, so no review can be booked.")
+    booked = Review.objects.booked().filter(child=child).first()
+    if booked is not None:
+        raise ValidationError(
+            f"A review is already booked for {booked.booked_for:%-d %B %Y}. Postpone or bring that one forward instead."
+        )
+    review = Review(
+        child=child,
+        chair=_current_iro(child) or by,
+        status=ReviewStatus.BOOKED,
+        booked_for=booked_for,
+        venue=venue.strip(),
+        created_by=by,
+    )
+    _save(review, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATED,
+        child_id=child.pk,
+        obj=review,
+        summary=f"Review booked for {booked_for:%-d %B %Y}",
+    )
+    after_change(child.pk, today=today)
+    return review
+
+
+def _change_booking(review: Review, *, by, kind: str, to_date: date | None, reason: str, iro_consented: bool):
+    if review.status != ReviewStatus.BOOKED:
+        raise ValidationError("Only a booked review can be moved or cancelled.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason."})
+    if not iro_consented:
+        raise ValidationError({"iro_consented": "The IRO must agree before a review is moved or cancelled."})
+    change = ReviewDateChange(
+        review=review,
+        kind=kind,
+        from_date=review.booked_for,
+        to_date=to_date,
+        reason=reason.strip(),
+        iro_consented=True,
+        changed_by=by,
+    )
+    change.full_clean()
+    change.save()
+    return change
+
+
+@transaction.atomic
+def review_reschedule(
+    *, review: Review, by, new_date: date, reason: str, iro_consented: bool, today: date | None = None
+) -> Review:
+    """Postpone or bring forward a booked review, with a reason and the IRO's consent (section 2)."""
+    today = today or timezone.localdate()
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    require_can_chair(review.child, by, on=today)
+    if new_date < today:
+        raise ValidationError({"new_date": "The new date must be today or later."})
+    if new_date == review.booked_for:
+        raise ValidationError({"new_date": "The new date is the same as the booked date."})
+    kind = DateChangeKind.POSTPONED if new_date > review.booked_for else DateChangeKind.BROUGHT_FORWARD
+    old = review.booked_for
+    _change_booking(review, by=by, kind=kind, to_date=new_date, reason=reason, iro_consented=iro_consented)
+    review.booked_for = new_date
+    review.version += 1
+    _save(review, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=review.child_id,
+        obj=review,
+        summary=f"Review {DateChangeKind(kind).label.lower()} from {old:%-d %B %Y} to {new_date:%-d %B %Y}",
+        changes={"booked_for": [old, new_date], "reason": [None, reason.strip()]},
+    )
+    after_change(review.child_id, today=today)
+    return review
+
+
+@transaction.atomic
+def review_cancel(*, review: Review, by, reason: str, iro_consented: bool, today: date | None = None) -> Review:
+    """Cancel a booked review, with a reason and the IRO's consent; the record keeps both."""
+    today = today or timezone.localdate()
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    require_can_chair(review.child, by, on=today)
+    _change_booking(
+        review, by=by, kind=DateChangeKind.CANCELLED, to_date=None, reason=reason, iro_consented=iro_consented
+    )
+    review.status = ReviewStatus.CANCELLED
+    review.cancelled_on = today
+    review.version += 1
+    _save(review, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=review.child_id,
+        obj=review,
+        summary=f"Review booked for {review.booked_for:%-d %B %Y} cancelled: {reason.strip()}",
+    )
+    after_change(review.child_id, today=today)
+    return review
+
+
+@transaction.atomic
+def review_record(
+    *,
+    child: Child,
+    by,
+    held_on: date,
+    participation_code: str,
+    parents_participation: str,
+    wishes_and_feelings: str,
+    child_friendly_summary: str,
+    actions: list[ActionInput],
+    venue: str = "",
+    invited: list[str] | None = None,
+    attended: list[str] | None = None,
+    others_present: str = "",
+    discussion: str = "",
+    additional: bool = False,
+    today: date | None = None,
+) -> Review:
+    """Record a review that was held. A booked review becomes this record; otherwise a new one
+    is made. The type follows reg 33's order in the period of care (first, second, subsequent)
+    unless the IRO marks it as an additional or early review."""
+    today = today or timezone.localdate()
+    require_can_chair(child, by, on=today)
+    require_not_future(held_on, today=today, field="held_on", what="The review date")
+    review_type, due_on, record_due_on = _statutory_dates(child, held_on)
+    validate_participation(child, held_on, participation_code)
+    _validate_actions(actions, held_on)
+    review = Review.objects.select_for_update().booked().filter(child=child).first() or Review(
+        child=child, created_by=by
+    )
+    review.chair = _current_iro(child) or by
+    review.status = ReviewStatus.HELD
+    review.review_type = ReviewType.ADDITIONAL if additional and review_type != ReviewType.FIRST else review_type
+    review.due_on = due_on
+    review.record_due_on = record_due_on
+    values = {
+        "held_on": held_on,
+        "venue": venue.strip(),
+        "invited": sorted(set(invited or [])),
+        "attended": sorted(set(attended or [])),
+        "others_present": others_present.strip(),
+        "participation_code": participation_code,
+        "parents_participation": parents_participation,
+        "wishes_and_feelings": wishes_and_feelings.strip(),
+        "discussion": discussion.strip(),
+        "child_friendly_summary": child_friendly_summary.strip(),
+    }
+    for name, value in values.items():
+        setattr(review, name, value)
+    _save(review, by=by)
+    written = _write_actions(review, actions, by=by, today=today)
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATED,
+        child_id=child.pk,
+        obj=review,
+        summary=f"{review.get_review_type_display()} held on {held_on:%-d %B %Y} ({participation_code}); "
+        f"{len(written)} action{'s' if len(written) != 1 else ''}; "
+        + ("in time" if held_on <= due_on else f"late: due {due_on:%-d %B %Y}"),
+    )
+    after_change(child.pk, today=today)
+    return review
+
+
+@transaction.atomic
+def review_update(
+    *, review: Review, by, expected_version: int, actions: list[ActionInput], today: date | None = None, **fields
+) -> Review:
+    """Correct a held review. Refused with ``StaleEditError`` when someone else saved it since
+    ``expected_version`` was read; nothing is written then."""
+    today = today or timezone.localdate()
+    unknown = set(fields) - set(REVIEW_FIELDS) - {"additional"}
+    if unknown:
+        raise TypeError(f"review_update cannot change {', '.join(sorted(unknown))}")
+    if review.status != ReviewStatus.HELD:
+        raise ValidationError("Only a review that was held can be changed here.")
+    require_can_chair(review.child, by, on=today)
+    claim_version(review, expected_version=expected_version)
+    review = Review.objects.select_related("child").get(pk=review.pk)
+    additional = fields.pop("additional", review.review_type == ReviewType.ADDITIONAL)
+    held_on = fields.get("held_on", review.held_on)
+    require_not_future(held_on, today=today, field="held_on", what="The review date")
+    review_type, due_on, record_due_on = _statutory_dates(review.child, held_on, exclude_review=review.pk)
+    validate_participation(review.child, held_on, fields.get("participation_code", review.participation_code))
+    _validate_actions(actions, held_on)
+    before = {name: getattr(review, name) for name in fields}
+    for name, value in fields.items():
+        setattr(review, name, value.strip() if isinstance(value, str) else value)
+    review.review_type = ReviewType.ADDITIONAL if additional and review_type != ReviewType.FIRST else review_type
+    review.due_on, review.record_due_on = due_on, record_due_on
+    _save(review, by=by)
+    _write_actions(review, actions, by=by, today=today)
+    changes = diff_fields(before, {name: getattr(review, name) for name in fields})
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=review.child_id,
+        obj=review,
+        summary="Review record changed: " + (", ".join(changes) if changes else "actions only"),
+        changes=changes,
+    )
+    after_change(review.child_id, today=today)
+    return review
+
+
+@transaction.atomic
+def review_record_distribution(
+    *,
+    review: Review,
+    by,
+    expected_version: int,
+    record_completed_on: date | None,
+    record_distributed_on: date | None,
+    today: date | None = None,
+) -> Review:
+    """Record when the review record (minutes) was completed and distributed; it is due within
+    20 working days of the review (IRO-RULES.md section 3)."""
+    today = today or timezone.localdate()
+    if review.status != ReviewStatus.HELD:
+        raise ValidationError("Only a review that was held has a record to distribute.")
+    require_can_chair(review.child, by, on=today)
+    for field, value, what in (
+        ("record_completed_on", record_completed_on, "The completion date"),
+        ("record_distributed_on", record_distributed_on, "The distribution date"),
+    ):
+        if value is None:
+            continue
+        require_not_future(value, today=today, field=field, what=what)
+        if value < review.held_on:
+            raise ValidationError({field: f"{what} cannot be before the review on {review.held_on:%-d %B %Y}."})
+    if record_distributed_on and not record_completed_on:
+        raise ValidationError({"record_completed_on": "Enter when the record was completed."})
+    if record_distributed_on and record_completed_on and record_distributed_on < record_completed_on:
+        raise ValidationError({"record_distributed_on": "The record cannot be distributed before it was completed."})
+    claim_version(review, expected_version=expected_version)
+    review = Review.objects.get(pk=review.pk)
+    before = {"record_completed_on": review.record_completed_on, "record_distributed_on": review.record_distributed_on}
+    review.record_completed_on = record_completed_on
+    review.record_distributed_on = record_distributed_on
+    _save(review, by=by)
+    changes = diff_fields(
+        before, {"record_completed_on": record_completed_on, "record_distributed_on": record_distributed_on}
+    )
+    late = record_distributed_on and review.record_due_on and record_distributed_on > review.record_due_on
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=review.child_id,
+        obj=review,
+        summary="Review record "
+        + (f"distributed on {record_distributed_on:%-d %B %Y}" if record_distributed_on else "completion recorded")
+        + (" (late)" if late else ""),
+        changes=changes,
+    )
+    after_change(review.child_id, today=today)
+    return review
+
+
+@transaction.atomic
+def action_update(*, action: Action, by, status: str, today: date | None = None) -> Action:
+    """Change an action's status (done, not done, no longer needed) outside a review."""
+    today = today or timezone.localdate()
+    action = Action.objects.select_for_update(of=("self",)).select_related("child").get(pk=action.pk)
+    require_can_chair(action.child, by, on=today)
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": "Choose the action's status."})
+    before = action.status
+    action.status = status
+    action.completed_on = today if status == ActionStatus.DONE else None
+    _save(action, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=action.child_id,
+        obj=action,
+        summary=f"Action '{action.description[:80]}' now {ActionStatus(status).label.lower()}",
+        changes={"status": [before, status]},
+    )
+    after_change(action.child_id, today=today)
+    return action

@@ -1,0 +1,101 @@
+"""The child's timeline and the IRO's footprint between reviews: thin views over the
+footprint services and the timeline selector."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from children.models import Child
+from iro_service.audit import audit_record
+from iro_service.forms import save_with_service
+from iro_service.models import AuditAction
+
+from .. import timeline
+from ..forms import footprint as forms
+from ..models import Action
+from ..services import footprint as services
+
+#: What the midway review page says first, by whether the child has open actions.
+MIDWAY_INTRO = {
+    True: "Check how each open action from the last review is progressing. "
+    "An action you mark as done is completed on the date of the midway review.",
+    False: "There are no open actions from the child's reviews. Record the check and your notes.",
+}
+
+
+def _posted(request):
+    """The POST data to bind, even when empty (``request.POST or None`` would leave an empty
+    POST unbound and show the form again without saying what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _visible_child(request, child_pk):
+    """The child, if this user may see them: 404 otherwise."""
+    return get_object_or_404(Child.objects.visible_to(request.user), pk=child_pk)
+
+
+def _record(request, child, form, call, *, success, title, intro=""):
+    """Bind, call the service, redirect to the child's timeline; otherwise show the form."""
+    if save_with_service(request, form, lambda data: call(child, data), success=success):
+        return redirect("reviews:timeline", child_pk=child.pk)
+    context = {"form": form, "child": child, "title": title, "intro": intro}
+    return render(request, "reviews/footprint_form.html", context)
+
+
+@login_required
+@permission_required("children.view_caseload", raise_exception=True)
+def child_timeline(request, child_pk):
+    child = _visible_child(request, child_pk)
+    entries = timeline.child_timeline(child)
+    audit_record(
+        actor=request.user, action=AuditAction.VIEWED, child_id=child.pk, summary="Timeline viewed", path=request.path
+    )
+    return render(request, "reviews/timeline.html", {"child": child, "entries": entries})
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def visit_create(request, child_pk):
+    return _record(
+        request,
+        _visible_child(request, child_pk),
+        forms.VisitForm(_posted(request)),
+        lambda child, data: services.visit_record(child=child, by=request.user, **data),
+        success="Visit recorded",
+        title="Record a visit to the child",
+    )
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def midway_create(request, child_pk):
+    child = _visible_child(request, child_pk)
+    actions = Action.objects.open().filter(child=child).order_by("due_on", "pk")
+    form = forms.MidwayReviewForm(_posted(request), actions=actions)
+    return _record(
+        request,
+        child,
+        form,
+        lambda child, data: services.midway_review_record(
+            child=child, by=request.user, held_on=data["held_on"], notes=data["notes"], progress=form.progress()
+        ),
+        success="Midway review recorded",
+        title="Record a midway review",
+        intro=MIDWAY_INTRO[bool(form.actions)],
+    )
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def case_note_create(request, child_pk):
+    return _record(
+        request,
+        _visible_child(request, child_pk),
+        forms.CaseNoteForm(_posted(request)),
+        lambda child, data: services.case_note_add(child=child, by=request.user, **data),
+        success="Case note added",
+        title="Add a case note",
+    )

@@ -1,0 +1,335 @@
+"""Review pages: thin views over reviews.services and reviews.selectors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from children.models import Child
+from iro_service.audit import audit_record
+from iro_service.concurrency import StaleEditError
+from iro_service.forms import add_service_errors, save_with_service
+from iro_service.models import AuditAction
+
+from .. import selectors, services
+from ..codes import ActionStatus, ReviewStatus
+from ..forms.reviews import (
+    ActionFormSet,
+    ActionStatusForm,
+    CancelForm,
+    DistributionForm,
+    RescheduleForm,
+    ReviewBookForm,
+    ReviewRecordForm,
+)
+from ..models import Action, Review
+from ..sections import review_section
+
+
+def _child(request, pk) -> Child:
+    return get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+
+
+def _review(request, pk) -> Review:
+    return get_object_or_404(Review.objects.visible_to(request.user).select_related("child", "chair"), pk=pk)
+
+
+def _deadlines_page(request, children, *, title: str, scope: str):
+    today = timezone.localdate()
+    rows = selectors.caseload_rows(children, today=today)
+    from children.selectors import unacknowledged_significant_changes
+
+    context = {
+        "title": title,
+        "scope": scope,
+        "today": today,
+        "rows": rows,
+        "overdue": [r for r in rows if r.state and r.state.status == "overdue"],
+        "due_soon": [r for r in rows if r.state and r.state.status == "due_soon"],
+        "records_overdue": list(selectors.records_overdue(children, today=today)),
+        "actions_overdue": list(selectors.actions_overdue(children, today=today)),
+        "changes": list(unacknowledged_significant_changes(request.user).filter(child__in=children)),
+    }
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LISTED,
+        child_id=None,
+        summary=f"{title}: {len(rows)} children",
+        changes={"child_ids": [r.child.pk for r in rows]},
+        path=request.path,
+    )
+    return render(request, "reviews/home.html", context)
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+def home(request):
+    """The IRO's start page: their caseload with deadlines, overdue minutes and actions."""
+    children = Child.objects.visible_to(request.user).active().in_care()
+    return _deadlines_page(request, children, title="My caseload and reviews", scope="mine")
+
+
+@login_required
+@permission_required("reviews.view_service_reviews", raise_exception=True)
+def service_home(request):
+    """The same across the service, for managers."""
+    children = Child.objects.visible_to(request.user).active().in_care()
+    return _deadlines_page(request, children, title="Reviews across the service", scope="service")
+
+
+@login_required
+@permission_required("children.view_caseload", raise_exception=True)
+def child_reviews(request, child_pk):
+    child = _child(request, child_pk)
+    section = review_section(child=child, user=request.user, today=timezone.localdate())
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEWED,
+        child_id=child.pk,
+        obj=child,
+        summary="Reviews viewed",
+        path=request.path,
+    )
+    return render(
+        request,
+        "reviews/child_reviews.html",
+        {"child": child, "section": section, "reviews": selectors.child_reviews(child)},
+    )
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def review_book(request, child_pk):
+    child = _child(request, child_pk)
+    form = ReviewBookForm(request.POST or None)
+    if save_with_service(
+        request, form, lambda data: services.review_book(child=child, by=request.user, **data), success="Review booked"
+    ):
+        return redirect("reviews:child", child_pk=child.pk)
+    return render(request, "children/form.html", {"form": form, "child": child, "title": "Book a review"})
+
+
+def _anchor(form, name: str) -> str:
+    """The id the error summary links to: the first input of a date, radio or checkbox group."""
+    if name not in form.fields:
+        name = next(iter(form.fields))
+    bound = form[name]
+    widget = bound.field.widget
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"#{bound.auto_id}_1"  # crispy-forms-gds numbers choices from 1
+    if isinstance(widget, forms.MultiWidget):
+        return f"#{bound.auto_id}_0"
+    return f"#{bound.auto_id}"
+
+
+def _summary_errors(form, formset) -> list[tuple[str, str]]:
+    """(anchor, message) pairs for one GOV.UK error summary over a form and its action rows."""
+    errors = [(_anchor(form, name), message) for name, found in form.errors.items() for message in found]
+    for index, action_form in enumerate(formset.forms):
+        errors.extend(
+            (_anchor(action_form, name), f"Action {index + 1}: {message}")
+            for name, found in action_form.errors.items()
+            for message in found
+        )
+    errors.extend(("#actions", message) for message in formset.non_form_errors())
+    return errors
+
+
+def _record_page(request, *, child, review, form, formset, title, current=None):
+    return render(
+        request,
+        "reviews/record.html",
+        {
+            "child": child,
+            "review": review,
+            "form": form,
+            "formset": formset,
+            "title": title,
+            "current": current,
+            "errors": _summary_errors(form, formset) if request.method == "POST" else [],
+        },
+    )
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def review_record(request, child_pk):
+    child = _child(request, child_pk)
+    booked = Review.objects.booked().filter(child=child).first()
+    initial = {"held_on": booked.booked_for, "venue": booked.venue} if booked else {}
+    form = ReviewRecordForm(request.POST or None, initial=initial)
+    formset = ActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            review = services.review_record(
+                child=child, by=request.user, actions=formset.actions(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Review recorded. The next review date has been updated.")
+            return redirect("reviews:detail", pk=review.pk)
+    return _record_page(request, child=child, review=booked, form=form, formset=formset, title="Record a review")
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def review_edit(request, pk):
+    review = _review(request, pk)
+    if review.status != ReviewStatus.HELD:
+        return redirect("reviews:detail", pk=review.pk)
+    initial = {name: getattr(review, name) for name in services.reviews.REVIEW_FIELDS}
+    initial.update(version=review.version, additional=review.review_type == "additional")
+    form = ReviewRecordForm(request.POST or None, initial=initial, editing=True)
+    actions = [
+        {"id": a.pk, "description": a.description, "owner": a.owner, "due_on": a.due_on, "status": a.status}
+        for a in review.actions.order_by("due_on", "pk")
+    ]
+    formset = ActionFormSet(request.POST or None, prefix="actions", initial=actions)
+    current = None
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.review_update(
+                review=review, by=request.user, expected_version=data.pop("version"), actions=formset.actions(), **data
+            )
+        except StaleEditError as stale:
+            current = stale.current
+            add_service_errors(form, stale)
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Review record saved")
+            return redirect("reviews:detail", pk=review.pk)
+    return _record_page(
+        request,
+        child=review.child,
+        review=review,
+        form=form,
+        formset=formset,
+        title="Change the review record",
+        current=current,
+    )
+
+
+@login_required
+@permission_required("children.view_caseload", raise_exception=True)
+def review_detail(request, pk):
+    review = get_object_or_404(selectors.child_reviews_queryset().visible_to(request.user), pk=pk)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEWED,
+        child_id=review.child_id,
+        obj=review,
+        summary="Review record viewed",
+        path=request.path,
+    )
+    return render(
+        request,
+        "reviews/detail.html",
+        {
+            "review": review,
+            "child": review.child,
+            "today": timezone.localdate(),
+            "action_statuses": ActionStatus.choices,
+        },
+    )
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def review_distribution(request, pk):
+    review = _review(request, pk)
+    form = DistributionForm(
+        request.POST or None,
+        initial={
+            "record_completed_on": review.record_completed_on,
+            "record_distributed_on": review.record_distributed_on,
+            "version": review.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.review_record_distribution(
+                review=review, by=request.user, expected_version=data.pop("version"), **data
+            )
+        except StaleEditError as stale:
+            add_service_errors(form, stale)
+            form.data = form.data.copy()
+            form.data["version"] = stale.current.version
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Review record dates saved")
+            return redirect("reviews:detail", pk=review.pk)
+    return render(
+        request,
+        "children/form.html",
+        {
+            "form": form,
+            "child": review.child,
+            "title": f"Review record: due to be distributed by {review.record_due_on:%-d %B %Y}",
+        },
+    )
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def review_reschedule(request, pk):
+    review = _review(request, pk)
+    form = RescheduleForm(request.POST or None)
+    if save_with_service(
+        request,
+        form,
+        lambda data: services.review_reschedule(review=review, by=request.user, **data),
+        success="Review moved. The reason is kept on the record.",
+    ):
+        return redirect("reviews:child", child_pk=review.child_id)
+    title = f"Move the review booked for {review.booked_for:%-d %B %Y}" if review.booked_for else "Move the review"
+    return render(request, "children/form.html", {"form": form, "child": review.child, "title": title})
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def review_cancel(request, pk):
+    review = _review(request, pk)
+    form = CancelForm(request.POST or None)
+    if save_with_service(
+        request,
+        form,
+        lambda data: services.review_cancel(review=review, by=request.user, **data),
+        success="Review cancelled. The reason is kept on the record.",
+    ):
+        return redirect("reviews:child", child_pk=review.child_id)
+    return render(request, "children/form.html", {"form": form, "child": review.child, "title": "Cancel the review"})
+
+
+@login_required
+@permission_required("reviews.chair_review", raise_exception=True)
+@require_POST
+def action_update(request, pk):
+    action = get_object_or_404(Action.objects.filter(child__in=Child.objects.visible_to(request.user)), pk=pk)
+    form = ActionStatusForm(request.POST)
+    if save_with_service(
+        request,
+        form,
+        lambda data: services.action_update(action=action, by=request.user, **data),
+        success="Action updated",
+    ):
+        return redirect("reviews:detail", pk=action.review_id)
+    messages.error(request, "Choose the action's status")
+    return redirect("reviews:detail", pk=action.review_id)

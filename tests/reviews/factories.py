@@ -1,0 +1,23 @@
+"""Helpers for review tests: a child in care with a known start and a held review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reviews.models import Review
+from reviews.schedule import schedule_refresh
+
+
+def held_review(child, *, iro, held_on: dt.date, code: str = "PN1", review_type: str = "first", **fields) -> Review:
+    review = Review.objects.create(
+        child=child,
+        chair=iro,
+        status="held",
+        held_on=held_on,
+        participation_code=code,
+        review_type=review_type,
+        created_by=iro,
+        **fields,
+    )
+    schedule_refresh([child.pk])
+    return review
