@@ -65,7 +65,9 @@ def _line(flag: DeadlineFlag) -> DigestLine:
         detail = ""
     return DigestLine(
         kind=flag.kind,
-        child_name=flag.child.full_name,
+        # Email leaves the case system: initials and the reference only (data minimisation,
+        # IRO-RULES.md section 10); the link opens the full record for those allowed to see it.
+        child_name=f"{flag.child.first_name[:1]}. {flag.child.last_name[:1]}.",
         child_reference=flag.child.local_reference,
         due_on=flag.due_on,
         path=reverse("children:detail", args=[flag.child_id]),
