@@ -22,6 +22,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "children.view_caseload",
         "children.record_significant_change",
         "reviews.chair_review",
+        "disputes.raise_dispute",
     ),
     IRO_MANAGER: (
         "children.view_caseload",
@@ -31,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "children.view_audit_trail",
         "children.record_significant_change",
         "reviews.view_service_reviews",
+        "disputes.view_dispute_dashboard",
     ),
     COMMITTEE: (),
     ADMINISTRATOR: (
@@ -49,6 +51,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reviews.view_closureday",
         "reviews.add_closureday",
         "reviews.change_closureday",
+        "disputes.view_escalationstage",
+        "disputes.add_escalationstage",
+        "disputes.change_escalationstage",
+        "disputes.view_disputesettings",
+        "disputes.change_disputesettings",
     ),
 }
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "iro_service",
     "children",
     "reviews",
+    "disputes",
     "reporting",
 ]
 
