@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.layout import Size, Submit
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,7 +41,8 @@ class ChildFilter(django_filters.FilterSet):
         if not hasattr(form, "helper"):
             form.helper = FormHelper()
             form.helper.form_tag = False
-            form.helper.label_size = "s"
+            form.helper.disable_csrf = True  # a GET form: no token in the address bar
+            form.helper.label_size = Size.for_label(Size.SMALL)
             form.helper.add_input(Submit("apply", "Apply filters", css_class="govuk-button--secondary"))
         return form
 

@@ -49,7 +49,14 @@ class EscalationStage(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"Stage {self.number}: {self.name}" if self.number else self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """'Stage 2: Team manager'; the informal and CAFCASS rungs by their names."""
+        if self.number == 0 or self.is_cafcass:
+            return self.name
+        return f"Stage {self.number}: {self.raised_with}"
 
     @property
     def is_cafcass(self) -> bool:

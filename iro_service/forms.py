@@ -1,7 +1,7 @@
 """The GDSForm mixin: every form renders through crispy-forms-gds with a GOV.UK button."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.layout import Size, Submit
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -14,8 +14,8 @@ class GDSForm:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.label_size = "s"
-        self.helper.legend_size = "s"
+        self.helper.label_size = Size.for_label(Size.SMALL)
+        self.helper.legend_size = Size.for_legend(Size.SMALL)
         if self.submit_text:
             self.helper.add_input(Submit("submit", self.submit_text))
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("children/", include("children.urls")),
     path("reviews/", include("reviews.urls")),
+    path("disputes/", include("disputes.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -70,3 +70,8 @@ class FlagKind(models.TextChoices):
     REVIEW_OVERDUE = "review_overdue", "Review overdue"
     RECORD_OVERDUE = "record_overdue", "Review record not distributed in time"
     ACTION_OVERDUE = "action_overdue", "Action past its due date"
+    # Swept by ``disputes.flags`` through the ``DEADLINE_SWEEPS`` setting (IRO-RULES.md section 5).
+    # Naming the kinds here imports nothing from ``disputes``. Values fit ``DeadlineFlag.kind``
+    # (20 characters).
+    DISPUTE_RESPONSE_OVERDUE = "dispute_resp_overdue", "Dispute response overdue"
+    DISPUTE_OPEN_TOO_LONG = "dispute_too_long", "Dispute open too long"

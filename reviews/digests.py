@@ -6,6 +6,12 @@ kind and by IRO. A person is sent at most one digest a day: the ``DigestSent`` r
 recipient and day) is written in the same transaction as the emails are handed to the mail
 backend, so a run that fails to send leaves no row and the retry sends again, and a second run
 the same day finds the rows and sends nothing.
+
+Dispute flags (``disputes.flags``) are listed like the others, under their kind. ``reviews``
+cannot read the dispute, so their line is written from the flag alone: its date and the parts
+its key names (``dispute_resp_overdue:dispute=..:step=..:stage=2:due=..`` gives "stage 2
+response due 9 November 2026"; an open-too-long flag's date is the day the dispute opened),
+and the link is the child's record, whose disputes panel links to the dispute.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ class DigestLine:
     detail: str
     iro_id: int | None
     iro_name: str
+    #: The words before the date: "due", or for dispute flags "stage 2 response due", "open since".
+    due_label: str = "due"
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,20 @@ class DigestGroup:
 
 def _name(user) -> str:
     return user.get_full_name() or user.username
+
+
+def key_parts(key: str) -> dict[str, str]:
+    """The named parts of a flag's key, ``<kind>:<name>=<value>:...`` (``reviews.flags.flag_key``)."""
+    return dict(part.split("=", 1) for part in key.split(":")[1:] if "=" in part)
+
+
+def _due_label(flag: DeadlineFlag) -> str:
+    if flag.kind == FlagKind.DISPUTE_RESPONSE_OVERDUE:
+        stage = key_parts(flag.key).get("stage")
+        return f"stage {stage} response due" if stage else "response due"
+    if flag.kind == FlagKind.DISPUTE_OPEN_TOO_LONG:
+        return "open since"
+    return "due"
 
 
 def _line(flag: DeadlineFlag) -> DigestLine:
@@ -74,6 +96,7 @@ def _line(flag: DeadlineFlag) -> DigestLine:
         detail=detail,
         iro_id=flag.iro_id,
         iro_name=_name(flag.iro) if flag.iro is not None else NO_IRO,
+        due_label=_due_label(flag),
     )
 
 

@@ -15,14 +15,23 @@ its condition no longer holds, and is reopened if the very same condition (same 
 again later. Every step is one statement per kind, whatever the number of children:
 ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` to raise, ``UPDATE`` with a correlated
 ``EXISTS`` to resolve and reopen.
+
+Other apps flag their own deadlines with the same machinery, without ``reviews`` importing
+them: the ``DEADLINE_SWEEPS`` setting lists every sweep the daily job runs (``flags_sweep``
+here, ``disputes.flags.dispute_flags_sweep``), and a sweep whose rows ``DeadlineFlag`` has no
+foreign key for describes each kind as a ``KeyedRule`` and calls ``flags_sweep_keyed``: its
+flags are matched to the rows by child and key. Each sweep reports the kinds it owns;
+``deadlines_daily`` merges the reports into one with every ``FlagKind``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import (
     CharField,
@@ -30,6 +39,7 @@ from django.db.models import (
     DateField,
     DateTimeField,
     Exists,
+    Expression,
     F,
     Func,
     OuterRef,
@@ -40,6 +50,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from children.models import CareEpisode, Child, IROAllocation
 
@@ -51,14 +62,15 @@ from .models import Action, DeadlineFlag, Review, ReviewSchedule
 from .schedule import schedule_refresh
 
 
-def _by_kind(counts: dict[str, int] | None = None) -> dict[str, int]:
-    return {kind.value: (counts or {}).get(kind.value, 0) for kind in FlagKind}
+def _by_kind(counts: dict[str, int] | None = None, kinds: Iterable[FlagKind] = FlagKind) -> dict[str, int]:
+    return {kind.value: (counts or {}).get(kind.value, 0) for kind in kinds}
 
 
 @dataclass(frozen=True)
 class SweepResult:
     """Counts by ``FlagKind`` value. ``raised`` counts flags newly stored and flags reopened
-    (both are open today and were not yesterday); ``open`` is after the sweep."""
+    (both are open today and were not yesterday); ``open`` is after the sweep. One sweep
+    reports the kinds it owns; ``merged`` adds several up, with every kind."""
 
     raised: dict[str, int] = field(default_factory=_by_kind)
     resolved: dict[str, int] = field(default_factory=_by_kind)
@@ -66,6 +78,16 @@ class SweepResult:
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return asdict(self)
+
+    @classmethod
+    def merged(cls, results: Iterable[SweepResult]) -> SweepResult:
+        """The counts of several sweeps added up by kind, every ``FlagKind`` present (0 when
+        no sweep reported it). Each kind is owned by one sweep, so nothing is counted twice."""
+        totals: dict[str, Counter] = {"raised": Counter(), "resolved": Counter(), "open": Counter()}
+        for result in results:
+            for name, counter in totals.items():
+                counter.update(getattr(result, name))
+        return cls(**{name: _by_kind(counter) for name, counter in totals.items()})
 
 
 class IsoDate(Func):
@@ -90,6 +112,16 @@ def _id_text(name: str) -> Cast:
     return Cast(name, output_field=CharField())
 
 
+def flag_key(kind: FlagKind, **parts: str | Expression) -> Concat:
+    """A flag's key as SQL: ``<kind>:<name>=<value>:...`` in the order given, the format every
+    key has. A string names a column or annotation of the rows (written as text: use it for
+    ids); an expression is written as it is (``IsoDate("a_date")`` for a date)."""
+    pieces: list = [kind.value]
+    for name, value in parts.items():
+        pieces += [f":{name}=", _id_text(value) if isinstance(value, str) else value]
+    return _text(*pieces)
+
+
 @dataclass(frozen=True)
 class _Rule:
     """One kind of flag: the rows for which its condition holds now and how a flag matches one.
@@ -106,6 +138,30 @@ class _Rule:
     match: dict
     review: str | None = None
     action: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyedRule:
+    """One kind of flag swept by another app (listed in ``DEADLINE_SWEEPS``), about rows that
+    ``DeadlineFlag`` has no foreign key for (a dispute, say): ``holds`` are the rows for which
+    the condition holds now, each with ``child_id`` and the due date in the column ``due``;
+    ``key`` (built with ``flag_key`` from the same rows) names the row and its due date. A flag
+    still holds while some row of ``holds`` of the same child has its key."""
+
+    kind: FlagKind
+    holds: QuerySet
+    key: Concat
+    due: str
+
+    def rule(self, *, scope: list[int] | None) -> _Rule:
+        holds = self.holds if scope is None else self.holds.filter(child_id__in=scope)
+        return _Rule(
+            kind=self.kind,
+            holds=holds.annotate(flag_match_key=self.key),
+            key=self.key,
+            due=self.due,
+            match={"child_id": OuterRef("child_id"), "flag_match_key": OuterRef("key")},
+        )
 
 
 def _rules(*, today: date, due_soon_by: date, scope: list[int] | None) -> list[_Rule]:
@@ -208,28 +264,22 @@ def _insert_missing(rule: _Rule, *, today: date) -> int:
         return max(cursor.rowcount, 0)
 
 
-@transaction.atomic
-def flags_sweep(*, today: date, child_ids: Iterable[int] | None = None) -> SweepResult:
-    """Bring the deadline flags up to date as of ``today`` for these children (default: the
-    whole service), in a fixed number of queries whatever the number of children or flags.
+def _scope(child_ids: Iterable[int] | None) -> list[int] | None:
+    return None if child_ids is None else sorted(set(child_ids))
 
-    Due soon means due between ``today`` and the 15th working day after it, inclusive
-    (``reviews.deadlines.DUE_SOON_WORKING_DAYS``; working days per reg 2, IRO-RULES.md
-    section 2, with the authority's closure days); overdue means the due date is before
-    ``today``. A due-soon flag whose date passes is resolved and an overdue flag raised.
-    Each open flag names the child's IRO now (the open ``IROAllocation``), and follows the
-    child when they are reallocated.
-    """
-    scope = None if child_ids is None else sorted(set(child_ids))
-    # non_working_days reaches HORIZON (120 days) past today: ample for 15 working days.
-    due_soon_by = add_working_days(today, DUE_SOON_WORKING_DAYS, non_working=non_working_days(today, today))
-    flags = DeadlineFlag.objects.all()
+
+def _apply(rules: Sequence[_Rule], *, today: date, scope: list[int] | None) -> SweepResult:
+    """Raise, resolve and reopen the flags of ``rules``' kinds, make their open flags follow
+    the child's IRO and count them: three statements per rule and two more, whatever the
+    number of rows. Flags of other kinds are left alone."""
+    kinds = [rule.kind for rule in rules]
+    flags = DeadlineFlag.objects.filter(kind__in=kinds)
     if scope is not None:
         flags = flags.filter(child_id__in=scope)
 
     raised: dict[str, int] = {}
     resolved: dict[str, int] = {}
-    for rule in _rules(today=today, due_soon_by=due_soon_by, scope=scope):
+    for rule in rules:
         of_kind = flags.filter(kind=rule.kind)
         still_holds = Exists(rule.holds.filter(**rule.match))
         resolved[rule.kind] = of_kind.open().filter(~still_holds).update(resolved_on=today)
@@ -247,7 +297,40 @@ def flags_sweep(*, today: date, child_ids: Iterable[int] | None = None) -> Sweep
     ).update(iro=_current_iro())
 
     open_counts = dict(flags.open().order_by().values_list("kind").annotate(n=Count("pk")))
-    return SweepResult(raised=_by_kind(raised), resolved=_by_kind(resolved), open=_by_kind(open_counts))
+    return SweepResult(
+        raised=_by_kind(raised, kinds), resolved=_by_kind(resolved, kinds), open=_by_kind(open_counts, kinds)
+    )
+
+
+@transaction.atomic
+def flags_sweep_keyed(
+    rules: Sequence[KeyedRule], *, today: date, child_ids: Iterable[int] | None = None
+) -> SweepResult:
+    """Bring the flags of these kinds up to date as of ``today`` for these children (default:
+    the whole service), the way ``flags_sweep`` does its own: stored once by key, resolved on
+    the first sweep at which no row of ``holds`` has the flag's key, reopened if the same key
+    holds again, each open flag naming the child's IRO now. Reports only these kinds."""
+    scope = _scope(child_ids)
+    return _apply([rule.rule(scope=scope) for rule in rules], today=today, scope=scope)
+
+
+@transaction.atomic
+def flags_sweep(*, today: date, child_ids: Iterable[int] | None = None) -> SweepResult:
+    """Bring the deadline flags up to date as of ``today`` for these children (default: the
+    whole service), in a fixed number of queries whatever the number of children or flags.
+
+    Due soon means due between ``today`` and the 15th working day after it, inclusive
+    (``reviews.deadlines.DUE_SOON_WORKING_DAYS``; working days per reg 2, IRO-RULES.md
+    section 2, with the authority's closure days); overdue means the due date is before
+    ``today``. A due-soon flag whose date passes is resolved and an overdue flag raised.
+    Each open flag names the child's IRO now (the open ``IROAllocation``), and follows the
+    child when they are reallocated. Reports the four review kinds; the flags of other kinds
+    (disputes) are left to their own sweeps.
+    """
+    scope = _scope(child_ids)
+    # non_working_days reaches HORIZON (120 days) past today: ample for 15 working days.
+    due_soon_by = add_working_days(today, DUE_SOON_WORKING_DAYS, non_working=non_working_days(today, today))
+    return _apply(_rules(today=today, due_soon_by=due_soon_by, scope=scope), today=today, scope=scope)
 
 
 @dataclass(frozen=True)
@@ -270,20 +353,24 @@ class DailyResult:
 def deadlines_daily(*, today: date, send_digests: bool = True) -> DailyResult:
     """The daily job (the Celery beat task and ``manage.py flag_deadlines`` both call this).
 
-    1. Refresh the cached review schedule of every child in care, and of every child the cache
-       still thinks is: the due dates are a pure function of the facts (section 2), but a
-       closure day added since, a new bank holiday in the ``holidays`` package, or a change
-       made without the services would otherwise leave a stale date. Unchanged rows are not
-       written.
-    2. Sweep the whole service (``flags_sweep``), in the same transaction.
+    1. Refresh the cached review schedules the calendar can have moved. Only a first review's
+       due date depends on working days (later ones run in calendar months, section 2), so a
+       closure day or bank holiday added since can only move the dates of children still
+       awaiting the first review of their period of care; those are refreshed, with any child
+       the cache still counts as in care after leaving. Every other change of the facts
+       refreshes the schedule in the service that makes it. Unchanged rows are not written.
+    2. Run every sweep listed in the ``DEADLINE_SWEEPS`` setting over the whole service
+       (``flags_sweep`` for reviews, records and actions; ``disputes.flags.dispute_flags_sweep``
+       for disputes), in the same transaction, and add their counts up.
     3. Send the day's digests (``reviews.digests``), each recipient at most once a day.
     """
+    sweeps = [import_string(path) for path in settings.DEADLINE_SWEEPS]
     with transaction.atomic():
-        cohort = Child.objects.filter(
-            Exists(CareEpisode.objects.filter(child_id=OuterRef("pk"), ended_on__isnull=True))
-            | Exists(ReviewSchedule.objects.in_care().filter(child_id=OuterRef("pk")))
-        ).values_list("pk", flat=True)
+        in_care = Exists(CareEpisode.objects.filter(child_id=OuterRef("pk"), ended_on__isnull=True))
+        reviewed = Exists(ReviewSchedule.objects.filter(child_id=OuterRef("pk"), reviews_in_period__gt=0))
+        cached_in_care = Exists(ReviewSchedule.objects.in_care().filter(child_id=OuterRef("pk")))
+        cohort = Child.objects.filter((in_care & ~reviewed) | (cached_in_care & ~in_care)).values_list("pk", flat=True)
         refreshed = schedule_refresh(cohort)
-        sweep = flags_sweep(today=today)
+        sweep = SweepResult.merged(run(today=today) for run in sweeps)
     sent = digests_send(today=today) if send_digests else None
     return DailyResult(today=today, schedules_refreshed=refreshed, sweep=sweep, digests_sent=sent)

@@ -28,7 +28,8 @@ TRANSIENT_ERRORS = (OperationalError, smtplib.SMTPException, ConnectionError)
     max_retries=3,
 )
 def sweep_deadlines(today_iso: str | None = None, send_digests: bool = True) -> dict:
-    """Flag review, record and action deadlines across the service, then send the day's
-    digests (IRO-RULES.md sections 2 and 3). ``today_iso`` defaults to today in London."""
+    """Flag review, record, action and dispute deadlines across the service (every sweep in
+    ``DEADLINE_SWEEPS``), then send the day's digests (IRO-RULES.md sections 2, 3 and 5).
+    ``today_iso`` defaults to today in London."""
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     return deadlines_daily(today=today, send_digests=send_digests).as_dict()

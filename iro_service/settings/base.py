@@ -127,7 +127,15 @@ LOGGING = {
 }
 
 # Panels other apps add to a child's record page (children never imports them).
-CHILD_RECORD_SECTIONS = ["reviews.sections.review_section"]
+CHILD_RECORD_SECTIONS = ["reviews.sections.review_section", "disputes.sections.child_disputes"]
+
+# Panels other apps add to the review record form (reviews never imports them): each is called
+# with child, user and today and returns its template's context, the template under "template".
+REVIEW_FORM_SECTIONS = ["disputes.sections.disputes_since_last_review"]
+
+# The deadline sweeps the daily job runs (reviews.flags.deadlines_daily), each called with
+# today and returning a reviews.flags.SweepResult for the flag kinds it owns.
+DEADLINE_SWEEPS = ["reviews.flags.flags_sweep", "disputes.flags.dispute_flags_sweep"]
 
 # The name shown in the header and page titles.
 SERVICE_NAME = env("SERVICE_NAME", default="IRO case management")

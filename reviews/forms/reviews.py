@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
 from django import forms
 
 from iro_service.forms import GDSForm
@@ -100,7 +101,7 @@ class ActionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.label_size = "s"
+        self.helper.label_size = Size.for_label(Size.SMALL)
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from children.models import Child
@@ -142,6 +144,11 @@ def _summary_errors(form, formset) -> list[tuple[str, str]]:
 
 
 def _record_page(request, *, child, review, form, formset, title, current=None):
+    # Panels other apps add to the form (REVIEW_FORM_SECTIONS): reviews never imports them.
+    sections = [
+        import_string(path)(child=child, user=request.user, today=timezone.localdate())
+        for path in settings.REVIEW_FORM_SECTIONS
+    ]
     return render(
         request,
         "reviews/record.html",
@@ -153,6 +160,7 @@ def _record_page(request, *, child, review, form, formset, title, current=None):
             "title": title,
             "current": current,
             "errors": _summary_errors(form, formset) if request.method == "POST" else [],
+            "sections": sections,
         },
     )
 

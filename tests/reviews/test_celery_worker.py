@@ -56,6 +56,8 @@ def test_the_task_returns_its_counts_as_json(iro, other_iro, manager):
         "review_overdue": 1,
         "record_overdue": 0,
         "action_overdue": 0,
+        "dispute_resp_overdue": 0,
+        "dispute_too_long": 0,
     }
     assert result["open"] == result["raised"]
     assert result["digests_sent"] == 3

@@ -45,6 +45,8 @@ def test_the_command_flags_prints_the_counts_and_sends_the_digests(flagged):
         "Review overdue                             1         0      1",
         "Review record not distributed in time      0         0      0",
         "Action past its due date                   0         0      0",
+        "Dispute response overdue                   0         0      0",
+        "Dispute open too long                      0         0      0",
         "Total                                      2         0      2",
         "Digests sent: 3",
     ]

@@ -337,3 +337,21 @@ def test_the_sweep_takes_the_same_number_of_queries_for_5_and_for_100_children(i
     assert large.open == {DUE_SOON: 49, OVERDUE: 51, RECORD: 51, ACTION: 51}
     assert large.raised == {DUE_SOON: 47, OVERDUE: 48, RECORD: 48, ACTION: 48}
     assert len(hundred) == len(five) <= 20, [q["sql"] for q in hundred.captured_queries]
+
+
+def test_the_daily_job_moves_a_first_review_when_a_closure_day_is_added_and_leaves_later_ones(iro):
+    from reviews.flags import deadlines_daily
+
+    awaiting_first = child_in_care(iro, date(2024, 5, 13))  # due 20 working days on: 11 June 2024
+    reviewed = child_in_care(iro, date(2024, 2, 1))
+    hold_review(reviewed, held_on=date(2024, 3, 11), chair=iro, distributed_on=date(2024, 3, 11))
+    assert awaiting_first.review_schedule.next_due_on == date(2024, 6, 11)
+
+    ClosureDay.objects.create(day=date(2024, 6, 3), reason="Office move")
+    result = deadlines_daily(today=TODAY, send_digests=False)
+
+    awaiting_first.review_schedule.refresh_from_db()
+    reviewed.review_schedule.refresh_from_db()
+    assert awaiting_first.review_schedule.next_due_on == date(2024, 6, 12)  # one working day later
+    assert reviewed.review_schedule.next_due_on == date(2024, 6, 11)  # 3 calendar months: no calendar
+    assert result.schedules_refreshed == 1

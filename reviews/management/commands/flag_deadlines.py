@@ -19,7 +19,10 @@ from reviews.flags import DailyResult, deadlines_daily
 
 
 class Command(BaseCommand):
-    help = "Raise and resolve review, record and action deadline flags, then send the daily digests."
+    help = (
+        "Raise and resolve the deadline flags of every sweep in DEADLINE_SWEEPS (reviews, records, actions, "
+        "disputes), then send the daily digests."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--today", help="Sweep as at this date, YYYY-MM-DD (default: today in London).")

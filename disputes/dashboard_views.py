@@ -1,0 +1,68 @@
+"""The manager's dispute dashboard and its CSV export: thin views over ``disputes.dashboard``.
+
+Managers only (``disputes.view_dispute_dashboard``): IROs see their own disputes on the list
+page; committee members and administrators see no dispute records (IRO-RULES.md section 10).
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from iro_service.audit import audit_record
+from iro_service.models import AuditAction
+
+from . import dashboard as figures
+from .filters import DisputeDashboardFilter
+from .models import Dispute
+
+PERMISSION = "disputes.view_dispute_dashboard"
+
+
+def _filter(request, today):
+    return DisputeDashboardFilter(
+        request.GET, queryset=Dispute.objects.visible_to(request.user), request=request, today=today
+    )
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def dashboard(request):
+    today = timezone.localdate()
+    dispute_filter = _filter(request, today)
+    context = figures.figures(
+        dispute_filter.qs,
+        any_period=dispute_filter.qs_any_period,
+        period=dispute_filter.reporting_period,
+        today=today,
+        iros=dispute_filter.iros,
+        category=dispute_filter.chosen_category,
+    )
+    context.update(filter=dispute_filter, today=today, query=dispute_filter.query_string)
+    return render(request, "disputes/dashboard.html", context)
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def dashboard_csv(request):
+    today = timezone.localdate()
+    dispute_filter = _filter(request, today)
+    rows = figures.export_rows(dispute_filter.qs, today=today)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LISTED,
+        child_id=None,
+        summary="Dispute dashboard CSV exported",
+        changes={"dispute_ids": [row[0] for row in rows], "query": request.GET.urlencode()[:200]},
+        path=request.path,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="disputes-{today.isoformat()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(figures.EXPORT_HEADER)
+    writer.writerows(rows)
+    return response

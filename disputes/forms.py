@@ -1,0 +1,233 @@
+"""Dispute forms: the shape of input only. The ladder's rules (where a dispute may start, which
+stage comes next, what a CAFCASS referral needs) are checked by ``disputes.services`` and
+attached to these forms by the views."""
+
+from __future__ import annotations
+
+import django_filters
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size, Submit
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from iro_service.forms import GDSForm
+
+from . import ladder
+from .codes import CafcassOutcome, DisputeCategory, DisputeStatus
+from .models import CafcassReferral, EscalationStage
+
+DATE_HINT = "For example, 27 3 2026"
+STALE_FORM = "This page is out of date. Go back to the dispute and try again."
+
+
+def stage_rungs(stages) -> list[ladder.Rung]:
+    return [ladder.Rung(s.number, is_direct_entry=s.is_direct_entry, is_cafcass=s.is_cafcass) for s in stages]
+
+
+def _date(label: str, *, required: bool = True) -> DateInputField:
+    return DateInputField(label=label, help_text=DATE_HINT, required=required)
+
+
+def _text(label: str, *, rows: int = 4, required: bool = True, message: str = "", **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": message} if message else {},
+        **kwargs,
+    )
+
+
+class DisputeForm(GDSForm, forms.Form):
+    """Lists every error once, each linked to an input that is on the page (the first radio of
+    a group, the day of a date; errors on hidden fields link to the first visible input)."""
+
+    def anchor(self, name: str | None) -> str:
+        visible = [field.name for field in self.visible_fields()]
+        if name not in visible:
+            name = visible[0]
+        bound = self[name]
+        widget = bound.field.widget
+        if isinstance(widget, forms.RadioSelect):
+            return f"#{bound.auto_id}_1"  # crispy-forms-gds numbers radios from 1
+        if isinstance(widget, forms.MultiWidget):
+            return f"#{bound.auto_id}_0"
+        return f"#{bound.auto_id}"
+
+    def summary_errors(self) -> list[tuple[str, str]]:
+        return [
+            (self.anchor(None if name == NON_FIELD_ERRORS else name), message)
+            for name, found in self.errors.items()
+            for message in found
+        ]
+
+
+class VersionedForm(DisputeForm):
+    """Carries the dispute's ``version`` so two people cannot overwrite each other."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE_FORM})
+
+
+class RaiseForm(DisputeForm):
+    submit_text = "Raise the dispute"
+
+    category = forms.ChoiceField(
+        choices=DisputeCategory.choices,
+        widget=forms.RadioSelect,
+        label="What is the dispute about?",
+        error_messages={"required": "Choose what the dispute is about"},
+    )
+    issue = _text("The issue", message="Enter the issue", help_text="What is wrong, in plain words.")
+    impact_on_child = _text("Impact on the child", message="Enter the impact on the child")
+    what_must_change = _text("What must change", message="Enter what must change")
+    change_by_whom = forms.CharField(
+        max_length=200,
+        label="By whom",
+        help_text="The person or role who must make the change.",
+        error_messages={"required": "Enter who must make the change"},
+    )
+    change_by_when = _date("By when")
+    start_stage = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Start at",
+        help_text="Start with informal resolution where you can.",
+        error_messages={"required": "Choose the stage the dispute starts at"},
+    )
+    urgent_reason = _text(
+        "Why the case is serious or urgent",
+        rows=3,
+        required=False,
+        help_text="Only if you start at a later stage: the reason is kept on the record.",
+    )
+    recipient_name = forms.CharField(max_length=200, required=False, label="Raised with (name, optional)")
+    recipient_role = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Their role (optional)",
+        help_text="Leave blank for the role the stage is raised with.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_by_when"].error_messages.update(
+            required="Enter the date the change is needed by", incomplete="Enter the date the change is needed by"
+        )
+        stages = list(EscalationStage.objects.active())
+        starting = {rung.number for rung in ladder.starting_rungs(stage_rungs(stages))}
+        choices = []
+        for stage in stages:
+            if stage.number in starting:
+                choices.append(Choice(stage.number, stage.name, hint=f"Raised with: {stage.raised_with}."))
+            elif stage.is_direct_entry and not stage.is_cafcass:
+                choices.append(
+                    Choice(
+                        stage.number,
+                        stage.name,
+                        hint=f"Raised with: {stage.raised_with}. Only in serious or urgent cases: "
+                        "give the reason below.",
+                    )
+                )
+        self.fields["start_stage"].choices = choices
+
+
+class ResponseForm(VersionedForm):
+    submit_text = "Save the response"
+
+    responded_on = _date("Date of the response")
+    response = _text("The response", rows=6, message="Enter the response")
+
+
+class MeetingForm(VersionedForm):
+    submit_text = "Save the meeting"
+
+    meeting_on = _date("Date of the meeting")
+    attendees = _text("Who attended (or is invited)", rows=3, required=False)
+    minutes = _text(
+        "Minutes (optional)",
+        rows=8,
+        required=False,
+        help_text="Leave blank to book the meeting. Add the minutes once it has been held.",
+    )
+
+
+class EscalateForm(VersionedForm):
+    submit_text = "Escalate"
+
+    to_stage = forms.IntegerField(widget=forms.HiddenInput)
+    recipient_name = forms.CharField(max_length=200, required=False, label="Raised with (name, optional)")
+    recipient_role = forms.CharField(
+        max_length=100,
+        label="Their role",
+        error_messages={"required": "Enter the role of the person you raise it with"},
+    )
+    raised_on = _date("Date escalated")
+
+
+class ResolveForm(VersionedForm):
+    submit_text = "Resolve the dispute"
+
+    closed_on = _date("Date resolved")
+    outcome_note = _text("How it was resolved", message="Say how the dispute was resolved")
+
+
+class WithdrawForm(VersionedForm):
+    submit_text = "Withdraw the dispute"
+
+    closed_on = _date("Date withdrawn")
+    reason = _text("Why the dispute is withdrawn", message="Enter why the dispute is withdrawn")
+
+
+def _evidence(name: str) -> forms.CharField:
+    """A precondition of IRO-RULES.md section 5 as the label. Left to the service to require, so
+    the message for a missing one names the precondition."""
+    return _text(CafcassReferral._meta.get_field(name).verbose_name.capitalize(), rows=5, required=False)
+
+
+class ReferForm(VersionedForm):
+    submit_text = "Refer to CAFCASS"
+
+    referred_on = _date("Date of the referral")
+    stages_exhausted_evidence = _evidence("stages_exhausted_evidence")
+    human_rights_risk_evidence = _evidence("human_rights_risk_evidence")
+    no_other_adult_evidence = _evidence("no_other_adult_evidence")
+
+
+class CafcassOutcomeForm(DisputeForm):
+    submit_text = "Save CAFCASS's outcome"
+
+    outcome = forms.ChoiceField(
+        choices=[choice for choice in CafcassOutcome.choices if choice[0] != CafcassOutcome.PENDING],
+        widget=forms.RadioSelect,
+        label="What did CAFCASS do?",
+        error_messages={"required": "Choose CAFCASS's outcome"},
+    )
+    outcome_on = _date("Date of the outcome")
+    note = _text("Notes (optional)", rows=4, required=False)
+
+
+class DisputeListFilter(django_filters.FilterSet):
+    """Filters for the disputes list. Stage choices come from the ladder when the form is built."""
+
+    status = django_filters.ChoiceFilter(label="Status", choices=DisputeStatus.choices, empty_label="Any status")
+    stage = django_filters.ModelChoiceFilter(
+        label="Current stage",
+        field_name="current_stage",
+        queryset=lambda request: EscalationStage.objects.order_by("number"),
+        empty_label="Any stage",
+    )
+    category = django_filters.ChoiceFilter(label="About", choices=DisputeCategory.choices, empty_label="Any")
+
+    @property
+    def form(self):
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = FormHelper()
+            form.helper.form_tag = False
+            form.helper.disable_csrf = True  # a GET form: no token in the address bar
+            form.helper.label_size = Size.for_label(Size.SMALL)
+            form.helper.add_input(Submit("apply", "Apply filters", css_class="govuk-button--secondary"))
+            form.fields["stage"].label_from_instance = lambda stage: stage.name
+        return form

@@ -1,0 +1,285 @@
+"""The IRO's dispute pages: thin views over ``disputes.services``.
+
+IROs (``disputes.raise_dispute``) raise and move disputes about children they hold or cover.
+Managers (``disputes.view_dispute_dashboard``) read every dispute but do not act on them.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from children.models import Child
+from iro_service.audit import audit_record
+from iro_service.concurrency import StaleEditError
+from iro_service.forms import add_service_errors, save_with_service
+from iro_service.models import AuditAction
+
+from . import forms, ladder, services
+from .codes import DisputeStatus
+from .models import CafcassReferral, Dispute, DisputeStep, EscalationStage
+
+RAISE = "disputes.raise_dispute"
+READ_ANY = "disputes.view_dispute_dashboard"
+PAGE_SIZE = 50
+
+
+def dispute_reader_required(view):
+    """IROs and managers read disputes (each through ``visible_to``); anyone else gets 403."""
+
+    @wraps(view)
+    def check(request, *args, **kwargs):
+        if not (request.user.has_perm(RAISE) or request.user.has_perm(READ_ANY)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return check
+
+
+def _for_list(user):
+    """The disputes ``user`` may see, with the child, the stage and the current step's dates."""
+    current = DisputeStep.objects.filter(dispute=OuterRef("pk"), ended_on__isnull=True)
+    return (
+        Dispute.objects.visible_to(user)
+        .select_related("child", "current_stage")
+        .annotate(
+            response_due_on=Subquery(current.values("response_due_on")[:1]),
+            responded_on=Subquery(current.values("responded_on")[:1]),
+        )
+    )
+
+
+def _next_stage(current: EscalationStage) -> EscalationStage | None:
+    """The ladder's next rung after ``current`` (None at the top of the ladder)."""
+    stages = list(EscalationStage.objects.active())
+    try:
+        rung = ladder.next_rung(forms.stage_rungs(stages), current.number)
+    except ladder.MoveRefused:
+        return None
+    return next(stage for stage in stages if stage.number == rung.number)
+
+
+def _can_act(user, dispute: Dispute) -> bool:
+    """The IRO who holds or covers the child (the services check the same)."""
+    return user.has_perm(RAISE) and Child.objects.visible_to(user).filter(pk=dispute.child_id).exists()
+
+
+def _actionable(request, pk) -> Dispute:
+    children = Child.objects.visible_to(request.user)
+    return get_object_or_404(Dispute.objects.filter(child__in=children).select_related("child", "current_stage"), pk=pk)
+
+
+@login_required
+@dispute_reader_required
+def dispute_list(request):
+    dispute_filter = forms.DisputeListFilter(request.GET or None, queryset=_for_list(request.user), request=request)
+    page = Paginator(dispute_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LISTED,
+        child_id=None,
+        summary=f"Listed {len(page.object_list)} disputes",
+        changes={"child_ids": [d.child_id for d in page.object_list], "query": request.GET.urlencode()[:200]},
+        path=request.path,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": dispute_filter, "page": page, "query": query.urlencode(), "today": timezone.localdate()}
+    return render(request, "disputes/list.html", context)
+
+
+@login_required
+@dispute_reader_required
+def dispute_detail(request, pk):
+    steps = Prefetch("steps", DisputeStep.objects.select_related("stage", "raised_by"))
+    dispute = get_object_or_404(
+        Dispute.objects.visible_to(request.user)
+        .select_related("child", "current_stage", "raised_by", "cafcass_referral__referred_by")
+        .prefetch_related(steps),
+        pk=pk,
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEWED,
+        child_id=dispute.child_id,
+        obj=dispute,
+        summary="Dispute viewed",
+        path=request.path,
+    )
+    is_open = dispute.status == DisputeStatus.OPEN
+    context = {
+        "dispute": dispute,
+        "child": dispute.child,
+        "referral": getattr(dispute, "cafcass_referral", None),
+        "can_act": _can_act(request.user, dispute),
+        "next_stage": _next_stage(dispute.current_stage) if is_open else None,
+    }
+    return render(request, "disputes/detail.html", context)
+
+
+@login_required
+@permission_required(RAISE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def dispute_raise(request, child_pk):
+    child = get_object_or_404(Child.objects.visible_to(request.user), pk=child_pk)
+    form = forms.RaiseForm(request.POST or None)
+    raised = {}
+
+    def call(data):
+        raised["dispute"] = services.dispute_raise(child=child, by=request.user, **data)
+
+    if save_with_service(request, form, call, success="Dispute raised"):
+        return redirect("disputes:detail", pk=raised["dispute"].pk)
+    return render(request, "disputes/form.html", {"form": form, "child": child, "title": "Raise a dispute"})
+
+
+def _act(request, dispute, form, call, *, success: str, title: str, **context):
+    """Call one service with the version the form was loaded with. On a stale version, keep
+    what was typed and show the dispute as it is saved now."""
+    if request.method == "GET" and dispute.status != DisputeStatus.OPEN:
+        return redirect("disputes:detail", pk=dispute.pk)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            call(dispute=dispute, by=request.user, expected_version=data.pop("version"), **data)
+        except StaleEditError as error:
+            stale = True
+            add_service_errors(form, error)
+            dispute = _actionable(request, dispute.pk)
+            form.data = form.data.copy()
+            form.data["version"] = dispute.version
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("disputes:detail", pk=dispute.pk)
+    step = dispute.steps.filter(ended_on__isnull=True).select_related("stage").first()
+    context.update(form=form, dispute=dispute, child=dispute.child, step=step, stale=stale, title=title)
+    return render(request, "disputes/form.html", context)
+
+
+def _initial(dispute, **values):
+    return {"version": dispute.version, **values}
+
+
+@login_required
+@permission_required(RAISE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def dispute_respond(request, pk):
+    dispute = _actionable(request, pk)
+    form = forms.ResponseForm(request.POST or None, initial=_initial(dispute, responded_on=timezone.localdate()))
+    return _act(
+        request,
+        dispute,
+        form,
+        services.dispute_record_response,
+        success="Response recorded",
+        title=f"Record the response at {dispute.current_stage.name}",
+    )
+
+
+@login_required
+@permission_required(RAISE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def dispute_meeting(request, pk):
+    dispute = _actionable(request, pk)
+    form = forms.MeetingForm(request.POST or None, initial=_initial(dispute))
+    return _act(
+        request,
+        dispute,
+        form,
+        services.dispute_record_meeting,
+        success="Meeting saved",
+        title=f"Record the meeting at {dispute.current_stage.name}",
+    )
+
+
+@login_required
+@permission_required(RAISE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def dispute_escalate(request, pk):
+    dispute = _actionable(request, pk)
+    target = _next_stage(dispute.current_stage)
+    initial = {"raised_on": timezone.localdate()}
+    if target is not None:
+        initial.update(to_stage=target.number, recipient_role=target.raised_with)
+    form = forms.EscalateForm(request.POST or None, initial=_initial(dispute, **initial))
+    return _act(
+        request,
+        dispute,
+        form,
+        services.dispute_escalate,
+        success=f"Dispute escalated to {target.name}" if target else "Dispute escalated",
+        title=f"Escalate to {target.name}" if target else "Escalate the dispute",
+        target=target,
+    )
+
+
+@login_required
+@permission_required(RAISE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def dispute_resolve(request, pk):
+    dispute = _actionable(request, pk)
+    form = forms.ResolveForm(request.POST or None, initial=_initial(dispute, closed_on=timezone.localdate()))
+    return _act(
+        request, dispute, form, services.dispute_resolve, success="Dispute resolved", title="Resolve the dispute"
+    )
+
+
+@login_required
+@permission_required(RAISE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def dispute_withdraw(request, pk):
+    dispute = _actionable(request, pk)
+    form = forms.WithdrawForm(request.POST or None, initial=_initial(dispute, closed_on=timezone.localdate()))
+    return _act(
+        request, dispute, form, services.dispute_withdraw, success="Dispute withdrawn", title="Withdraw the dispute"
+    )
+
+
+@login_required
+@permission_required(RAISE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def dispute_refer(request, pk):
+    dispute = _actionable(request, pk)
+    form = forms.ReferForm(request.POST or None, initial=_initial(dispute, referred_on=timezone.localdate()))
+    return _act(
+        request,
+        dispute,
+        form,
+        services.dispute_refer_to_cafcass,
+        success="Referred to CAFCASS",
+        title="Refer to CAFCASS",
+        referral_intro=True,
+    )
+
+
+@login_required
+@permission_required(RAISE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def cafcass_outcome(request, pk):
+    referral = get_object_or_404(
+        CafcassReferral.objects.filter(dispute__child__in=Child.objects.visible_to(request.user)).select_related(
+            "dispute__child", "dispute__current_stage"
+        ),
+        dispute_id=pk,
+    )
+    form = forms.CafcassOutcomeForm(request.POST or None, initial={"outcome_on": timezone.localdate()})
+    if save_with_service(
+        request,
+        form,
+        lambda data: services.cafcass_outcome_record(referral=referral, by=request.user, **data),
+        success="CAFCASS's outcome recorded",
+    ):
+        return redirect("disputes:detail", pk=pk)
+    context = {"form": form, "dispute": referral.dispute, "child": referral.dispute.child, "referral": referral}
+    return render(request, "disputes/form.html", {**context, "title": "Record CAFCASS's outcome"})
