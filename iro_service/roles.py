@@ -33,8 +33,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "children.record_significant_change",
         "reviews.view_service_reviews",
         "disputes.view_dispute_dashboard",
+        "reporting.generate_annual_report",
+        "reporting.view_published_reports",
+        "reporting.view_service_dashboard",
     ),
-    COMMITTEE: (),
+    COMMITTEE: ("reporting.view_published_reports",),
     ADMINISTRATOR: (
         "auth.view_user",
         "auth.add_user",
@@ -56,6 +59,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "disputes.change_escalationstage",
         "disputes.view_disputesettings",
         "disputes.change_disputesettings",
+        "reporting.view_childpopulation",
+        "reporting.add_childpopulation",
+        "reporting.change_childpopulation",
     ),
 }
 

@@ -1,0 +1,107 @@
+"""What the reporting app stores: the child population per year (for the rate per 10,000),
+the manager's narrative for each reporting year, and every generated annual report as an
+immutable version that a manager publishes for the committee."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from iro_service.models import HardDeleteForbidden, TimeStampedModel, UndeletableModel
+
+
+class ChildPopulation(TimeStampedModel):
+    """The local authority's population aged under 18 for a reporting year, which an
+    administrator enters (ONS mid-year estimate); the rate per 10,000 children uses it."""
+
+    start_year = models.PositiveSmallIntegerField("reporting year starting in", unique=True)
+    children_under_18 = models.PositiveIntegerField()
+    source = models.CharField(max_length=200, blank=True, help_text="For example, ONS mid-2021 estimate.")
+
+    class Meta:
+        ordering = ["-start_year"]
+        verbose_name = "child population"
+
+    def __str__(self):
+        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}: {self.children_under_18:,} children"
+
+
+class ReportNarrative(UndeletableModel):
+    """The words the manager writes for a reporting year (IRO Handbook para 7.11; NAIRO, seed 003)."""
+
+    start_year = models.PositiveSmallIntegerField(unique=True)
+    introduction = models.TextField(blank=True)
+    independence = models.TextField("independence of the service and any barriers", blank=True)
+    childrens_feedback = models.TextField("children's feedback", blank=True)
+    last_year_objectives = models.TextField("last year's objectives reviewed", blank=True)
+    next_year_objectives = models.TextField("next year's objectives", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_year"]
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being generated"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ReportVersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False, status=ReportStatus.READY)
+
+    def delete(self):
+        raise HardDeleteForbidden("Report versions are kept.")
+
+
+class ReportVersion(TimeStampedModel):
+    """One generated annual report. Once ready its file, hash and figures never change;
+    publishing only stamps who published it and when."""
+
+    start_year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField("version")
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, for the progress page.")
+    progress_message = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="reports/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ReportVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_year", "-number"]
+        permissions = [
+            ("generate_annual_report", "Can write the narrative, generate and publish the annual report"),
+            ("view_published_reports", "Can read and download published annual reports"),
+            ("view_service_dashboard", "Can see the live service dashboard"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["start_year", "number"], name="one_number_per_year_version"),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status="ready"), name="only_ready_versions_published"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Annual IRO report {self.year_label}, version {self.number}"
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteForbidden("Report versions are kept.")
