@@ -1,7 +1,8 @@
 """``manage.py seed_demo``: a synthetic local authority shaped like the public IRO reports.
 
 The full-size authority (about 300 children in care, 700 records) is built once for the
-module, inside a transaction rolled back at the end; the determinism test uses a small town.
+package (``demo_town`` in conftest.py), inside a transaction rolled back at the end; the
+determinism test uses a small town. Its reviews are tested in test_seed_demo_reviews.py.
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ import random
 from collections import Counter
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
-from django.db import transaction
 
 from children import codes, demo
 from children.models import (
@@ -27,6 +25,7 @@ from children.models import (
     IROAllocation,
     IROProfile,
     SiblingGroup,
+    SignificantChange,
     Team,
     age_on,
     upn_validator,
@@ -34,16 +33,20 @@ from children.models import (
 from iro_service import roles
 from iro_service.models import AuditEvent
 from reporting.management.commands.seed_demo import empty_database
+from reviews.models import (
+    Action,
+    ActionProgress,
+    CaseNote,
+    DeadlineFlag,
+    MidwayReview,
+    Review,
+    ReviewDateChange,
+    ReviewSchedule,
+    Visit,
+)
+from tests.reporting.seeding import SEED_ARGS, TODAY, seed
 
 User = get_user_model()
-TODAY = date(2026, 11, 23)
-SEED_ARGS = ("--seed=7", "--today=2026-11-23")
-
-
-def seed(*args: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
 
 
 def digest() -> str:
@@ -102,8 +105,98 @@ def digest() -> str:
             (c.absent_iro.username, c.covering_iro.username, c.starts_on, c.ends_on or date.max, c.reason)
             for c in CoverArrangement.objects.select_related("absent_iro", "covering_iro")
         ),
+        *review_rows(),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def review_rows() -> list[list[tuple]]:
+    """The review history (reviews/demo.py), keyed by child reference and dates, not keys."""
+
+    def ref(obj) -> str:
+        return obj.child.local_reference
+
+    return [
+        sorted(
+            (
+                ref(r),
+                r.status,
+                r.review_type,
+                r.held_on or date.max,
+                r.booked_for or date.max,
+                r.due_on or date.max,
+                r.chair.username,
+                r.created_by.username,
+                r.venue,
+                tuple(r.invited),
+                tuple(r.attended),
+                r.others_present,
+                r.participation_code,
+                r.parents_participation,
+                r.wishes_and_feelings,
+                r.child_friendly_summary,
+                r.discussion,
+                r.record_due_on or date.max,
+                r.record_completed_on or date.max,
+                r.record_distributed_on or date.max,
+                r.cancelled_on or date.max,
+            )
+            for r in Review.objects.select_related("child", "chair", "created_by")
+        ),
+        sorted(
+            (ref(a), a.review.held_on, a.description, a.owner, a.due_on, a.status, a.completed_on or date.max)
+            for a in Action.objects.select_related("child", "review")
+        ),
+        sorted(
+            (
+                ref(c.review),
+                c.review.booked_for,
+                c.kind,
+                c.from_date,
+                c.to_date or date.max,
+                c.reason,
+                c.changed_by.username,
+            )
+            for c in ReviewDateChange.objects.select_related("review__child", "changed_by")
+        ),
+        sorted(
+            (ref(v), v.iro.username, v.visited_on, v.seen_alone, v.notes)
+            for v in Visit.objects.select_related("child", "iro")
+        ),
+        sorted(
+            (ref(m), m.iro.username, m.held_on, m.notes) for m in MidwayReview.objects.select_related("child", "iro")
+        ),
+        sorted(
+            (p.midway_review.child.local_reference, p.midway_review.held_on, p.action.description, p.status, p.note)
+            for p in ActionProgress.objects.select_related("midway_review__child", "action")
+        ),
+        sorted(
+            (ref(n), n.author.username, n.written_on, n.text)
+            for n in CaseNote.objects.select_related("child", "author")
+        ),
+        sorted(
+            (
+                ref(s),
+                s.category,
+                s.occurred_on,
+                s.description,
+                s.recorded_by.username,
+                s.iro.username if s.iro else "",
+                s.acknowledged_on or date.max,
+                s.acknowledged_by.username if s.acknowledged_by else "",
+                s.iro_response,
+            )
+            for s in SignificantChange.objects.select_related("child", "recorded_by", "iro", "acknowledged_by")
+        ),
+        sorted(
+            (ref(s), s.period_start, s.reviews_in_period, s.last_review_on or date.max, s.next_due_on or date.max)
+            for s in ReviewSchedule.objects.select_related("child")
+        ),
+        sorted(
+            (ref(f), f.kind, f.due_on, f.raised_on, f.resolved_on or date.max, f.iro.username if f.iro else "")
+            for f in DeadlineFlag.objects.select_related("child", "iro")
+        ),
+    ]
 
 
 def row_counts() -> dict[str, int]:
@@ -118,17 +211,18 @@ def row_counts() -> dict[str, int]:
         IROAllocation,
         CoverArrangement,
         AuditEvent,
+        Review,
+        Action,
+        ReviewDateChange,
+        Visit,
+        MidwayReview,
+        ActionProgress,
+        CaseNote,
+        SignificantChange,
+        ReviewSchedule,
+        DeadlineFlag,
     )
     return {m._meta.label: m._base_manager.count() for m in models}
-
-
-@pytest.fixture(scope="module")
-def demo_town(django_db_setup, django_db_blocker):
-    """The full-size demo authority (seed 7, today 23 November 2026) and the command's output."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = seed(*SEED_ARGS)
-        yield output
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 Builds "Demoshire County Council", a clearly synthetic local authority, for demonstrations
 (children/demo.py does the work through the services). It lives in ``reporting`` because
-later issues extend it with reviews and disputes, and only ``reporting`` may import every app.
+it spans the apps (reviews/demo.py adds the review history in the same transaction, later
+issues add disputes), and only ``reporting`` may import every app.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from children import demo
 from iro_service import roles
+from reviews import demo as reviews_demo
 
 
 def _date(value: str | date) -> date:
@@ -46,7 +48,7 @@ def empty_database() -> None:
 
 
 class Command(BaseCommand):
-    help = "Fill an empty (demo) database with a synthetic local authority: staff, children, four years of history."
+    help = "Fill an empty (demo) database with a synthetic local authority: staff, children, reviews, years of history."
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="Random seed (default %(default)s).")
@@ -79,11 +81,48 @@ class Command(BaseCommand):
         with transaction.atomic():
             if reset:
                 empty_database()
-            result = demo.build(rng=random.Random(seed), today=today, children_in_care=children)
+            rng = random.Random(seed)
+            result = demo.build(rng=rng, today=today, children_in_care=children)
+            reviews = reviews_demo.build_reviews(rng=rng, today=today)
         elapsed = time.perf_counter() - started
-        self._report(demo.summary(today=today), seed=seed, today=today, elapsed=elapsed, users=result.users)
+        self._report(demo.summary(today=today), reviews, seed=seed, today=today, elapsed=elapsed, users=result.users)
 
-    def _report(self, figures: dict, *, seed: int, today: date, elapsed: float, users: dict) -> None:
+    def _report_reviews(self, r: reviews_demo.ReviewDemoResult) -> None:
+        out = self.stdout.write
+        out("  Reviews:")
+        out(
+            f"    {r.reviews_held} held, {r.in_timescale_pct:.1f}% within timescale "
+            f"(last 12 months: {r.held_last_year} held, {r.last_year_in_timescale_pct:.1f}% within timescale)."
+        )
+        out("    Participation: " + ", ".join(f"{code} {n}" for code, n in r.participation.items()) + ".")
+        out(
+            f"    Records distributed within 20 working days: {r.records_in_time_pct:.1f}% "
+            f"({r.records_outstanding} overdue and not yet distributed)."
+        )
+        out(
+            f"    Actions: {r.actions} ({r.actions_open} open). Visits: {r.visits}. "
+            f"Midway reviews: {r.midway_reviews}. Case notes: {r.case_notes}."
+        )
+        out(
+            f"    Booked for the coming weeks: {r.booked} ({r.moved} moved with the IRO's consent). "
+            f"Cancelled bookings: {r.cancelled}. Children overdue for review today: {r.overdue_children}."
+        )
+        out(
+            f"    Significant changes in the last 3 months: {r.significant_changes} "
+            f"({r.significant_changes_acknowledged} acknowledged)."
+        )
+        out("    Open deadline flags: " + ", ".join(f"{kind.lower()} {n}" for kind, n in r.open_flags.items()) + ".")
+
+    def _report(
+        self,
+        figures: dict,
+        reviews: reviews_demo.ReviewDemoResult,
+        *,
+        seed: int,
+        today: date,
+        elapsed: float,
+        users: dict,
+    ) -> None:
         out = self.stdout.write
         in_care = figures["in_care"]
 
@@ -116,6 +155,7 @@ class Command(BaseCommand):
             f"  Cover: {demo.COVER_COVERING} covers {demo.COVER_ABSENT} (on leave) from "
             f"{figures['cover_from']:%Y-%m-%d}."
         )
+        self._report_reviews(reviews)
         out("")
         out(f"Demo logins (every account's password is {demo.DEMO_PASSWORD}):")
         out(f"  {'username':<10} {'role':<18} {'name':<22} password")
