@@ -70,10 +70,10 @@ LEGAL_STATUS_GROUPS = {
 class ReasonNewEpisode(models.TextChoices):
     S = "S", "Started to be looked after"
     L = "L", "Change of legal status only"
-    P = "P", "Change of placement, same carer"
-    T = "T", "Change of legal status and placement, same carer"
-    U = "U", "Change of legal status, placement and carer"
-    B = "B", "Change of placement and carer"
+    P = "P", "Change of placement and carer"
+    T = "T", "Change of placement, same carer"
+    U = "U", "Change of legal status and placement, same carer"
+    B = "B", "Change of legal status, placement and carer"
 
 
 class PlacementType(models.TextChoices):

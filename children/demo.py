@@ -741,7 +741,7 @@ def plan_episodes(
                 # e.g. the foster placement became long-term when the final care order was made
                 before, reason = (
                     new_placement(rng, before_code, on=on, home=home, provider=after.provider, place=after),
-                    "T",
+                    "U",
                 )
             elif keep and rng.random() >= 0.15:
                 before, reason = after, "L"
@@ -749,15 +749,15 @@ def plan_episodes(
                 pick = _choose_placement_code(
                     rng, weights=None, dob=dob, on=on, legal_status=status, uasc=uasc, allow_adoption=False
                 )
-                before, reason = new_placement(rng, pick, on=on, home=home), "U"
+                before, reason = new_placement(rng, pick, on=on, home=home), "B"
         elif same_carer_ok and (after.type == "A5" or rng.random() < 0.35):
             provider = after.provider if after.type in FOSTER else None
-            before, reason = new_placement(rng, before_code, on=on, home=home, provider=provider, place=after), "P"
+            before, reason = new_placement(rng, before_code, on=on, home=home, provider=provider, place=after), "T"
         else:
             pick = _choose_placement_code(
                 rng, weights=None, dob=dob, on=on, legal_status=status, uasc=uasc, allow_adoption=False
             )
-            before, reason = new_placement(rng, pick, on=on, home=home), "B"
+            before, reason = new_placement(rng, pick, on=on, home=home), "P"
         placements.insert(0, before)
         reasons.insert(1, reason)
     return [
@@ -1012,7 +1012,7 @@ def _plan_sibling_period(rng: random.Random, d: _Draft, lead: _Draft, lead_perio
     if together:
         episodes = [EpisodePlan(e.start, e.reason, e.legal_status, e.placement) for e in lead_period.episodes]
     else:
-        legal = [(e.start, e.legal_status) for e in lead_period.episodes if e.reason in ("S", "L", "T", "U")]
+        legal = [(e.start, e.legal_status) for e in lead_period.episodes if e.reason in ("S", "L", "U", "B")]
         episodes = plan_episodes(
             rng,
             dob=d.dob,

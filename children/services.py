@@ -244,7 +244,7 @@ def child_update(*, child: Child, by, expected_version: int, **fields) -> Child:
 
 
 #: Which facts must change for each reason for a new episode (SSDA903 RNE guidance).
-_RNE_LEGAL_STATUS_CHANGES = {"L": True, "P": False, "B": False, "T": True, "U": True}
+_RNE_LEGAL_STATUS_CHANGES = {"L": True, "P": False, "T": False, "U": True, "B": True}
 
 
 @transaction.atomic
