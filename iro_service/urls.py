@@ -17,6 +17,7 @@ urlpatterns = [
     path("children/", include("children.urls")),
     path("reviews/", include("reviews.urls")),
     path("disputes/", include("disputes.urls")),
+    path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -137,6 +137,9 @@ REVIEW_FORM_SECTIONS = ["disputes.sections.disputes_since_last_review"]
 # today and returning a reviews.flags.SweepResult for the flag kinds it owns.
 DEADLINE_SWEEPS = ["reviews.flags.flags_sweep", "disputes.flags.dispute_flags_sweep"]
 
+# The local authority named on the annual report's cover.
+AUTHORITY_NAME = env("AUTHORITY_NAME", default="Demoshire County Council (synthetic demo data)")
+
 # The name shown in the header and page titles.
 SERVICE_NAME = env("SERVICE_NAME", default="IRO case management")
 

@@ -2,8 +2,9 @@
 
 Builds "Demoshire County Council", a clearly synthetic local authority, for demonstrations
 (children/demo.py does the work through the services). It lives in ``reporting`` because
-it spans the apps (reviews/demo.py adds the review history in the same transaction, later
-issues add disputes), and only ``reporting`` may import every app.
+it spans the apps (reviews/demo.py adds the review history and disputes/demo.py the disputes
+in the same transaction, with the same random generator), and only ``reporting`` may import
+every app.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from children import demo
+from disputes import demo as disputes_demo
 from iro_service import roles
 from reviews import demo as reviews_demo
 
@@ -34,7 +36,8 @@ def _date(value: str | date) -> date:
 
 
 def empty_database() -> None:
-    """Empty every table of this demo database and restore the role groups.
+    """Empty every table of this demo database and restore the role groups and the rows the
+    data migrations wrote (the dispute ladder and settings).
 
     Records refuse to be deleted one by one (HardDeleteForbidden), so this flushes. PostgreSQL
     cannot TRUNCATE while deferred foreign-key checks are pending in the surrounding
@@ -45,6 +48,7 @@ def empty_database() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
     roles.ensure_roles()
+    disputes_demo.restore_migrated_rows()
 
 
 class Command(BaseCommand):
@@ -84,8 +88,17 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             result = demo.build(rng=rng, today=today, children_in_care=children)
             reviews = reviews_demo.build_reviews(rng=rng, today=today)
+            disputes = disputes_demo.build_disputes(rng=rng, today=today)
         elapsed = time.perf_counter() - started
-        self._report(demo.summary(today=today), reviews, seed=seed, today=today, elapsed=elapsed, users=result.users)
+        self._report(
+            demo.summary(today=today),
+            reviews,
+            disputes,
+            seed=seed,
+            today=today,
+            elapsed=elapsed,
+            users=result.users,
+        )
 
     def _report_reviews(self, r: reviews_demo.ReviewDemoResult) -> None:
         out = self.stdout.write
@@ -113,10 +126,43 @@ class Command(BaseCommand):
         )
         out("    Open deadline flags: " + ", ".join(f"{kind.lower()} {n}" for kind, n in r.open_flags.items()) + ".")
 
+    def _report_disputes(self, d: disputes_demo.DisputeDemoResult) -> None:
+        out = self.stdout.write
+        stage_names = {0: "informal", 7: "CAFCASS referral"}
+        years = list(d.per_year.items())
+        shown = []
+        for i, (year, n) in enumerate(years):
+            note = ""
+            if i == 0 and d.first_day is not None:
+                note = f" (from {d.first_day:%-d %b %Y})"
+            elif i == len(years) - 1 and d.last_day is not None:
+                note = f" (to {d.last_day:%-d %b %Y})"
+            shown.append(f"{year} {n}{note}")
+        out(f"  Disputes: {d.total} raised in {len(years)} reporting years, {d.steps} stages recorded.")
+        out("    Raised per reporting year: " + ", ".join(shown) + ".")
+        out(
+            "    Highest stage reached: "
+            + ", ".join(f"{stage_names.get(s, f'stage {s}')} {n}" for s, n in d.by_stage.items())
+            + f" ({d.started_at_stage_3} started directly at stage 3 with an urgent reason)."
+        )
+        median = "n/a" if d.median_days_to_close is None else f"{d.median_days_to_close:g}"
+        out(
+            "    Outcomes: "
+            + ", ".join(f"{status} {n}" for status, n in d.outcomes.items())
+            + f". Median {median} working days to close; {d.late_responses} of {d.responses} written responses late."
+        )
+        out(
+            f"    CAFCASS referrals: {d.cafcass_referrals}. Open now: {d.open_now} "
+            f"({d.responses_overdue_now} with a response overdue). Open dispute flags: "
+            + ", ".join(f"{kind.lower()} {n}" for kind, n in d.open_flags.items())
+            + "."
+        )
+
     def _report(
         self,
         figures: dict,
         reviews: reviews_demo.ReviewDemoResult,
+        disputes: disputes_demo.DisputeDemoResult,
         *,
         seed: int,
         today: date,
@@ -156,6 +202,7 @@ class Command(BaseCommand):
             f"{figures['cover_from']:%Y-%m-%d}."
         )
         self._report_reviews(reviews)
+        self._report_disputes(disputes)
         out("")
         out(f"Demo logins (every account's password is {demo.DEMO_PASSWORD}):")
         out(f"  {'username':<10} {'role':<18} {'name':<22} password")

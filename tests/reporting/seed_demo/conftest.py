@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from tests.reporting.seeding import SEED_ARGS, seed
+from tests.reporting.seed_demo.seeding import SEED_ARGS, seed
 
 
 @pytest.fixture(scope="package")

@@ -2,7 +2,8 @@
 
 The full-size authority (about 300 children in care, 700 records) is built once for the
 package (``demo_town`` in conftest.py), inside a transaction rolled back at the end; the
-determinism test uses a small town. Its reviews are tested in test_seed_demo_reviews.py.
+determinism test uses a small town. Its reviews are tested in test_seed_demo_reviews.py and
+its disputes in test_seed_demo_disputes.py.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from children.models import (
     age_on,
     upn_validator,
 )
+from disputes.models import CafcassReferral, Dispute, DisputeStep
 from iro_service import roles
 from iro_service.models import AuditEvent
 from reporting.management.commands.seed_demo import empty_database
@@ -44,7 +46,7 @@ from reviews.models import (
     ReviewSchedule,
     Visit,
 )
-from tests.reporting.seeding import SEED_ARGS, TODAY, seed
+from tests.reporting.seed_demo.seeding import SEED_ARGS, TODAY, seed
 
 User = get_user_model()
 
@@ -106,8 +108,69 @@ def digest() -> str:
             for c in CoverArrangement.objects.select_related("absent_iro", "covering_iro")
         ),
         *review_rows(),
+        *dispute_rows(),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def dispute_rows() -> list[list[tuple]]:
+    """The disputes (disputes/demo.py), their steps and CAFCASS referrals, keyed by child
+    reference and dates, not keys."""
+
+    def key(d: Dispute) -> tuple:
+        return (d.child.local_reference, d.opened_on, d.category)
+
+    return [
+        sorted(
+            (
+                *key(d),
+                d.raised_by.username,
+                d.issue,
+                d.impact_on_child,
+                d.what_must_change,
+                d.change_by_whom,
+                d.change_by_when,
+                d.urgent_reason,
+                d.current_stage.number,
+                d.status,
+                d.closed_on or date.max,
+                d.outcome_note,
+            )
+            for d in Dispute.objects.select_related("child", "raised_by", "current_stage")
+        ),
+        sorted(
+            (
+                *key(s.dispute),
+                s.stage.number,
+                s.raised_on,
+                s.raised_by.username,
+                s.recipient_name,
+                s.recipient_role,
+                s.response_due_on or date.max,
+                s.responded_on or date.max,
+                s.response,
+                s.meeting_on or date.max,
+                s.attendees,
+                s.minutes,
+                s.ended_on or date.max,
+            )
+            for s in DisputeStep.objects.select_related("dispute__child", "stage", "raised_by")
+        ),
+        sorted(
+            (
+                *key(r.dispute),
+                r.referred_on,
+                r.referred_by.username,
+                r.stages_exhausted_evidence,
+                r.human_rights_risk_evidence,
+                r.no_other_adult_evidence,
+                r.outcome,
+                r.outcome_on or date.max,
+                r.outcome_note,
+            )
+            for r in CafcassReferral.objects.select_related("dispute__child", "referred_by")
+        ),
+    ]
 
 
 def review_rows() -> list[list[tuple]]:
@@ -221,6 +284,9 @@ def row_counts() -> dict[str, int]:
         SignificantChange,
         ReviewSchedule,
         DeadlineFlag,
+        Dispute,
+        DisputeStep,
+        CafcassReferral,
     )
     return {m._meta.label: m._base_manager.count() for m in models}
 

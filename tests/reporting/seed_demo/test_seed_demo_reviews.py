@@ -30,7 +30,7 @@ from reviews.models import (
     ReviewSchedule,
     Visit,
 )
-from tests.reporting.seeding import TODAY
+from tests.reporting.seed_demo.seeding import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,39 @@
+"""Celery tasks of the reporting app. Thin: each takes ids and calls one service (STYLE.md 14).
+
+Without REDIS_URL tasks run eagerly, inside the request that queued them (after its commit),
+so the manager's browser lands on a progress page that already says "Ready"; with Redis a
+worker runs them and the progress page follows along.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .services import ReportVersionImmutable, report_generate
+
+#: Worth another try a little later: the database was unreachable or busy before the
+#: generation started. Errors while building the report mark the version failed instead.
+TRANSIENT_ERRORS = (OperationalError,)
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_jitter=True,
+    max_retries=3,
+)
+def generate_report(version_id: int) -> dict:
+    """Generate one queued annual report version (its PDF, hash and status).
+
+    Idempotent: a second delivery of a version that is already ready changes nothing.
+    Past the soft time limit the version is marked failed with the message.
+    """
+    try:
+        version = report_generate(version_id=version_id)
+    except ReportVersionImmutable:
+        return {"version_id": version_id, "status": "ready", "already_ready": True}
+    return {"version_id": version.pk, "status": version.status}

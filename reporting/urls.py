@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("annual/", views.annual, name="annual"),
+    path("annual/<str:year>/narrative/", views.narrative, name="narrative"),
+    path("annual/<str:year>/generate/", views.generate, name="generate"),
+    path("versions/<int:pk>/", views.progress, name="progress"),
+    path("versions/<int:pk>/download/", views.download, name="download"),
+    path("versions/<int:pk>/publish/", views.publish, name="publish"),
+    path("versions/<int:pk>/tables.zip", views.tables_csv, name="tables_csv"),
+    path("published/", views.published, name="published"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("records/", views.records, name="records"),
+]

@@ -1,0 +1,295 @@
+"""The annual report pages (manager: narrative, generate, publish; committee: published
+versions), the live service dashboard and the list of reviews behind its figures.
+
+Thin views over ``reporting.services`` and ``reporting.figures``. Committee members see only
+published versions (404 for anything else) and no child's record (IRO-RULES.md section 10).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, Min, OuterRef, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+
+from children.models import CareEpisode
+from iro_service.audit import audit_record
+from iro_service.concurrency import StaleEditError
+from iro_service.forms import add_service_errors
+from iro_service.models import AuditAction
+from reviews.models import Review
+
+from . import services
+from .charts import chart_svg, format_value, table_header
+from .csv_export import tables_csv as zip_of_tables
+from .figures import Scope
+from .figures.report import annual_report_sections
+from .forms import DashboardFilterForm, NarrativeForm, RecordsForm
+from .models import ReportNarrative, ReportStatus, ReportVersion
+from .periods import ReportingYear
+
+MANAGE = "reporting.generate_annual_report"
+READ_PUBLISHED = "reporting.view_published_reports"
+DASHBOARD = "reporting.view_service_dashboard"
+PAGE_SIZE = 50
+CHART_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _reporting_years(today: date) -> list[ReportingYear]:
+    """From the year of the earliest care episode to the current one, oldest first."""
+    first = CareEpisode.objects.aggregate(first=Min("started_on"))["first"]
+    current = ReportingYear.containing(today)
+    start = min(ReportingYear.containing(first), current) if first else current
+    return [ReportingYear(n) for n in range(start.start_year, current.start_year + 1)]
+
+
+def _year(text: str, *, today: date) -> ReportingYear:
+    try:
+        year = ReportingYear.parse(text)
+    except ValueError:
+        raise Http404("Not a reporting year") from None
+    if year not in _reporting_years(today):
+        raise Http404("No records for that reporting year")
+    return year
+
+
+def _with_current(versions):
+    """Mark the highest-numbered published version of each year as its current one."""
+    newer = ReportVersion.objects.published().filter(start_year=OuterRef("start_year"), number__gt=OuterRef("number"))
+    return versions.select_related("requested_by", "published_by").annotate(is_current=~Exists(newer))
+
+
+def _downloadable(user):
+    """Managers may download any ready version; everyone else only published ones."""
+    ready = ReportVersion.objects.filter(status=ReportStatus.READY)
+    return ready if user.has_perm(MANAGE) else ready.published()
+
+
+def _annual_page(request, *, errors=(), status=200):
+    today = timezone.localdate()
+    by_year: dict[int, list[ReportVersion]] = {}
+    for version in _with_current(ReportVersion.objects.all()):
+        by_year.setdefault(version.start_year, []).append(version)
+    written = set(ReportNarrative.objects.values_list("start_year", flat=True))
+    years = [
+        {"year": year, "versions": by_year.get(year.start_year, []), "has_narrative": year.start_year in written}
+        for year in reversed(_reporting_years(today))
+    ]
+    return render(request, "reporting/annual.html", {"years": years, "errors": errors}, status=status)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def annual(request):
+    return _annual_page(request)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def narrative(request, year):
+    year = _year(year, today=timezone.localdate())
+    saved = ReportNarrative.objects.filter(start_year=year.start_year).first()
+    form = NarrativeForm(request.POST or None, initial=NarrativeForm.initial_for(saved))
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.narrative_save(
+                start_year=year.start_year, by=request.user, expected_version=data.pop("version"), **data
+            )
+        except StaleEditError as error:
+            stale = error
+            add_service_errors(form, error)
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+        else:
+            messages.success(request, f"Narrative for {year} saved")
+            return redirect("reporting:annual")
+    current = [(form[name].label, getattr(stale.current, name)) for name in services.NARRATIVE_FIELDS] if stale else []
+    context = {"form": form, "year": year, "current": current, "changed_by": stale.changed_by if stale else ""}
+    return render(request, "reporting/narrative.html", context)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def generate(request, year):
+    year = _year(year, today=timezone.localdate())
+    version = services.report_request(year=year, by=request.user)
+    return redirect("reporting:progress", pk=version.pk)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def progress(request, pk):
+    version = get_object_or_404(ReportVersion.objects.select_related("requested_by"), pk=pk)
+    working = version.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+    return render(request, "reporting/progress.html", {"version": version, "working": working})
+
+
+@login_required
+@permission_required(READ_PUBLISHED, raise_exception=True)
+def download(request, pk):
+    version = get_object_or_404(_downloadable(request.user), pk=pk)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEWED,
+        child_id=None,
+        obj=version,
+        summary=f"{version} downloaded (PDF)",
+        path=request.path,
+    )
+    name = services.report_file_name(version)
+    return FileResponse(version.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def publish(request, pk):
+    version = get_object_or_404(ReportVersion, pk=pk)
+    try:
+        services.report_publish(version=version, by=request.user)
+    except ValidationError as error:
+        return _annual_page(request, errors=[("#main-content", m) for m in error.messages], status=400)
+    messages.success(request, f"{version} published for the committee")
+    return redirect("reporting:annual")
+
+
+@login_required
+@permission_required(READ_PUBLISHED, raise_exception=True)
+def tables_csv(request, pk):
+    version = get_object_or_404(_downloadable(request.user), pk=pk)
+    sections = annual_report_sections(ReportingYear(version.start_year), scope=Scope())
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEWED,
+        child_id=None,
+        obj=version,
+        summary=f"{version} tables downloaded (CSV)",
+        path=request.path,
+    )
+    response = HttpResponse(zip_of_tables(sections), content_type="application/zip")
+    name = services.report_file_name(version).removesuffix(".pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}-tables.zip"'
+    return response
+
+
+@login_required
+@permission_required(READ_PUBLISHED, raise_exception=True)
+def published(request):
+    """The committee's start page (``/`` shows it too): every published version."""
+    versions = _with_current(ReportVersion.objects.published())
+    return render(request, "home_committee.html", {"versions": versions})
+
+
+# --- The live service dashboard ------------------------------------------------------------
+
+
+def _chart(table) -> str | None:
+    """``chart_svg(table)``, cached by the table's content: drawing takes about a quarter of a
+    second a chart, and the same figures always give the same SVG."""
+    content = json.dumps([table.key, table.title, table.columns, table.rows, table.note, table.chart], default=str)
+    key = f"reporting:chart:{hashlib.sha256(content.encode()).hexdigest()}"
+    return cache.get_or_set(key, lambda: chart_svg(table) or "", CHART_CACHE_SECONDS) or None
+
+
+def _shown_table(table) -> dict:
+    """A table with its cells formatted as the PDF prints them, row labels linked to the
+    records behind them, and its chart: an ``<svg role="img">`` that ``reporting.charts``
+    builds (and escapes) with ``aria-labelledby`` pointing at its ``<title>``, which holds
+    ``chart_alt_text(table)``, and its ``<desc>``."""
+    label_header, headers = table_header(table)
+    svg = _chart(table)
+    return {
+        "table": table,
+        "label_header": label_header,
+        "headers": headers,
+        "rows": [
+            {
+                "label": row[0],
+                "url": table.links.get(str(row[0]), ""),
+                "cells": [format_value(value) for value in row[1:]],
+            }
+            for row in table.rows
+        ],
+        "svg": mark_safe(svg) if svg else "",  # noqa: S308 - ElementTree output of reporting.charts
+    }
+
+
+def _shown(sections) -> list[dict]:
+    return [{"section": section, "tables": [_shown_table(table) for table in section.tables]} for section in sections]
+
+
+@login_required
+@permission_required(DASHBOARD, raise_exception=True)
+def dashboard(request):
+    today = timezone.localdate()
+    form = DashboardFilterForm(request.GET or None)
+    year = ReportingYear.containing(today)
+    sections = annual_report_sections(year, scope=Scope(today=today, **form.scope_filters()))
+    context = {"form": form, "year": year, "today": today, "sections": _shown(sections)}
+    return render(request, "reporting/dashboard.html", context)
+
+
+def _reviews_behind(user, data: dict, *, today: date):
+    """The held reviews a dashboard figure counts (as ``reporting.figures.reviews`` counts
+    them), for the cleaned filters in ``data``."""
+    year: ReportingYear = data["year"]
+    late = Q(held_on__gt=F("due_on"))
+    kinds = {
+        "reviews": Q(),
+        "participation": Q(),
+        "late_reviews": late,
+        "records_late": Q(record_distributed_on__gt=F("record_due_on"))
+        | Q(record_distributed_on__isnull=True, record_due_on__lt=today),
+    }
+    month = next((day for day in year.months() if day.month == data["month"]), None)
+    conditions = [
+        kinds[data["kind"]],
+        Q(held_on__year=month.year, held_on__month=month.month) if month else Q(),
+        {None: Q(), True: Q(held_on__lte=F("due_on")), False: late}[data["in_time"]],
+        Q(participation_code=data["code"]) if data["code"] else Q(),
+        Q(chair=data["iro"]) if data["iro"] else Q(),
+        Q(chair__iro_profile__team=data["team"]) if data["team"] else Q(),
+    ]
+    reviews = Review.objects.visible_to(user).held_between(year.start, min(year.end, today))
+    return reviews.filter(*conditions).select_related("child").order_by("held_on", "pk")
+
+
+@login_required
+@permission_required(DASHBOARD, raise_exception=True)
+def records(request):
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("kind", "reviews")
+    data.setdefault("year", ReportingYear.containing(today).label)
+    form = RecordsForm(data, years=_reporting_years(today))
+    reviews = (
+        _reviews_behind(request.user, form.cleaned_data, today=today) if form.is_valid() else Review.objects.none()
+    )
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LISTED,
+        child_id=None,
+        summary=f"Reviews behind a report figure: {page.paginator.count} found",
+        changes={"child_ids": [review.child_id for review in page.object_list], "query": data.urlencode()[:200]},
+        path=request.path,
+    )
+    query = data.copy()
+    for name in ("page", "apply"):
+        query.pop(name, None)
+    return render(request, "reporting/records.html", {"form": form, "page": page, "query": query.urlencode()})
