@@ -9,7 +9,10 @@ same bytes, so a version's SHA-256 identifies its content.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -108,6 +111,19 @@ def render_annual_report_pdf(
     return pdf
 
 
+def _draw_charts(tables: list[Table]):
+    """Each table's SVG, in order. Charts are independent and matplotlib is CPU-bound, so they
+    are drawn on every core where this process may start workers (a command, a thread-pool
+    worker); a daemonic process such as a prefork Celery child cannot, and draws them in turn."""
+    workers = min(len(tables), os.cpu_count() or 1)
+    if workers < 2 or multiprocessing.current_process().daemon:
+        yield from map(chart_svg, tables)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(chart_svg, tables)
+
+
 def annual_report_html(
     *,
     year: ReportingYear,
@@ -123,8 +139,8 @@ def annual_report_html(
     progress(0, "Preparing the report")
     parts = report_parts(year=year, sections=sections, narrative=narrative)
     charted = [block for part in parts for block in part.tables if block.table.chart]
-    for done, block in enumerate(charted, start=1):
-        block.svg = chart_svg(block.table)
+    for done, (block, svg) in enumerate(zip(charted, _draw_charts([b.table for b in charted]), strict=True), start=1):
+        block.svg = svg
         block.alt_text = chart_alt_text(block.table) if block.svg else ""
         progress(5 + 35 * done // len(charted), f"Drawn chart {done} of {len(charted)}")
     return render_to_string(
