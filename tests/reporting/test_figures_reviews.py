@@ -69,7 +69,7 @@ from reviews.models import CaseNote, MidwayReview, Review, ReviewDateChange, Vis
 from reviews.services.reviews import _statutory_dates
 from tests.factories import TeamFactory, make_child_in_care, make_iro
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 D = dt.date
 TODAY = D(2025, 4, 15)
@@ -88,18 +88,6 @@ MONTHS = [
     "January 2025",
     "February 2025",
     "March 2025",
-]
-
-
-def _records_list(request):  # pragma: no cover - only reversed, never called
-    raise NotImplementedError
-
-
-#: This module's URLconf: the children list and a stand-in for ``reporting:records``, so that
-#: the tests do not depend on pages other developers are building.
-urlpatterns = [
-    path("children/", include("children.urls")),
-    path("reporting/", include(([path("records/", _records_list, name="records")], "reporting"))),
 ]
 
 
