@@ -22,6 +22,8 @@ from django.utils import timezone
 from children import demo
 from disputes import demo as disputes_demo
 from iro_service import roles
+from reporting.models import ChildPopulation
+from reporting.periods import ReportingYear
 from reviews import demo as reviews_demo
 
 
@@ -49,6 +51,26 @@ def empty_database() -> None:
     call_command("flush", interactive=False, verbosity=0)
     roles.ensure_roles()
     disputes_demo.restore_migrated_rows()
+
+
+#: The demo authority's population under 18 (synthetic, in the range of a unitary council
+#: like seed 004's, where about 300 children looked after is a rate near 67 per 10,000).
+DEMO_CHILD_POPULATION = 44_800
+
+
+def demo_child_population(*, today: date) -> int:
+    """Enter the population for the last five reporting years, as an administrator would, so
+    the report's rate per 10,000 children has its denominator."""
+    latest = ReportingYear.containing(today).start_year
+    for offset, start_year in enumerate(range(latest - 4, latest + 1)):
+        ChildPopulation.objects.update_or_create(
+            start_year=start_year,
+            defaults={
+                "children_under_18": DEMO_CHILD_POPULATION - 150 * (4 - offset),
+                "source": "Synthetic figure for the demo authority",
+            },
+        )
+    return 5
 
 
 class Command(BaseCommand):
@@ -89,6 +111,7 @@ class Command(BaseCommand):
             result = demo.build(rng=rng, today=today, children_in_care=children)
             reviews = reviews_demo.build_reviews(rng=rng, today=today)
             disputes = disputes_demo.build_disputes(rng=rng, today=today)
+            demo_child_population(today=today)
         elapsed = time.perf_counter() - started
         self._report(
             demo.summary(today=today),

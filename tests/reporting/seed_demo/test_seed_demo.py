@@ -500,3 +500,24 @@ def test_planning_is_pure_and_deterministic():
     assert first != plan(4)
     assert [p.local_reference for p in first] == [f"DEMO{i:04d}" for i in range(1, len(first) + 1)]
     assert sum(p.in_care for p in first) == 60
+
+
+def test_the_child_population_is_entered_so_the_report_has_a_rate_per_10000(demo_town):
+    from reporting.figures import Scope
+    from reporting.figures.cohort import sections
+    from reporting.models import ChildPopulation
+    from reporting.periods import ReportingYear
+
+    assert list(ChildPopulation.objects.order_by("start_year").values_list("start_year", "children_under_18")) == [
+        (2022, 44_200),
+        (2023, 44_350),
+        (2024, 44_500),
+        (2025, 44_650),
+        (2026, 44_800),
+    ]
+    year = ReportingYear(2025)
+    (cohort, *_) = sections([*year.previous(4), year], scope=Scope(today=TODAY))
+    numbers = {row[0]: row[-1] for row in cohort.tables[0].rows}
+    rate = next(value for label, value in numbers.items() if "10,000" in label)
+    looked_after = next(value for label, value in numbers.items() if label.startswith("Children looked after"))
+    assert rate == pytest.approx(looked_after / 44_650 * 10_000, abs=0.1)
