@@ -502,6 +502,7 @@ def test_planning_is_pure_and_deterministic():
     assert sum(p.in_care for p in first) == 60
 
 
+@pytest.mark.django_db
 def test_the_child_population_is_entered_so_the_report_has_a_rate_per_10000(demo_town):
     from reporting.figures import Scope
     from reporting.figures.cohort import sections
