@@ -148,6 +148,33 @@ class PlacementProvider(models.TextChoices):
     PR5 = "PR5", "Voluntary or third sector provision"
 
 
+class ReasonPlaceChange(models.TextChoices):
+    """SSDA903 REASON_PLACE_CHANGE: why a placement changed (IRO-RULES.md section 9)."""
+
+    CARPL = "CARPL", "Change to or implementation of the care plan"
+    CLOSE = "CLOSE", "Resignation or closure of the provision"
+    ALLEG = "ALLEG", "Allegation (section 47 enquiry) about the child's safety"
+    STAND = "STAND", "Standards of care concern"
+    APPRR = "APPRR", "Approval removed"
+    CREQB = "CREQB", "Carer request: the child's behaviour"
+    CREQO = "CREQO", "Carer request: other reasons"
+    CHILD = "CHILD", "Child's wishes"
+    LAREQ = "LAREQ", "Responsible or area authority request"
+    PLACE = "PLACE", "Change in the status of the placement only"
+    CUSTOD = "CUSTOD", "Custody arrangement"
+    OTHER = "OTHER", "Other"
+
+
+class PreviousPermanence(models.TextChoices):
+    """SSDA903 PREV_PERM: the child's permanence arrangement before this period of care."""
+
+    P1 = "P1", "Adoption"
+    P2 = "P2", "Special guardianship order"
+    P3 = "P3", "Child arrangements order (residence)"
+    P4 = "P4", "Child arrangements order (lives with)"
+    Z1 = "Z1", "None, or not known"
+
+
 class CategoryOfNeed(models.TextChoices):
     N1 = "N1", "Abuse or neglect"
     N2 = "N2", "Child's disability"

@@ -120,6 +120,27 @@ class Child(UndeletableModel):
     ethnicity = models.CharField(max_length=4, choices=codes.Ethnicity.choices, default=codes.Ethnicity.NOBT)
     upn = models.CharField("unique pupil number", max_length=13, blank=True, validators=[upn_validator])
     is_uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    uasc_ceased_on = models.DateField(
+        "date UASC status ceased", null=True, blank=True, help_text="SSDA903 DUC, usually the 18th birthday."
+    )
+    #: SSDA903 MOTHER: whether the child is a mother (asked of every girl); unknown is empty.
+    is_mother = models.BooleanField("is a mother", null=True, blank=True)
+    mother_child_dob = models.DateField("date of birth of the mother's child", null=True, blank=True)
+    #: SSDA903 PrevPerm, asked of children who start to be looked after.
+    previous_permanence = models.CharField(
+        "previous permanence option", max_length=2, choices=codes.PreviousPermanence.choices, blank=True
+    )
+    previous_permanence_la = models.CharField(
+        "authority that arranged the previous permanence", max_length=3, blank=True
+    )
+    previous_permanence_date = models.CharField(
+        "date of the previous permanence order",
+        max_length=10,
+        blank=True,
+        help_text="dd/mm/yyyy; the day or month may be zz when not known.",
+    )
+    #: Children imported from SSDA903 arrive without names; the manager enters them later.
+    name_to_be_entered = models.BooleanField(default=False)
     sibling_group = models.ForeignKey(
         SiblingGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -223,6 +244,12 @@ class CareEpisode(UndeletableModel):
     )
     reason_ceased = models.CharField(
         "reason episode ceased", max_length=3, choices=codes.ReasonEpisodeCeased.choices, blank=True
+    )
+    reason_place_change = models.CharField(
+        "reason for placement change", max_length=6, choices=codes.ReasonPlaceChange.choices, blank=True
+    )
+    urn = models.CharField(
+        "Ofsted unique reference number", max_length=8, blank=True, help_text="XXXXXXX when it does not apply."
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

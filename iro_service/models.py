@@ -47,6 +47,8 @@ class AuditAction(models.TextChoices):
     COVER_ENDED = "cover_ended", "Cover ended"
     VIEWED_AUDIT = "viewed_audit", "Viewed audit trail"
     LISTED = "listed", "Listed children"
+    EXPORTED = "exported", "Included in an export"
+    IMPORTED = "imported", "Created or updated by an import"
 
 
 class AuditEventQuerySet(UndeletableQuerySet):

@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reporting.generate_annual_report",
         "reporting.view_published_reports",
         "reporting.view_service_dashboard",
+        "reporting.exchange_ssda903",
     ),
     COMMITTEE: ("reporting.view_published_reports",),
     ADMINISTRATOR: (

@@ -105,3 +105,38 @@ class ReportVersion(TimeStampedModel):
 
     def delete(self, *args, **kwargs):
         raise HardDeleteForbidden("Report versions are kept.")
+
+
+class UploadStatus(models.TextChoices):
+    CHECKED = "checked", "Checked, not imported"
+    REFUSED = "refused", "Has errors, not imported"
+    IMPORTED = "imported", "Imported"
+
+
+class SSDA903Upload(TimeStampedModel):
+    """An SSDA903 return a manager uploaded: its files as they came, the dry run's result, and
+    whether and when it was imported. Kept (never deleted) as the record of what came in."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: File name → text, as uploaded.
+    files = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=UploadStatus.choices, default=UploadStatus.CHECKED)
+    #: What the dry run (and, after import, the import) found: counts per kind of change.
+    summary = models.JSONField(default=dict)
+    #: Every bad row: [file, line, column, reason, value].
+    problems = models.JSONField(default=list)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "SSDA903 upload"
+        permissions = [("exchange_ssda903", "Can import and export the SSDA903 return")]
+
+    def __str__(self):
+        return f"SSDA903 upload {self.pk} ({self.get_status_display()})"
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteForbidden("Uploads are kept as the record of what was imported.")

@@ -31,6 +31,11 @@ class ReviewStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class ReviewSource(models.TextChoices):
+    RECORDED = "recorded", "Recorded here"
+    SSDA903 = "ssda903", "Imported from the SSDA903 return"
+
+
 class ParticipantRole(models.TextChoices):
     CHILD = "child", "Child"
     MOTHER = "mother", "Mother"

@@ -21,6 +21,7 @@ from .codes import (
     FlagKind,
     ParentParticipation,
     Participation,
+    ReviewSource,
     ReviewStatus,
     ReviewType,
 )
@@ -43,7 +44,10 @@ class ClosureDay(TimeStampedModel):
 
 class Review(UndeletableModel):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_reviews")
+    #: Empty only for reviews imported from SSDA903, which does not say who chaired.
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="chaired_reviews"
+    )
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.BOOKED)
     review_type = models.CharField(max_length=10, choices=ReviewType.choices, blank=True)
     booked_for = models.DateField(null=True, blank=True)
@@ -69,7 +73,11 @@ class Review(UndeletableModel):
     record_distributed_on = models.DateField(null=True, blank=True)
 
     cancelled_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: Empty only when a management command imported the review with no user named.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=ReviewSource.choices, default=ReviewSource.RECORDED)
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
