@@ -100,8 +100,8 @@ def _review_entries(child: Child, cancel_reasons: dict[int, str]) -> list[Timeli
                     date=review.held_on,
                     kind=Kind.REVIEW,
                     title=f"{kind_of_review} held",
-                    detail=f"Chaired by {_name(review.chair) if review.chair_id else 'an IRO not recorded (imported)'}. Participation {review.participation_code}: "
-                    f"{review.get_participation_code_display()}.",
+                    detail=(f"Chaired by {_name(review.chair)}. " if review.chair_id else "Chair not recorded. ")
+                    + f"Participation {review.participation_code}: {review.get_participation_code_display()}.",
                     url=url,
                     order=review.pk,
                 )

@@ -64,7 +64,7 @@ OTHER_TABLES: dict[str, list[str]] = {
 _reference = RegexValidator(r"^[A-Za-z0-9_\-/]{1,20}$")
 _postcode_max = 8
 _la_perm = RegexValidator(r"^\d{3}$")
-_date_perm = RegexValidator(r"^(\d{2}|ZZ)/(\d{2}|ZZ)/\d{4}$")
+_date_perm = RegexValidator(r"^(\d{2}|zz)/(\d{2}|zz)/\d{4}$")
 
 
 @dataclass(frozen=True, order=True)
@@ -99,11 +99,14 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252")
+def decode(content: bytes) -> str:
+    """Text of an uploaded CSV: UTF-8 (with or without a byte order mark), else Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return content.decode("latin-1")  # never fails; odd characters then show up as bad codes
 
 
 def read_tables(files: Iterable[tuple[str, bytes]]) -> ReadResult:
@@ -112,11 +115,7 @@ def read_tables(files: Iterable[tuple[str, bytes]]) -> ReadResult:
     known = {name: set(columns) for name, columns in spec.COLUMNS.items()}
     other = {name: set(columns) for name, columns in OTHER_TABLES.items()}
     for file_name, content in files:
-        try:
-            text = _decode(content)
-        except UnicodeDecodeError:
-            result.problems.append(Problem(file_name, 1, "", "The file is not text in UTF-8 or Windows encoding."))
-            continue
+        text = decode(content)
         lines = list(csv.reader(io.StringIO(text)))
         if not lines or not any(cell.strip() for cell in lines[0]):
             result.problems.append(Problem(file_name, 1, "", "The file is empty: it has no header row."))
@@ -321,7 +320,7 @@ def _parse_review(row: Row, problems: list[Problem], today: date) -> ReviewRow |
 # --------------------------------------------------------------------------- the plan
 
 
-@dataclass
+@dataclass(eq=False)
 class Change:
     """One record to create or update: ``fields`` maps a field to its new value; ``before`` the old."""
 
@@ -390,9 +389,13 @@ def _duplicates(rows: list, key, label: str, problems: list[Problem]) -> list:
     return kept
 
 
-def _not_in_header(rows: list, headers: dict, problems: list[Problem], table: str) -> list:
+def _not_in_header(rows: list, headers: dict, problems: list[Problem], named: set[str]) -> list:
+    """Rows of children in the Header. A child whose Header row is bad (``named`` but not in
+    ``headers``) has its other rows dropped without a second problem: that row is reported."""
     kept = []
     for item in rows:
+        if item.reference in named and item.reference not in headers:
+            continue
         if item.reference not in headers:
             problems.append(
                 Problem(
@@ -457,16 +460,17 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
     headers_list = [h for r in read.tables[spec.HEADER].rows if (h := _parse_header(r, problems, today))]
     headers_list = _duplicates(headers_list, lambda h: h.reference, "the same CHILD", problems)
     headers = {h.reference: h for h in headers_list}
+    named = {r.values["CHILD"] for r in read.tables[spec.HEADER].rows}
 
     episodes = [e for r in read.tables[spec.EPISODES].rows if (e := _parse_episode(r, problems, today))]
     episodes = _duplicates(episodes, lambda e: (e.reference, e.started_on), "the same CHILD and DECOM", problems)
-    episodes = _not_in_header(episodes, headers, problems, spec.EPISODES)
+    episodes = _not_in_header(episodes, headers, problems, named)
 
     reviews: list[ReviewRow] = []
     if spec.REVIEWS in read.tables:
         reviews = [v for r in read.tables[spec.REVIEWS].rows if (v := _parse_review(r, problems, today))]
         reviews = _duplicates(reviews, lambda v: (v.reference, v.held_on), "the same CHILD and REVIEW", problems)
-        reviews = _not_in_header(reviews, headers, problems, spec.REVIEWS)
+        reviews = _not_in_header(reviews, headers, problems, named)
 
     uasc: dict[str, date | None] | None = None
     if spec.UASC in read.tables:
@@ -481,6 +485,8 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
                 continue
             if reference in uasc:
                 c.problem("CHILD", "Duplicate row: the same CHILD is in the UASC table twice.")
+            elif reference in named and reference not in headers:
+                continue
             elif reference not in headers:
                 c.problem("CHILD", f"Child {reference} is not in the Header table.")
             else:
@@ -493,7 +499,7 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
             reference = c.text("CHILD", required=True, upper=False)
             code = c.code("PREV_PERM", spec.PREV_PERM_CODES, required=False)
             la = c.text("LA_PERM")
-            when = c.text("DATE_PERM")
+            when = c.text("DATE_PERM", upper=False).lower()
             if la:
                 try:
                     _la_perm(la)
@@ -508,6 +514,8 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
                 continue
             if reference in prev_perm:
                 c.problem("CHILD", "Duplicate row: the same CHILD is in the PrevPerm table twice.")
+            elif reference in named and reference not in headers:
+                continue
             elif reference not in headers:
                 c.problem("CHILD", f"Child {reference} is not in the Header table.")
             else:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from children.models import CareEpisode, Child
+from iro_service.audit import audit_record
 from iro_service.models import AuditAction, AuditEvent
 from reviews import deadlines
 from reviews.calendar import non_working_days
@@ -23,8 +24,10 @@ from reviews.codes import ReviewSource, ReviewStatus, ReviewType
 from reviews.models import Review
 from reviews.schedule import schedule_refresh
 
+from ..models import SSDA903Upload, UploadStatus
 from ..periods import ReportingYear
 from . import exporter, importer
+from .bulk import insert_with_history
 
 CHANGE_REASON = "SSDA903 import"
 
@@ -128,22 +131,23 @@ def _review_dates(child_ids: list[int], new_reviews: list[importer.Change], ids:
     calendar = non_working_days(min(all_dates), max(all_dates)) if all_dates else frozenset()
 
     result: dict[tuple[int, date], tuple[date | None, str]] = {}
+    kinds = (ReviewType.FIRST, ReviewType.SECOND)
     for child_id, new_dates in new_by_child.items():
         known_from = min(filter(None, [importer.coverage_start(new_dates), min(held[child_id], default=None)]))
         every = sorted(set(held[child_id]) | set(new_dates))
-        for held_on in new_dates:
-            period = max((s for s in starts[child_id] if s <= held_on), default=None)
-            if period is None or period < known_from:
-                result[(child_id, held_on)] = (None, "")
+        periods = sorted(starts[child_id])
+        due_by_date: dict[date, tuple[date | None, str]] = {}
+        for index, period in enumerate(periods):
+            period_end = periods[index + 1] if index + 1 < len(periods) else None
+            in_period = [d for d in every if d >= period and (period_end is None or d < period_end)]
+            if period < known_from:  # the period's earlier reviews are not known
+                due_by_date.update((d, (None, "")) for d in in_period)
                 continue
-            in_period = [d for d in every if d >= period and (d <= held_on)]
-            later_starts = [s for s in starts[child_id] if period < s <= held_on]
-            if later_starts:  # a later period began: this review belongs to it
-                in_period = [d for d in in_period if d >= max(later_starts)]
             due = deadlines.review_due_dates(looked_after_on=period, reviews_held=in_period, non_working=calendar)
-            index = len(in_period) - 1
-            kind = (ReviewType.FIRST, ReviewType.SECOND)[index] if index < 2 else ReviewType.SUBSEQUENT
-            result[(child_id, held_on)] = (due[-1], kind)
+            for n, (held_on, due_on) in enumerate(zip(in_period, due, strict=True)):
+                due_by_date[held_on] = (due_on, kinds[n] if n < len(kinds) else ReviewType.SUBSEQUENT)
+        for held_on in new_dates:
+            result[(child_id, held_on)] = due_by_date.get(held_on, (None, ""))
     return result
 
 
@@ -156,64 +160,64 @@ def _apply(plan: importer.ImportPlan, *, by) -> None:
     for change in plan.updates:
         updates[change.kind].append(change)
 
-    bulk_create_with_history(
+    user_id = user.pk if user else None
+    now = timezone.now()
+    insert_with_history(
+        Child,
         [
-            Child(
-                local_reference=c.reference,
-                first_name=importer.NAME_TO_BE_ENTERED,
-                last_name=c.reference,
-                name_to_be_entered=True,
+            {
+                "local_reference": c.reference,
+                "first_name": importer.NAME_TO_BE_ENTERED,
+                "last_name": c.reference,
+                "name_to_be_entered": True,
                 **c.fields,
-            )
+            }
             for c in creates["child"]
         ],
-        Child,
-        batch_size=1000,
-        default_user=user,
-        default_change_reason=CHANGE_REASON,
+        user_id=user_id,
+        reason=CHANGE_REASON,
+        now=now,
     )
     _bump_and_update(updates["child"], Child, by=user)
     ids = _reference_ids(sorted(plan.child_references))
 
     # Updates first: an episode closed by the return must close before its successor opens.
     _bump_and_update(updates["episode"], CareEpisode, by=user)
-    bulk_create_with_history(
-        [CareEpisode(child_id=ids[c.reference], recorded_by=user, **c.fields) for c in creates["episode"]],
+    insert_with_history(
         CareEpisode,
-        batch_size=1000,
-        default_user=user,
-        default_change_reason=CHANGE_REASON,
+        [{"child_id": ids[c.reference], "recorded_by_id": user_id, **c.fields} for c in creates["episode"]],
+        user_id=user_id,
+        reason=CHANGE_REASON,
+        now=now,
     )
 
     _bump_and_update(updates["review"], Review, by=user)
     dates = _review_dates(sorted(ids.values()), creates["review"], ids)
     plan.reviews_without_due_date = sum(1 for due, _ in dates.values() if due is None)
-    bulk_create_with_history(
-        [
-            Review(
-                child_id=ids[c.reference],
-                chair=None,
-                status=ReviewStatus.HELD,
-                held_on=c.fields["held_on"],
-                participation_code=c.fields["participation_code"],
-                due_on=dates[(ids[c.reference], c.fields["held_on"])][0],
-                review_type=dates[(ids[c.reference], c.fields["held_on"])][1],
-                created_by=user,
-                source=ReviewSource.SSDA903,
-            )
-            for c in creates["review"]
-        ],
-        Review,
-        batch_size=1000,
-        default_user=user,
-        default_change_reason=CHANGE_REASON,
-    )
+    rows = []
+    for c in creates["review"]:
+        child_id = ids[c.reference]
+        due_on, review_type = dates[(child_id, c.fields["held_on"])]
+        rows.append(
+            {
+                "child_id": child_id,
+                "chair_id": None,
+                "status": ReviewStatus.HELD.value,
+                "held_on": c.fields["held_on"],
+                "participation_code": c.fields["participation_code"],
+                "due_on": due_on,
+                "review_type": str(review_type),
+                "created_by_id": user_id,
+                "source": ReviewSource.SSDA903.value,
+            }
+        )
+    insert_with_history(Review, rows, user_id=user_id, reason=CHANGE_REASON, now=now)
 
     created_children = {c.reference for c in creates["child"]}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for change in plan.creates + plan.updates:
-        verb = "created" if change in plan.creates else "updated"
-        counts[change.reference][f"{change.kind}s {verb}"] += 1
+    for verb, changes in (("created", plan.creates), ("updated", plan.updates)):
+        for change in changes:
+            counts[change.reference][f"{change.kind}s {verb}"] += 1
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
@@ -230,7 +234,9 @@ def _apply(plan: importer.ImportPlan, *, by) -> None:
         ],
         batch_size=2000,
     )
-    schedule_refresh(ids.values())
+    ordered = sorted(ids.values())
+    for start in range(0, len(ordered), importer.CHUNK):
+        schedule_refresh(ordered[start : start + importer.CHUNK])
 
 
 def ssda903_import(
@@ -247,3 +253,66 @@ def ssda903_import(
         if commit and plan.is_valid and (plan.creates or plan.updates):
             _apply(plan, by=by)
     return plan
+
+
+# --------------------------------------------------------------------------- uploads (web)
+
+
+def _stored_files(upload: SSDA903Upload) -> list[tuple[str, bytes]]:
+    return [(name, text.encode("utf-8")) for name, text in upload.files.items()]
+
+
+def _plan_record(upload: SSDA903Upload, plan: importer.ImportPlan) -> None:
+    upload.summary = {**plan.summary, "unchanged": plan.unchanged, "ignored": [t for _, t in plan.read.ignored]}
+    upload.problems = [[p.file, p.line, p.column, p.reason, p.value] for p in plan.problems]
+
+
+@transaction.atomic
+def ssda903_upload_check(*, files: list[tuple[str, bytes]], by, today: date | None = None) -> SSDA903Upload:
+    """Keep an uploaded return and its dry run (what it would change, every bad row)."""
+    require_exchange_permission(by)
+    stored: dict[str, str] = {}
+    for name, content in files:
+        key = name
+        while key in stored:
+            key = f"copy of {key}"
+        stored[key] = importer.decode(content)
+    upload = SSDA903Upload(uploaded_by=by, files=stored)
+    plan = ssda903_import(files=_stored_files(upload), by=by, commit=False, today=today)
+    _plan_record(upload, plan)
+    upload.status = UploadStatus.CHECKED if plan.is_valid else UploadStatus.REFUSED
+    upload.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.VIEWED,
+        child_id=None,
+        obj=upload,
+        summary=f"SSDA903 return checked: {len(plan.child_references)} children would change, "
+        f"{len(plan.problems)} problems",
+    )
+    return upload
+
+
+@transaction.atomic
+def ssda903_upload_import(*, upload: SSDA903Upload, by, today: date | None = None) -> importer.ImportPlan:
+    """Import a checked upload. It is checked again against today's records first: with any
+    error nothing is written and the upload is marked as refused."""
+    require_exchange_permission(by)
+    upload = SSDA903Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.status == UploadStatus.IMPORTED:
+        raise ValidationError("This return has already been imported.")
+    plan = ssda903_import(files=_stored_files(upload), by=by, commit=True, today=today)
+    _plan_record(upload, plan)
+    if plan.is_valid:
+        upload.status = UploadStatus.IMPORTED
+        upload.imported_at = timezone.now()
+        upload.imported_by = by
+    else:
+        upload.status = UploadStatus.REFUSED
+    upload.save()
+    return plan
+
+
+def ssda903_upload_plan(*, upload: SSDA903Upload, today: date | None = None) -> importer.ImportPlan:
+    """The dry run of a kept upload against today's records (for its page; writes nothing)."""
+    return importer.plan_import(importer.read_tables(_stored_files(upload)), today=today or timezone.localdate())
