@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -11,7 +13,7 @@ from iro_service import roles
 from iro_service.forms import GDSForm
 
 from . import codes
-from .models import Child, SiblingGroup
+from .models import Child, IROProfile, SiblingGroup
 
 User = get_user_model()
 
@@ -162,6 +164,75 @@ class AllocationForm(GDSForm, forms.Form):
         if exclude_iro is not None:
             queryset = queryset.exclude(pk=exclude_iro.pk)
         self.fields["iro"].queryset = queryset
+
+
+def _caseload_hint(profile: IROProfile | None) -> str:
+    if profile is None:
+        return "No IRO profile yet, so no caseload band."
+    low, high = profile.band
+    children = "child" if profile.caseload == 1 else "children"
+    return f"{profile.caseload} {children} now. Band {low} to {high} ({profile.fte} FTE): {profile.status} band."
+
+
+class BulkAllocationForm(GDSForm, forms.Form):
+    """One IRO for the ticked children. The template draws the children as checkboxes in a table
+    and the button under it; crispy renders the IRO and the date."""
+
+    submit_text = ""
+    children = forms.ModelMultipleChoiceField(
+        queryset=Child.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Children to allocate",
+        error_messages={
+            "required": "Select at least one child to allocate",
+            "invalid_choice": "Select children from the list",
+            "invalid_pk_value": "Select children from the list",
+        },
+    )
+    iro = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="IRO to allocate them to",
+        help_text="The number of children each IRO holds now, against their caseload band.",
+        error_messages={"required": "Choose the IRO to allocate the children to"},
+    )
+    started_on = _date_field("Date the allocation starts", help_text="Today or earlier. For example, 27 3 2026")
+
+    #: Where each error in the summary links to: an input that is on the page (the template gives
+    #: the first child's checkbox ``id_children``; crispy numbers radios from 1 and dates from 0).
+    ANCHORS = {"children": "#id_children", "iro": "#id_iro_1", "started_on": "#id_started_on_0"}
+
+    def __init__(self, *args, children, on, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].queryset = children
+        self.fields["started_on"].error_messages.update(
+            required="Enter the date the allocation starts", incomplete="Enter the date the allocation starts"
+        )
+        self._iros = {user.pk: user for user in iro_queryset()}
+        profiles = {p.user_id: p for p in IROProfile.objects.with_caseload(on=on).prefetch_related(None)}
+        self.fields["iro"].choices = [
+            Choice(pk, user.get_full_name() or user.username, hint=_caseload_hint(profiles.get(pk)))
+            for pk, user in self._iros.items()
+        ]
+        # crispy draws only these two; with a layout the helper takes the sizes as names, not classes.
+        self.helper.layout = Layout("iro", "started_on")
+        self.helper.label_size = self.helper.legend_size = Size.SMALL
+        self.helper.disable_csrf = True
+
+    def clean_iro(self):
+        return self._iros[self.cleaned_data["iro"]]
+
+    def summary_errors(self) -> list[tuple[str, str]]:
+        return [
+            (self.ANCHORS.get(name, "#id_children"), message)
+            for name, found in self.errors.items()
+            for message in found
+        ]
+
+    @property
+    def ticked(self) -> set[str]:
+        """The ids of the children ticked in the submitted form, to tick them again on an error."""
+        return {str(pk) for pk in (self["children"].value() or [])}
 
 
 class CoverForm(GDSForm, forms.Form):

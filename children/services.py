@@ -7,6 +7,7 @@ and returns the object. Views, commands, imports and the demo seeder call them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -76,6 +77,20 @@ def _open_episode(child: Child) -> CareEpisode | None:
     return CareEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
 
 
+def _allocate(*, child: Child, iro, started_on: date, reason: str, by) -> IROAllocation:
+    """Open an allocation of ``iro`` to a child who has none: the history row and the audit event."""
+    allocation = IROAllocation(child=child, iro=iro, started_on=started_on, allocated_by=by, reason=reason)
+    _save(allocation, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.ALLOCATED,
+        child_id=child.pk,
+        obj=allocation,
+        summary=f"IRO {iro.get_full_name()} allocated from {started_on:%-d %B %Y}",
+    )
+    return allocation
+
+
 @transaction.atomic
 def care_period_start(
     *,
@@ -138,17 +153,7 @@ def care_period_start(
             name: [None, value] for name, value in _field_values(episode, ("started_on", *EPISODE_FIELDS)).items()
         },
     )
-    allocation = IROAllocation(
-        child=child, iro=iro, started_on=started_on, allocated_by=by, reason="Became looked after"
-    )
-    _save(allocation, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.ALLOCATED,
-        child_id=child.pk,
-        obj=allocation,
-        summary=f"IRO {iro.get_full_name()} allocated from {started_on:%-d %B %Y}",
-    )
+    _allocate(child=child, iro=iro, started_on=started_on, reason="Became looked after", by=by)
     return episode
 
 
@@ -231,6 +236,9 @@ def child_update(*, child: Child, by, expected_version: int, **fields) -> Child:
     for name, value in fields.items():
         setattr(child, name, value)
     changes = diff_fields(before, _field_values(child, fields))
+    if child.name_to_be_entered and ({"first_name", "last_name"} & set(changes)):
+        # A child imported from SSDA903 (which holds no names) now has a name.
+        child.name_to_be_entered = False
     _save(child, by=by)
     audit_record(
         actor=by,
@@ -391,6 +399,77 @@ def allocation_change(
         changes={"iro": [previous_iro.get_full_name(), iro.get_full_name()], "reason": [None, reason.strip()]},
     )
     return allocation
+
+
+def _references(children: list[Child]) -> str:
+    return ", ".join(child.local_reference for child in children)
+
+
+def _has_have(children: list) -> str:
+    return "has" if len(children) == 1 else "have"
+
+
+def _is_are(children: list) -> str:
+    return "is" if len(children) == 1 else "are"
+
+
+@transaction.atomic
+def allocation_bulk_create(
+    *,
+    children: Iterable[Child],
+    iro,
+    started_on: date,
+    by,
+    reason: str = "Allocated from the list of children in care with no IRO",
+    today: date | None = None,
+) -> list[IROAllocation]:
+    """Give each of ``children`` (looked after, with no IRO) the same IRO from ``started_on``.
+
+    All or nothing: if any of them has been given an IRO since the list was read, has left care
+    or is archived, the ValidationError names them by reference and nothing is written. Each
+    allocation has its own history row and audit event, as ``care_period_start`` writes them.
+    """
+    today = today or timezone.localdate()
+    _require_iro(iro)
+    _require_not_future(started_on, today=today, field="started_on")
+    ids = {child.pk for child in children}
+    if not ids:
+        raise ValidationError({"children": "Select at least one child to allocate."})
+    # Lock the children, then their open episodes (in a fixed order): another manager allocating
+    # the same children, or someone recording that one left care, waits for this transaction and
+    # then sees what it wrote.
+    locked = list(
+        Child.objects.select_for_update(of=("self",)).filter(pk__in=ids).with_looked_after_since().order_by("pk")
+    )
+    open_episodes = {
+        episode.child_id: episode
+        for episode in CareEpisode.objects.select_for_update().filter(child_id__in=ids, ended_on__isnull=True)
+    }
+    allocated = set(
+        IROAllocation.objects.filter(child_id__in=ids, ended_on__isnull=True).values_list("child_id", flat=True)
+    )
+    taken = [child for child in locked if child.pk in allocated]
+    gone = [child for child in locked if child.pk not in open_episodes or child.archived_at is not None]
+    problems = []
+    if taken:
+        problems.append(f"{_references(taken)} {_has_have(taken)} been given an IRO since this page was loaded")
+    if gone:
+        problems.append(f"{_references(gone)} {_is_are(gone)} no longer in care or archived")
+    if problems:
+        raise ValidationError(
+            {"children": "Nothing was saved: " + "; ".join(problems) + ". Check the list and allocate again."}
+        )
+    began = {child.pk: child.looked_after_since or open_episodes[child.pk].started_on for child in locked}
+    too_early = [child for child in locked if started_on < began[child.pk]]
+    if too_early:
+        raise ValidationError(
+            {
+                "started_on": "The allocation cannot start before the child became looked after: "
+                + ", ".join(f"{child.local_reference} on {began[child.pk]:%-d %B %Y}" for child in too_early)
+                + "."
+            }
+        )
+    return [_allocate(child=child, iro=iro, started_on=started_on, reason=reason.strip(), by=by) for child in locked]
 
 
 @transaction.atomic

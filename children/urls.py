@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.child_list, name="list"),
     path("new/", views.child_create, name="create"),
     path("caseloads/", views.caseloads, name="caseloads"),
+    path("unallocated/", views.unallocated, name="unallocated"),
     path("cover/", views.cover_list, name="cover_list"),
     path("cover/new/", views.cover_create, name="cover_create"),
     path("cover/<int:pk>/end/", views.cover_end, name="cover_end"),

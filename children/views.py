@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -17,7 +18,7 @@ from iro_service.models import AuditAction, AuditEvent
 
 from . import forms, selectors, services
 from .filters import ChildFilter
-from .models import Child, CoverArrangement, IROProfile
+from .models import Child, CoverArrangement, IROAllocation, IROProfile
 
 PAGE_SIZE = 50
 
@@ -52,20 +53,56 @@ def child_list(request):
     )
 
 
+def _in_care_without_iro():
+    """Children looked after now (not archived) with no open IRO allocation, including those
+    never allocated one (``exclude(allocations__ended_on__isnull=True)`` would drop them)."""
+    return Child.objects.active().in_care().filter(~Exists(IROAllocation.objects.open().filter(child=OuterRef("pk"))))
+
+
 @login_required
 @permission_required("children.view_all_children", raise_exception=True)
 def caseloads(request):
     today = timezone.localdate()
     profiles = list(IROProfile.objects.with_caseload(on=today))
-    in_care = Child.objects.active().in_care()
     context = {
         "profiles": profiles,
         "today": today,
-        "children_in_care": in_care.count(),
-        "unallocated": in_care.exclude(allocations__ended_on__isnull=True).count(),
+        "children_in_care": Child.objects.active().in_care().count(),
+        "unallocated": _in_care_without_iro().count(),
         "total_fte": sum(p.fte for p in profiles),
     }
     return render(request, "children/caseloads.html", context)
+
+
+def _children_allocated(count: int, iro) -> str:
+    return f"{count} {'child' if count == 1 else 'children'} allocated to {iro.get_full_name() or iro.username}"
+
+
+@login_required
+@permission_required("children.allocate_iro", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def unallocated(request):
+    """Children in care with no IRO, longest looked after first; tick some and give them one IRO."""
+    today = timezone.localdate()
+    children = (
+        _in_care_without_iro()
+        .for_list()
+        .order_by(F("looked_after_since").asc(nulls_last=True), "last_name", "first_name", "pk")
+    )
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = forms.BulkAllocationForm(
+        request.POST or None, children=Child.objects.visible_to(request.user), on=today, initial={"started_on": today}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocations = services.allocation_bulk_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _children_allocated(len(allocations), form.cleaned_data["iro"]))
+            return redirect("children:unallocated")
+    _log_listing(request, page.object_list)
+    return render(request, "children/unallocated.html", {"form": form, "page": page, "today": today})
 
 
 @login_required
