@@ -27,6 +27,7 @@ demo: $(INSTALLED)
 ## Set up and run the whole test suite (browser journeys included: needs Debian chromium).
 test: $(INSTALLED)
 	@tools/ensure-chromium
+	@tools/ensure-903-validator
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; echo $$rc > .pytest-exit-code; exit $$rc
 
 lint: $(INSTALLED)
@@ -43,5 +44,9 @@ check: $(INSTALLED) lint
 	  DATABASE_URL=sqlite:///tmp-check.sqlite3 ALLOWED_HOSTS=iro.example.gov.uk \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+## Benchmarks (timings, not tests): import of a 10,000-child SSDA903 return on SQLite and PostgreSQL.
+bench: $(INSTALLED)
+	$(BIN)/python tools/bench_ssda903_import.py --children 10000 --runs 3 --postgres
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-903 staticfiles .pytest_cache .ruff_cache

@@ -54,7 +54,8 @@ def child_rows(rng: random.Random, number: int):
         elif rng.random() < 0.25:
             period_end = min(END, start + timedelta(days=rng.randint(60, 900)))
         last = period_end or END
-        changes = sorted({start + timedelta(days=rng.randint(1, max(1, (last - start).days - 1))) for _ in range(rng.randint(0, 2))})
+        span = max(1, (last - start).days - 1)
+        changes = sorted({start + timedelta(days=rng.randint(1, span)) for _ in range(rng.randint(0, 2))})
         bounds = [start, *changes, period_end]
         for i in range(len(bounds) - 1):
             ep_start, ep_end = bounds[i], bounds[i + 1]
@@ -92,7 +93,7 @@ def child_rows(rng: random.Random, number: int):
 
 
 def write(n: int, outdir: Path, seed: int = 903) -> dict[str, int]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     outdir.mkdir(parents=True, exist_ok=True)
     tables = {
         "header.csv": [["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]],

@@ -463,6 +463,10 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
     named = {r.values["CHILD"] for r in read.tables[spec.HEADER].rows}
 
     episodes = [e for r in read.tables[spec.EPISODES].rows if (e := _parse_episode(r, problems, today))]
+    # Children with a bad episode row: their timeline is incomplete, so checks against it
+    # (overlaps, reviews outside every episode) would only repeat that row's problem.
+    parsed = {id(e.row) for e in episodes}
+    incomplete = {r.values["CHILD"] for r in read.tables[spec.EPISODES].rows if id(r) not in parsed}
     episodes = _duplicates(episodes, lambda e: (e.reference, e.started_on), "the same CHILD and DECOM", problems)
     episodes = _not_in_header(episodes, headers, problems, named)
 
@@ -617,6 +621,8 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
                     v.participation_code,
                 )
             )
+        if v.reference in incomplete:
+            continue
         if not any(
             start <= v.held_on and (end is None or v.held_on <= end) for start, end, _ in timelines[v.reference]
         ):

@@ -52,7 +52,13 @@ def test_import_creates_the_children_as_the_return_describes_them(manager):
     assert girl.allocations.count() == 0
 
     boy = Child.objects.get(local_reference="HM002")
-    assert (boy.sex, boy.is_uasc, boy.uasc_ceased_on, boy.upn, boy.is_mother) == ("M", True, date(2024, 1, 1), "UN2", None)
+    assert (boy.sex, boy.is_uasc, boy.uasc_ceased_on, boy.upn, boy.is_mother) == (
+        "M",
+        True,
+        date(2024, 1, 1),
+        "UN2",
+        None,
+    )
     assert (boy.previous_permanence, boy.previous_permanence_la, boy.previous_permanence_date) == (
         "P2",
         "318",
@@ -86,8 +92,7 @@ def test_imported_reviews_get_reg_33_due_dates_where_the_whole_period_is_known(m
     plan = _import(hand_made_files(), manager)
 
     reviews = {
-        (r.child.local_reference, r.held_on): r
-        for r in Review.objects.select_related("child").filter(source="ssda903")
+        (r.child.local_reference, r.held_on): r for r in Review.objects.select_related("child").filter(source="ssda903")
     }
     assert len(reviews) == 6
     first = reviews[("HM001", date(2023, 6, 6))]
@@ -195,7 +200,10 @@ def test_a_manager_naming_an_imported_child_clears_the_name_to_be_entered(manage
 
 
 def test_other_ssda903_tables_are_recognised_and_ignored(manager):
-    texts = {**hand_made_texts(), "missing.csv": "CHILD,DOB,MISSING,MIS_START,MIS_END\nHM001,14/02/2012,M,01/01/2024,02/01/2024\n"}
+    texts = {
+        **hand_made_texts(),
+        "missing.csv": "CHILD,DOB,MISSING,MIS_START,MIS_END\nHM001,14/02/2012,M,01/01/2024,02/01/2024\n",
+    }
 
     plan = _import(as_files(texts), manager, commit=False)
 

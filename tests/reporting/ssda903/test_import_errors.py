@@ -81,7 +81,13 @@ ROW_PROBLEMS = [
     ("episodes.csv", "HM999,01/01/2024,S,C2,N1,U4,PR1,,,,,,", 6, "CHILD", "HM999 is not in the Header table"),
     ("reviews.csv", "HM999,01/01/2010,01/02/2024,PN1", 8, "CHILD", "HM999 is not in the Header table"),
     ("uasc.csv", "HM999,1,01/01/2006,", 3, "CHILD", "HM999 is not in the Header table"),
-    ("header.csv", "HM001,2,14/02/2012,WBRI,A123456789012,0,", 5, "CHILD", "Duplicate row: the same CHILD repeats line 2"),
+    (
+        "header.csv",
+        "HM001,2,14/02/2012,WBRI,A123456789012,0,",
+        5,
+        "CHILD",
+        "Duplicate row: the same CHILD repeats line 2",
+    ),
     (
         "episodes.csv",
         "HM003,15/11/2022,S,C1,N1,U3,PR1,,,,TW2 5NX,TW2 6LP,",
@@ -148,7 +154,9 @@ def test_an_episode_that_would_overlap_one_already_held_is_refused_and_the_old_d
     plan = _commit(texts, manager)
 
     assert [(p.file, p.line, p.column) for p in plan.problems] == [("episodes.csv", 6, "DECOM")]
-    assert list(CareEpisode.objects.order_by("pk").values_list("pk", "started_on", "ended_on", "placement_type")) == before
+    assert (
+        list(CareEpisode.objects.order_by("pk").values_list("pk", "started_on", "ended_on", "placement_type")) == before
+    )
 
 
 def test_only_managers_may_import(iro):

@@ -91,7 +91,7 @@ def test_a_return_with_problems_lists_each_by_line_and_cannot_be_imported(client
     page = response.content.decode()
     assert "There is a problem with the return: nothing can be imported" in page
     assert "&#x27;PN9&#x27; is not a REVIEW_CODE code." in page
-    assert "<td class=\"govuk-table__cell\">reviews.csv</td>" in page and ">3</td>" in page
+    assert '<td class="govuk-table__cell">reviews.csv</td>' in page and ">3</td>" in page
     assert "Import the return" not in page
     upload = SSDA903Upload.objects.get()
     assert upload.status == UploadStatus.REFUSED
