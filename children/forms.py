@@ -67,6 +67,18 @@ class ChildDetailsForm(GDSForm, forms.ModelForm):
 
     submit_text = "Save details"
     date_of_birth = _date_field("Date of birth", help_text="For example, 27 3 2012")
+    is_mother = forms.TypedChoiceField(
+        label="Is she a mother?",
+        help_text="Asked of every girl looked after (SSDA903 MOTHER). Leave as not known for a boy.",
+        choices=[("True", "Yes"), ("False", "No"), ("", "Not known")],
+        coerce=lambda value: value == "True",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    mother_child_dob = _date_field(
+        "Date of birth of her child (optional)", help_text="For example, 27 3 2025", required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -81,6 +93,8 @@ class ChildDetailsForm(GDSForm, forms.ModelForm):
             "ethnicity",
             "upn",
             "is_uasc",
+            "is_mother",
+            "mother_child_dob",
             "sibling_group",
         ]
         labels = {"is_uasc": "Unaccompanied asylum-seeking child", "upn": "Unique pupil number (optional)"}
@@ -102,6 +116,14 @@ class ChildDetailsForm(GDSForm, forms.ModelForm):
 
     def clean_upn(self):
         return self.cleaned_data["upn"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sex") == codes.Sex.MALE and data.get("is_mother") is not None:
+            self.add_error("is_mother", "Choose not known for a boy: the question is asked of girls")
+        if data.get("mother_child_dob") and data.get("is_mother") is not True:
+            self.add_error("mother_child_dob", "Give her child's date of birth only if she is a mother")
+        return data
 
 
 class ChildCreateForm(PostcodeCleaningMixin, ChildDetailsForm):

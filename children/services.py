@@ -36,6 +36,8 @@ CHILD_EDITABLE_FIELDS = (
     "ethnicity",
     "upn",
     "is_uasc",
+    "is_mother",
+    "mother_child_dob",
     "sibling_group",
     "local_reference",
 )
@@ -170,6 +172,8 @@ def child_create(
     preferred_name: str = "",
     upn: str = "",
     is_uasc: bool = False,
+    is_mother: bool | None = None,
+    mother_child_dob: date | None = None,
     sibling_group: SiblingGroup | None = None,
     looked_after_on: date,
     iro,
@@ -195,6 +199,8 @@ def child_create(
         ethnicity=ethnicity,
         upn=upn,
         is_uasc=is_uasc,
+        is_mother=is_mother,
+        mother_child_dob=mother_child_dob,
         sibling_group=sibling_group,
     )
     _save(child, by=by)
