@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-
-from django.core.validators import RegexValidator
 
 from children.models import CareEpisode, Child, age_on, upn_validator
 from reviews.codes import PN0_AGE_LIMIT, Participation, ReviewStatus
@@ -61,10 +60,10 @@ OTHER_TABLES: dict[str, list[str]] = {
     "DoLo": ["CHILD", "DOB", "DOLO_START", "DOLO_END"],
 }
 
-_reference = RegexValidator(r"^[A-Za-z0-9_\-/]{1,20}$")
-_postcode_max = 8
-_la_perm = RegexValidator(r"^\d{3}$")
-_date_perm = RegexValidator(r"^(\d{2}|zz)/(\d{2}|zz)/\d{4}$")
+_REFERENCE = re.compile(r"[A-Za-z0-9_\-/]{1,20}")
+_POSTCODE_MAX = 8
+_LA_PERM = re.compile(r"\d{3}")
+_DATE_PERM = re.compile(r"(\d{2}|zz)/(\d{2}|zz)/\d{4}")
 
 
 @dataclass(frozen=True, order=True)
@@ -240,11 +239,8 @@ class _RowChecker:
 def _parse_header(row: Row, problems: list[Problem], today: date) -> HeaderRow | None:
     c = _RowChecker(row, problems)
     reference = c.text("CHILD", required=True, upper=False)
-    if reference:
-        try:
-            _reference(reference)
-        except Exception:  # noqa: BLE001 - a ValidationError, reported as a problem
-            c.problem("CHILD", "CHILD must be 1 to 20 letters, digits, hyphens, slashes or underscores.")
+    if reference and not _REFERENCE.fullmatch(reference):
+        c.problem("CHILD", "CHILD must be 1 to 20 letters, digits, hyphens, slashes or underscores.")
     sex_code = c.text("SEX", required=True)
     sex = spec.sex_from_code(sex_code) if sex_code else None
     if sex_code and sex is None:
@@ -291,8 +287,8 @@ def _parse_episode(row: Row, problems: list[Problem], today: date) -> EpisodeRow
         "urn": c.text("URN"),
     }
     for column in ("HOME_POST", "PL_POST"):
-        if len(row.values[column]) > _postcode_max:
-            c.problem(column, f"A postcode has at most {_postcode_max} characters.")
+        if len(row.values[column]) > _POSTCODE_MAX:
+            c.problem(column, f"A postcode has at most {_POSTCODE_MAX} characters.")
     if len(values["urn"]) > 8:
         c.problem("URN", "URN has at most 8 characters.")
     if ended_on and not values["reason_ceased"]:
@@ -411,6 +407,20 @@ def _not_in_header(rows: list, headers: dict, problems: list[Problem], named: se
     return kept
 
 
+def _child_row_kept(c: _RowChecker, reference: str, seen: dict, table: str, headers: dict, named: set) -> bool:
+    """Whether a one-row-per-child table's row is kept: not a repeat, and of a child whose
+    Header row is good (a child with a bad Header row is reported there once)."""
+    if reference in seen:
+        c.problem("CHILD", f"Duplicate row: the same CHILD is in the {table} table twice.")
+        return False
+    if reference in named and reference not in headers:
+        return False
+    if reference not in headers:
+        c.problem("CHILD", f"Child {reference} is not in the Header table.")
+        return False
+    return True
+
+
 def _existing_children(references: list[str]) -> dict[str, Child]:
     found: dict[str, Child] = {}
     for chunk in _chunks(references):
@@ -485,15 +495,7 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
             c.text("SEX")
             c.date("DOB", today=today)
             ceased = c.date("DUC", required=False, today=today)
-            if not c.ok:
-                continue
-            if reference in uasc:
-                c.problem("CHILD", "Duplicate row: the same CHILD is in the UASC table twice.")
-            elif reference in named and reference not in headers:
-                continue
-            elif reference not in headers:
-                c.problem("CHILD", f"Child {reference} is not in the Header table.")
-            else:
+            if c.ok and _child_row_kept(c, reference, uasc, "UASC", headers, named):
                 uasc[reference] = ceased
 
     prev_perm: dict[str, dict] = {}
@@ -504,25 +506,11 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
             code = c.code("PREV_PERM", spec.PREV_PERM_CODES, required=False)
             la = c.text("LA_PERM")
             when = c.text("DATE_PERM", upper=False).lower()
-            if la:
-                try:
-                    _la_perm(la)
-                except Exception:  # noqa: BLE001
-                    c.problem("LA_PERM", "LA_PERM is the three-digit code of a local authority.")
-            if when:
-                try:
-                    _date_perm(when)
-                except Exception:  # noqa: BLE001
-                    c.problem("DATE_PERM", "DATE_PERM is written dd/mm/yyyy; the day or month may be zz.")
-            if not c.ok:
-                continue
-            if reference in prev_perm:
-                c.problem("CHILD", "Duplicate row: the same CHILD is in the PrevPerm table twice.")
-            elif reference in named and reference not in headers:
-                continue
-            elif reference not in headers:
-                c.problem("CHILD", f"Child {reference} is not in the Header table.")
-            else:
+            if la and not _LA_PERM.fullmatch(la):
+                c.problem("LA_PERM", "LA_PERM is the three-digit code of a local authority.")
+            if when and not _DATE_PERM.fullmatch(when):
+                c.problem("DATE_PERM", "DATE_PERM is written dd/mm/yyyy; the day or month may be zz.")
+            if c.ok and _child_row_kept(c, reference, prev_perm, "PrevPerm", headers, named):
                 prev_perm[reference] = {
                     "previous_permanence": code,
                     "previous_permanence_la": la,
