@@ -327,6 +327,33 @@ class Change:
     before: dict = field(default_factory=dict)
     instance: object = None
 
+    @property
+    def description(self) -> str:
+        """What the change does, in words a manager checks a dry run by."""
+        model = {"child": Child, "episode": CareEpisode, "review": Review}[self.kind]
+        if self.instance is not None:
+            return "; ".join(
+                f"{model._meta.get_field(name).verbose_name}: {_shown(self.before.get(name))} → {_shown(value)}"
+                for name, value in self.fields.items()
+            )
+        f = self.fields
+        if self.kind == "child":
+            return f"born {_shown(f['date_of_birth'])}, sex {f['sex']}, ethnicity {f['ethnicity']}"
+        if self.kind == "episode":
+            ended = f" to {_shown(f['ended_on'])} ({f['reason_ceased']})" if f["ended_on"] else ", open"
+            return f"{f['reason_new_episode']}, {f['legal_status']}, {f['placement_type']}{ended}"
+        return f"held, {f['participation_code']}"
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, date):
+        return spec.format_date(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
 
 @dataclass
 class ImportPlan:

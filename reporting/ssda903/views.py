@@ -112,7 +112,7 @@ def upload_report(request, pk):
         writer.writerow(["problem", p.file, p.line, p.column, safe_cell(p.value), p.reason])
     for verb, changes in (("create", plan.creates), ("update", plan.updates)):
         for c in changes:
-            writer.writerow([f"{verb} {c.kind}", "", "", c.reference, c.key, ", ".join(sorted(c.fields))])
+            writer.writerow([f"{verb} {c.kind}", "", "", c.reference, c.key, safe_cell(c.description)])
     return response
 
 

@@ -209,3 +209,18 @@ def test_other_ssda903_tables_are_recognised_and_ignored(manager):
 
     assert plan.is_valid
     assert plan.read.ignored == [("missing.csv", "Missing")]
+
+
+def test_the_dry_run_describes_each_change_in_words(manager):
+    plan = _import(hand_made_files(), manager, commit=False)
+    words = {(c.reference, c.kind, c.key): c.description for c in plan.creates}
+
+    assert words[("HM001", "child", "HM001")] == "born 14/02/2012, sex F, ethnicity WBRI"
+    assert words[("HM001", "episode", "10/05/2023")] == "S, C2, U4 to 01/09/2023 (X1)"
+    assert words[("HM001", "episode", "01/09/2023")] == "P, C2, U6, open"
+    assert words[("HM003", "review", "10/05/2023")] == "held, PN0"
+
+    _import(hand_made_files(), manager)
+    texts = with_cell(hand_made_texts(), "reviews.csv", 3, "REVIEW_CODE", "PN7")
+    update = _import(as_files(texts), manager, commit=False).updates[0]
+    assert update.description == "participation code: PN6 → PN7"
