@@ -127,13 +127,17 @@ PLACEMENT_GROUPS = {
 def placement_codes_for_year(collection_end_year: int) -> frozenset[str]:
     """Placement codes valid in the collection year ending 31 March ``collection_end_year``.
 
-    IRO-RULES.md section 9: K3 from 2023/24; Z1 replaced by Z11 to Z14 from 2025/26.
+    As the DfE validator's rule 146 lists them each year (IRO-RULES.md section 9 asks to follow
+    each year's guidance): K3 from 2024/25, when its 2024/25 rules 221 and 371 start to name it
+    (its 2023/24 list has no K3); H5 and P2 up to 2024/25; Z1 up to 2024/25, then Z11 to Z14.
+    The validator 0.1.17 writes K3 as "k3" in its 2024/25 list, so it refuses K3 in that year:
+    a slip in the validator, not a rule (the demo records K3 from 2025/26 only).
     """
     codes = set(PlacementType.values)
-    if collection_end_year < 2024:
+    if collection_end_year < 2025:
         codes.discard("K3")
     if collection_end_year >= 2026:
-        codes.discard("Z1")
+        codes -= {"H5", "P2", "Z1"}
     else:
         codes -= {"Z11", "Z12", "Z13", "Z14"}
     return frozenset(codes)

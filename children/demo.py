@@ -1,26 +1,36 @@
 """A synthetic local authority for demonstrations: "Demoshire County Council".
 
-Everything here is invented. Children's names come from fixed lists (surnames are made
-up from English-sounding parts), postcodes use the areas DM (the county) and QA to QZ
-(elsewhere), neither of which exists, and UPNs use the non-existent LA number 999.
+All the people are invented: children's names come from fixed lists (surnames are made up
+from English-sounding parts), UPNs use the non-existent LA number 999, and Ofsted URNs are
+made up. The postcodes are not: they are real public ONS postcodes, borrowed from one real
+county (Lincolnshire, ``DEMO_LA_CODE``; see children/demo_postcodes.py) so that the DfE
+SSDA903 checks, which look every postcode up, can run on the demo's return. No child, carer
+or address behind a postcode is real. Distances from home are computed from the postcodes'
+grid references with the DfE's formula, as the validator computes them.
 
 The shape follows the public IRO annual reports (IRO-RULES.md section 8): about 300
 children looked after, about 60% boys, about 10% unaccompanied asylum-seeking children,
 most of them on care orders and in foster care, with four years of history behind them
-(children who left care, changes of placement and legal status, changes of IRO).
+(children who left care, changes of placement and legal status, changes of IRO). The
+SSDA903 details follow the DfE validator's rules for 2022/23 to 2025/26 (section 9).
 
 Planning is pure: ``plan_children`` takes a ``random.Random`` and the pinned ``today`` and
 returns plans. ``build`` then writes staff directly (there are no services for users,
 teams or IRO profiles) and every child's record through ``children.services``, in a fixed
-order, so the same seed and ``today`` give the same data.
+order, so the same seed and ``today`` give the same data. The services do not yet take the
+SSDA903-only details (a reason for each change of placement, URNs, the date UASC status
+ceases, motherhood, previous permanence), so ``record_ssda903_details`` writes those
+directly once the services have recorded every child.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -30,13 +40,18 @@ from django.contrib.auth.models import Group
 
 from iro_service import roles
 
-from . import services
+from . import demo_postcodes, services
 from .models import CareEpisode, Child, CoverArrangement, IROAllocation, IROProfile, SiblingGroup, Team, age_on
 from .querysets import years_before
 
 User = get_user_model()
 
 LA_NAME = "Demoshire County Council (synthetic data)"
+#: The ONS code of the real authority whose postcodes Demoshire borrows (Lincolnshire): pass it
+#: to the SSDA903 validator as the local authority.
+DEMO_LA_CODE = demo_postcodes.LA_CODE
+#: The DfE's three-digit number of the same authority.
+DEMO_LA_NUMBER = demo_postcodes.LA_NUMBER
 #: Every demo account signs in with this password. It is published: never use it on real data.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (a published demo password, not a secret)
 DEFAULT_SEED = 2026
@@ -45,8 +60,18 @@ HISTORY_YEARS = 4
 
 #: Leavers over the four years, per child in care today (about a third leave each year).
 LEAVERS_PER_CHILD_IN_CARE = 1.4
-#: K3 (registered supported accommodation) replaced H5 from the 2023/24 collection year.
-K3_FROM = date(2023, 4, 1)
+#: Supported accommodation for 16 and 17 year olds ("SUP" below) is H5 until 31 March 2025 and K3
+#: (registered supported accommodation) from 1 April 2025. The DfE validator 0.1.17 rejects K3
+#: in 2023/24 (not in its list) and in 2024/25 (its list spells it "k3"), and rejects H5 from
+#: 2025/26, so the demo records K3 only from the 2025/26 year.
+K3_FROM = date(2025, 4, 1)
+#: H5 stays that begin in the 2023/24 year or later carry the provider's Ofsted URN (providers had
+#: to register by 28 October 2023; validator rule 230 wants a URN on any H5 episode open on or
+#: after 29 October 2023, and its 2022/23 rule 222 refuses one on H5).
+H5_URN_FROM = date(2023, 4, 1)
+#: A supported accommodation stay may not start before the first date of a pair and still be
+#: open on the second: no H5 episode could be valid in both returns across those changes.
+SUPPORTED_ACCOMMODATION_BREAKS = ((H5_URN_FROM, date(2023, 10, 29)), (K3_FROM, K3_FROM))
 
 
 # --------------------------------------------------------------------------- staff
@@ -317,8 +342,44 @@ FAR_CHANCE_BY_TYPE = {
     "U3": 0.15,
     "P1": 0.0,
 }
-POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-OUT_OF_COUNTY_AREAS = ("QA", "QE", "QH", "QL", "QN", "QR", "QT", "QW")
+#: Near placements are 0.3 to 19.9 miles from home, mostly a few miles; far ones 20.5 to 160.
+NEAR_MILES = (0.3, 19.9, 4.0)
+FAR_MILES = (20.5, 160.0, 35.0)
+SUPPORTED_ACCOMMODATION = ("H5", "K3")
+
+#: Ofsted URNs (invented). Foster placements give the fostering service's URN: the council's own
+#: for its carers, an independent agency's otherwise. Adoption placements go through the regional
+#: adoption agency, which has none: XXXXXXX (validator rule 242). Placements with parents (P1)
+#: and in residential care homes (R1) take no URN (rules 218 and 222); each children's home,
+#: secure home, family centre, residential school and supported accommodation provider has its own.
+OWN_FOSTERING_URN = "SC048317"
+AGENCY_FOSTERING_URNS = ("SC036214", "SC041877", "SC059320", "SC063148", "SC067703", "SC379201", "SC413556")
+NO_URN = ("P1", "R1")
+
+#: Why a placement changed (REASON_PLACE_CHANGE, asked of the episode that ends with the move).
+#: CUSTOD is left out: no demo child goes into custody.
+MOVE_REASONS = {
+    "CARPL": 38,
+    "CREQB": 12,
+    "CREQO": 9,
+    "CHILD": 9,
+    "STAND": 4,
+    "ALLEG": 3,
+    "CLOSE": 5,
+    "APPRR": 2,
+    "LAREQ": 6,
+    "OTHER": 6,
+}
+#: A change of placement type with the same carer (T, U): mostly the placement's status only.
+SAME_CARER_REASONS = {"PLACE": 70, "CARPL": 30}
+
+#: Girls who were 15 or older when they first came into care and are already mothers.
+MOTHER_SHARE = 0.15
+#: Previous permanence (PrevPerm) of children with one period of care who came in aged 3 or
+#: more: adoption, special guardianship or a child arrangements order that broke down.
+PREVIOUS_PERMANENCE_SHARE = {"P1": 0.01, "P2": 0.02, "P3": 0.01}
+#: The authorities that made those orders: Demoshire itself and its neighbours (DfE numbers).
+PERMANENCE_LAS = {DEMO_LA_NUMBER: 6, "926": 1, "891": 1, "855": 1, "874": 1, "873": 1, "812": 1, "813": 1}
 
 REALLOCATION_REASONS = (
     "Caseload balancing across the team",
@@ -338,6 +399,7 @@ class Placement:
     provider: str
     postcode: str
     distance: Decimal | None
+    urn: str = ""
 
 
 @dataclass
@@ -346,6 +408,8 @@ class EpisodePlan:
     reason: str
     legal_status: str
     placement: Placement
+    #: Why the placement changed at the end of this episode (when the next one is P, B, T or U).
+    reason_place_change: str = ""
 
 
 @dataclass
@@ -380,6 +444,12 @@ class ChildPlan:
     sibling_group: str | None
     periods: list[PeriodPlan]
     local_reference: str = ""
+    uasc_ceased_on: date | None = None
+    is_mother: bool | None = None
+    mother_child_dob: date | None = None
+    previous_permanence: str = "Z1"
+    previous_permanence_la: str = ""
+    previous_permanence_date: str = ""
 
     @property
     def in_care(self) -> bool:
@@ -468,13 +538,25 @@ def _dob_for_age(rng: random.Random, on: date, age: int, *, min_days: int = 7) -
     return earliest + _days(rng.randint(0, (latest - earliest).days))
 
 
-def _postcode(rng: random.Random, area: str, district: int) -> str:
-    letters = rng.choice(POSTCODE_LETTERS) + rng.choice(POSTCODE_LETTERS)
-    return f"{area}{district} {rng.randint(1, 9)}{letters}"
+#: Grid reference (easting, northing) of every postcode the demo uses.
+GRID = {
+    postcode: (easting, northing)
+    for postcode, easting, northing, *_ in (
+        demo_postcodes.HOME_POSTCODES + demo_postcodes.IN_AREA_POSTCODES + demo_postcodes.ELSEWHERE_POSTCODES
+    )
+}
+IN_AREA = tuple(pc for pc, *_ in demo_postcodes.IN_AREA_POSTCODES)
+ELSEWHERE = tuple(pc for pc, *_ in demo_postcodes.ELSEWHERE_POSTCODES)
+PLACEMENT_AREAS = {"in": IN_AREA, "out": ELSEWHERE, "any": IN_AREA + ELSEWHERE}
 
 
 def home_postcode(rng: random.Random) -> str:
-    return _postcode(rng, "DM", rng.randint(1, 14))
+    return rng.choice(demo_postcodes.HOME_POSTCODES)[0]
+
+
+def miles_between(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Straight-line miles between two grid references, by the DfE's formula (as the validator)."""
+    return math.hypot(a[0] - b[0], a[1] - b[1]) / 1000 / 1.6093
 
 
 def upn(rng: random.Random, *, year_allocated: int) -> str:
@@ -484,14 +566,29 @@ def upn(rng: random.Random, *, year_allocated: int) -> str:
     return "ABCDEFGHJKLMNPQRTUVWXYZ"[total % 23] + body
 
 
+def under_school_age(dob: date, on: date) -> bool:
+    """Whether a child born on ``dob`` may still be returned as UN1 (under school age, no UPN) in
+    the collection year containing ``on``: validator rule 209 refuses UN1 once the child was 4 on
+    31 August before the year began."""
+    year_start = date(on.year if on.month >= 4 else on.year - 1, 4, 1)
+    return birthday(dob, 4) > date(year_start.year - 1, 8, 31)
+
+
 def _upn_for(rng: random.Random, *, dob: date, on: date, uasc: bool, used: set[str]) -> str:
-    """Blank, a UN code or a UPN, as a local authority's records really are."""
+    """A UPN, or the DfE's code for why there is none (the return may not leave it blank, rule 442).
+
+    UN1: under school age. UN2: has never attended school in England (newly arrived
+    unaccompanied children). UN5: the sources that collate UPNs hold none for the child. UN4
+    (newly looked after in the last week of March) is not used: validator rule 210 refuses it
+    for exactly those children. ``on`` is the last day the child is looked after (or today), so
+    the code holds in every year's return the child is in.
+    """
     if uasc:
-        kind = _weighted(rng, {"UN4": 50, "upn": 30, "": 20})
-    elif age_on(dob, on) < 5:
-        kind = _weighted(rng, {"UN2": 60, "": 40})
+        kind = _weighted(rng, {"upn": 35, "UN2": 50, "UN5": 15})
+    elif under_school_age(dob, on):
+        kind = "UN1"
     else:
-        kind = _weighted(rng, {"upn": 80, "": 10, "UN5": 10})
+        kind = _weighted(rng, {"upn": 90, "UN5": 10})
     if kind != "upn":
         return kind
     while True:
@@ -524,6 +621,11 @@ def resolve_placement_code(code: str, on: date) -> str:
     if code == "SUP":
         return "K3" if on >= K3_FROM else "H5"
     return code
+
+
+def supported_accommodation_spans_a_break(start: date, end: date) -> bool:
+    """Whether an H5 stay from ``start`` to ``end`` would cross one of ``SUPPORTED_ACCOMMODATION_BREAKS``."""
+    return any(start < first and end >= second for first, second in SUPPORTED_ACCOMMODATION_BREAKS)
 
 
 def placement_valid(code: str, *, legal_status: str, age: int, uasc: bool, on: date) -> bool:
@@ -567,8 +669,16 @@ def _choose_placement_code(
     legal_status: str,
     uasc: bool,
     allow_adoption: bool = True,
+    until: date | None = None,
+    instead_of: str = "",
 ) -> str:
+    """A placement for a child from ``on``: not supported accommodation if a stay from ``on`` to
+    ``until`` would cross one of ``SUPPORTED_ACCOMMODATION_BREAKS``, and not back home (P1) when
+    the move is ``instead_of`` a placement at home."""
     age = age_on(dob, on)
+    excluded = {"P1"} if instead_of == "P1" else set()
+    if until is not None and supported_accommodation_spans_a_break(on, until):
+        excluded.add("SUP")
     for pool in (weights, placement_weights(age=age, legal_status=legal_status, uasc=uasc)):
         if not pool:
             continue
@@ -576,6 +686,7 @@ def _choose_placement_code(
             code: w
             for code, w in pool.items()
             if (allow_adoption or code not in ADOPTION)
+            and code not in excluded
             and placement_valid(resolve_placement_code(code, on), legal_status=legal_status, age=age, uasc=uasc, on=on)
         }
         if valid:
@@ -593,23 +704,131 @@ def _miles(value: float) -> Decimal:
     return Decimal(f"{value:.1f}")
 
 
+def placement_area(ptype: str, provider: str) -> str:
+    """Where a placement may be: "in" Demoshire, "out" of it, or "any".
+
+    The authority's own provision other than fostering and adoption is inside it (validator rule
+    1015), another authority's provision outside it, and supported accommodation inside it (from
+    2025/26 rule 241 wants a K3 provider's placements in the authority).
+    """
+    if ptype in SUPPORTED_ACCOMMODATION:
+        return "in"
+    if provider == "PR2":
+        return "out"
+    if provider == "PR1" and ptype not in FOSTER + ADOPTION:
+        return "in"
+    return "any"
+
+
+#: (home postcode, area) → the area's postcodes by distance from home; filled as needed.
+_DISTANCES: dict[tuple[str, str], tuple[list[float], list[str]]] = {}
+
+
+def _distances_from(home: str, area: str) -> tuple[list[float], list[str]]:
+    """The postcodes of ``area`` and their miles from ``home`` (or the middle of the county),
+    nearest first. Worked out once per home and area: the lists are constants."""
+    key = (home, area)
+    if key not in _DISTANCES:
+        origin = GRID[home] if home else demo_postcodes.CENTRE
+        pairs = sorted((miles_between(origin, GRID[postcode]), postcode) for postcode in PLACEMENT_AREAS[area])
+        _DISTANCES[key] = ([d for d, _ in pairs], [postcode for _, postcode in pairs])
+    return _DISTANCES[key]
+
+
+def placement_postcode(rng: random.Random, *, home: str, far: bool, area: str, avoid: tuple[str, ...] = ()) -> str:
+    """A placement postcode in ``area``, more than 20 miles from home if ``far``, else within 20.
+
+    The distance aimed at is drawn from ``FAR_MILES`` or ``NEAR_MILES``; the postcode is one of
+    the three whose distance comes closest to it on the right side of 20 miles (or closest at all
+    where the area has none there), never home or one in ``avoid``. Children with no home
+    postcode are placed relative to the middle of the county.
+    """
+    target = rng.triangular(*(FAR_MILES if far else NEAR_MILES))
+    distances, postcodes = _distances_from(home, area)
+    split = bisect.bisect_right(distances, 20.0)
+    for low, high in ((split, len(distances)) if far else (0, split), (0, len(distances))):
+        chosen: list[str] = []
+        right = bisect.bisect_left(distances, target, low, high)
+        left = right - 1
+        while len(chosen) < 3 and (left >= low or right < high):
+            if right >= high or (left >= low and target - distances[left] <= distances[right] - target):
+                postcode, left = postcodes[left], left - 1
+            else:
+                postcode, right = postcodes[right], right + 1
+            if postcode != home and postcode not in avoid:
+                chosen.append(postcode)
+        if chosen:
+            return rng.choice(chosen)
+    raise ValueError(f"no placement postcode in {area!r}")
+
+
+def _stable_number(*parts: str, digits: int) -> int:
+    """A number of ``digits`` digits that depends only on ``parts`` (no random draw)."""
+    value = int.from_bytes(hashlib.sha256("|".join(parts).encode()).digest()[:8], "big")
+    return 10 ** (digits - 1) + value % (9 * 10 ** (digits - 1))
+
+
+def placement_urn(ptype: str, provider: str, postcode: str, *, since: date) -> str:
+    """The Ofsted URN returned for a placement that began on ``since`` (see ``OWN_FOSTERING_URN``)."""
+    if ptype in NO_URN or (ptype == "H5" and since < H5_URN_FROM):
+        return ""
+    if ptype in ADOPTION:
+        return "XXXXXXX"
+    if ptype in FOSTER:
+        if provider == "PR1":
+            return OWN_FOSTERING_URN
+        return AGENCY_FOSTERING_URNS[_stable_number(provider, postcode, digits=6) % len(AGENCY_FOSTERING_URNS)]
+    if ptype in SUPPORTED_ACCOMMODATION:
+        return str(_stable_number("supported", postcode, digits=7))  # registered from 2023: 7 digits
+    return f"SC{_stable_number(ptype, postcode, digits=6)}"
+
+
 def new_placement(
-    rng: random.Random, code: str, *, on: date, home: str, provider: str | None = None, place: Placement | None = None
+    rng: random.Random,
+    code: str,
+    *,
+    on: date,
+    home: str,
+    provider: str | None = None,
+    place: Placement | None = None,
+    moving_from: str = "",
 ) -> Placement:
-    """A placement of ``code`` from ``on``; with ``place``, at the same carer's address."""
+    """A placement of ``code`` from ``on``; with ``place``, at the same carer's address; never at
+    ``moving_from``, the postcode of the placement the child moves from (or to)."""
     ptype = resolve_placement_code(code, on)
     if ptype == "P1":
         return Placement("P1", "PR0", home, Decimal("0.0") if home else None)
     provider = provider or _weighted(rng, PROVIDERS[ptype])
     if place is not None:
         return Placement(ptype, provider, place.postcode, place.distance)
-    if rng.random() < _far_chance(ptype, provider):
-        postcode = _postcode(rng, rng.choice(OUT_OF_COUNTY_AREAS), rng.randint(1, 30))
-        miles = rng.triangular(20.5, 160.0, 35.0)
-    else:
-        postcode = _postcode(rng, "DM", rng.randint(1, 14))
-        miles = rng.triangular(0.3, 19.9, 4.0)
-    return Placement(ptype, provider, postcode, _miles(miles) if home else None)
+    far = rng.random() < _far_chance(ptype, provider)
+    postcode = placement_postcode(
+        rng, home=home, far=far, area=placement_area(ptype, provider), avoid=(home, moving_from)
+    )
+    distance = _miles(miles_between(GRID[home], GRID[postcode])) if home else None
+    return Placement(ptype, provider, postcode, distance)
+
+
+def _with_reasons_and_urns(rng: random.Random, episodes: list[EpisodePlan]) -> list[EpisodePlan]:
+    """Give each episode followed by a change of placement its reason, and each stay its URN.
+
+    A stay is one placement across the episodes that share it (changes of legal status only);
+    its URN depends on when it began (``placement_urn``).
+    """
+    urns: dict[int, Placement] = {}
+    for e in episodes:
+        p = e.placement
+        if id(p) not in urns:
+            urns[id(p)] = replace(p, urn=placement_urn(p.type, p.provider, p.postcode, since=e.start))
+    for e, following in zip(episodes, episodes[1:], strict=False):
+        if following.reason in ("T", "U"):
+            e.reason_place_change = _weighted(rng, SAME_CARER_REASONS)
+        elif following.reason in ("P", "B"):
+            into_adoption = following.placement.type in ADOPTION
+            e.reason_place_change = "CARPL" if into_adoption else _weighted(rng, MOVE_REASONS)
+    for e in episodes:
+        e.placement = urns[id(e.placement)]
+    return episodes
 
 
 # --------------------------------------------------------------------------- one period of care
@@ -703,6 +922,9 @@ def plan_episodes(
     lower = birthday(dob, MIN_AGE[code]) if code in MIN_AGE else start
     if code in ADOPTION:
         lower = max(lower, legal[-1][0] + _days(1))
+    if code == "SUP":
+        # e.g. an H5 stay still open on 1 April 2025: the move is into K3 from then instead
+        lower = max([lower, *(first for first, second in SUPPORTED_ACCOMMODATION_BREAKS if stop >= second)])
     if lower > last_change:
         day = _free_day(rng, max(lower, last_change + _days(1)), latest, taken)
         if day:
@@ -716,6 +938,7 @@ def plan_episodes(
                 legal_status=final_legal_status,
                 uasc=uasc,
                 allow_adoption=False,
+                until=stop,
             )
 
     starts = [start, *sorted(events)]
@@ -727,16 +950,20 @@ def plan_episodes(
 
     placements: list[Placement] = [new_placement(rng, code, on=starts[-1], home=home)]
     reasons = ["S"]
+    stay_ends = {id(placements[0]): stop}  # the day each placement ends
     for j in range(len(starts) - 2, -1, -1):
-        after, on, status = placements[0], starts[j], statuses[j]
+        after, on, status, until = placements[0], starts[j], statuses[j], starts[j + 1]
         age = age_on(dob, on)
-        kind = events[starts[j + 1]]
+        kind = events[until]
         before_code = SAME_CARER_BEFORE.get(after.type)
         same_carer_ok = before_code is not None and placement_valid(
             before_code, legal_status=status, age=age, uasc=uasc, on=on
         )
         if kind == "legal":
-            keep = placement_valid(after.type, legal_status=status, age=age, uasc=uasc, on=on)
+            keep = placement_valid(after.type, legal_status=status, age=age, uasc=uasc, on=on) and not (
+                after.type in SUPPORTED_ACCOMMODATION
+                and supported_accommodation_spans_a_break(on, stay_ends[id(after)])
+            )
             if keep and same_carer_ok and after.type != "A5" and rng.random() < 0.3:
                 # e.g. the foster placement became long-term when the final care order was made
                 before, reason = (
@@ -747,23 +974,43 @@ def plan_episodes(
                 before, reason = after, "L"
             else:
                 pick = _choose_placement_code(
-                    rng, weights=None, dob=dob, on=on, legal_status=status, uasc=uasc, allow_adoption=False
+                    rng,
+                    weights=None,
+                    dob=dob,
+                    on=on,
+                    legal_status=status,
+                    uasc=uasc,
+                    allow_adoption=False,
+                    until=until,
+                    instead_of=after.type,
                 )
-                before, reason = new_placement(rng, pick, on=on, home=home), "B"
+                before, reason = new_placement(rng, pick, on=on, home=home, moving_from=after.postcode), "B"
         elif same_carer_ok and (after.type == "A5" or rng.random() < 0.35):
             provider = after.provider if after.type in FOSTER else None
             before, reason = new_placement(rng, before_code, on=on, home=home, provider=provider, place=after), "T"
         else:
             pick = _choose_placement_code(
-                rng, weights=None, dob=dob, on=on, legal_status=status, uasc=uasc, allow_adoption=False
+                rng,
+                weights=None,
+                dob=dob,
+                on=on,
+                legal_status=status,
+                uasc=uasc,
+                allow_adoption=False,
+                until=until,
+                instead_of=after.type,
             )
-            before, reason = new_placement(rng, pick, on=on, home=home), "P"
+            before, reason = new_placement(rng, pick, on=on, home=home, moving_from=after.postcode), "P"
+        stay_ends.setdefault(id(before), until)
         placements.insert(0, before)
         reasons.insert(1, reason)
-    return [
-        EpisodePlan(start=day, reason=reason, legal_status=status, placement=placement)
-        for day, reason, status, placement in zip(starts, reasons, statuses, placements, strict=True)
-    ]
+    return _with_reasons_and_urns(
+        rng,
+        [
+            EpisodePlan(start=day, reason=reason, legal_status=status, placement=placement)
+            for day, reason, status, placement in zip(starts, reasons, statuses, placements, strict=True)
+        ],
+    )
 
 
 def plan_allocations(
@@ -1010,7 +1257,7 @@ def _plan_sibling_period(rng: random.Random, d: _Draft, lead: _Draft, lead_perio
         for e in lead_period.episodes
     )
     if together:
-        episodes = [EpisodePlan(e.start, e.reason, e.legal_status, e.placement) for e in lead_period.episodes]
+        episodes = [replace(e) for e in lead_period.episodes]
     else:
         legal = [(e.start, e.legal_status) for e in lead_period.episodes if e.reason in ("S", "L", "U", "B")]
         episodes = plan_episodes(
@@ -1055,6 +1302,8 @@ def _finish_plan(
 ) -> ChildPlan:
     first, preferred = _first_name(rng, sex=sex, ethnicity=ethnicity, uasc=uasc)
     on = periods[-1].end or today
+    is_mother, mother_child_dob = _motherhood(rng, sex=sex, dob=dob, uasc=uasc, first_start=periods[0].start)
+    permanence, permanence_la, permanence_date = _previous_permanence(rng, dob=dob, uasc=uasc, periods=periods)
     return ChildPlan(
         key=key,
         first_name=first,
@@ -1067,7 +1316,72 @@ def _finish_plan(
         is_uasc=uasc,
         sibling_group=sibling_group,
         periods=periods,
+        uasc_ceased_on=uasc_ceased_on(dob) if uasc and uasc_ceased_on(dob) <= today else None,
+        is_mother=is_mother,
+        mother_child_dob=mother_child_dob,
+        previous_permanence=permanence,
+        previous_permanence_la=permanence_la,
+        previous_permanence_date=permanence_date,
     )
+
+
+def uasc_ceased_on(dob: date) -> date:
+    """SSDA903 DUC: an unaccompanied asylum-seeking child's status ceases on their 18th birthday
+    (validator rules 205B and 304; a 29 February birthday counts as 28 February, as there). The
+    demo records it once the birthday has passed: the importer refuses a date in the future."""
+    try:
+        return dob.replace(year=dob.year + 18)
+    except ValueError:
+        return date(dob.year + 18, 2, 28)
+
+
+def _motherhood(
+    rng: random.Random, *, sex: str, dob: date, uasc: bool, first_start: date
+) -> tuple[bool | None, date | None]:
+    """SSDA903 MOTHER and MC_DOB: asked of every girl; a few who came into care at 15 or older
+    already have a baby. Boys are not asked (None).
+
+    The record holds one answer for every year's return, and validator rule 625 refuses a
+    child's date of birth after the end of the year (or after the last episode that ended in
+    it), so the babies here were born before their mother first came into care.
+    """
+    if sex != "F":
+        return None, None
+    if uasc or age_on(dob, first_start) < 15 or rng.random() >= MOTHER_SHARE:
+        return False, None
+    earliest = max(birthday(dob, 15), first_start - _days(730))
+    latest = first_start - _days(1)
+    if earliest > latest:
+        return False, None
+    return True, earliest + _days(rng.randint(0, (latest - earliest).days))
+
+
+def _previous_permanence(
+    rng: random.Random, *, dob: date, uasc: bool, periods: list[PeriodPlan]
+) -> tuple[str, str, str]:
+    """SSDA903 PrevPerm (code, DfE number of the authority, date of the order as dd/mm/yyyy).
+
+    Mostly Z1 (none). A few children came into care once, aged 3 or more, after an adoption,
+    special guardianship order or child arrangements order broke down: the order was made
+    between their first birthday and six months before they came in; sometimes only its month
+    is known (zz for the day). The record holds one answer, so children with more than one
+    period of care keep Z1 (rule 632 wants the order before the first episode of each return).
+    """
+    start = periods[0].start
+    if uasc or len(periods) > 1 or age_on(dob, start) < 3:
+        return "Z1", "", ""
+    draw, code = rng.random(), "Z1"
+    for option, share in PREVIOUS_PERMANENCE_SHARE.items():
+        if draw < share:
+            code = option
+            break
+        draw -= share
+    if code == "Z1":
+        return "Z1", "", ""
+    earliest, latest = birthday(dob, 1), start - _days(182)
+    made = earliest + _days(rng.randint(0, max(0, (latest - earliest).days)))
+    day = "zz" if rng.random() < 0.25 else f"{made.day:02d}"
+    return code, _weighted(rng, PERMANENCE_LAS), f"{day}/{made.month:02d}/{made.year}"
 
 
 # --------------------------------------------------------------------------- children who left care
@@ -1094,6 +1408,9 @@ def plan_leaver(rng: random.Random, *, key: int, today: date, ftes: Sequence[flo
         days = _sample_days(rng, UASC_EXIT_DURATIONS[group], 1, max(1, (end - birthday(dob, 13)).days))
     elif at_eighteen:
         days = _sample_days(rng, IN_CARE_DURATIONS, 30, since_birth)
+    elif reason in ("E11", "E12"):
+        # adopted: in care long enough for a placement order and an adoptive placement
+        days = _sample_days(rng, EXIT_DURATIONS[group], min(since_birth, 450), since_birth)
     else:
         days = _sample_days(rng, EXIT_DURATIONS[group], 1, since_birth)
     start = max(dob, end - _days(days))
@@ -1108,9 +1425,13 @@ def plan_leaver(rng: random.Random, *, key: int, today: date, ftes: Sequence[flo
     if reason in ("E4A", "E4B") and status in ("C1", "C2") and rng.random() < 0.6:
         weights = {"P1": 1}
     home = "" if uasc else home_postcode(rng)
-    episodes = plan_episodes(
-        rng, dob=dob, start=start, stop=end, uasc=uasc, final_legal_status=status, home=home, final_weights=weights
-    )
+    for _ in range(5):
+        episodes = plan_episodes(
+            rng, dob=dob, start=start, stop=end, uasc=uasc, final_legal_status=status, home=home, final_weights=weights
+        )
+        # an adopted child's last placement is for adoption (validator rule 390): plan again if not
+        if reason not in ("E11", "E12") or episodes[-1].placement.type in ADOPTION:
+            break
     iro = _weighted(rng, dict(enumerate(ftes)))
     periods = [
         PeriodPlan(
@@ -1252,6 +1573,45 @@ def write_child(plan: ChildPlan, *, by, iros: Sequence, today: date, sibling_gro
     return child
 
 
+def record_ssda903_details(written: dict[int, ChildPlan]) -> None:
+    """The SSDA903 details the services do not take yet, for every child written (id → plan),
+    straight to the rows: the date an unaccompanied child's UASC status ceases, each child's
+    motherhood and previous permanence, each episode's URN and the reason for the change of
+    placement that ended it."""
+    children = list(Child.objects.filter(pk__in=written))
+    for child in children:
+        plan = written[child.pk]
+        child.uasc_ceased_on = plan.uasc_ceased_on
+        child.is_mother = plan.is_mother
+        child.mother_child_dob = plan.mother_child_dob
+        child.previous_permanence = plan.previous_permanence
+        child.previous_permanence_la = plan.previous_permanence_la
+        child.previous_permanence_date = plan.previous_permanence_date
+    Child.objects.bulk_update(
+        children,
+        [
+            "uasc_ceased_on",
+            "is_mother",
+            "mother_child_dob",
+            "previous_permanence",
+            "previous_permanence_la",
+            "previous_permanence_date",
+        ],
+        batch_size=500,
+    )
+    rows: dict[int, list[CareEpisode]] = {}
+    for row in CareEpisode.objects.filter(child_id__in=written).order_by("child_id", "started_on", "pk"):
+        rows.setdefault(row.child_id, []).append(row)
+    for child_id, episodes in rows.items():
+        planned = [e for period in written[child_id].periods for e in period.episodes]
+        for row, e in zip(episodes, planned, strict=True):
+            row.urn = e.placement.urn
+            row.reason_place_change = e.reason_place_change
+    CareEpisode.objects.bulk_update(
+        [row for episodes in rows.values() for row in episodes], ["urn", "reason_place_change"], batch_size=500
+    )
+
+
 def _episode_facts(episode: EpisodePlan, period: PeriodPlan) -> dict:
     return {
         "legal_status": episode.legal_status,
@@ -1278,8 +1638,10 @@ def build(*, rng: random.Random, today: date, children_in_care: int = DEFAULT_CH
     manager = users[MANAGER_USERNAME]
     plans = plan_children(rng, today=today, children_in_care=children_in_care, ftes=ftes)
     sibling_groups: dict[str, SiblingGroup] = {}
-    for plan in plans:
-        write_child(plan, by=manager, iros=iros, today=today, sibling_groups=sibling_groups)
+    written = {
+        write_child(plan, by=manager, iros=iros, today=today, sibling_groups=sibling_groups).pk: plan for plan in plans
+    }
+    record_ssda903_details(written)
     # A fortnight's leave last year, and the cover in place today (return date not yet known).
     services.cover_grant(
         by=manager,

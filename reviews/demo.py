@@ -470,14 +470,17 @@ def _held_date(rng: random.Random, facts: _Facts, *, due: date, earliest: date, 
 
 
 def _avoid_leave(rng: random.Random, facts: _Facts, period: _Period, day: date, *, earliest: date) -> date:
-    """IROs chair their own children's reviews: one falling in the IRO's leave is held before it."""
+    """IROs chair their own children's reviews: one falling in the IRO's leave is held before it,
+    or just after it when it cannot be held earlier (e.g. a first review not yet possible)."""
     if day > period.last_review_day(facts.today):
         return day
     absence = facts.absence_of(facts.iro_on(period.child.pk, day), day)
     if absence is None:
         return day
     moved = facts.back_to_working_day(absence[2] - _days(1 + rng.randint(0, 3)))
-    return moved if moved >= earliest else day
+    if moved >= earliest:
+        return moved
+    return facts.on_to_working_day(absence[3] + _days(1))
 
 
 def plan_period(rng: random.Random, facts: _Facts, period: _Period) -> list[_Held]:

@@ -200,6 +200,10 @@ class Command(BaseCommand):
 
         out(self.style.SUCCESS(f"{demo.LA_NAME}: built in {elapsed:.1f}s (seed {seed}, today {today:%Y-%m-%d})."))
         out(
+            f"  Postcodes: real ONS postcodes borrowed from {demo.DEMO_LA_CODE} (every person is invented); "
+            f"check the SSDA903 return as local authority {demo.DEMO_LA_CODE}."
+        )
+        out(
             f"  Children: {figures['children']} records; {in_care} looked after today; "
             f"{figures['left_care']} periods of care ended in the last {demo.HISTORY_YEARS} years; "
             f"{figures['reentered']} children came back into care."
