@@ -174,9 +174,9 @@ class PreviousPermanence(models.TextChoices):
 
     P1 = "P1", "Adoption"
     P2 = "P2", "Special guardianship order"
-    P3 = "P3", "Child arrangements order (residence)"
-    P4 = "P4", "Child arrangements order (lives with)"
-    Z1 = "Z1", "None, or not known"
+    P3 = "P3", "Residence order or child arrangements order naming whom the child lives with"
+    P4 = "P4", "Previous permanence option not known"
+    Z1 = "Z1", "No previous permanence option"
 
 
 class CategoryOfNeed(models.TextChoices):

@@ -71,7 +71,7 @@ def child_rows(rng: random.Random, number: int):
                     rng.choice(PROVIDERS),
                     _d(ep_end),
                     ("X1" if not final else rng.choice(LEAVING)) if ep_end else "",
-                    "" if i == 0 else "CARPL",
+                    "CARPL" if ep_end and not final else "",  # why the placement this episode ended
                     "",
                     "",
                     "",

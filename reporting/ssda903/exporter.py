@@ -134,7 +134,8 @@ def build_return_with_children(year: ReportingYear) -> tuple[dict[str, list[list
                 e["placement_provider"],
                 format_date(e["ended_on"]) if ended_in_year else "",
                 e["reason_ceased"] if ended_in_year else "",
-                e["reason_place_change"],
+                # The reason a placement changed belongs to the episode that ended (rule 233).
+                e["reason_place_change"] if ended_in_year else "",
                 e["home_postcode"],
                 e["placement_postcode"],
                 e["urn"],

@@ -216,7 +216,7 @@ class _RowChecker:
             self.problem(column, f"{value!r} is not a {column} code.")
         return value
 
-    def date(self, column: str, *, required: bool = True, today: date) -> date | None:
+    def date(self, column: str, *, required: bool = True, today: date, future: bool = False) -> date | None:
         value = self.row.values[column]
         if not value:
             if required:
@@ -227,7 +227,7 @@ class _RowChecker:
         except ValueError as error:
             self.problem(column, f"{value!r} {error}.")
             return None
-        if day > today:
+        if day > today and not future:
             self.problem(column, f"{value} is in the future.")
             return None
         if day.year < 1900:
@@ -521,7 +521,8 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
             reference = c.text("CHILD", required=True, upper=False)
             c.text("SEX")
             c.date("DOB", today=today)
-            ceased = c.date("DUC", required=False, today=today)
+            # DUC is usually the 18th birthday, which may be still to come (rule 205B).
+            ceased = c.date("DUC", required=False, today=today, future=True)
             if c.ok and _child_row_kept(c, reference, uasc, "UASC", headers, named):
                 uasc[reference] = ceased
 
@@ -685,9 +686,9 @@ def _plan_changes(plan, headers, existing, file_episodes, held_episodes, reviews
                 plan.creates.append(Change(reference, "episode", key, fields))
                 continue
             if e.ended_on is None and episode.ended_on is not None:
-                # Open at the end of the return's year; the system knows it ended later.
-                fields.pop("ended_on")
-                fields.pop("reason_ceased")
+                # Open at the end of the return's year; the system knows it ended later, and why.
+                for name in ("ended_on", "reason_ceased", "reason_place_change"):
+                    fields.pop(name)
             after, before = _diff(episode, fields)
             if after:
                 plan.updates.append(Change(reference, "episode", key, after, before, episode))

@@ -132,3 +132,16 @@ def test_the_zip_holds_the_five_tables_in_a_folder_named_for_the_year(imported):
     assert names == [f"ssda903-2023-24/{spec.FILE_NAMES[n]}" for n in spec.COLUMNS]
     assert header[0] == spec.COLUMNS["Header"]
     assert exporter.return_zip(exporter.build_return(Y2023), Y2023) == data  # reproducible
+
+
+def test_the_reason_for_a_move_is_returned_only_once_the_episode_has_ended(imported):
+    episode = CareEpisode.objects.get(child__local_reference="HM001", started_on=date(2023, 9, 1))
+    CareEpisode.objects.filter(pk=episode.pk).update(
+        ended_on=date(2024, 5, 1), reason_ceased="X1", reason_place_change="CHILD"
+    )
+
+    in_year = exporter.build_return(ReportingYear(2023))["Episodes"]
+    next_year = exporter.build_return(ReportingYear(2024))["Episodes"]
+
+    assert [r[7:10] for r in in_year[1:] if r[:2] == ["HM001", "01/09/2023"]] == [["", "", ""]]
+    assert [r[7:10] for r in next_year[1:] if r[:2] == ["HM001", "01/09/2023"]] == [["01/05/2024", "X1", "CHILD"]]

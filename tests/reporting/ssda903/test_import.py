@@ -76,8 +76,8 @@ def test_import_creates_the_episodes_in_order_with_their_codes(manager):
         )
     )
     assert episodes == [
-        (date(2023, 5, 10), date(2023, 9, 1), "S", "U4", "X1", ""),
-        (date(2023, 9, 1), None, "P", "U6", "", "CARPL"),
+        (date(2023, 5, 10), date(2023, 9, 1), "S", "U4", "X1", "CARPL"),
+        (date(2023, 9, 1), None, "P", "U6", "", ""),
     ]
     left = CareEpisode.objects.get(child__local_reference="HM002")
     assert (left.ended_on, left.reason_ceased, left.placement_postcode, left.home_postcode) == (
@@ -224,3 +224,12 @@ def test_the_dry_run_describes_each_change_in_words(manager):
     texts = with_cell(hand_made_texts(), "reviews.csv", 3, "REVIEW_CODE", "PN7")
     update = _import(as_files(texts), manager, commit=False).updates[0]
     assert update.description == "participation code: PN6 → PN7"
+
+
+def test_a_date_uasc_status_ceases_may_be_still_to_come(manager):
+    texts = with_cell(hand_made_texts(), "uasc.csv", 2, "DUC", "01/01/2030")
+
+    plan = _import(as_files(texts), manager)
+
+    assert plan.is_valid
+    assert Child.objects.get(local_reference="HM002").uasc_ceased_on == date(2030, 1, 1)
