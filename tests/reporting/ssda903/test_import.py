@@ -233,3 +233,33 @@ def test_a_date_uasc_status_ceases_may_be_still_to_come(manager):
 
     assert plan.is_valid
     assert Child.objects.get(local_reference="HM002").uasc_ceased_on == date(2030, 1, 1)
+
+
+def test_the_import_writes_in_bulk_the_same_number_of_queries_for_3_or_60_children(manager, tmp_path):
+    import sys
+
+    from django.db import connection
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+    from django.test.utils import CaptureQueriesContext
+
+    sys.path.insert(0, "tools")
+    from synthetic_903 import write
+
+    assert manager.has_perm(services.PERMISSION)  # the permission cache is filled before counting
+    counts = []
+    for size, seed in ((3, 1), (60, 2)):
+        directory = tmp_path / str(size)
+        write(size, directory, seed=seed)
+        files = [(p.name, p.read_bytes()) for p in sorted(directory.glob("*.csv"))]
+        # The earlier set's children take other references, so that every child here is new.
+        Child.objects.filter(local_reference__startswith="SYN").update(
+            local_reference=Concat(Value("OLD"), Cast("pk", CharField()))
+        )
+        with CaptureQueriesContext(connection) as queries:
+            plan = _import(files, manager)
+        assert plan.is_valid and plan.summary["create_child"] == size
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1], counts
+    assert counts[1] == 21
