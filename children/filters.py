@@ -34,6 +34,12 @@ class ChildFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label="Looked after now or left care",
     )
+    details = django_filters.ChoiceFilter(
+        label="Details",
+        choices=[("name_to_be_entered", "Name not entered yet (imported from SSDA903)")],
+        method="filter_details",
+        empty_label="Any",
+    )
 
     @property
     def form(self):
@@ -66,6 +72,9 @@ class ChildFilter(django_filters.FilterSet):
 
     def filter_age_band(self, queryset, name, value):
         return queryset.aged(value, on=timezone.localdate())
+
+    def filter_details(self, queryset, name, value):
+        return queryset.awaiting_name()
 
     def filter_status(self, queryset, name, value):
         return queryset.in_care() if value == "in_care" else queryset.exclude(pk__in=queryset.in_care().values("pk"))

@@ -50,6 +50,10 @@ class ChildQuerySet(UndeletableQuerySet):
         """Not archived."""
         return self.filter(archived_at__isnull=True)
 
+    def awaiting_name(self):
+        """Children imported from SSDA903 (which holds no names) whose names are still to enter."""
+        return self.filter(name_to_be_entered=True)
+
     def in_care(self):
         """Looked after now: the child has an open care episode."""
         return self.filter(Exists(_model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)))

@@ -137,3 +137,16 @@ def test_an_unknown_year_is_an_error_not_a_download(client_for, manager):
 
     assert response.status_code == 400
     assert "Choose a year from the list" in response.content.decode()
+
+
+def test_after_an_import_the_manager_finds_the_children_whose_names_are_to_enter(client_for, manager):
+    client = client_for(manager)
+    client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
+    done = client.post(reverse("reporting:ssda903_upload_import", args=[SSDA903Upload.objects.get().pk]), follow=True)
+    assert "?details=name_to_be_entered" in done.text
+    named = Child.objects.get(local_reference="HM002")
+    Child.objects.filter(pk=named.pk).update(first_name="Samir", last_name="Haddad", name_to_be_entered=False)
+
+    listed = client.get(reverse("children:list"), {"details": "name_to_be_entered", "status": ""})
+
+    assert sorted(c.local_reference for c in listed.context["page"]) == ["HM001", "HM003"]
