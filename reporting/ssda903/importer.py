@@ -448,25 +448,32 @@ def _child_row_kept(c: _RowChecker, reference: str, seen: dict, table: str, head
     return True
 
 
-def _existing_children(references: list[str]) -> dict[str, Child]:
+def _rows(queryset, lock: bool):
+    """``queryset``, with its rows locked until the transaction ends when about to write, so
+    that nobody changes a record between this check and the import's write (PostgreSQL)."""
+    return queryset.select_for_update() if lock else queryset
+
+
+def _existing_children(references: list[str], lock: bool) -> dict[str, Child]:
     found: dict[str, Child] = {}
     for chunk in _chunks(references):
-        found.update((c.local_reference, c) for c in Child.objects.filter(local_reference__in=chunk))
+        found.update((c.local_reference, c) for c in _rows(Child.objects.filter(local_reference__in=chunk), lock))
     return found
 
 
-def _existing_episodes(child_ids: list[int]) -> dict[int, list[CareEpisode]]:
+def _existing_episodes(child_ids: list[int], lock: bool) -> dict[int, list[CareEpisode]]:
     found: dict[int, list[CareEpisode]] = defaultdict(list)
     for chunk in _chunks(child_ids):
-        for episode in CareEpisode.objects.filter(child_id__in=chunk).order_by("started_on", "pk"):
+        for episode in _rows(CareEpisode.objects.filter(child_id__in=chunk).order_by("started_on", "pk"), lock):
             found[episode.child_id].append(episode)
     return found
 
 
-def _existing_reviews(child_ids: list[int]) -> dict[int, dict[date, Review]]:
+def _existing_reviews(child_ids: list[int], lock: bool) -> dict[int, dict[date, Review]]:
     found: dict[int, dict[date, Review]] = defaultdict(dict)
     for chunk in _chunks(child_ids):
-        for review in Review.objects.filter(child_id__in=chunk, status=ReviewStatus.HELD).order_by("held_on", "pk"):
+        held = Review.objects.filter(child_id__in=chunk, status=ReviewStatus.HELD).order_by("held_on", "pk")
+        for review in _rows(held, lock):
             found[review.child_id].setdefault(review.held_on, review)
     return found
 
@@ -487,8 +494,9 @@ def _diff(instance, fields: dict) -> tuple[dict, dict]:
     return after, {k: getattr(instance, k) for k in after}
 
 
-def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
-    """Check every row of ``read`` and compare it with the records held; write nothing."""
+def plan_import(read: ReadResult, *, today: date, lock: bool = False) -> ImportPlan:
+    """Check every row of ``read`` and compare it with the records held; write nothing.
+    With ``lock`` (inside the import's transaction) the records compared are locked."""
     problems = list(read.problems)
     plan = ImportPlan(read=read, problems=problems)
     if "Header" not in read.tables or "Episodes" not in read.tables:
@@ -567,9 +575,9 @@ def plan_import(read: ReadResult, *, today: date) -> ImportPlan:
                     )
                 )
 
-    existing = _existing_children(list(headers))
-    held_episodes = _existing_episodes([c.pk for c in existing.values()])
-    held_reviews = _existing_reviews([c.pk for c in existing.values()])
+    existing = _existing_children(list(headers), lock)
+    held_episodes = _existing_episodes([c.pk for c in existing.values()], lock)
+    held_reviews = _existing_reviews([c.pk for c in existing.values()], lock)
 
     # Episodes: the return's over the ones held, checked as one timeline per child.
     file_episodes: dict[str, list[EpisodeRow]] = defaultdict(list)

@@ -249,7 +249,7 @@ def ssda903_import(
     require_exchange_permission(by)
     today = today or timezone.localdate()
     with transaction.atomic():
-        plan = importer.plan_import(importer.read_tables(files), today=today)
+        plan = importer.plan_import(importer.read_tables(files), today=today, lock=commit)
         if commit and plan.is_valid and (plan.creates or plan.updates):
             _apply(plan, by=by)
     return plan
