@@ -959,6 +959,22 @@ def plan_episodes(
         same_carer_ok = before_code is not None and placement_valid(
             before_code, legal_status=status, age=age, uasc=uasc, on=on
         )
+
+        def moved(after=after, on=on, status=status, until=until) -> Placement:
+            """A placement with another carer, from which the child moved to ``after``."""
+            pick = _choose_placement_code(
+                rng,
+                weights=None,
+                dob=dob,
+                on=on,
+                legal_status=status,
+                uasc=uasc,
+                allow_adoption=False,
+                until=until,
+                instead_of=after.type,
+            )
+            return new_placement(rng, pick, on=on, home=home, moving_from=after.postcode)
+
         if kind == "legal":
             keep = placement_valid(after.type, legal_status=status, age=age, uasc=uasc, on=on) and not (
                 after.type in SUPPORTED_ACCOMMODATION
@@ -973,34 +989,12 @@ def plan_episodes(
             elif keep and rng.random() >= 0.15:
                 before, reason = after, "L"
             else:
-                pick = _choose_placement_code(
-                    rng,
-                    weights=None,
-                    dob=dob,
-                    on=on,
-                    legal_status=status,
-                    uasc=uasc,
-                    allow_adoption=False,
-                    until=until,
-                    instead_of=after.type,
-                )
-                before, reason = new_placement(rng, pick, on=on, home=home, moving_from=after.postcode), "B"
+                before, reason = moved(), "B"
         elif same_carer_ok and (after.type == "A5" or rng.random() < 0.35):
             provider = after.provider if after.type in FOSTER else None
             before, reason = new_placement(rng, before_code, on=on, home=home, provider=provider, place=after), "T"
         else:
-            pick = _choose_placement_code(
-                rng,
-                weights=None,
-                dob=dob,
-                on=on,
-                legal_status=status,
-                uasc=uasc,
-                allow_adoption=False,
-                until=until,
-                instead_of=after.type,
-            )
-            before, reason = new_placement(rng, pick, on=on, home=home, moving_from=after.postcode), "P"
+            before, reason = moved(), "P"
         stay_ends.setdefault(id(before), until)
         placements.insert(0, before)
         reasons.insert(1, reason)
