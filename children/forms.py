@@ -79,6 +79,29 @@ class ChildDetailsForm(GDSForm, forms.ModelForm):
     mother_child_dob = _date_field(
         "Date of birth of her child (optional)", help_text="For example, 27 3 2025", required=False
     )
+    previous_permanence = forms.ChoiceField(
+        label="Previous permanence option",
+        help_text="Before this period of care: adoption, a special guardianship order or a child arrangements "
+        "order (SSDA903 PrevPerm, asked of every child who starts to be looked after).",
+        choices=[("", "Not recorded"), *codes.PreviousPermanence.choices],
+        required=False,
+    )
+    previous_permanence_la = forms.RegexField(
+        label="Authority that arranged it (optional)",
+        help_text="Its three-digit DfE number, for example 925",
+        regex=r"^\d{3}$",
+        max_length=3,
+        required=False,
+        error_messages={"invalid": "Enter the authority's three-digit DfE number, for example 925"},
+    )
+    previous_permanence_date = forms.RegexField(
+        label="Date of the order (optional)",
+        help_text="Written dd/mm/yyyy; write zz for a day or month that is not known, for example zz/06/2015",
+        regex=r"^(\d{2}|[zZ]{2})/(\d{2}|[zZ]{2})/\d{4}$",
+        max_length=10,
+        required=False,
+        error_messages={"invalid": "Write the date of the order as dd/mm/yyyy, for example 14/06/2015 or zz/06/2015"},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -95,6 +118,9 @@ class ChildDetailsForm(GDSForm, forms.ModelForm):
             "is_uasc",
             "is_mother",
             "mother_child_dob",
+            "previous_permanence",
+            "previous_permanence_la",
+            "previous_permanence_date",
             "sibling_group",
         ]
         labels = {"is_uasc": "Unaccompanied asylum-seeking child", "upn": "Unique pupil number (optional)"}
@@ -123,7 +149,18 @@ class ChildDetailsForm(GDSForm, forms.ModelForm):
             self.add_error("is_mother", "Choose not known for a boy: the question is asked of girls")
         if data.get("mother_child_dob") and data.get("is_mother") is not True:
             self.add_error("mother_child_dob", "Give her child's date of birth only if she is a mother")
+        if data.get("previous_permanence") in ("P1", "P2", "P3"):
+            # SSDA903 rule 630: a permanence option needs the authority and the date of the order.
+            for name, what in (
+                ("previous_permanence_la", "authority"),
+                ("previous_permanence_date", "date of the order"),
+            ):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, f"Enter the {what}: it is needed for this permanence option")
         return data
+
+    def clean_previous_permanence_date(self):
+        return self.cleaned_data["previous_permanence_date"].lower()
 
 
 class ChildCreateForm(PostcodeCleaningMixin, ChildDetailsForm):
@@ -137,6 +174,10 @@ class ChildCreateForm(PostcodeCleaningMixin, ChildDetailsForm):
         super().__init__(*args, **kwargs)
         del self.fields["version"]
         self.fields["iro"].queryset = iro_queryset()
+        self.fields["previous_permanence"].required = True
+        self.fields["previous_permanence"].error_messages["required"] = (
+            "Choose the child's previous permanence option, or no previous permanence option"
+        )
         facts = CareFactsForm()
         for name, field in facts.fields.items():
             self.fields[name] = field

@@ -38,6 +38,9 @@ CHILD_EDITABLE_FIELDS = (
     "is_uasc",
     "is_mother",
     "mother_child_dob",
+    "previous_permanence",
+    "previous_permanence_la",
+    "previous_permanence_date",
     "sibling_group",
     "local_reference",
 )
@@ -174,6 +177,9 @@ def child_create(
     is_uasc: bool = False,
     is_mother: bool | None = None,
     mother_child_dob: date | None = None,
+    previous_permanence: str = "",
+    previous_permanence_la: str = "",
+    previous_permanence_date: str = "",
     sibling_group: SiblingGroup | None = None,
     looked_after_on: date,
     iro,
@@ -201,6 +207,9 @@ def child_create(
         is_uasc=is_uasc,
         is_mother=is_mother,
         mother_child_dob=mother_child_dob,
+        previous_permanence=previous_permanence,
+        previous_permanence_la=previous_permanence_la,
+        previous_permanence_date=previous_permanence_date,
         sibling_group=sibling_group,
     )
     _save(child, by=by)

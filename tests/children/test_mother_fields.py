@@ -77,3 +77,48 @@ def test_the_form_refuses_answers_that_cannot_be_true(client_for, manager, iro, 
     assert message in response.text and "govuk-error-summary" in response.text
     child.refresh_from_db()
     assert (child.is_mother, child.mother_child_dob) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"previous_permanence": "P1"}, "previous_permanence_la", "Enter the authority"),
+        ({"previous_permanence": "P1", "previous_permanence_la": "925"}, "previous_permanence_date", "Enter the date"),
+        ({"previous_permanence": "Z1", "previous_permanence_la": "92"}, "previous_permanence_la", "three-digit"),
+        (
+            {"previous_permanence": "Z1", "previous_permanence_date": "2015-06-14"},
+            "previous_permanence_date",
+            "dd/mm/yyyy",
+        ),
+    ],
+)
+def test_a_previous_permanence_option_needs_the_authority_and_date_of_the_order(
+    client_for, manager, iro, changes, field, message
+):
+    child = make_child_in_care(iro=iro, sex="M", date_of_birth=date(2012, 3, 1))
+
+    response = _post(client_for(manager), child, **changes)
+
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors[field])
+    child.refresh_from_db()
+    assert child.previous_permanence == ""
+
+
+def test_the_manager_records_a_previous_special_guardianship_order(client_for, manager, iro):
+    child = make_child_in_care(iro=iro, sex="M", date_of_birth=date(2012, 3, 1))
+
+    _post(
+        client_for(manager),
+        child,
+        previous_permanence="P2",
+        previous_permanence_la="925",
+        previous_permanence_date="zz/06/2019",
+    )
+
+    child.refresh_from_db()
+    assert (child.previous_permanence, child.previous_permanence_la, child.previous_permanence_date) == (
+        "P2",
+        "925",
+        "zz/06/2019",
+    )

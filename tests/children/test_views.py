@@ -230,6 +230,9 @@ def test_manager_adds_a_child_in_the_browser(client_for, manager, iro):
             "sex": "F",
             "ethnicity": "ABAN",
             "upn": "",
+            "previous_permanence": "P2",
+            "previous_permanence_la": "925",
+            "previous_permanence_date": "ZZ/06/2020",
             "looked_after_on_0": 2,
             "looked_after_on_1": 3,
             "looked_after_on_2": 2026,
@@ -248,6 +251,11 @@ def test_manager_adds_a_child_in_the_browser(client_for, manager, iro):
     assert response.url == reverse("children:detail", args=[child.pk])
     episode = child.episodes.get()
     assert (episode.legal_status, episode.placement_postcode, episode.is_far_from_home) == ("C1", "AB1 2CD", True)
+    assert (child.previous_permanence, child.previous_permanence_la, child.previous_permanence_date) == (
+        "P2",
+        "925",
+        "zz/06/2020",
+    )
     assert list(Child.objects.visible_to(iro)) == [child]
 
 
