@@ -58,6 +58,11 @@ class ChildQuerySet(UndeletableQuerySet):
         """Looked after now: the child has an open care episode."""
         return self.filter(Exists(_model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)))
 
+    def without_iro(self):
+        """No open IRO allocation, including children never allocated one (an
+        ``exclude(allocations__ended_on__isnull=True)`` would drop those)."""
+        return self.filter(~Exists(_model("IROAllocation").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)))
+
     def allocated_to(self, iro):
         return self.filter(
             Exists(_model("IROAllocation").objects.filter(child=OuterRef("pk"), ended_on__isnull=True, iro=iro))

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -18,7 +18,7 @@ from iro_service.models import AuditAction, AuditEvent
 
 from . import forms, selectors, services
 from .filters import ChildFilter
-from .models import Child, CoverArrangement, IROAllocation, IROProfile
+from .models import Child, CoverArrangement, IROProfile
 
 PAGE_SIZE = 50
 
@@ -54,9 +54,8 @@ def child_list(request):
 
 
 def _in_care_without_iro():
-    """Children looked after now (not archived) with no open IRO allocation, including those
-    never allocated one (``exclude(allocations__ended_on__isnull=True)`` would drop them)."""
-    return Child.objects.active().in_care().filter(~Exists(IROAllocation.objects.open().filter(child=OuterRef("pk"))))
+    """Children looked after now (not archived) with no open IRO allocation."""
+    return Child.objects.active().in_care().without_iro()
 
 
 @login_required
