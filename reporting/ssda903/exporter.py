@@ -31,7 +31,7 @@ def _in_year(year: ReportingYear) -> Q:
     return Q(started_on__lte=year.end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=year.start))
 
 
-def _mother(value: bool | None, sex: str) -> str:
+def _mother(value: bool | None) -> str:
     if value is None:
         return ""
     return "1" if value else "0"
@@ -105,7 +105,7 @@ def build_return_with_children(year: ReportingYear) -> tuple[dict[str, list[list
                 dob[c["pk"]],
                 c["ethnicity"],
                 c["upn"],
-                _mother(c["is_mother"], c["sex"]),
+                _mother(c["is_mother"]),
                 format_date(c["mother_child_dob"]),
             ]
         )

@@ -385,7 +385,8 @@ class ImportPlan:
         return {c.reference for c in self.creates + self.updates}
 
 
-def _chunks(items: list, size: int = CHUNK):
+def chunks(items: list, size: int = CHUNK):
+    """``items`` in slices small enough for one ``IN (...)`` query on any database."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -456,14 +457,14 @@ def _rows(queryset, lock: bool):
 
 def _existing_children(references: list[str], lock: bool) -> dict[str, Child]:
     found: dict[str, Child] = {}
-    for chunk in _chunks(references):
+    for chunk in chunks(references):
         found.update((c.local_reference, c) for c in _rows(Child.objects.filter(local_reference__in=chunk), lock))
     return found
 
 
 def _existing_episodes(child_ids: list[int], lock: bool) -> dict[int, list[CareEpisode]]:
     found: dict[int, list[CareEpisode]] = defaultdict(list)
-    for chunk in _chunks(child_ids):
+    for chunk in chunks(child_ids):
         for episode in _rows(CareEpisode.objects.filter(child_id__in=chunk).order_by("started_on", "pk"), lock):
             found[episode.child_id].append(episode)
     return found
@@ -471,7 +472,7 @@ def _existing_episodes(child_ids: list[int], lock: bool) -> dict[int, list[CareE
 
 def _existing_reviews(child_ids: list[int], lock: bool) -> dict[int, dict[date, Review]]:
     found: dict[int, dict[date, Review]] = defaultdict(dict)
-    for chunk in _chunks(child_ids):
+    for chunk in chunks(child_ids):
         held = Review.objects.filter(child_id__in=chunk, status=ReviewStatus.HELD).order_by("held_on", "pk")
         for review in _rows(held, lock):
             found[review.child_id].setdefault(review.held_on, review)

@@ -84,8 +84,7 @@ def _by_or_none(by):
 
 def _reference_ids(references: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for start in range(0, len(references), importer.CHUNK):
-        chunk = references[start : start + importer.CHUNK]
+    for chunk in importer.chunks(references):
         ids.update(Child.objects.filter(local_reference__in=chunk).values_list("local_reference", "pk"))
     return ids
 
@@ -114,8 +113,7 @@ def _review_dates(child_ids: list[int], new_reviews: list[importer.Change], ids:
     whose whole review history is known; ``None`` where earlier reviews are missing."""
     starts: dict[int, list[date]] = defaultdict(list)
     held: dict[int, list[date]] = defaultdict(list)
-    for start in range(0, len(child_ids), importer.CHUNK):
-        chunk = child_ids[start : start + importer.CHUNK]
+    for chunk in importer.chunks(child_ids):
         for child_id, started_on in CareEpisode.objects.filter(child_id__in=chunk, reason_new_episode="S").values_list(
             "child_id", "started_on"
         ):
@@ -235,8 +233,8 @@ def _apply(plan: importer.ImportPlan, *, by) -> None:
         batch_size=2000,
     )
     ordered = sorted(ids.values())
-    for start in range(0, len(ordered), importer.CHUNK):
-        schedule_refresh(ordered[start : start + importer.CHUNK])
+    for chunk in importer.chunks(ordered):
+        schedule_refresh(chunk)
 
 
 def ssda903_import(

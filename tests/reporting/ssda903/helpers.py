@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 HAND_MADE = Path(__file__).parent / "data" / "hand_made"
+SYNTHETIC = Path(__file__).resolve().parents[3] / "tools" / "synthetic_903.py"
 
 
 def hand_made_texts() -> dict[str, str]:
@@ -31,3 +33,12 @@ def with_cell(texts: dict[str, str], file: str, line: int, column: str, value: s
 
 def with_line(texts: dict[str, str], file: str, row: str) -> dict[str, str]:
     return {**texts, file: texts[file] + row + "\n"}
+
+
+def synthetic_files(size: int, directory: Path, *, seed: int) -> list[tuple[str, bytes]]:
+    """A valid synthetic return of ``size`` children (tools/synthetic_903.py), as files."""
+    spec = importlib.util.spec_from_file_location("synthetic_903", SYNTHETIC)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write(size, directory, seed=seed)
+    return [(p.name, p.read_bytes()) for p in sorted(directory.glob("*.csv"))]

@@ -17,7 +17,7 @@ from reporting.periods import ReportingYear
 from reporting.ssda903 import exporter, services, spec
 from reviews.models import Review
 
-from .helpers import hand_made_files, hand_made_texts
+from .helpers import hand_made_files, hand_made_texts, synthetic_files
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
@@ -109,14 +109,8 @@ def test_every_child_in_the_return_gets_an_audit_event(imported, manager):
 
 
 def test_the_export_is_three_queries_whatever_the_number_of_children(manager, django_assert_num_queries, tmp_path):
-    import sys
-
-    sys.path.insert(0, "tools")
-    from synthetic_903 import write
-
     for size in (3, 40):
-        write(size, tmp_path / str(size), seed=size)
-        files = [(p.name, p.read_bytes()) for p in sorted((tmp_path / str(size)).glob("*.csv"))]
+        files = synthetic_files(size, tmp_path / str(size), seed=size)
         services.ssda903_import(files=files, by=manager, commit=True, today=TODAY)
         with django_assert_num_queries(3):
             tables = exporter.build_return(ReportingYear(2024))

@@ -13,7 +13,7 @@ from iro_service.models import AuditAction, AuditEvent
 from reporting.ssda903 import importer, services
 from reviews.models import Review, ReviewSchedule
 
-from .helpers import as_files, hand_made_files, hand_made_texts, with_cell
+from .helpers import as_files, hand_made_files, hand_made_texts, synthetic_files, with_cell
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
@@ -236,22 +236,15 @@ def test_a_date_uasc_status_ceases_may_be_still_to_come(manager):
 
 
 def test_the_import_writes_in_bulk_the_same_number_of_queries_for_3_or_60_children(manager, tmp_path):
-    import sys
-
     from django.db import connection
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast, Concat
     from django.test.utils import CaptureQueriesContext
 
-    sys.path.insert(0, "tools")
-    from synthetic_903 import write
-
     assert manager.has_perm(services.PERMISSION)  # the permission cache is filled before counting
     counts = []
     for size, seed in ((3, 1), (60, 2)):
-        directory = tmp_path / str(size)
-        write(size, directory, seed=seed)
-        files = [(p.name, p.read_bytes()) for p in sorted(directory.glob("*.csv"))]
+        files = synthetic_files(size, tmp_path / str(size), seed=seed)
         # The earlier set's children take other references, so that every child here is new.
         Child.objects.filter(local_reference__startswith="SYN").update(
             local_reference=Concat(Value("OLD"), Cast("pk", CharField()))
