@@ -49,6 +49,22 @@ class AuditAction(models.TextChoices):
     LISTED = "listed", "Listed children"
     EXPORTED = "exported", "Included in an export"
     IMPORTED = "imported", "Created or updated by an import"
+    # Accounts, roles and sign-in: child_id is empty, object_type/object_id name the user or group.
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_OUT = "signed_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+    SECOND_FACTOR = "second_factor", "Two-factor sign-in set up or changed"
+    USER_CREATED = "user_created", "User account created"
+    USER_CHANGED = "user_changed", "User account changed"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET_SENT = "password_reset_sent", "Password reset sent"
+    ROLE_GRANT_REQUESTED = "role_grant_requested", "Role requested for a user"
+    ROLE_GRANTED = "role_granted", "Role granted"
+    ROLE_GRANT_REFUSED = "role_grant_refused", "Role request refused"
+    ROLE_REMOVED = "role_removed", "Role removed"
+    PERMISSIONS_CHANGED = "permissions_changed", "Permissions changed"
+    ACCESS_REFUSED = "access_refused", "Access refused"
 
 
 class AuditEventQuerySet(UndeletableQuerySet):
