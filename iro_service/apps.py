@@ -7,8 +7,13 @@ class IroServiceConfig(AppConfig):
     verbose_name = "IRO service"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the system checks)
+        from .accounts import connect_permission_audit
         from .roles import ensure_roles
 
         # Infrastructure only: make sure the role groups carry their capabilities
         # after every migrate (permissions themselves are created post_migrate).
         post_migrate.connect(ensure_roles, dispatch_uid="iro_service.ensure_roles")
+        # Infrastructure audit: any change to a user's groups or permissions, or a group's
+        # permissions, made outside the role services (the shell included) is recorded.
+        connect_permission_audit()

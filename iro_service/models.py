@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 
 class HardDeleteForbidden(Exception):
@@ -110,3 +111,114 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise HardDeleteForbidden("Audit events are append-only.")
+
+
+class RoleName(models.TextChoices):
+    """The four roles (``iro_service/roles.py`` gives each its capabilities)."""
+
+    IRO = "IRO", "IRO"
+    IRO_MANAGER = "IRO manager", "IRO manager"
+    COMMITTEE = "Committee member", "Committee member"
+    ADMINISTRATOR = "Administrator", "Administrator"
+
+
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a manager"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    REVOKED = "revoked", "Removed"
+
+
+class RoleGrantRoute(models.TextChoices):
+    #: A second person, an IRO manager who neither asked for it nor receives it, approved it.
+    APPROVAL = "approval", "Approved by a second person"
+    #: The Committee member role reads no child's record: an administrator gives it directly.
+    DIRECT = "direct", "Given directly (reads no child's record)"
+    #: The server operator (``manage.py grant_role``, the demo, a migration): shell access is
+    #: infrastructure trust.
+    OPERATOR = "operator", "Given by the server operator"
+
+
+class RoleGrantQuerySet(UndeletableQuerySet):
+    def pending(self):
+        return self.filter(status=RoleGrantStatus.PENDING)
+
+    def held(self):
+        return self.filter(status=RoleGrantStatus.APPROVED)
+
+    def for_review(self):
+        return self.select_related("user", "requested_by", "decided_by", "revoked_by").order_by("requested_at", "pk")
+
+
+class RoleGrant(UndeletableModel):
+    """A request for a user to hold a role, and its decision (separation of duties).
+
+    A role that reads children's records (IRO, IRO manager), and the Administrator role (which
+    manages accounts), takes effect only when an IRO manager who is neither the requester nor
+    the grantee approves it. The database enforces the second person; the services in
+    ``iro_service/accounts.py`` enforce that the approver is an active IRO manager.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=RoleName.choices)
+    status = models.CharField(max_length=16, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING)
+    route = models.CharField(max_length=16, choices=RoleGrantRoute.choices, default=RoleGrantRoute.APPROVAL)
+    reason = models.CharField("why this person needs the role", max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=255, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        permissions = [
+            ("request_role_grant", "Can ask for a role to be given to a user"),
+            ("approve_role_grant", "Can approve or refuse a role request made by someone else"),
+            ("revoke_role", "Can remove a role from a user"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(status="pending"), name="rolegrant_one_pending_per_role"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(status="approved"), name="rolegrant_one_held_per_role"
+            ),
+            # A grant that needed approval was requested by someone, and if it took effect it
+            # was decided by a second person who is neither the requester nor the grantee.
+            models.CheckConstraint(
+                condition=~Q(route="approval")
+                | (
+                    Q(requested_by__isnull=False)
+                    & (
+                        ~Q(status__in=["approved", "revoked"])
+                        | (Q(decided_by__isnull=False) & ~Q(decided_by=F("requested_by")) & ~Q(decided_by=F("user")))
+                    )
+                ),
+                name="rolegrant_second_person",
+            ),
+            # Only the Committee member role (it reads no child) is given directly.
+            models.CheckConstraint(
+                condition=~Q(route="direct") | Q(role="Committee member", requested_by__isnull=False),
+                name="rolegrant_direct_only_committee",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False), name="rolegrant_decided_when"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="revoked") | Q(revoked_at__isnull=False), name="rolegrant_revoked_when"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.role} for {self.user} ({self.get_status_display().lower()})"

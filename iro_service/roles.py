@@ -3,19 +3,37 @@
 IRO-RULES.md section 1 names the people; section 10 asks for least privilege:
 a committee member gets no capability on any child record, and the administrator
 manages users and reference data but cannot read children's records.
+
+``ROLE_PERMISSIONS`` is the single definition of what each role can do: ``ensure_roles`` applies
+it after every ``migrate``, and nobody edits a group's permissions in the browser. Who holds a
+role is decided through ``iro_service/accounts.py`` (separation of duties: a role that reads
+children's records, or the Administrator role, needs a second person's approval).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-IRO = "IRO"
-IRO_MANAGER = "IRO manager"
-COMMITTEE = "Committee member"
-ADMINISTRATOR = "Administrator"
+from .models import RoleName
+
+IRO = RoleName.IRO.value
+IRO_MANAGER = RoleName.IRO_MANAGER.value
+COMMITTEE = RoleName.COMMITTEE.value
+ADMINISTRATOR = RoleName.ADMINISTRATOR.value
 
 #: Shown in the header, most senior first.
 ROLE_ORDER = (IRO_MANAGER, IRO, COMMITTEE, ADMINISTRATOR)
+
+#: Roles that read children's records.
+CHILD_READING_ROLES = (IRO, IRO_MANAGER)
+#: Roles that take effect only when an IRO manager other than the requester and the grantee
+#: approves: the child-reading roles, and Administrator (it manages accounts, so an
+#: administrator could otherwise chain grants).
+APPROVAL_ROLES = (IRO, IRO_MANAGER, ADMINISTRATOR)
+#: Roles an administrator gives directly (still audited): they read no child's record.
+DIRECT_ROLES = (COMMITTEE,)
+#: The role whose holders decide on pending role requests.
+APPROVER_ROLE = IRO_MANAGER
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     IRO: (
@@ -37,6 +55,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reporting.view_published_reports",
         "reporting.view_service_dashboard",
         "reporting.exchange_ssda903",
+        "iro_service.view_rolegrant",
+        "iro_service.approve_role_grant",
+        "iro_service.revoke_role",
     ),
     COMMITTEE: ("reporting.view_published_reports",),
     ADMINISTRATOR: (
@@ -44,7 +65,6 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
-        "auth.change_group",
         "children.view_team",
         "children.add_team",
         "children.change_team",
@@ -52,6 +72,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "children.add_iroprofile",
         "children.change_iroprofile",
         "iro_service.view_auditevent",
+        "iro_service.view_rolegrant",
+        "iro_service.request_role_grant",
+        "iro_service.revoke_role",
         "reviews.view_closureday",
         "reviews.add_closureday",
         "reviews.change_closureday",
@@ -68,14 +91,28 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 
 
 def ensure_roles(**kwargs) -> None:
-    """Create the role groups and give each exactly its capabilities. Idempotent."""
+    """Create the role groups and give each exactly its capabilities. Idempotent.
+
+    Connected to ``post_migrate``: the code is the single source of each role's permissions.
+    It writes the join table directly, so applying the code's definition is not reported as
+    a permission change by the audit receiver (``accounts.audit_permission_change``), which
+    records changes made any other way (the shell included).
+    """
+    through = Group.permissions.through
     for name, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        wanted = []
+        wanted = set()
         for dotted in perms:
             app_label, codename = dotted.split(".")
-            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
+            wanted.update(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename).values_list(
+                    "pk", flat=True
+                )
+            )
+        held = set(through.objects.filter(group=group).values_list("permission_id", flat=True))
+        if held - wanted:
+            through.objects.filter(group=group, permission_id__in=held - wanted).delete()
+        through.objects.bulk_create([through(group=group, permission_id=pk) for pk in sorted(wanted - held)])
 
 
 def role_of(user) -> str:

@@ -144,3 +144,8 @@ AUTHORITY_NAME = env("AUTHORITY_NAME", default="Demoshire County Council (synthe
 SERVICE_NAME = env("SERVICE_NAME", default="IRO case management")
 
 from .celery import *  # noqa: E402,F403
+
+# Accounts (separation of duties)
+# A link to set a password (sent to new accounts and by an administrator's reset) works once,
+# for this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 * 60)
