@@ -36,9 +36,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 
-from iro_service import roles
+from iro_service import accounts, roles
 
 from . import demo_postcodes, services
 from .models import CareEpisode, Child, CoverArrangement, IROAllocation, IROProfile, SiblingGroup, Team, age_on
@@ -1490,7 +1489,9 @@ def demo_data_present() -> bool:
 
 
 def create_staff() -> dict[str, object]:
-    """The demo accounts, teams and IRO profiles (no services exist for these: written directly)."""
+    """The demo accounts, teams and IRO profiles. Accounts and profiles are written directly; each
+    role is given through the server operator's path (``accounts.role_grant_bootstrap``), as
+    ``manage.py grant_role`` would, so the demo's roles are in the audit trail too."""
     roles.ensure_roles()
     password = make_password(DEMO_PASSWORD)  # one hash for all: the password is published anyway
     teams = {name: Team.objects.get_or_create(name=name)[0] for name in (NORTH_TEAM, SOUTH_TEAM)}
@@ -1505,7 +1506,7 @@ def create_staff() -> dict[str, object]:
             is_staff=member.is_staff,
             is_superuser=False,
         )
-        user.groups.add(Group.objects.get(name=member.role))
+        accounts.role_grant_bootstrap(user=user, role=member.role, reason="Demo account (seed_demo)")
         if member.fte is not None:
             IROProfile.objects.create(user=user, fte=member.fte, team=teams[member.team])
         users[member.username] = user
