@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("iro_service.account_urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("children/", include("children.urls")),
     path("reviews/", include("reviews.urls")),
