@@ -310,7 +310,7 @@ def role_grant_request(*, user, role: str, by, reason: str = "") -> RoleGrant:
 
 
 def _pending_for_decision(grant: RoleGrant) -> RoleGrant:
-    grant = RoleGrant.objects.select_for_update().select_related("user", "requested_by").get(pk=grant.pk)
+    grant = RoleGrant.objects.select_for_update(of=("self",)).select_related("user", "requested_by").get(pk=grant.pk)
     if grant.status != RoleGrantStatus.PENDING:
         raise ValidationError(f"This request has already been {grant.get_status_display().lower()}.")
     return grant
