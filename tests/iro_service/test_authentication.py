@@ -3,9 +3,13 @@ sign-in and single sign-on (docs/authentication.md)."""
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import threading
 from binascii import unhexlify
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -23,6 +27,8 @@ from iro_service.oidc import CouncilOIDCBackend
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LOGIN = "/accounts/login/"
 OFFICE = "203.0.113.9"
@@ -460,3 +466,49 @@ def test_single_sign_on_does_not_revive_an_inactive_account():
     assert not backend.filter_users_by_claims({"email": "left@council.example"}).exists()
     assert backend.create_user({"email": "left@council.example"}) is None
     assert get_user_model().objects.filter(email__iexact="left@council.example").count() == 1
+
+
+def run_shell(code: str, **env_overrides) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_requires_two_factor_of_managers_and_the_demo_does_not(tmp_path):
+    show = "from django.conf import settings; print(settings.OTP_REQUIRED_FOR_PRIVILEGED)"
+    production = run_shell(
+        show,
+        DJANGO_SETTINGS_MODULE="iro_service.settings.production",
+        SECRET_KEY="k" * 50,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        ALLOWED_HOSTS="iro.example.gov.uk",
+    )
+    local = run_shell(show, DJANGO_SETTINGS_MODULE="iro_service.settings.local")
+    assert (production.stdout.strip(), local.stdout.strip()) == ("True", "False"), production.stderr + local.stderr
+
+
+def test_single_sign_on_turns_on_from_the_environment_with_a_button_on_the_sign_in_page(tmp_path):
+    result = run_shell(
+        "from django.conf import settings; from django.test import Client; "
+        "page = Client().get('/accounts/login/?next=/children/').text; "
+        "print(settings.AUTHENTICATION_BACKENDS[-1]); print(settings.OIDC_OP_TOKEN_ENDPOINT); "
+        "print('href=\"/oidc/authenticate/?next=/children/\"' in page)",
+        DJANGO_SETTINGS_MODULE="iro_service.settings.test",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        ALLOWED_HOSTS="testserver",
+        OIDC_RP_CLIENT_ID="iro-service",
+        OIDC_RP_CLIENT_SECRET="a-client-secret",
+        OIDC_ENTRA_TENANT_ID="00000000-1111-2222-3333-444444444444",
+    )
+    assert result.stdout.split() == [
+        "iro_service.oidc.CouncilOIDCBackend",
+        "https://login.microsoftonline.com/00000000-1111-2222-3333-444444444444/oauth2/v2.0/token",
+        "True",
+    ], result.stderr
