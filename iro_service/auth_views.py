@@ -22,6 +22,7 @@ class SignInView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["signed_out_notice"] = signed_out_notice(self.request.GET.get("signed-out", ""))
+        context["single_sign_on_failed"] = self.request.GET.get("single-sign-on") == "failed"
         if settings.OIDC_RP_CLIENT_ID:
             context["single_sign_on_url"] = reverse("oidc_authentication_init")
         return context

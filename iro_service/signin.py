@@ -170,15 +170,16 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs):
         action=AuditAction.SIGN_IN_FAILED,
         child_id=None,
         obj=account,
-        summary="Sign-in failed" + (" while locked out" if getattr(request, "axes_locked_out", False) else ""),
+        summary="Sign-in failed"
+        + (": locked after repeated failures" if getattr(request, "axes_locked_out", False) else ""),
         changes={"username": username, "address": client_address(request)},
         path=_path(request),
     )
 
 
 def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
-    """One LOCKED_OUT event when a lockout starts (axes signals again on each refused attempt;
-    those are audited as failed sign-ins)."""
+    """One LOCKED_OUT event when a lockout starts, and again each cool-off period while attempts
+    go on (axes signals on every refused attempt; each is also audited as a failed sign-in)."""
     username = (username or "")[:USERNAME_KEPT]
     since = timezone.now() - (get_cool_off(request) or timedelta(0))
     already = AuditEvent.objects.filter(

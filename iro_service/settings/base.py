@@ -126,6 +126,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "iro_service.signin.lockout_response"
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail (AuditEvent), not kept twice
 # The client's address as axes (and the audit trail) reads it. Directly on the internet:
 # REMOTE_ADDR. Behind one reverse proxy that appends the address it saw to X-Forwarded-For:
 # CLIENT_IP_HEADERS=HTTP_X_FORWARDED_FOR,REMOTE_ADDR and CLIENT_IP_PROXY_ORDER=right-most.
