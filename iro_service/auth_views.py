@@ -53,6 +53,10 @@ class SecurityCodeForm(GDSForm, forms.Form):
         return code
 
 
+class SetUpCodeForm(SecurityCodeForm):
+    submit_text = "Turn on two-factor sign-in"
+
+
 def _next_url(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(
@@ -86,8 +90,7 @@ def two_factor_setup(request):
     """Set up (or replace) an authenticator app: scan the QR code or type the key, then confirm
     with a code from the app."""
     key = otp.pending_key(request.session)
-    form = SecurityCodeForm(request.POST or None)
-    form.submit_text = "Turn on two-factor sign-in"
+    form = SetUpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = otp.second_factor_enrol(user=request.user, key=key, code=form.cleaned_data["code"], request=request)
         if device is not None:

@@ -64,6 +64,7 @@ def test_thirty_wrong_passwords_then_the_right_one_is_refused_with_the_lockout_m
     assert "ask your IRO service administrator" in response.text
     # A GOV.UK page with the sign-in form, not a bare error.
     assert "govuk-error-summary" in response.text and 'name="username"' in response.text
+    assert "<title>Sign in (error)" in response.text
 
 
 def test_five_failures_for_one_account_lock_it_from_every_address(client, iro):
@@ -456,6 +457,12 @@ def test_single_sign_on_never_grants_a_role(manager):
     assert (new.username, new.email, new.first_name) == ("new.person@council.example",) * 2 + ("New",)
     assert not new.groups.exists() and not new.user_permissions.exists()
     assert not new.is_staff and not new.is_superuser and not new.has_usable_password()
+
+
+def test_a_failed_single_sign_on_is_explained_on_the_sign_in_page(client):
+    response = client.get("/accounts/login/?single-sign-on=failed")
+    assert "You could not be signed in with your council account." in response.text
+    assert "has the same email address and is active" in response.text
 
 
 @override_settings(**OIDC)
