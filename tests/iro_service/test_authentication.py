@@ -172,13 +172,18 @@ def test_a_session_idle_for_31_minutes_is_signed_out_with_a_message(client, iro)
     assert signed_out.actor == iro and signed_out.changes["reason"] == "idle timeout"
 
 
-def test_a_session_with_a_request_every_29_minutes_stays_signed_in(client, iro):
+def test_a_session_with_a_request_every_29_minutes_stays_signed_in_until_31_idle_minutes(client, iro):
     with time_machine.travel(T0, tick=False) as traveller:
         client.force_login(iro)
         for _ in range(10):  # almost five hours
             traveller.shift(dt.timedelta(minutes=29))
             assert client.get("/reviews/").status_code == 200
         assert signed_in(client)
+
+        traveller.shift(dt.timedelta(minutes=31))
+        response = client.get("/reviews/")
+        assert response.status_code == 302 and "signed-out=idle" in response.url
+        assert not signed_in(client)
 
 
 def test_a_session_ends_8_hours_after_sign_in_however_active(client, iro):
