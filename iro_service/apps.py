@@ -10,6 +10,7 @@ class IroServiceConfig(AppConfig):
         from . import checks  # noqa: F401 (registers the system checks)
         from .accounts import connect_permission_audit
         from .roles import ensure_roles
+        from .signin import connect_receivers
 
         # Infrastructure only: make sure the role groups carry their capabilities
         # after every migrate (permissions themselves are created post_migrate).
@@ -17,3 +18,5 @@ class IroServiceConfig(AppConfig):
         # Infrastructure audit: any change to a user's groups or permissions, or a group's
         # permissions, made outside the role services (the shell included) is recorded.
         connect_permission_audit()
+        # Audit every sign-in, sign-out, failed sign-in and lockout; start each session's clocks.
+        connect_receivers()

@@ -1,19 +1,19 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from . import auth_views as sign_in_views
 from . import views
-from .forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", sign_in_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("iro_service.account_urls")),
+    path("accounts/two-factor/", sign_in_views.two_factor_status, name="two_factor"),
+    path("accounts/two-factor/set-up/", sign_in_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/code/", sign_in_views.two_factor_verify, name="two_factor_verify"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("children/", include("children.urls")),
     path("reviews/", include("reviews.urls")),
@@ -21,6 +21,9 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.OIDC_RP_CLIENT_ID:  # single sign-on (docs/authentication.md)
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler403 = "iro_service.views.permission_denied"
 handler404 = "iro_service.views.page_not_found"

@@ -4,9 +4,11 @@ Unset variables fall back to the embedded default: SQLite in the project folder,
 Celery tasks run eagerly, email to the console. ``DEBUG`` defaults to False.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -32,6 +34,9 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "simple_history",
+    "axes",  # sign-in lockout (see "Authentication" below)
+    "django_otp",  # two-factor sign-in (see "Authentication" below)
+    "django_otp.plugins.otp_totp",
     "iro_service",
     "children",
     "reviews",
@@ -49,6 +54,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "iro_service.middleware.NoStoreMiddleware",
+    # Authentication: signs out idle and over-age sessions, then holds a session whose second
+    # factor is still to be entered or set up; axes turns a lockout into the lockout page (last).
+    "iro_service.middleware.SessionTimeoutMiddleware",
+    "iro_service.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iro_service.urls"
@@ -75,17 +85,89 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Authentication (docs/authentication.md) --------------------------------------------------
+# Passwords: at least 12 characters, not a common or breached password, not a pattern.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "iro_service.passwords.VariedCharactersValidator", "OPTIONS": {"min_distinct": 6}},
+    {"NAME": "iro_service.passwords.PatternPasswordValidator"},
+    {"NAME": "iro_service.passwords.BreachedPasswordValidator"},
+]
+# The Pwned Passwords range API (k-anonymity: only the first 5 characters of the password's SHA-1
+# leave the server), e.g. https://api.pwnedpasswords.com/range/ ; unset: no network check.
+PASSWORD_BREACH_API_URL = env("PASSWORD_BREACH_API_URL", default="")
+PASSWORD_BREACH_API_TIMEOUT = env.float("PASSWORD_BREACH_API_TIMEOUT", default=3.0)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username or address first
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a request, and in any case
+# SESSION_COOKIE_AGE seconds after signing in, however active (iro_service.middleware).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Lockout (django-axes, state in the database): SIGN_IN_FAILURE_LIMIT failed sign-ins for one
+# username, or SIGN_IN_ADDRESS_FAILURE_LIMIT from one address across usernames (a council office
+# shares one address), lock sign-in for SIGN_IN_LOCKOUT_MINUTES after the last failure.
+AXES_HANDLER = "iro_service.signin.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = "iro_service.signin.lockout_parameters"
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "iro_service.signin.lockout_response"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail (AuditEvent), not kept twice
+# The client's address as axes (and the audit trail) reads it. Directly on the internet:
+# REMOTE_ADDR. Behind one reverse proxy that appends the address it saw to X-Forwarded-For:
+# CLIENT_IP_HEADERS=HTTP_X_FORWARDED_FOR,REMOTE_ADDR and CLIENT_IP_PROXY_ORDER=right-most.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env.list("CLIENT_IP_HEADERS", default=["REMOTE_ADDR"]))
+AXES_IPWARE_PROXY_ORDER = env("CLIENT_IP_PROXY_ORDER", default="left-most")
+AXES_IPWARE_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("CLIENT_IP_TRUSTED_PROXIES", default=[]) or None
+
+# Two-factor sign-in (TOTP, django-otp): anyone who has set up an authenticator app enters a code
+# after their password; when OTP_REQUIRED_FOR_PRIVILEGED is on (production's default), IRO
+# managers, administrators and staff must set one up before they can reach anything else.
+OTP_REQUIRED_FOR_PRIVILEGED = env.bool("OTP_REQUIRED_FOR_PRIVILEGED", default=False)
+OTP_TOTP_ISSUER = env("SERVICE_NAME", default="IRO case management")
+
+# Single sign-on through OpenID Connect (e.g. Microsoft Entra ID), on only when OIDC_RP_CLIENT_ID
+# is set. The identity provider proves who someone is; their role is still granted here.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_SATISFIES_SECOND_FACTOR = env.bool("OIDC_SATISFIES_SECOND_FACTOR", default=False)
+if OIDC_RP_CLIENT_ID:
+    # With OIDC_ENTRA_TENANT_ID the Microsoft Entra ID endpoints need not be set one by one.
+    _tenant = env("OIDC_ENTRA_TENANT_ID", default="")
+    _entra = f"https://login.microsoftonline.com/{_tenant}" if _tenant else None
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("iro_service.oidc.CouncilOIDCBackend")
+    OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env(
+        "OIDC_OP_AUTHORIZATION_ENDPOINT", default=_entra and f"{_entra}/oauth2/v2.0/authorize"
+    )
+    OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default=_entra and f"{_entra}/oauth2/v2.0/token")
+    OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default=_entra and f"{_entra}/discovery/v2.0/keys")
+    OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default=_entra and "https://graph.microsoft.com/oidc/userinfo")
+    if not all((OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_JWKS_ENDPOINT, OIDC_OP_USER_ENDPOINT)):
+        raise ImproperlyConfigured(
+            "Single sign-on: set OIDC_ENTRA_TENANT_ID, or all four OIDC_OP_*_ENDPOINT variables."
+        )
+    OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_USE_PKCE = True
+    OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=False)
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?single-sign-on=failed"
+# --- end of Authentication -----------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

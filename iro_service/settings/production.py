@@ -1,7 +1,8 @@
 """Production: tightens security and requires its secrets; no insecure defaults.
 
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS. Optional: REDIS_URL (broker
-and cache), EMAIL_URL, SECURE_HSTS_SECONDS.
+and cache), EMAIL_URL, SECURE_HSTS_SECONDS. Two-factor sign-in is required of managers and
+administrators unless OTP_REQUIRED_FOR_PRIVILEGED=false (docs/authentication.md).
 """
 
 from .base import *  # noqa: F403
@@ -29,6 +30,9 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Authentication: IRO managers, administrators and staff must use two-factor sign-in.
+OTP_REQUIRED_FOR_PRIVILEGED = env.bool("OTP_REQUIRED_FOR_PRIVILEGED", default=True)
 
 if env("EMAIL_URL", default=""):
     vars().update(env.email("EMAIL_URL"))

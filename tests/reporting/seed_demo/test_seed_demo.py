@@ -18,6 +18,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.test import RequestFactory
 
 from children import codes, demo
 from children.models import (
@@ -325,7 +326,8 @@ def test_the_staff_sign_in_with_the_demo_password_and_have_their_roles(demo_town
         "admin": roles.ADMINISTRATOR,
     }
     for username, role in expected.items():
-        user = authenticate(username=username, password=demo.DEMO_PASSWORD)
+        # The lockout backend (django-axes) needs the request, as the sign-in page passes it.
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password=demo.DEMO_PASSWORD)
         assert user is not None, username
         assert [g.name for g in user.groups.all()] == [role]
         assert not user.is_superuser
