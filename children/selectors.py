@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from .models import Child, SignificantChange
+from .models import SignificantChange
 
 
 def unacknowledged_significant_changes(user) -> QuerySet[SignificantChange]:
     """Changes not yet acknowledged for the children ``user`` may see, oldest first."""
     return (
-        SignificantChange.objects.filter(acknowledged_on__isnull=True, child__in=Child.objects.visible_to(user))
+        SignificantChange.objects.visible_to(user)
+        .unacknowledged()
         .select_related("child", "iro")
         .order_by("occurred_on")
     )
@@ -23,7 +24,8 @@ def significant_change_for_acknowledgement(user, pk: int) -> QuerySet[Significan
     review, if any, which the IRO may bring forward."""
     booked = apps.get_model("reviews", "Review").objects.filter(child=OuterRef("child"), status="booked")
     return (
-        SignificantChange.objects.filter(pk=pk, child__in=Child.objects.visible_to(user))
+        SignificantChange.objects.visible_to(user)
+        .filter(pk=pk)
         .select_related("child", "iro", "recorded_by", "acknowledged_by")
         .annotate(booked_review_id=Subquery(booked.values("pk")[:1]))
     )

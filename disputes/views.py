@@ -73,8 +73,7 @@ def _can_act(user, dispute: Dispute) -> bool:
 
 
 def _actionable(request, pk) -> Dispute:
-    children = Child.objects.visible_to(request.user)
-    return get_object_or_404(Dispute.objects.filter(child__in=children).select_related("child", "current_stage"), pk=pk)
+    return get_object_or_404(Dispute.objects.visible_to(request.user).select_related("child", "current_stage"), pk=pk)
 
 
 @login_required
@@ -268,9 +267,7 @@ def dispute_refer(request, pk):
 @require_http_methods(["GET", "POST"])
 def cafcass_outcome(request, pk):
     referral = get_object_or_404(
-        CafcassReferral.objects.filter(dispute__child__in=Child.objects.visible_to(request.user)).select_related(
-            "dispute__child", "dispute__current_stage"
-        ),
+        CafcassReferral.objects.visible_to(request.user).select_related("dispute__child", "dispute__current_stage"),
         dispute_id=pk,
     )
     form = forms.CafcassOutcomeForm(request.POST or None, initial={"outcome_on": timezone.localdate()})

@@ -330,7 +330,7 @@ def review_cancel(request, pk):
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_POST
 def action_update(request, pk):
-    action = get_object_or_404(Action.objects.filter(child__in=Child.objects.visible_to(request.user)), pk=pk)
+    action = get_object_or_404(Action.objects.visible_to(request.user), pk=pk)
     form = ActionStatusForm(request.POST)
     if save_with_service(
         request,
