@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from iro_service.audit import audit_record
 from iro_service.concurrency import StaleEditError
@@ -314,6 +314,8 @@ def significant_change_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def significant_change_acknowledge(request, pk):
     change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
+    if request.method == "POST" and not change.can_acknowledge:
+        raise PermissionDenied("Only the child's IRO, or the IRO covering them, can acknowledge a significant change.")
     form = forms.AcknowledgeForm(request.POST if request.method == "POST" else None)
     if save_with_service(
         request,
@@ -323,3 +325,18 @@ def significant_change_acknowledge(request, pk):
     ):
         return redirect("reviews:timeline", child_pk=change.child_id)
     return render(request, "children/significant_change_acknowledge.html", {"form": form, "change": change})
+
+
+@login_required
+@permission_required("children.view_all_children", raise_exception=True)
+@require_POST
+def significant_change_seen(request, pk):
+    """A manager records that they have seen the change; the IRO's alert stays."""
+    change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
+    try:
+        services.significant_change_mark_seen(change=change, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Recorded that you have seen the change. It stays with the IRO to acknowledge.")
+    return redirect("children:significant_change_acknowledge", pk=change.pk)
