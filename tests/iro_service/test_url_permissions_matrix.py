@@ -5,8 +5,9 @@ IRO's child and their records (the other IRO once held the child and raised its 
 ``DECISIONS`` states who may reach each URL name. A role in the set must get 200, a redirect
 that is not to the sign-in page, 400 (a form refused) or 405 (the other method); a role not in
 it must get a redirect to the sign-in page (anonymous), 403, 404 or 405 (the other method,
-refused before any record is read), and no response to a refused role may name the child. A URL name the table does not mention fails the test, so every new URL needs a
-decision. Every failure is collected and printed before the test fails."""
+refused before any record is read), and no response to a refused role may name the child.
+A URL name the table does not mention fails the test, so every new URL needs a decision.
+Every failure is collected and printed before the test fails."""
 
 from __future__ import annotations
 
