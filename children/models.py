@@ -25,6 +25,7 @@ from .querysets import (
     CoverArrangementQuerySet,
     IROAllocationQuerySet,
     IROProfileQuerySet,
+    SignificantChangeQuerySet,
 )
 
 
@@ -367,6 +368,14 @@ class SignificantChange(UndeletableModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     iro_response = models.TextField("IRO's response", blank=True)
+    #: A manager may record that they have read the change. It is not an acknowledgement: the
+    #: IRO's alert stays until the IRO (or the IRO covering them) acknowledges it.
+    seen_by_manager_at = models.DateTimeField(null=True, blank=True)
+    seen_by_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = SignificantChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "-occurred_on", "-pk"]

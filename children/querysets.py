@@ -29,13 +29,21 @@ def _model(name: str):
 class ChildQuerySet(UndeletableQuerySet):
     def visible_to(self, user, *, on: date | None = None):
         """The children ``user`` may see: a manager sees all; an IRO the children allocated to
-        them and to any IRO they cover on ``on``; anyone else (committee, administrator) none."""
+        them and to any IRO they cover on ``on``; anyone else (committee, administrator) none.
+
+        Every record about a child is visible exactly when the child is: their querysets
+        answer ``visible_to`` through this method (``VisibleThroughChild``)."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
         if user.has_perm("children.view_all_children"):
             return self
         if not user.has_perm("children.view_caseload"):
             return self.none()
+        return self.held_or_covered_by(user, on=on)
+
+    def held_or_covered_by(self, user, *, on: date | None = None):
+        """The children allocated now to ``user``, or to an IRO ``user`` covers on ``on``: the
+        children whose IRO ``user`` is, whatever else they may see."""
         return self.filter(
             Exists(
                 _model("IROAllocation").objects.filter(
@@ -122,12 +130,35 @@ class ChildQuerySet(UndeletableQuerySet):
         )
 
 
-class CareEpisodeQuerySet(UndeletableQuerySet):
+class VisibleThroughChild:
+    """For the QuerySet of any record about one child (reviews, actions, visits, notes,
+    disputes, significant changes, episodes...): ``visible_to(user)`` is exactly the records
+    whose child ``Child.objects.visible_to(user)`` holds. Nothing else (who wrote or raised the
+    record, who chaired it) makes a record visible: an IRO who no longer holds the child no
+    longer sees anything about them."""
+
+    #: The lookup from the record to its child, e.g. ``"dispute__child"``.
+    child_lookup = "child"
+
+    def visible_to(self, user, *, on: date | None = None):
+        return self.filter(**{f"{self.child_lookup}__in": _model("Child").objects.visible_to(user, on=on)})
+
+
+class ChildRecordQuerySet(VisibleThroughChild, UndeletableQuerySet):
+    """The QuerySet of a kept (never deleted) record about one child."""
+
+
+class CareEpisodeQuerySet(ChildRecordQuerySet):
     def open(self):
         return self.filter(ended_on__isnull=True)
 
 
-class IROAllocationQuerySet(UndeletableQuerySet):
+class SignificantChangeQuerySet(ChildRecordQuerySet):
+    def unacknowledged(self):
+        return self.filter(acknowledged_on__isnull=True)
+
+
+class IROAllocationQuerySet(ChildRecordQuerySet):
     def open(self):
         return self.filter(ended_on__isnull=True)
 

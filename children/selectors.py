@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from .models import Child, SignificantChange
 
@@ -11,7 +11,8 @@ from .models import Child, SignificantChange
 def unacknowledged_significant_changes(user) -> QuerySet[SignificantChange]:
     """Changes not yet acknowledged for the children ``user`` may see, oldest first."""
     return (
-        SignificantChange.objects.filter(acknowledged_on__isnull=True, child__in=Child.objects.visible_to(user))
+        SignificantChange.objects.visible_to(user)
+        .unacknowledged()
         .select_related("child", "iro")
         .order_by("occurred_on")
     )
@@ -20,10 +21,15 @@ def unacknowledged_significant_changes(user) -> QuerySet[SignificantChange]:
 def significant_change_for_acknowledgement(user, pk: int) -> QuerySet[SignificantChange]:
     """The change ``pk`` if ``user`` may see its child (an empty queryset otherwise), with
     everything the acknowledgement page shows, and ``booked_review_id``: the child's booked
-    review, if any, which the IRO may bring forward."""
+    review, if any, which the IRO may bring forward; and ``can_acknowledge``: whether ``user``
+    is the child's IRO or covers them (a manager who sees the child cannot acknowledge)."""
     booked = apps.get_model("reviews", "Review").objects.filter(child=OuterRef("child"), status="booked")
     return (
-        SignificantChange.objects.filter(pk=pk, child__in=Child.objects.visible_to(user))
-        .select_related("child", "iro", "recorded_by", "acknowledged_by")
-        .annotate(booked_review_id=Subquery(booked.values("pk")[:1]))
+        SignificantChange.objects.visible_to(user)
+        .filter(pk=pk)
+        .select_related("child", "iro", "recorded_by", "acknowledged_by", "seen_by_manager")
+        .annotate(
+            booked_review_id=Subquery(booked.values("pk")[:1]),
+            can_acknowledge=Exists(Child.objects.held_or_covered_by(user).filter(pk=OuterRef("child"))),
+        )
     )

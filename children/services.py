@@ -616,18 +616,30 @@ def significant_change_record(
     return change
 
 
+def _require_can_acknowledge(child: Child, user, *, on: date) -> None:
+    """Only the child's IRO, or the IRO covering them on ``on``, acknowledges: the alert is
+    theirs. A manager who sees every child may record that they have seen the change
+    (``significant_change_mark_seen``), which leaves the IRO's alert in place."""
+    if not (
+        user.has_perm("children.record_significant_change")
+        and Child.objects.held_or_covered_by(user, on=on).filter(pk=child.pk).exists()
+    ):
+        raise PermissionDenied("Only the child's IRO, or the IRO covering them, can acknowledge a significant change.")
+
+
 @transaction.atomic
 def significant_change_acknowledge(
     *, change: SignificantChange, by, iro_response: str, today: date | None = None
 ) -> SignificantChange:
-    """The IRO acknowledges a significant change once, with their response."""
+    """The child's IRO (or the IRO covering them) acknowledges a significant change once,
+    with their response; that clears their alert."""
     today = today or timezone.localdate()
     change = (
         SignificantChange.objects.select_for_update(of=("self",))
         .select_related("child", "acknowledged_by")
         .get(pk=change.pk)
     )
-    _require_can_record_change(change.child, by, on=today)
+    _require_can_acknowledge(change.child, by, on=today)
     if change.acknowledged_on is not None:
         who = change.acknowledged_by.get_full_name() or change.acknowledged_by.username
         raise ValidationError(f"This change was already acknowledged by {who} on {change.acknowledged_on:%-d %B %Y}.")
@@ -645,5 +657,32 @@ def significant_change_acknowledge(
         obj=change,
         summary=f"Significant change acknowledged: {change.get_category_display()} on {change.occurred_on:%-d %B %Y}",
         changes={"acknowledged_on": [None, today], "iro_response": ["", change.iro_response]},
+    )
+    return change
+
+
+@transaction.atomic
+def significant_change_mark_seen(*, change: SignificantChange, by) -> SignificantChange:
+    """A manager records that they have seen a change addressed to the child's IRO. This is
+    not an acknowledgement: the IRO's alert stays until the IRO acknowledges it."""
+    if not by.has_perm("children.view_all_children"):
+        raise PermissionDenied("Only IRO managers record that they have seen a significant change.")
+    change = SignificantChange.objects.select_for_update().get(pk=change.pk)
+    if change.seen_by_manager_at is not None:
+        who = change.seen_by_manager.get_full_name() or change.seen_by_manager.username
+        seen = timezone.localtime(change.seen_by_manager_at)
+        raise ValidationError(f"{who} already recorded that they saw this change on {seen:%-d %B %Y}.")
+    change.seen_by_manager_at = timezone.now()
+    change.seen_by_manager = by
+    change.full_clean()
+    change.save(update_fields=["seen_by_manager_at", "seen_by_manager", "updated_at"])
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=change.child_id,
+        obj=change,
+        summary=f"Significant change seen by a manager: {change.get_category_display()} "
+        f"on {change.occurred_on:%-d %B %Y}",
+        changes={"seen_by_manager_at": [None, change.seen_by_manager_at.isoformat()]},
     )
     return change

@@ -26,4 +26,5 @@ urlpatterns = [
         views.significant_change_acknowledge,
         name="significant_change_acknowledge",
     ),
+    path("significant-changes/<int:pk>/seen/", views.significant_change_seen, name="significant_change_seen"),
 ]

@@ -3,22 +3,22 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from iro_service.audit import audit_record
+from iro_service.audit import audited, audited_by_service, child_in_url, no_child_data, note_listing, object_in_url
 from iro_service.concurrency import StaleEditError
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction, AuditEvent
 
 from . import forms, selectors, services
 from .filters import ChildFilter
-from .models import Child, CoverArrangement, IROProfile
+from .models import Child, CoverArrangement, IROProfile, SignificantChange
 
 PAGE_SIZE = 50
 
@@ -30,16 +30,15 @@ def _visible_child(request, pk, queryset=None):
 
 
 def _log_listing(request, children) -> None:
-    audit_record(
-        actor=request.user,
-        action=AuditAction.LISTED,
-        child_id=None,
+    note_listing(
+        request,
+        child_ids=[c.pk for c in children],
         summary=f"Listed {len(children)} children",
-        changes={"child_ids": [c.pk for c in children], "query": request.GET.urlencode()[:200]},
-        path=request.path,
+        query=request.GET.urlencode()[:200],
     )
 
 
+@audited(action=AuditAction.LISTED)
 @login_required
 @permission_required("children.view_caseload", raise_exception=True)
 def child_list(request):
@@ -58,6 +57,7 @@ def _in_care_without_iro():
     return Child.objects.active().in_care().without_iro()
 
 
+@no_child_data("Each IRO's caseload as counts and cover between IROs: no child is named")
 @login_required
 @permission_required("children.view_all_children", raise_exception=True)
 def caseloads(request):
@@ -77,6 +77,7 @@ def _children_allocated(count: int, iro) -> str:
     return f"{count} {'child' if count == 1 else 'children'} allocated to {iro.get_full_name() or iro.username}"
 
 
+@audited(action=AuditAction.LISTED)
 @login_required
 @permission_required("children.allocate_iro", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -104,6 +105,7 @@ def unallocated(request):
     return render(request, "children/unallocated.html", {"form": form, "page": page, "today": today})
 
 
+@audited(child=child_in_url("pk"), summary="Record viewed")
 @login_required
 @permission_required("children.view_caseload", raise_exception=True)
 def child_detail(request, pk):
@@ -111,7 +113,6 @@ def child_detail(request, pk):
     siblings = []
     if child.sibling_group_id:
         siblings = Child.objects.visible_to(request.user).filter(sibling_group_id=child.sibling_group_id).exclude(pk=pk)
-    services.child_view(child=child, by=request.user, path=request.path)
     today = timezone.localdate()
     sections = [
         import_string(path)(child=child, user=request.user, today=today) for path in settings.CHILD_RECORD_SECTIONS
@@ -123,15 +124,16 @@ def child_detail(request, pk):
     )
 
 
+@audited(action=AuditAction.VIEWED_AUDIT, child=child_in_url("pk"), summary="Audit trail viewed")
 @login_required
 @permission_required("children.view_audit_trail", raise_exception=True)
 def child_audit(request, pk):
     child = _visible_child(request, pk)
-    audit_record(actor=request.user, action=AuditAction.VIEWED_AUDIT, child_id=child.pk, obj=child, path=request.path)
     page = Paginator(AuditEvent.objects.for_child(child.pk), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "children/child_audit.html", {"child": child, "page": page})
 
 
+@no_child_data("A blank form for a new child; child_create audits what is saved")
 @login_required
 @permission_required("children.manage_child_record", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -147,6 +149,7 @@ def child_create(request):
     return render(request, "children/form.html", {"form": form, "title": "Add a child who is looked after"})
 
 
+@audited(child=child_in_url("pk"), summary="Change details page viewed")
 @login_required
 @permission_required("children.manage_child_record", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -177,6 +180,7 @@ def _child_action(request, pk, form_class, call, *, success, title, form_kwargs=
     return render(request, "children/form.html", {"form": form, "child": child, "title": title})
 
 
+@audited(child=child_in_url("pk"), summary="Change IRO page viewed")
 @login_required
 @permission_required("children.allocate_iro", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -192,6 +196,7 @@ def child_reallocate(request, pk):
     )
 
 
+@audited(child=child_in_url("pk"), summary="Change of placement or legal status page viewed")
 @login_required
 @permission_required("children.manage_child_record", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -206,6 +211,7 @@ def episode_change(request, pk):
     )
 
 
+@audited(child=child_in_url("pk"), summary="Left care page viewed")
 @login_required
 @permission_required("children.manage_child_record", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -220,6 +226,7 @@ def leave_care(request, pk):
     )
 
 
+@audited(child=child_in_url("pk"), summary="Return to care page viewed")
 @login_required
 @permission_required("children.manage_child_record", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -234,6 +241,7 @@ def return_to_care(request, pk):
     )
 
 
+@audited(child=child_in_url("pk"), summary="Archive page viewed")
 @login_required
 @permission_required("children.manage_child_record", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -248,6 +256,7 @@ def child_archive(request, pk):
     )
 
 
+@no_child_data("Cover arrangements between IROs: names staff only")
 @login_required
 @permission_required("children.allocate_iro", raise_exception=True)
 def cover_list(request):
@@ -259,6 +268,7 @@ def cover_list(request):
     return render(request, "children/cover_list.html", {"page": page, "today": today})
 
 
+@no_child_data("Cover arrangements between IROs: names staff only")
 @login_required
 @permission_required("children.allocate_iro", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -271,6 +281,7 @@ def cover_create(request):
     return render(request, "children/form.html", {"form": form, "title": "Arrange cover for an IRO's children"})
 
 
+@no_child_data("Cover arrangements between IROs: names staff only")
 @login_required
 @permission_required("children.allocate_iro", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -292,6 +303,7 @@ SIGNIFICANT_CHANGE_RECORDED = {
 }
 
 
+@audited(child=child_in_url("pk"), summary="Significant change form viewed")
 @login_required
 @permission_required("children.record_significant_change", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -309,11 +321,14 @@ def significant_change_create(request, pk):
     return render(request, "children/form.html", {"form": form, "child": child, "title": "Record a significant change"})
 
 
+@audited(child=object_in_url(SignificantChange), summary="Significant change viewed")
 @login_required
 @permission_required("children.record_significant_change", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def significant_change_acknowledge(request, pk):
     change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
+    if request.method == "POST" and not change.can_acknowledge:
+        raise PermissionDenied("Only the child's IRO, or the IRO covering them, can acknowledge a significant change.")
     form = forms.AcknowledgeForm(request.POST if request.method == "POST" else None)
     if save_with_service(
         request,
@@ -323,3 +338,19 @@ def significant_change_acknowledge(request, pk):
     ):
         return redirect("reviews:timeline", child_pk=change.child_id)
     return render(request, "children/significant_change_acknowledge.html", {"form": form, "change": change})
+
+
+@audited_by_service("POST only: significant_change_mark_seen audits it, then it redirects")
+@login_required
+@permission_required("children.view_all_children", raise_exception=True)
+@require_POST
+def significant_change_seen(request, pk):
+    """A manager records that they have seen the change; the IRO's alert stays."""
+    change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
+    try:
+        services.significant_change_mark_seen(change=change, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Recorded that you have seen the change. It stays with the IRO to acknowledge.")
+    return redirect("children:significant_change_acknowledge", pk=change.pk)

@@ -16,7 +16,7 @@ from children.models import Child
 from iro_service.models import TimeStampedModel, UndeletableModel
 
 from .codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
-from .querysets import DisputeQuerySet, EscalationStageQuerySet
+from .querysets import CafcassReferralQuerySet, DisputeQuerySet, DisputeStepQuerySet, EscalationStageQuerySet
 
 
 class EscalationStage(TimeStampedModel):
@@ -128,6 +128,7 @@ class DisputeStep(UndeletableModel):
     ended_on = models.DateField(null=True, blank=True, help_text="When the dispute left this stage.")
 
     history = HistoricalRecords()
+    objects = DisputeStepQuerySet.as_manager()
 
     class Meta:
         ordering = ["dispute", "raised_on", "pk"]
@@ -162,6 +163,7 @@ class CafcassReferral(UndeletableModel):
     outcome_note = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    objects = CafcassReferralQuerySet.as_manager()
 
     class Meta:
         constraints = [

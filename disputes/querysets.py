@@ -8,7 +8,15 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from iro_service.models import UndeletableQuerySet
+from children.querysets import ChildRecordQuerySet
+
+
+class DisputeStepQuerySet(ChildRecordQuerySet):
+    child_lookup = "dispute__child"
+
+
+class CafcassReferralQuerySet(ChildRecordQuerySet):
+    child_lookup = "dispute__child"
 
 
 class EscalationStageQuerySet(models.QuerySet):
@@ -16,18 +24,10 @@ class EscalationStageQuerySet(models.QuerySet):
         return self.filter(active=True).order_by("number")
 
 
-class DisputeQuerySet(UndeletableQuerySet):
-    def visible_to(self, user, *, on: date | None = None):
-        """Managers see every dispute; an IRO the disputes they raised and those about children
-        they hold or cover; anyone else none."""
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        if user.has_perm("disputes.view_dispute_dashboard"):
-            return self
-        if not user.has_perm("disputes.raise_dispute"):
-            return self.none()
-        child_model = apps.get_model("children", "Child")
-        return self.filter(Q(raised_by=user) | Q(child__in=child_model.objects.visible_to(user, on=on)))
+class DisputeQuerySet(ChildRecordQuerySet):
+    """``visible_to(user)``: the disputes about children ``user`` may see now (managers every
+    one), and nothing else. Raising a dispute gives no lasting sight of it: once the child is
+    reallocated, the IRO who raised it no longer sees it (IRO-RULES.md section 10)."""
 
     def open(self):
         return self.filter(status="open")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from children.models import Child
-from iro_service.audit import audit_record
+from iro_service.audit import audited, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import StaleEditError
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction
@@ -73,22 +73,20 @@ def _can_act(user, dispute: Dispute) -> bool:
 
 
 def _actionable(request, pk) -> Dispute:
-    children = Child.objects.visible_to(request.user)
-    return get_object_or_404(Dispute.objects.filter(child__in=children).select_related("child", "current_stage"), pk=pk)
+    return get_object_or_404(Dispute.objects.visible_to(request.user).select_related("child", "current_stage"), pk=pk)
 
 
+@audited(action=AuditAction.LISTED)
 @login_required
 @dispute_reader_required
 def dispute_list(request):
     dispute_filter = forms.DisputeListFilter(request.GET or None, queryset=_for_list(request.user), request=request)
     page = Paginator(dispute_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
-        actor=request.user,
-        action=AuditAction.LISTED,
-        child_id=None,
+    note_listing(
+        request,
+        child_ids=[d.child_id for d in page.object_list],
         summary=f"Listed {len(page.object_list)} disputes",
-        changes={"child_ids": [d.child_id for d in page.object_list], "query": request.GET.urlencode()[:200]},
-        path=request.path,
+        query=request.GET.urlencode()[:200],
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -96,6 +94,7 @@ def dispute_list(request):
     return render(request, "disputes/list.html", context)
 
 
+@audited(child=object_in_url(Dispute), summary="Dispute viewed")
 @login_required
 @dispute_reader_required
 def dispute_detail(request, pk):
@@ -105,14 +104,6 @@ def dispute_detail(request, pk):
         .select_related("child", "current_stage", "raised_by", "cafcass_referral__referred_by")
         .prefetch_related(steps),
         pk=pk,
-    )
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEWED,
-        child_id=dispute.child_id,
-        obj=dispute,
-        summary="Dispute viewed",
-        path=request.path,
     )
     is_open = dispute.status == DisputeStatus.OPEN
     context = {
@@ -125,6 +116,7 @@ def dispute_detail(request, pk):
     return render(request, "disputes/detail.html", context)
 
 
+@audited(child=child_in_url("child_pk"), summary="Raise a dispute page viewed")
 @login_required
 @permission_required(RAISE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -171,6 +163,7 @@ def _initial(dispute, **values):
     return {"version": dispute.version, **values}
 
 
+@audited(child=object_in_url(Dispute), summary="Record the response page viewed")
 @login_required
 @permission_required(RAISE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -187,6 +180,7 @@ def dispute_respond(request, pk):
     )
 
 
+@audited(child=object_in_url(Dispute), summary="Record the meeting page viewed")
 @login_required
 @permission_required(RAISE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -203,6 +197,7 @@ def dispute_meeting(request, pk):
     )
 
 
+@audited(child=object_in_url(Dispute), summary="Escalate page viewed")
 @login_required
 @permission_required(RAISE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -224,6 +219,7 @@ def dispute_escalate(request, pk):
     )
 
 
+@audited(child=object_in_url(Dispute), summary="Resolve page viewed")
 @login_required
 @permission_required(RAISE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -235,6 +231,7 @@ def dispute_resolve(request, pk):
     )
 
 
+@audited(child=object_in_url(Dispute), summary="Withdraw page viewed")
 @login_required
 @permission_required(RAISE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -246,6 +243,7 @@ def dispute_withdraw(request, pk):
     )
 
 
+@audited(child=object_in_url(Dispute), summary="Refer to CAFCASS page viewed")
 @login_required
 @permission_required(RAISE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -263,14 +261,13 @@ def dispute_refer(request, pk):
     )
 
 
+@audited(child=object_in_url(Dispute), summary="CAFCASS outcome page viewed")
 @login_required
 @permission_required(RAISE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def cafcass_outcome(request, pk):
     referral = get_object_or_404(
-        CafcassReferral.objects.filter(dispute__child__in=Child.objects.visible_to(request.user)).select_related(
-            "dispute__child", "dispute__current_stage"
-        ),
+        CafcassReferral.objects.visible_to(request.user).select_related("dispute__child", "dispute__current_stage"),
         dispute_id=pk,
     )
     form = forms.CafcassOutcomeForm(request.POST or None, initial={"outcome_on": timezone.localdate()})

@@ -2,7 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 
+from .audit import no_child_data
 
+
+@no_child_data("Sends each role to its start page (audited there), or says the user has no role")
 @login_required
 def home(request):
     """Send each role to its own starting page."""
@@ -20,6 +23,7 @@ def home(request):
     return render(request, "home_no_role.html")
 
 
+@no_child_data("The accessibility statement")
 def accessibility(request):
     return render(request, "accessibility.html")
 

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from children.models import CareEpisode
-from iro_service.audit import audit_record
+from iro_service.audit import audited, no_child_data, note_listing, object_in_url
 from iro_service.concurrency import StaleEditError
 from iro_service.forms import add_service_errors
 from iro_service.models import AuditAction
@@ -89,12 +89,14 @@ def _annual_page(request, *, errors=(), status=200):
     return render(request, "reporting/annual.html", {"years": years, "errors": errors}, status=status)
 
 
+@no_child_data("Versions of the annual report and their status: no child is named")
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 def annual(request):
     return _annual_page(request)
 
 
+@no_child_data("The manager's narrative for the annual report: no child is named")
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -122,6 +124,7 @@ def narrative(request, year):
     return render(request, "reporting/narrative.html", context)
 
 
+@no_child_data("POST only: queues a report version, then redirects")
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 @require_POST
@@ -131,6 +134,7 @@ def generate(request, year):
     return redirect("reporting:progress", pk=version.pk)
 
 
+@no_child_data("The progress of a report version: no child is named")
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 def progress(request, pk):
@@ -139,22 +143,16 @@ def progress(request, pk):
     return render(request, "reporting/progress.html", {"version": version, "working": working})
 
 
+@audited(child=object_in_url(ReportVersion, summary="{obj} downloaded (PDF)"))
 @login_required
 @permission_required(READ_PUBLISHED, raise_exception=True)
 def download(request, pk):
     version = get_object_or_404(_downloadable(request.user), pk=pk)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEWED,
-        child_id=None,
-        obj=version,
-        summary=f"{version} downloaded (PDF)",
-        path=request.path,
-    )
     name = services.report_file_name(version)
     return FileResponse(version.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
 
 
+@no_child_data("POST only: publishes a version (report_publish audits it)")
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 @require_POST
@@ -168,25 +166,19 @@ def publish(request, pk):
     return redirect("reporting:annual")
 
 
+@audited(child=object_in_url(ReportVersion, summary="{obj} tables downloaded (CSV)"))
 @login_required
 @permission_required(READ_PUBLISHED, raise_exception=True)
 def tables_csv(request, pk):
     version = get_object_or_404(_downloadable(request.user), pk=pk)
     sections = annual_report_sections(ReportingYear(version.start_year), scope=Scope())
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEWED,
-        child_id=None,
-        obj=version,
-        summary=f"{version} tables downloaded (CSV)",
-        path=request.path,
-    )
     response = HttpResponse(zip_of_tables(sections), content_type="application/zip")
     name = services.report_file_name(version).removesuffix(".pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}-tables.zip"'
     return response
 
 
+@no_child_data("The list of published report versions: no child is named")
 @login_required
 @permission_required(READ_PUBLISHED, raise_exception=True)
 def published(request):
@@ -233,6 +225,7 @@ def _shown(sections) -> list[dict]:
     return [{"section": section, "tables": [_shown_table(table) for table in section.tables]} for section in sections]
 
 
+@no_child_data("Figures for the service, by month, IRO and team; row labels link to records (audited there)")
 @login_required
 @permission_required(DASHBOARD, raise_exception=True)
 def dashboard(request):
@@ -269,6 +262,7 @@ def _reviews_behind(user, data: dict, *, today: date):
     return reviews.filter(*conditions).select_related("child").order_by("held_on", "pk")
 
 
+@audited(action=AuditAction.LISTED)
 @login_required
 @permission_required(DASHBOARD, raise_exception=True)
 def records(request):
@@ -281,13 +275,11 @@ def records(request):
         _reviews_behind(request.user, form.cleaned_data, today=today) if form.is_valid() else Review.objects.none()
     )
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
-        actor=request.user,
-        action=AuditAction.LISTED,
-        child_id=None,
+    note_listing(
+        request,
+        child_ids=[review.child_id for review in page.object_list],
         summary=f"Reviews behind a report figure: {page.paginator.count} found",
-        changes={"child_ids": [review.child_id for review in page.object_list], "query": data.urlencode()[:200]},
-        path=request.path,
+        query=data.urlencode()[:200],
     )
     query = data.copy()
     for name in ("page", "apply"):

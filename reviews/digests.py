@@ -79,20 +79,25 @@ def _due_label(flag: DeadlineFlag) -> str:
 
 
 def _line(flag: DeadlineFlag) -> DigestLine:
+    # Email leaves the case system: initials, references, ids and links only, never a name, a
+    # date of birth or free text such as an action's description or owner, which name children
+    # and their health (data minimisation, IRO-RULES.md section 10). The link opens the record
+    # for those allowed to see it.
+    path = reverse("children:detail", args=[flag.child_id])
     if flag.kind == FlagKind.ACTION_OVERDUE and flag.action is not None:
-        detail = f"{flag.action.description[:80]} (owner: {flag.action.owner})"
+        detail = f"action {flag.action_id} of review {flag.action.review_id}"
+        path = f"{reverse('reviews:detail', args=[flag.action.review_id])}#status-{flag.action_id}"
     elif flag.kind == FlagKind.RECORD_OVERDUE and flag.review is not None:
-        detail = f"record of the review held on {flag.review.held_on:%-d %B %Y}"
+        detail = f"record of review {flag.review_id}, held on {flag.review.held_on:%-d %B %Y}"
+        path = reverse("reviews:detail", args=[flag.review_id])
     else:
         detail = ""
     return DigestLine(
         kind=flag.kind,
-        # Email leaves the case system: initials and the reference only (data minimisation,
-        # IRO-RULES.md section 10); the link opens the full record for those allowed to see it.
         child_name=f"{flag.child.first_name[:1]}. {flag.child.last_name[:1]}.",
         child_reference=flag.child.local_reference,
         due_on=flag.due_on,
-        path=reverse("children:detail", args=[flag.child_id]),
+        path=path,
         detail=detail,
         iro_id=flag.iro_id,
         iro_name=_name(flag.iro) if flag.iro is not None else NO_IRO,

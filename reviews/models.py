@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from children.models import Child
+from children.querysets import ChildRecordQuerySet
 from iro_service.models import TimeStampedModel, UndeletableModel
 
 from .codes import (
@@ -25,7 +26,14 @@ from .codes import (
     ReviewStatus,
     ReviewType,
 )
-from .querysets import ActionQuerySet, DeadlineFlagQuerySet, ReviewQuerySet, ReviewScheduleQuerySet
+from .querysets import (
+    ActionProgressQuerySet,
+    ActionQuerySet,
+    DeadlineFlagQuerySet,
+    ReviewDateChangeQuerySet,
+    ReviewQuerySet,
+    ReviewScheduleQuerySet,
+)
 
 
 class ClosureDay(TimeStampedModel):
@@ -157,6 +165,8 @@ class ReviewDateChange(UndeletableModel):
     iro_consented = models.BooleanField(default=False)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = ReviewDateChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["review", "created_at", "pk"]
         constraints = [
@@ -174,6 +184,8 @@ class Visit(UndeletableModel):
     seen_alone = models.BooleanField("child seen alone", default=False)
     notes = models.TextField()
 
+    objects = ChildRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["child", "-visited_on", "-pk"]
 
@@ -186,6 +198,8 @@ class MidwayReview(UndeletableModel):
     held_on = models.DateField()
     notes = models.TextField(blank=True)
 
+    objects = ChildRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["child", "-held_on", "-pk"]
 
@@ -195,6 +209,8 @@ class ActionProgress(UndeletableModel):
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress")
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
     note = models.TextField(blank=True)
+
+    objects = ActionProgressQuerySet.as_manager()
 
     class Meta:
         ordering = ["midway_review", "pk"]
@@ -208,6 +224,8 @@ class CaseNote(UndeletableModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_on = models.DateField()
     text = models.TextField()
+
+    objects = ChildRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "-written_on", "-pk"]

@@ -7,10 +7,10 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
-from iro_service.models import UndeletableQuerySet
+from children.querysets import ChildRecordQuerySet, VisibleThroughChild
 
 
-class ReviewQuerySet(UndeletableQuerySet):
+class ReviewQuerySet(ChildRecordQuerySet):
     def held(self):
         return self.filter(status="held")
 
@@ -24,13 +24,8 @@ class ReviewQuerySet(UndeletableQuerySet):
         """Held reviews whose record was not distributed by its due date (as of ``on``)."""
         return self.held().filter(record_distributed_on__isnull=True, record_due_on__lt=on)
 
-    def visible_to(self, user, *, on: date | None = None):
-        from children.models import Child
 
-        return self.filter(child__in=Child.objects.visible_to(user, on=on))
-
-
-class ActionQuerySet(UndeletableQuerySet):
+class ActionQuerySet(ChildRecordQuerySet):
     def open(self):
         return self.filter(status="open")
 
@@ -38,7 +33,15 @@ class ActionQuerySet(UndeletableQuerySet):
         return self.open().filter(due_on__lt=on)
 
 
-class ReviewScheduleQuerySet(models.QuerySet):
+class ReviewDateChangeQuerySet(ChildRecordQuerySet):
+    child_lookup = "review__child"
+
+
+class ActionProgressQuerySet(ChildRecordQuerySet):
+    child_lookup = "action__child"
+
+
+class ReviewScheduleQuerySet(VisibleThroughChild, models.QuerySet):
     def in_care(self):
         return self.filter(next_due_on__isnull=False)
 
@@ -51,7 +54,7 @@ class ReviewScheduleQuerySet(models.QuerySet):
         return self.in_care().filter(next_due_on__gte=on, next_due_on__lte=by)
 
 
-class DeadlineFlagQuerySet(models.QuerySet):
+class DeadlineFlagQuerySet(VisibleThroughChild, models.QuerySet):
     def open(self):
         return self.filter(resolved_on__isnull=True)
 

@@ -38,3 +38,8 @@ if env("EMAIL_URL", default=""):
     vars().update(env.email("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+# Never on production, whatever the environment says: seed_demo creates accounts with the
+# published demo password, and --reset empties the database.
+DEMO_DATA_ALLOWED = False

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from children.models import CareEpisode
+from iro_service.audit import audited, audited_by_service, no_child_data, object_in_url
 
 from ..csv_export import safe_cell
 from ..models import SSDA903Upload, UploadStatus
@@ -46,12 +47,14 @@ def _page(request, *, export_form=None, upload_form=None, status=200):
     return render(request, "reporting/ssda903/index.html", context, status=status)
 
 
+@no_child_data("The SSDA903 forms and the last uploads (file names and who uploaded them)")
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def index(request):
     return _page(request)
 
 
+@audited_by_service("ssda903_export records an EXPORTED event for every child in the return")
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def export(request):
@@ -65,6 +68,7 @@ def export(request):
     return response
 
 
+@audited_by_service("POST only: ssda903_upload_check records the check of the upload")
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 @require_POST
@@ -77,6 +81,7 @@ def upload(request):
     return redirect("reporting:ssda903_upload", pk=checked.pk)
 
 
+@audited(child=object_in_url(SSDA903Upload, summary="SSDA903 upload {obj.pk} dry run viewed"))
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def upload_detail(request, pk):
@@ -98,6 +103,7 @@ def upload_detail(request, pk):
     return render(request, "reporting/ssda903/upload.html", context)
 
 
+@audited(child=object_in_url(SSDA903Upload, summary="SSDA903 upload {obj.pk} check report downloaded (CSV)"))
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def upload_report(request, pk):
@@ -116,6 +122,7 @@ def upload_report(request, pk):
     return response
 
 
+@audited_by_service("POST only: the import records an event for every child it writes")
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 @require_POST

@@ -6,9 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from children.models import Child
-from iro_service.audit import audit_record
+from iro_service.audit import audited, child_in_url
 from iro_service.forms import save_with_service
-from iro_service.models import AuditAction
 
 from .. import timeline
 from ..forms import footprint as forms
@@ -42,17 +41,16 @@ def _record(request, child, form, call, *, success, title, intro=""):
     return render(request, "reviews/footprint_form.html", context)
 
 
+@audited(child=child_in_url("child_pk"), summary="Timeline viewed")
 @login_required
 @permission_required("children.view_caseload", raise_exception=True)
 def child_timeline(request, child_pk):
     child = _visible_child(request, child_pk)
     entries = timeline.child_timeline(child)
-    audit_record(
-        actor=request.user, action=AuditAction.VIEWED, child_id=child.pk, summary="Timeline viewed", path=request.path
-    )
     return render(request, "reviews/timeline.html", {"child": child, "entries": entries})
 
 
+@audited(child=child_in_url("child_pk"), summary="Record a visit page viewed")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -67,6 +65,7 @@ def visit_create(request, child_pk):
     )
 
 
+@audited(child=child_in_url("child_pk"), summary="Midway review page viewed")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -87,6 +86,7 @@ def midway_create(request, child_pk):
     )
 
 
+@audited(child=child_in_url("child_pk"), summary="Case note page viewed")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_http_methods(["GET", "POST"])

@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from children.models import Child
-from iro_service.audit import audit_record
+from iro_service.audit import audited, audited_by_service, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import StaleEditError
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction
@@ -57,17 +57,11 @@ def _deadlines_page(request, children, *, title: str, scope: str):
         "actions_overdue": list(selectors.actions_overdue(children, today=today)),
         "changes": list(unacknowledged_significant_changes(request.user).filter(child__in=children)),
     }
-    audit_record(
-        actor=request.user,
-        action=AuditAction.LISTED,
-        child_id=None,
-        summary=f"{title}: {len(rows)} children",
-        changes={"child_ids": [r.child.pk for r in rows]},
-        path=request.path,
-    )
+    note_listing(request, child_ids=[r.child.pk for r in rows], summary=f"{title}: {len(rows)} children")
     return render(request, "reviews/home.html", context)
 
 
+@audited(action=AuditAction.LISTED)
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 def home(request):
@@ -76,6 +70,7 @@ def home(request):
     return _deadlines_page(request, children, title="My caseload and reviews", scope="mine")
 
 
+@audited(action=AuditAction.LISTED)
 @login_required
 @permission_required("reviews.view_service_reviews", raise_exception=True)
 def service_home(request):
@@ -84,19 +79,12 @@ def service_home(request):
     return _deadlines_page(request, children, title="Reviews across the service", scope="service")
 
 
+@audited(child=child_in_url("child_pk"), summary="Reviews viewed")
 @login_required
 @permission_required("children.view_caseload", raise_exception=True)
 def child_reviews(request, child_pk):
     child = _child(request, child_pk)
     section = review_section(child=child, user=request.user, today=timezone.localdate())
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEWED,
-        child_id=child.pk,
-        obj=child,
-        summary="Reviews viewed",
-        path=request.path,
-    )
     return render(
         request,
         "reviews/child_reviews.html",
@@ -104,6 +92,7 @@ def child_reviews(request, child_pk):
     )
 
 
+@audited(child=child_in_url("child_pk"), summary="Book a review page viewed")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -165,6 +154,7 @@ def _record_page(request, *, child, review, form, formset, title, current=None):
     )
 
 
+@audited(child=child_in_url("child_pk"), summary="Record a review page viewed")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -187,6 +177,7 @@ def review_record(request, child_pk):
     return _record_page(request, child=child, review=booked, form=form, formset=formset, title="Record a review")
 
 
+@audited(child=object_in_url(Review), summary="Change the review record page viewed")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -230,18 +221,11 @@ def review_edit(request, pk):
     )
 
 
+@audited(child=object_in_url(Review), summary="Review record viewed")
 @login_required
 @permission_required("children.view_caseload", raise_exception=True)
 def review_detail(request, pk):
     review = get_object_or_404(selectors.child_reviews_queryset().visible_to(request.user), pk=pk)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEWED,
-        child_id=review.child_id,
-        obj=review,
-        summary="Review record viewed",
-        path=request.path,
-    )
     return render(
         request,
         "reviews/detail.html",
@@ -254,6 +238,7 @@ def review_detail(request, pk):
     )
 
 
+@audited(child=object_in_url(Review), summary="Review record dates page viewed")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -293,6 +278,7 @@ def review_distribution(request, pk):
     )
 
 
+@audited(child=object_in_url(Review), summary="Move the review page viewed")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -310,6 +296,7 @@ def review_reschedule(request, pk):
     return render(request, "children/form.html", {"form": form, "child": review.child, "title": title})
 
 
+@audited(child=object_in_url(Review), summary="Cancel the review page viewed")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -326,11 +313,12 @@ def review_cancel(request, pk):
     return render(request, "children/form.html", {"form": form, "child": review.child, "title": "Cancel the review"})
 
 
+@audited_by_service("POST only: action_update audits the change, then it redirects")
 @login_required
 @permission_required("reviews.chair_review", raise_exception=True)
 @require_POST
 def action_update(request, pk):
-    action = get_object_or_404(Action.objects.filter(child__in=Child.objects.visible_to(request.user)), pk=pk)
+    action = get_object_or_404(Action.objects.visible_to(request.user), pk=pk)
     form = ActionStatusForm(request.POST)
     if save_with_service(
         request,

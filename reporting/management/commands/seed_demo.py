@@ -5,6 +5,10 @@ Builds "Demoshire County Council", a clearly synthetic local authority, for demo
 it spans the apps (reviews/demo.py adds the review history and disputes/demo.py the disputes
 in the same transaction, with the same random generator), and only ``reporting`` may import
 every app.
+
+It refuses to run unless the setting ``DEMO_DATA_ALLOWED`` is True (the local and test
+settings; production forces it False), because it creates staff accounts with the published
+demo password and ``--reset`` empties the whole database.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import random
 import time
 from datetime import date
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -92,6 +97,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed: int, today, children: int, reset: bool, **options):
+        if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+            raise CommandError(
+                "seed_demo refuses to run: the setting DEMO_DATA_ALLOWED is not True. This command "
+                "creates staff accounts with the published demo password and, with --reset, empties "
+                "the whole database, so it runs only on a demo or test database (iro_service.settings.local "
+                "or .test). Production settings never allow it, whatever the environment says."
+            )
         try:
             today = _date(today) if today else timezone.localdate()  # a string when given to call_command
         except argparse.ArgumentTypeError as error:

@@ -1,0 +1,246 @@
+"""One data set for the tests that walk every URL (the role-by-URL matrix and the audit
+coverage test): a user for every role, a child held by the first IRO with one record of
+every kind, and the URL kwargs that name those records.
+
+The other IRO raised the child's dispute while they held the child, before the child was
+reallocated to the first IRO: exactly the record that used to stay visible to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from children import services as children_services
+from children.models import Child, CoverArrangement, SignificantChange
+from disputes import services as disputes_services
+from disputes.models import Dispute
+from reporting import services as reporting_services
+from reporting.models import ReportStatus, ReportVersion, SSDA903Upload
+from reporting.periods import ReportingYear
+from reviews import services as reviews_services
+from reviews.models import Action, Review
+from tests.disputes.factories import raise_dispute
+from tests.factories import UserFactory, make_child_in_care, make_cover, make_iro
+from tests.reporting.ssda903.helpers import hand_made_texts
+from tests.reviews.factories import held_review
+
+#: The roles every URL is tried as.
+ANONYMOUS = "anonymous"
+HOLDER = "iro holding the child"
+OTHER_IRO = "another iro"
+MANAGER = "iro manager"
+COMMITTEE = "committee member"
+ADMINISTRATOR = "administrator"
+NO_ROLE = "user with no role"
+ROLES = (ANONYMOUS, HOLDER, OTHER_IRO, MANAGER, COMMITTEE, ADMINISTRATOR, NO_ROLE)
+
+#: Names that appear nowhere else: a response that shows them shows the child's record.
+CHILD_FIRST_NAME = "Quenby"
+CHILD_LAST_NAME = "Zarkovic"
+
+#: URL namespaces tested elsewhere (the admin helper's tests cover the Django admin).
+EXCLUDED_NAMESPACES = ("admin",)
+
+
+@dataclass
+class World:
+    users: dict[str, object]
+    child: Child
+    other_child: Child
+    held: Review
+    booked: Review
+    action: Action
+    change: SignificantChange
+    dispute: Dispute
+    referred: Dispute
+    cover: CoverArrangement
+    version: ReportVersion
+    upload: SSDA903Upload
+    year: str
+    kwargs: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    pattern: str
+    callback: object
+    kwarg_names: tuple[str, ...]
+
+
+def routes() -> list[Route]:
+    """Every named URL pattern of the project except the excluded namespaces."""
+    found: list[Route] = []
+
+    def walk(patterns, prefix: str, namespace: str, kwargs: tuple[str, ...]):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in EXCLUDED_NAMESPACES:
+                    continue
+                child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                names = kwargs + tuple(entry.pattern.regex.groupindex)
+                walk(entry.url_patterns, prefix + str(entry.pattern), child_ns, names)
+            elif isinstance(entry, URLPattern):
+                names = kwargs + tuple(entry.pattern.regex.groupindex)
+                found.append(Route(f"{namespace}{entry.name}", prefix + str(entry.pattern), entry.callback, names))
+
+    walk(get_resolver().url_patterns, "", "", ())
+    return found
+
+
+def _ready_version(manager) -> ReportVersion:
+    year = ReportingYear.containing(timezone.localdate())
+    version = ReportVersion.objects.create(start_year=year.start_year, number=1, requested_by=manager)
+    content = b"%PDF-1.7 matrix report"
+    version.pdf.save(reporting_services.report_file_name(version), ContentFile(content), save=False)
+    version.sha256 = hashlib.sha256(content).hexdigest()
+    version.generated_at = timezone.now()
+    version.status = ReportStatus.READY
+    version.progress = 100
+    version.save()
+    return reporting_services.report_publish(version=version, by=manager)
+
+
+def build_world() -> World:
+    today = timezone.localdate()
+    holder = make_iro(username="matrix_iro_a", first_name="Ada", last_name="Okafor")
+    other = make_iro(username="matrix_iro_b", first_name="Ben", last_name="Harris")
+    manager = UserFactory(username="matrix_mgr", first_name="Maria", last_name="Lopez", role="IRO manager")
+    users = {
+        ANONYMOUS: AnonymousUser(),
+        HOLDER: holder,
+        OTHER_IRO: other,
+        MANAGER: manager,
+        COMMITTEE: UserFactory(username="matrix_cllr", role="Committee member"),
+        ADMINISTRATOR: UserFactory(username="matrix_admin", role="Administrator", is_staff=True),
+        NO_ROLE: UserFactory(username="matrix_nobody"),
+    }
+    started = today - dt.timedelta(days=400)
+    # The child was the other IRO's: they raised a dispute, then the child was reallocated.
+    child = make_child_in_care(
+        iro=other, looked_after_on=started, first_name=CHILD_FIRST_NAME, last_name=CHILD_LAST_NAME
+    )
+    dispute = raise_dispute(
+        child,
+        other,
+        raised_on=today - dt.timedelta(days=20),
+        change_by_when=today + dt.timedelta(days=30),
+        today=today,
+    )
+    children_services.allocation_change(
+        child=child, by=manager, iro=holder, starts_on=today - dt.timedelta(days=10), reason="Caseload balance"
+    )
+    other_child = make_child_in_care(iro=other, looked_after_on=started, first_name="Tamsin", last_name="Ode")
+
+    year = ReportingYear.containing(today)
+    held = held_review(
+        child,
+        iro=holder,
+        held_on=max(year.start, today - dt.timedelta(days=30)),
+        review_type="subsequent",
+        record_due_on=today + dt.timedelta(days=5),
+    )
+    action = Action.objects.create(
+        review=held, child=child, description="Book the health assessment", owner="Nurse", due_on=today
+    )
+    booked = reviews_services.review_book(child=child, by=holder, booked_for=today + dt.timedelta(days=30))
+    change = children_services.significant_change_record(
+        child=child, by=manager, category="exclusion", occurred_on=today, description="Excluded", today=today
+    )
+    referred = raise_dispute(
+        child,
+        holder,
+        category="health",
+        raised_on=today - dt.timedelta(days=5),
+        change_by_when=today + dt.timedelta(days=30),
+        today=today,
+    )
+    disputes_services.dispute_refer_to_cafcass(
+        dispute=referred,
+        by=holder,
+        referred_on=today,
+        stages_exhausted_evidence="Every stage tried.",
+        human_rights_risk_evidence="Article 8.",
+        no_other_adult_evidence="No one else can act.",
+        today=today,
+    )
+    # A cover that has ended: it gives the other IRO no sight of the child today.
+    cover = make_cover(
+        absent_iro=holder,
+        covering_iro=other,
+        starts_on=today - dt.timedelta(days=9),
+        ends_on=today - dt.timedelta(days=2),
+        by=manager,
+    )
+    world = World(
+        users=users,
+        child=child,
+        other_child=other_child,
+        held=held,
+        booked=booked,
+        action=action,
+        change=change,
+        dispute=dispute,
+        referred=referred,
+        cover=cover,
+        version=_ready_version(manager),
+        upload=SSDA903Upload.objects.create(uploaded_by=manager, files=hand_made_texts()),
+        year=year.label,
+    )
+    child_pk = {"pk": child.pk}
+    world.kwargs = {
+        **{
+            f"children:{name}": child_pk
+            for name in (
+                "detail",
+                "edit",
+                "reallocate",
+                "episode_change",
+                "leave_care",
+                "return_to_care",
+                "archive",
+                "audit",
+                "significant_change_create",
+            )
+        },
+        "children:cover_end": {"pk": cover.pk},
+        "children:significant_change_acknowledge": {"pk": change.pk},
+        "children:significant_change_seen": {"pk": change.pk},
+        **{
+            f"reviews:{name}": {"child_pk": child.pk}
+            for name in ("child", "book", "record", "timeline", "visit_create", "midway_create", "case_note_create")
+        },
+        **{f"reviews:{name}": {"pk": held.pk} for name in ("detail", "edit", "distribution")},
+        **{f"reviews:{name}": {"pk": booked.pk} for name in ("reschedule", "cancel")},
+        "reviews:action_update": {"pk": action.pk},
+        "disputes:raise": {"child_pk": child.pk},
+        **{
+            f"disputes:{name}": {"pk": dispute.pk}
+            for name in ("detail", "respond", "meeting", "escalate", "resolve", "withdraw", "refer")
+        },
+        "disputes:cafcass_outcome": {"pk": referred.pk},
+        **{f"reporting:{name}": {"year": year.label} for name in ("narrative", "generate")},
+        **{f"reporting:{name}": {"pk": world.version.pk} for name in ("progress", "download", "publish", "tables_csv")},
+        **{
+            f"reporting:{name}": {"pk": world.upload.pk}
+            for name in ("ssda903_upload", "ssda903_upload_report", "ssda903_upload_import")
+        },
+    }
+    return world
+
+
+#: The child each audited page names, by URL name (None: a record about no one child).
+def expected_child(world: World, name: str) -> int | None:
+    if name.startswith("reporting:"):
+        return None
+    return world.child.pk
+
+
+#: Query strings some pages need to show their data.
+QUERY = {"reporting:ssda903_export": "?year={year}"}
