@@ -438,6 +438,7 @@ class LockedForm:
             data.pop(self.add_prefix(RESOLVE_PREFIX + difference.name), None)
         self._base = snapshot
         self._rebind(data)
+        self._forget_choices()
         self._ask_to_choose(self.conflict.to_choose)
         self.full_clean()
         for formset in self._formsets.values():
@@ -636,6 +637,14 @@ class LockedForm:
                 },
             )
             self._place_after(name, difference.name)
+
+    def _forget_choices(self) -> None:
+        """Drop the radios of an earlier conflict: the new merge asks afresh."""
+        for name in [n for n in self.fields if n.startswith(RESOLVE_PREFIX)]:
+            del self.fields[name]
+        layout = getattr(getattr(self, "helper", None), "layout", None)
+        if layout is not None:
+            layout.fields[:] = [n for n in layout.fields if not (isinstance(n, str) and n.startswith(RESOLVE_PREFIX))]
 
     def _place_after(self, name: str, target: str) -> None:
         order = [n for n in self.fields if n != name]

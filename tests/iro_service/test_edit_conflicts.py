@@ -572,3 +572,26 @@ def test_words_from_the_record_are_escaped_in_the_choice_and_the_panel(iro, othe
     assert [d.name for d in refused.context["conflict"].to_choose] == [f"actions_{action.pk}"]
     assert payload not in refused.text
     assert "&lt;script&gt;" in refused.text
+
+
+def test_a_choice_made_while_someone_saves_again_is_merged_again_not_lost(iro, other_iro, covering, today):
+    review = _review(iro, today)
+    covering(review.child)
+    url = reverse("reviews:edit", args=[review.pk])
+    a, b = client_as(iro), client_as(other_iro)
+    b_page = load(b, url)
+    assert a.post(url, put(load(a, url), "venue", "Town hall")).status_code == 302
+    refused = b.post(url, put(b_page, "venue", "Library"))
+    assert [d.name for d in refused.context["conflict"].to_choose] == ["venue"]
+
+    # Before B chooses, A saves again: B's choice meets a newer record and is merged again.
+    assert a.post(url, put(load(a, url), "discussion", "Second thoughts.")).status_code == 302
+    again = b.post(url, {**form_data(refused.text), "resolve_venue": ["mine"]})
+
+    assert again.status_code == 200
+    conflict = again.context["conflict"]
+    assert {d.name: d.outcome for d in conflict.differences} == {"venue": ONLY_MINE, "discussion": ONLY_THEIRS}
+    assert 'name="resolve_venue"' not in again.text
+    assert b.post(url, form_data(again.text)).status_code == 302
+    review.refresh_from_db()
+    assert (review.venue, review.discussion) == ("Library", "Second thoughts.")
