@@ -595,3 +595,28 @@ def test_a_choice_made_while_someone_saves_again_is_merged_again_not_lost(iro, o
     assert b.post(url, form_data(again.text)).status_code == 302
     review.refresh_from_db()
     assert (review.venue, review.discussion) == ("Library", "Second thoughts.")
+
+
+def test_two_escalations_at_once_list_the_new_stage_and_the_second_is_refused_by_the_ladder(
+    iro, other_iro, covering, today
+):
+    child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365))
+    dispute = raise_dispute(
+        child, iro, raised_on=today - dt.timedelta(days=7), change_by_when=today + dt.timedelta(days=30), today=today
+    )
+    covering(child)
+    url = reverse("disputes:escalate", args=[dispute.pk])
+    a, b = client_as(iro), client_as(other_iro)
+    a_page, b_page = load(a, url), load(b, url)
+    assert a.post(url, a_page).status_code == 302
+
+    refused = b.post(url, b_page)
+
+    assert refused.status_code == 200
+    (stage,) = refused.context["conflict"].differences
+    assert (stage.label, stage.outcome, stage.changed_by) == ("Current stage", "fact", "Ada Okafor")
+    assert stage.started.startswith("Stage 1") and stage.saved.startswith("Stage 2")
+    again = b.post(url, form_data(refused.text))
+    assert again.status_code == 200
+    assert "A dispute at stage 2 can only be escalated to stage 3" in again.text
+    assert Dispute.objects.get(pk=dispute.pk).steps.count() == 2  # escalated once, not twice
