@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from iro_service import roles
+from iro_service.concurrency import LockedForm
 from iro_service.forms import GDSForm
 
 from . import codes
@@ -62,10 +63,11 @@ class CareFactsForm(PostcodeCleaningMixin, GDSForm, forms.Form):
     )
 
 
-class ChildDetailsForm(GDSForm, forms.ModelForm):
+class ChildDetailsForm(LockedForm, GDSForm, forms.ModelForm):
     """Identity details of a child; carries the version it was loaded with (optimistic lock)."""
 
     submit_text = "Save details"
+    conflict_title = "The details as they are saved now"
     date_of_birth = _date_field("Date of birth", help_text="For example, 27 3 2012")
     is_mother = forms.TypedChoiceField(
         label="Is she a mother?",

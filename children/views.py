@@ -156,19 +156,16 @@ def child_create(request):
 def child_edit(request, pk):
     child = _visible_child(request, pk)
     form = forms.ChildDetailsForm(request.POST or None, instance=child)
-    current = None
+    form.lock(child)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.child_update(child=child, by=request.user, expected_version=data.pop("version"), **data)
         except StaleEditError as stale:
-            current = stale.current
-            add_service_errors(form, stale)
-            form.data = form.data.copy()
-            form.data["version"] = current.version
+            form.merge(stale)
         else:
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/child_edit.html", {"form": form, "child": child, "current": current})
+    return render(request, "children/child_edit.html", {"form": form, "child": child, "conflict": form.conflict})
 
 
 def _child_action(request, pk, form_class, call, *, success, title, form_kwargs=None):

@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
+from iro_service.concurrency import LockedForm
 from iro_service.forms import GDSForm
 
 from . import ladder
@@ -64,10 +65,56 @@ class DisputeForm(GDSForm, forms.Form):
         ]
 
 
-class VersionedForm(DisputeForm):
-    """Carries the dispute's ``version`` so two people cannot overwrite each other."""
+def _open_step(dispute):
+    """The dispute's current step (None once it is closed), read once per dispute object."""
+    if not hasattr(dispute, "_open_step"):
+        dispute._open_step = dispute.steps.filter(ended_on__isnull=True).select_related("stage").first()
+    return dispute._open_step
+
+
+class VersionedForm(LockedForm, DisputeForm):
+    """Carries the dispute's ``version`` so two people cannot overwrite each other. If someone
+    moved the dispute meanwhile, the form merges with what they saved (``LockedForm``): the
+    fields it edits on the current step (``step_fields``) or on the dispute
+    (``dispute_fields``), and the stage, status and response as facts."""
+
+    conflict_title = "The dispute as it is saved now"
+    #: form field name: the attribute of the dispute's open step that it edits
+    step_fields: dict[str, str] = {}
+    #: form field name: the attribute of the dispute that it edits
+    dispute_fields: dict[str, str] = {}
 
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE_FORM})
+
+    def record_values(self, dispute):
+        step = _open_step(dispute)
+        values = {name: getattr(step, attr, None) for name, attr in self.step_fields.items()}
+        values.update({name: getattr(dispute, attr) for name, attr in self.dispute_fields.items()})
+        return values
+
+    def record_facts(self, dispute):
+        step = _open_step(dispute)
+        status = dispute.get_status_display() + (f" on {dispute.closed_on:%-d %B %Y}" if dispute.closed_on else "")
+        stage = dispute.current_stage.name
+        if step is not None:
+            stage += f", raised with {step.recipient_role} on {step.raised_on:%-d %B %Y}"
+        facts = {"status": ("Status", status), "stage": ("Current stage", stage)}
+        if step is not None and not self.step_fields:
+            answer = step.response or step.minutes
+            facts["response"] = (
+                "Response",
+                f"Received {step.responded_on:%-d %B %Y}: {answer}" if step.responded_on else "None yet",
+            )
+        return facts
+
+    def change_sources(self, dispute):
+        step = _open_step(dispute)
+        on_dispute = {"status": "status", "current_stage": "stage"}
+        on_dispute.update({attr: name for name, attr in self.dispute_fields.items()})
+        on_step = {attr: name for name, attr in self.step_fields.items()}
+        if not self.step_fields:
+            on_step.update(responded_on="response", response="response", minutes="response")
+        return [(dispute, on_dispute), (step, on_step)]
 
 
 class RaiseForm(DisputeForm):
@@ -135,6 +182,7 @@ class RaiseForm(DisputeForm):
 
 class ResponseForm(VersionedForm):
     submit_text = "Save the response"
+    step_fields = {"responded_on": "responded_on", "response": "response"}
 
     responded_on = _date("Date of the response")
     response = _text("The response", rows=6, message="Enter the response")
@@ -142,6 +190,7 @@ class ResponseForm(VersionedForm):
 
 class MeetingForm(VersionedForm):
     submit_text = "Save the meeting"
+    step_fields = {"meeting_on": "meeting_on", "attendees": "attendees", "minutes": "minutes"}
 
     meeting_on = _date("Date of the meeting")
     attendees = _text("Who attended (or is invited)", rows=3, required=False)
@@ -168,6 +217,7 @@ class EscalateForm(VersionedForm):
 
 class ResolveForm(VersionedForm):
     submit_text = "Resolve the dispute"
+    dispute_fields = {"closed_on": "closed_on", "outcome_note": "outcome_note"}
 
     closed_on = _date("Date resolved")
     outcome_note = _text("How it was resolved", message="Say how the dispute was resolved")
@@ -175,6 +225,7 @@ class ResolveForm(VersionedForm):
 
 class WithdrawForm(VersionedForm):
     submit_text = "Withdraw the dispute"
+    dispute_fields = {"closed_on": "closed_on", "reason": "outcome_note"}
 
     closed_on = _date("Date withdrawn")
     reason = _text("Why the dispute is withdrawn", message="Enter why the dispute is withdrawn")

@@ -134,28 +134,25 @@ def dispute_raise(request, child_pk):
 
 
 def _act(request, dispute, form, call, *, success: str, title: str, **context):
-    """Call one service with the version the form was loaded with. On a stale version, keep
-    what was typed and show the dispute as it is saved now."""
+    """Call one service with the version the form was loaded with. On a stale version, merge
+    what was typed with the dispute as it is saved now and show every difference."""
     if request.method == "GET" and dispute.status != DisputeStatus.OPEN:
         return redirect("disputes:detail", pk=dispute.pk)
-    stale = False
+    form.lock(dispute)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             call(dispute=dispute, by=request.user, expected_version=data.pop("version"), **data)
         except StaleEditError as error:
-            stale = True
-            add_service_errors(form, error)
+            form.merge(error)
             dispute = _actionable(request, dispute.pk)
-            form.data = form.data.copy()
-            form.data["version"] = dispute.version
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("disputes:detail", pk=dispute.pk)
     step = dispute.steps.filter(ended_on__isnull=True).select_related("stage").first()
-    context.update(form=form, dispute=dispute, child=dispute.child, step=step, stale=stale, title=title)
+    context.update(form=form, dispute=dispute, child=dispute.child, step=step, conflict=form.conflict, title=title)
     return render(request, "disputes/form.html", context)
 
 

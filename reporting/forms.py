@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 
 from children.forms import IROChoiceField, iro_queryset
 from children.models import Team
+from iro_service.concurrency import LockedForm
 from iro_service.forms import GDSForm
 from reviews.codes import Participation
 
@@ -25,11 +26,12 @@ def _text(label: str, hint: str, *, rows: int = 8) -> forms.CharField:
     )
 
 
-class NarrativeForm(GDSForm, forms.Form):
+class NarrativeForm(LockedForm, GDSForm, forms.Form):
     """The manager's words for the report (IRO Handbook para 7.11; NAIRO, seed 003). Every
     section may be left empty and filled in later; the report prints what is there."""
 
     submit_text = "Save the narrative"
+    conflict_title = "The narrative as it is saved now"
 
     introduction = _text("Introduction", "The service, its purpose and the year in brief.")
     independence = _text(

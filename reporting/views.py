@@ -26,7 +26,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from children.models import CareEpisode
 from iro_service.audit import audited, no_child_data, note_listing, object_in_url
 from iro_service.concurrency import StaleEditError
-from iro_service.forms import add_service_errors
 from iro_service.models import AuditAction
 from reviews.models import Review
 
@@ -104,7 +103,7 @@ def narrative(request, year):
     year = _year(year, today=timezone.localdate())
     saved = ReportNarrative.objects.filter(start_year=year.start_year).first()
     form = NarrativeForm(request.POST or None, initial=NarrativeForm.initial_for(saved))
-    stale = None
+    form.lock(saved)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -112,15 +111,11 @@ def narrative(request, year):
                 start_year=year.start_year, by=request.user, expected_version=data.pop("version"), **data
             )
         except StaleEditError as error:
-            stale = error
-            add_service_errors(form, error)
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
+            form.merge(error)
         else:
             messages.success(request, f"Narrative for {year} saved")
             return redirect("reporting:annual")
-    current = [(form[name].label, getattr(stale.current, name)) for name in services.NARRATIVE_FIELDS] if stale else []
-    context = {"form": form, "year": year, "current": current, "changed_by": stale.changed_by if stale else ""}
+    context = {"form": form, "year": year, "conflict": form.conflict}
     return render(request, "reporting/narrative.html", context)
 
 

@@ -8,10 +8,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from iro_service.concurrency import LockedForm, LockedRows
 from iro_service.forms import GDSForm
 
-from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation
+from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation, ReviewType
 from ..services import ActionInput
+from ..services.reviews import REVIEW_FIELDS
 
 DATE_HINT = "For example, 27 3 2026"
 
@@ -22,10 +24,20 @@ class ReviewBookForm(GDSForm, forms.Form):
     venue = forms.CharField(max_length=200, required=False, help_text="For example, the carer's home or online.")
 
 
-class ReviewRecordForm(GDSForm, forms.Form):
-    """What happened at the review. The actions come in ``ActionFormSet``."""
+class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
+    """What happened at the review. The actions come in ``ActionFormSet``; when the record is
+    changed, they are merged row by row with anyone else's changes (``LockedForm``)."""
 
     submit_text = "Save review"
+    conflict_title = "The record as it is saved now"
+    locked_rows = {
+        "actions": LockedRows(
+            related_name="actions",
+            noun="Action",
+            fields=("description", "owner", "due_on", "status"),
+            order_by=("due_on", "pk"),
+        )
+    }
 
     held_on = DateInputField(label="Date the review was held", help_text=DATE_HINT)
     additional = forms.BooleanField(
@@ -78,6 +90,14 @@ class ReviewRecordForm(GDSForm, forms.Form):
         if not editing:
             del self.fields["version"]
         self.helper.inputs = []  # the page puts the button after the actions
+
+    def record_values(self, review):
+        values = {name: getattr(review, name) if review else None for name in REVIEW_FIELDS}
+        values["additional"] = review.review_type == ReviewType.ADDITIONAL if review else False
+        return values
+
+    def change_sources(self, review):
+        return [(review, {**{name: name for name in REVIEW_FIELDS}, "review_type": "additional"})]
 
     def clean(self):
         cleaned = super().clean()
@@ -139,7 +159,7 @@ class BaseActionFormSet(forms.BaseFormSet):
 ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=3, max_num=30)
 
 
-class DistributionForm(GDSForm, forms.Form):
+class DistributionForm(LockedForm, GDSForm, forms.Form):
     submit_text = "Save record dates"
     record_completed_on = DateInputField(label="Date the record was completed", help_text=DATE_HINT, required=False)
     record_distributed_on = DateInputField(

@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from children.models import CareEpisode, Child
 from iro_service.audit import audit_record
+from iro_service.concurrency import touch_version
 from iro_service.models import AuditAction
 
 from ..codes import ActionStatus
-from ..models import Action, ActionProgress, CaseNote, MidwayReview, Visit
+from ..models import Action, ActionProgress, CaseNote, MidwayReview, Review, Visit
 from .common import require_can_chair, require_not_future
 from .reviews import after_change
 
@@ -126,6 +127,7 @@ def midway_review_record(
         action.status = entry.status
         action.completed_on = held_on if entry.status == ActionStatus.DONE else None
         _save(action, by=by)
+        touch_version(Review, action.review_id)  # an open form of the review must not revert it
         changed[f"action {action.pk}"] = [before, entry.status]
         audit_record(
             actor=by,

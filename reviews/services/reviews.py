@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from children.models import Child, IROAllocation, age_on
 from iro_service.audit import audit_record, diff_fields
-from iro_service.concurrency import claim_version
+from iro_service.concurrency import claim_version, touch_version
 from iro_service.models import AuditAction
 
 from .. import deadlines
@@ -415,6 +415,7 @@ def action_update(*, action: Action, by, status: str, today: date | None = None)
     action.status = status
     action.completed_on = today if status == ActionStatus.DONE else None
     _save(action, by=by)
+    touch_version(Review, action.review_id)  # an open form of the review must not revert it
     audit_record(
         actor=by,
         action=AuditAction.UPDATED,

@@ -132,7 +132,7 @@ def _summary_errors(form, formset) -> list[tuple[str, str]]:
     return errors
 
 
-def _record_page(request, *, child, review, form, formset, title, current=None):
+def _record_page(request, *, child, review, form, formset, title, conflict=None):
     # Panels other apps add to the form (REVIEW_FORM_SECTIONS): reviews never imports them.
     sections = [
         import_string(path)(child=child, user=request.user, today=timezone.localdate())
@@ -147,7 +147,7 @@ def _record_page(request, *, child, review, form, formset, title, current=None):
             "form": form,
             "formset": formset,
             "title": title,
-            "current": current,
+            "conflict": conflict,
             "errors": _summary_errors(form, formset) if request.method == "POST" else [],
             "sections": sections,
         },
@@ -193,7 +193,7 @@ def review_edit(request, pk):
         for a in review.actions.order_by("due_on", "pk")
     ]
     formset = ActionFormSet(request.POST or None, prefix="actions", initial=actions)
-    current = None
+    form.lock(review, formsets={"actions": formset})
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -201,10 +201,7 @@ def review_edit(request, pk):
                 review=review, by=request.user, expected_version=data.pop("version"), actions=formset.actions(), **data
             )
         except StaleEditError as stale:
-            current = stale.current
-            add_service_errors(form, stale)
-            form.data = form.data.copy()
-            form.data["version"] = current.version
+            form.merge(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -217,7 +214,7 @@ def review_edit(request, pk):
         form=form,
         formset=formset,
         title="Change the review record",
-        current=current,
+        conflict=form.conflict,
     )
 
 
@@ -252,6 +249,7 @@ def review_distribution(request, pk):
             "version": review.version,
         },
     )
+    form.lock(review)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -259,9 +257,7 @@ def review_distribution(request, pk):
                 review=review, by=request.user, expected_version=data.pop("version"), **data
             )
         except StaleEditError as stale:
-            add_service_errors(form, stale)
-            form.data = form.data.copy()
-            form.data["version"] = stale.current.version
+            form.merge(stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -274,6 +270,7 @@ def review_distribution(request, pk):
             "form": form,
             "child": review.child,
             "title": f"Review record: due to be distributed by {review.record_due_on:%-d %B %Y}",
+            "conflict": form.conflict,
         },
     )
 

@@ -3,6 +3,7 @@ iro1 records the stage 1 response, escalates to stage 2, records that response a
 the dispute. axe-core finds no WCAG 2.2 AA violations on any page, error states included."""
 
 import datetime as dt
+from importlib import import_module
 
 import pytest
 from django.utils import timezone
@@ -12,6 +13,15 @@ from iro_service import roles
 from tests.factories import PASSWORD, UserFactory, make_child_in_care, make_iro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def default_ladder(transactional_db):
+    """The ladder comes from a data migration, which an earlier browser test's flush removes."""
+    from django.apps import apps
+
+    create_ladder = import_module("disputes.migrations.0002_default_ladder").create_ladder
+    create_ladder(apps, None)
 
 
 def fill_date(page, field_id, day):

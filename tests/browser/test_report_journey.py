@@ -116,9 +116,14 @@ def test_the_manager_publishes_the_annual_report_and_the_committee_downloads_it(
     summary = page.locator(".govuk-error-summary")
     assert "was changed by Dev Shah while you were editing it" in summary.inner_text()
     assert page.get_by_label("Introduction", exact=True).input_value() == "A year of steady, independent work."
-    assert "Dev's introduction." in page.locator(".govuk-inset-text").inner_text()
+    assert "Dev's introduction." in page.locator("#edit-conflict").inner_text()
     assert_accessible(page)
 
+    # Both wrote an introduction: saving again is refused until the manager chooses.
+    page.get_by_role("button", name="Save the narrative").click()
+    assert "both changed “Introduction”: choose which to keep" in summary.inner_text()
+    assert ReportNarrative.objects.get(start_year=year.start_year).introduction == "Dev's introduction."
+    page.get_by_label("Use yours, as it is in the form now").check()
     page.get_by_role("button", name="Save the narrative").click()
     page.wait_for_url("**/reporting/annual/")
     assert page.get_by_text(f"Narrative for {label} saved").is_visible()
