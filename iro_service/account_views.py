@@ -9,11 +9,13 @@ from django.views.decorators.http import require_POST
 
 from . import accounts, roles
 from .account_forms import RoleDecisionForm
+from .audit import no_child_data
 from .models import RoleGrant, RoleGrantStatus
 
 User = get_user_model()
 
 
+@no_child_data("staff accounts and roles only: no child's data")
 @login_required
 @permission_required("iro_service.approve_role_grant", raise_exception=True)
 def role_requests(request):
@@ -46,6 +48,7 @@ def _decide(request, pk, service, *, done: str):
     return redirect("role_requests")
 
 
+@no_child_data("staff accounts and roles only: no child's data")
 @login_required
 @permission_required("iro_service.approve_role_grant", raise_exception=True)
 @require_POST
@@ -53,6 +56,7 @@ def role_request_approve(request, pk):
     return _decide(request, pk, accounts.role_grant_approve, done="{user} now has the {role} role.")
 
 
+@no_child_data("staff accounts and roles only: no child's data")
 @login_required
 @permission_required("iro_service.approve_role_grant", raise_exception=True)
 @require_POST
@@ -60,6 +64,7 @@ def role_request_refuse(request, pk):
     return _decide(request, pk, accounts.role_grant_refuse, done="The {role} role for {user} was refused.")
 
 
+@no_child_data("staff accounts and roles only: no child's data")
 @login_required
 @permission_required("iro_service.revoke_role", raise_exception=True)
 @require_POST

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import otp
+from .audit import no_child_data
 from .forms import GDSForm, LoginForm
 from .middleware import signed_out_notice
 
@@ -65,6 +66,7 @@ def _next_url(request) -> str:
     return candidate if safe else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+@no_child_data("the signed-in person's own second factor: no child's data")
 @login_required
 @sensitive_post_parameters("code")
 def two_factor_verify(request):
@@ -84,6 +86,7 @@ def two_factor_verify(request):
     return render(request, "two_factor/verify.html", {"form": form, "next": _next_url(request)})
 
 
+@no_child_data("the signed-in person's own second factor: no child's data")
 @login_required
 @sensitive_post_parameters("code")
 def two_factor_setup(request):
@@ -108,6 +111,7 @@ def two_factor_setup(request):
     return render(request, "two_factor/setup.html", context)
 
 
+@no_child_data("the signed-in person's own second factor: no child's data")
 @login_required
 def two_factor_status(request):
     """The account page for two-factor sign-in: is it on, and a link to set it up or replace it."""

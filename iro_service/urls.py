@@ -5,10 +5,15 @@ from django.urls import include, path
 
 from . import auth_views as sign_in_views
 from . import views
+from .audit import no_child_data
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", sign_in_views.SignInView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        no_child_data("the sign-in form: no child's data")(sign_in_views.SignInView.as_view()),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("iro_service.account_urls")),
     path("accounts/two-factor/", sign_in_views.two_factor_status, name="two_factor"),

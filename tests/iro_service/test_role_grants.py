@@ -36,8 +36,10 @@ def request_in_admin(client, *, user, role, reason="Covering the service manager
 
 
 def actions_about(user):
+    """Changes to the user's account and roles (their own sign-ins are audited too, but are not changes)."""
     return list(
         AuditEvent.objects.filter(object_type="auth.User", object_id=str(user.pk))
+        .exclude(action__in=[AuditAction.SIGNED_IN, AuditAction.SIGNED_OUT])
         .order_by("pk")
         .values_list("action", "actor__username")
     )

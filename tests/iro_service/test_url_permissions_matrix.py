@@ -49,6 +49,21 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "login": EVERYONE,
     "logout": EVERYONE,
     "accessibility": EVERYONE,
+    # one's own account: password and second factor (no child's data)
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
+    "password_reset": EVERYONE,
+    "password_reset_done": EVERYONE,
+    "password_reset_confirm": EVERYONE,
+    "password_reset_complete": EVERYONE,
+    "two_factor": SIGNED_IN,
+    "two_factor_setup": SIGNED_IN,
+    "two_factor_verify": SIGNED_IN,
+    # role grants: decided by an IRO manager (separation of duties)
+    "role_requests": MANAGERS,
+    "role_request_approve": {"GET": frozenset(), "POST": MANAGERS},
+    "role_request_refuse": {"GET": frozenset(), "POST": MANAGERS},
+    "role_remove": {"GET": frozenset(), "POST": MANAGERS | {ADMINISTRATOR}},  # removing access needs no second person
     # children
     "children:list": CASELOAD,
     "children:create": MANAGERS,

@@ -12,13 +12,17 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from children import services as children_services
 from children.models import Child, CoverArrangement, SignificantChange
 from disputes import services as disputes_services
+from iro_service import accounts
 from disputes.models import Dispute
 from reporting import services as reporting_services
 from reporting.models import ReportStatus, ReportVersion, SSDA903Upload
@@ -231,8 +235,26 @@ def build_world() -> World:
             f"reporting:{name}": {"pk": world.upload.pk}
             for name in ("ssda903_upload", "ssda903_upload_report", "ssda903_upload_import")
         },
+        **_account_kwargs(users),
     }
     return world
+
+
+def _account_kwargs(users) -> dict[str, dict]:
+    """Staff accounts the role-grant and password-reset URLs name (none of them a role in the matrix)."""
+    admin = users[ADMINISTRATOR]
+    to_approve, to_refuse = (UserFactory(username=f"matrix_candidate_{n}") for n in (1, 2))
+    holder = UserFactory(username="matrix_holder", role="Committee member")
+    resetting = UserFactory(username="matrix_resetting", email="resetting@example.org")
+    return {
+        "role_request_approve": {"pk": accounts.role_grant_request(user=to_approve, role="IRO", by=admin).pk},
+        "role_request_refuse": {"pk": accounts.role_grant_request(user=to_refuse, role="IRO", by=admin).pk},
+        "role_remove": {"user_pk": holder.pk},
+        "password_reset_confirm": {
+            "uidb64": urlsafe_base64_encode(force_bytes(resetting.pk)),
+            "token": default_token_generator.make_token(resetting),
+        },
+    }
 
 
 #: The child each audited page names, by URL name (None: a record about no one child).
