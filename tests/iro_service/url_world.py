@@ -22,8 +22,8 @@ from django.utils.http import urlsafe_base64_encode
 from children import services as children_services
 from children.models import Child, CoverArrangement, SignificantChange
 from disputes import services as disputes_services
-from iro_service import accounts
 from disputes.models import Dispute
+from iro_service import accounts
 from reporting import services as reporting_services
 from reporting.models import ReportStatus, ReportVersion, SSDA903Upload
 from reporting.periods import ReportingYear
