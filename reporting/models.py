@@ -53,6 +53,10 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+#: Why a version or an upload failed when its task could not be sent to the workers.
+NOT_QUEUED = "It could not be queued: the service that runs it is unavailable. Try again in a few minutes."
+
+
 class ReportVersionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False, status=ReportStatus.READY)
@@ -102,6 +106,16 @@ class ReportVersion(TimeStampedModel):
     @property
     def year_label(self) -> str:
         return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def not_queued(self) -> bool:
+        return self.status == ReportStatus.FAILED and self.error == NOT_QUEUED
+
+    def may_retry(self, *, now, stuck_after) -> bool:
+        """Failed, or queued or running with no progress for ``stuck_after`` (a ``timedelta``)."""
+        if self.status == ReportStatus.FAILED:
+            return True
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and self.updated_at <= now - stuck_after
 
     def delete(self, *args, **kwargs):
         raise HardDeleteForbidden("Report versions are kept.")

@@ -19,6 +19,7 @@ TRANSIENT_ERRORS = (OperationalError,)
 
 @shared_task(
     acks_late=True,
+    ignore_result=True,  # the outcome is on the version; nothing waits on a result store
     soft_time_limit=5 * 60,
     time_limit=6 * 60,
     autoretry_for=TRANSIENT_ERRORS,

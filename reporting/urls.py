@@ -10,6 +10,7 @@ urlpatterns = [
     path("annual/<str:year>/narrative/", views.narrative, name="narrative"),
     path("annual/<str:year>/generate/", views.generate, name="generate"),
     path("versions/<int:pk>/", views.progress, name="progress"),
+    path("versions/<int:pk>/retry/", views.retry, name="retry"),
     path("versions/<int:pk>/download/", views.download, name="download"),
     path("versions/<int:pk>/publish/", views.publish, name="publish"),
     path("versions/<int:pk>/tables.zip", views.tables_csv, name="tables_csv"),
