@@ -23,4 +23,5 @@ urlpatterns = [
     path("ssda903/uploads/<int:pk>/", ssda903_views.upload_detail, name="ssda903_upload"),
     path("ssda903/uploads/<int:pk>/check.csv", ssda903_views.upload_report, name="ssda903_upload_report"),
     path("ssda903/uploads/<int:pk>/import/", ssda903_views.upload_import, name="ssda903_upload_import"),
+    path("ssda903/uploads/<int:pk>/retry/", ssda903_views.upload_retry, name="ssda903_upload_retry"),
 ]

@@ -39,6 +39,10 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 #: progress is stuck (its worker died, or it was never delivered): the manager may try it
 #: again. Longer than any task's time limit (CELERY_TASK_TIME_LIMIT), so never a live one.
 TASK_STUCK_AFTER_MINUTES = _env.int("TASK_STUCK_AFTER_MINUTES", default=15)
+
+#: The most an SSDA903 upload's files may add up to, in MB (checked by a task; a return of
+#: 10,000 children is about 3 MB). Refused before the request body is read when larger.
+SSDA903_MAX_UPLOAD_MB = _env.int("SSDA903_MAX_UPLOAD_MB", default=100)
 CELERY_BEAT_SCHEDULE: dict = {
     # Deadline flags and the daily digests (reviews/flags.py), before the working day starts.
     # crontab times are in CELERY_TIMEZONE (Europe/London), so 06:30 all year round.

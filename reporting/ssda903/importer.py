@@ -16,6 +16,7 @@ that it is open today: it never reopens an episode the system already holds as e
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -98,14 +99,39 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def decode(content: bytes) -> str:
-    """Text of an uploaded CSV: UTF-8 (with or without a byte order mark), else Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
+class UnreadableFile(ValueError):
+    """A file that is not text this system can read. The message names the file."""
+
+
+_SAVE_AS = "Save it again as CSV UTF-8 (in Excel: Save as, then CSV UTF-8) and upload it."
+
+
+def decode(content: bytes, *, name: str = "The file") -> str:
+    """Text of an uploaded CSV: UTF-16 with a byte order mark, UTF-8 (with or without one), else
+    Windows-1252 (Excel's plain "CSV" on Windows). A NUL byte, or bytes that none of these
+    read, raise ``UnreadableFile`` naming the file: such a file is not a text CSV (a
+    spreadsheet saved under a .csv name, or UTF-16 without its byte order mark)."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    text = None
+    for encoding in encodings:
         try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")  # never fails; odd characters then show up as bad codes
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError as error:
+            position = error.start + 1
+    if text is None:
+        raise UnreadableFile(
+            f"{name} cannot be read: byte {position:,} is not UTF-8, UTF-16 or Windows-1252 text. {_SAVE_AS}"
+        )
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise UnreadableFile(
+            f"{name} cannot be read: line {line:,} holds a NUL byte, so it is not a text CSV file. {_SAVE_AS}"
+        )
+    return text
 
 
 def read_tables(files: Iterable[tuple[str, bytes]]) -> ReadResult:
@@ -114,7 +140,11 @@ def read_tables(files: Iterable[tuple[str, bytes]]) -> ReadResult:
     known = {name: set(columns) for name, columns in spec.COLUMNS.items()}
     other = {name: set(columns) for name, columns in OTHER_TABLES.items()}
     for file_name, content in files:
-        text = decode(content)
+        try:
+            text = decode(content, name=file_name)
+        except UnreadableFile as error:
+            result.problems.append(Problem(file_name, 1, "", str(error)))
+            continue
         lines = list(csv.reader(io.StringIO(text)))
         if not lines or not any(cell.strip() for cell in lines[0]):
             result.problems.append(Problem(file_name, 1, "", "The file is empty: it has no header row."))
