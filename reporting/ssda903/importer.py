@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from children.models import CareEpisode, Child, age_on, upn_validator
+from iro_service.forms import EARLIEST, EARLIEST_BIRTH
 from reviews.codes import PN0_AGE_LIMIT, Participation, ReviewStatus
 from reviews.models import Review
 
@@ -61,6 +62,8 @@ OTHER_TABLES: dict[str, list[str]] = {
     "DoLo": ["CHILD", "DOB", "DOLO_START", "DOLO_END"],
 }
 
+#: Dates of birth (of the child, and of a mother's child) may be as early as 1972.
+_BIRTH_COLUMNS = frozenset({"DOB", "MC_DOB"})
 _REFERENCE = re.compile(r"[A-Za-z0-9_\-/]{1,20}")
 _POSTCODE_MAX = 8
 _LA_PERM = re.compile(r"\d{3}")
@@ -260,8 +263,9 @@ class _RowChecker:
         if day > today and not future:
             self.problem(column, f"{value} is in the future.")
             return None
-        if day.year < 1900:
-            self.problem(column, f"{value} is not a possible date.")
+        earliest = EARLIEST_BIRTH if column in _BIRTH_COLUMNS else EARLIEST
+        if day < earliest:  # the window every date typed into this service keeps to
+            self.problem(column, f"{value} is before {earliest:%-d %B %Y}: no record this service holds is that old.")
             return None
         return day
 

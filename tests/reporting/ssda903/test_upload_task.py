@@ -340,3 +340,19 @@ def test_changing_one_cell_changes_the_stored_problem(client_for, manager, tasks
 
     stored = SSDA903Upload.objects.get().problem_rows()
     assert stored == [["episodes.csv", 3, "PLACE", "'U9' is not a PLACE code.", "U9"]]
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value", "reason"),
+    [
+        ("reviews.csv", "REVIEW", "06/06/1900", "06/06/1900 is before 1 January 1990: no record this service holds"),
+        ("episodes.csv", "DECOM", "31/12/1989", "31/12/1989 is before 1 January 1990"),
+        ("header.csv", "DOB", "31/12/1971", "31/12/1971 is before 1 January 1972"),
+    ],
+)
+def test_imported_dates_keep_to_the_same_window_as_typed_ones(manager, file, column, value, reason):
+    texts = with_cell(hand_made_texts(), file, 2, column, value)
+
+    plan = services.ssda903_import(files=[(n, t.encode()) for n, t in texts.items()], by=manager, commit=False)
+
+    assert any(p.file == file and p.column == column and p.reason.startswith(reason) for p in plan.problems)
