@@ -17,13 +17,14 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-#: What a Redis that is down, restarting or unreachable raises.
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+#: What a Redis that is down, restarting, unreachable or not Redis at all raises: connection
+#: and timeout errors, and the protocol and response errors of whatever answered instead.
+#: Errors of the cache's callers (a value that cannot be pickled, say) are not among them.
+UNAVAILABLE = (RedisError, OSError)
 
 #: Connect and read timeouts, in seconds, of the cache's Redis connections.
 SOCKET_TIMEOUT = 0.5
