@@ -330,9 +330,11 @@ def _queue_import(upload_id: int, by_id: int | None) -> None:
     _queue(import_ssda903_upload, upload_id, by_id, working=UploadStatus.IMPORTING, otherwise=UploadStatus.CHECKED)
 
 
-def _progress(upload_id: int, message: str) -> None:
-    """Commit a step of a check at once (outside any transaction), for its page to follow."""
-    SSDA903Upload.objects.filter(pk=upload_id).update(progress_message=message[:200], updated_at=timezone.now())
+def _progress(upload_id: int, message: str, *, status: str) -> None:
+    """Commit a step of a check or import at once (outside any transaction), for its page."""
+    SSDA903Upload.objects.filter(pk=upload_id, status=status).update(
+        progress_message=message[:200], updated_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -474,9 +476,9 @@ def ssda903_upload_check(*, upload_id: int, today: date | None = None) -> SSDA90
     try:
         read = importer.read_tables(_stored_files(upload))
         rows = sum(len(table.rows) for table in read.tables.values())
-        _progress(upload_id, f"Checking {rows:,} rows against the records held")
+        _progress(upload_id, f"Checking {rows:,} rows against the records held", status=UploadStatus.CHECKING)
         plan = importer.plan_import(read, today=today or timezone.localdate())
-        _progress(upload_id, "Saving the result")
+        _progress(upload_id, "Saving the result", status=UploadStatus.CHECKING)
         return _store_check(upload_id, plan)
     except Exception as error:  # recorded on the upload for the manager, and logged
         logger.exception("Checking SSDA903 upload %s failed", upload_id)
@@ -526,7 +528,7 @@ def ssda903_upload_import(*, upload_id: int, by, today: date | None = None) -> S
     With problems nothing is written and the upload is refused. If the import cannot run,
     nothing is written and the upload goes back to checked with the reason.
     """
-    _progress(upload_id, "Checking the return again and writing it")
+    _progress(upload_id, "Checking the return again and writing it", status=UploadStatus.IMPORTING)
     try:
         require_exchange_permission(by)
         with transaction.atomic():
