@@ -44,9 +44,11 @@ check: $(INSTALLED) lint
 	  DATABASE_URL=sqlite:///tmp-check.sqlite3 ALLOWED_HOSTS=iro.example.gov.uk \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-## Benchmarks (timings, not tests): import of a 10,000-child SSDA903 return on SQLite and PostgreSQL.
+## Benchmarks (timings, not tests): import of a 10,000-child SSDA903 return on SQLite and PostgreSQL;
+## what a dead Redis costs the dashboard and report generation (fails over budget).
 bench: $(INSTALLED)
 	$(BIN)/python tools/bench_ssda903_import.py --children 10000 --runs 3 --postgres
+	$(BIN)/python tools/bench_redis_down.py --runs 5 --budget 3
 
 clean:
 	rm -rf $(VENV) .venv-903 staticfiles .pytest_cache .ruff_cache

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from iro_service import roles
 from iro_service.concurrency import LockedForm
-from iro_service.forms import GDSForm
+from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField
 
 from . import codes
 from .models import Child, IROProfile, SiblingGroup
@@ -28,8 +26,14 @@ def iro_queryset():
     return User.objects.filter(is_active=True, groups__name=roles.IRO).order_by("last_name", "first_name")
 
 
-def _date_field(label: str, *, help_text: str = "For example, 27 3 2024", required: bool = True) -> DateInputField:
-    return DateInputField(label=label, help_text=help_text, required=required)
+def _date_field(
+    label: str, *, help_text: str = "For example, 27 3 2024", required: bool = True, **window
+) -> SensibleDateField:
+    return SensibleDateField(label=label, help_text=help_text, required=required, **window)
+
+
+#: Dates of birth: from 1972 (a child looked after in 1990) to today.
+BIRTH = {"earliest": EARLIEST_BIRTH, "future_years": 0}
 
 
 class PostcodeCleaningMixin:
@@ -68,7 +72,7 @@ class ChildDetailsForm(LockedForm, GDSForm, forms.ModelForm):
 
     submit_text = "Save details"
     conflict_title = "The details as they are saved now"
-    date_of_birth = _date_field("Date of birth", help_text="For example, 27 3 2012")
+    date_of_birth = _date_field("Date of birth", help_text="For example, 27 3 2012", **BIRTH)
     is_mother = forms.TypedChoiceField(
         label="Is she a mother?",
         help_text="Asked of every girl looked after (SSDA903 MOTHER). Leave as not known for a boy.",
@@ -79,7 +83,7 @@ class ChildDetailsForm(LockedForm, GDSForm, forms.ModelForm):
         widget=forms.RadioSelect,
     )
     mother_child_dob = _date_field(
-        "Date of birth of her child (optional)", help_text="For example, 27 3 2025", required=False
+        "Date of birth of her child (optional)", help_text="For example, 27 3 2025", required=False, **BIRTH
     )
     previous_permanence = forms.ChoiceField(
         label="Previous permanence option",
@@ -135,12 +139,6 @@ class ChildDetailsForm(LockedForm, GDSForm, forms.ModelForm):
         self.fields["preferred_name"].required = False
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
-
-    def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        if born > timezone.localdate():
-            raise forms.ValidationError("Date of birth must be in the past")
-        return born
 
     def clean_upn(self):
         return self.cleaned_data["upn"].strip().upper()
@@ -304,8 +302,13 @@ class CoverForm(GDSForm, forms.Form):
     submit_text = "Arrange cover"
     absent_iro = IROChoiceField(queryset=User.objects.none(), label="IRO who is away", empty_label="Choose an IRO")
     covering_iro = IROChoiceField(queryset=User.objects.none(), label="IRO who covers", empty_label="Choose an IRO")
-    starts_on = _date_field("Cover starts")
-    ends_on = _date_field("Cover ends (optional)", help_text="Leave empty if the end is not known.", required=False)
+    starts_on = _date_field("Cover starts", what="The date cover starts")
+    ends_on = _date_field(
+        "Cover ends (optional)",
+        help_text="Leave empty if the end is not known.",
+        required=False,
+        what="The date cover ends",
+    )
     reason = forms.CharField(max_length=255, help_text="For example, annual leave or sickness.")
 
     def __init__(self, *args, **kwargs):

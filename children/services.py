@@ -377,6 +377,15 @@ def care_period_end(*, child: Child, by, ended_on: date, reason_ceased: str, tod
     return current
 
 
+def _refuse_if_reallocated_meanwhile(child: Child) -> None:
+    now = IROAllocation.objects.filter(child=child, ended_on__isnull=True).select_related("iro").first()
+    if now is not None:
+        raise ValidationError(
+            f"Someone else changed {child.first_name}'s IRO to {now.iro.get_full_name()} just now, so your change "
+            "was not saved. Check the IRO shown now, then change it again if you still need to."
+        )
+
+
 @transaction.atomic
 def allocation_change(
     *, child: Child, by, iro, starts_on: date, reason: str, today: date | None = None
@@ -388,6 +397,9 @@ def allocation_change(
         raise ValidationError({"reason": "Enter why the IRO is changing."})
     current = IROAllocation.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
     if current is None:
+        # The open allocation may have been ended by a reallocation made at the same moment
+        # (this one waited for its lock): then the child has a new IRO, not none.
+        _refuse_if_reallocated_meanwhile(child)
         raise ValidationError("This child is not looked after, so an IRO cannot be allocated.")
     if current.iro_id == iro.pk:
         raise ValidationError({"iro": f"{iro.get_full_name()} is already this child's IRO."})
@@ -634,11 +646,11 @@ def significant_change_acknowledge(
     """The child's IRO (or the IRO covering them) acknowledges a significant change once,
     with their response; that clears their alert."""
     today = today or timezone.localdate()
-    change = (
-        SignificantChange.objects.select_for_update(of=("self",))
-        .select_related("child", "acknowledged_by")
-        .get(pk=change.pk)
-    )
+    # Lock the row first, then read it with its relations: an acknowledgement made at the same
+    # moment commits first, and PostgreSQL re-reads a locked row it changed but not the rows
+    # joined to it (acknowledged_by would read as None).
+    SignificantChange.objects.select_for_update().filter(pk=change.pk).values_list("pk", flat=True).get()
+    change = SignificantChange.objects.select_related("child", "acknowledged_by").get(pk=change.pk)
     _require_can_acknowledge(change.child, by, on=today)
     if change.acknowledged_on is not None:
         who = change.acknowledged_by.get_full_name() or change.acknowledged_by.username

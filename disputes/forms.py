@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import django_filters
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from iro_service.concurrency import LockedForm
-from iro_service.forms import GDSForm
+from iro_service.forms import GDSForm, SensibleDateField
 
 from . import ladder
 from .codes import CafcassOutcome, DisputeCategory, DisputeStatus
@@ -27,8 +26,8 @@ def stage_rungs(stages) -> list[ladder.Rung]:
     return [ladder.Rung(s.number, is_direct_entry=s.is_direct_entry, is_cafcass=s.is_cafcass) for s in stages]
 
 
-def _date(label: str, *, required: bool = True) -> DateInputField:
-    return DateInputField(label=label, help_text=DATE_HINT, required=required)
+def _date(label: str, *, required: bool = True, what: str = "") -> SensibleDateField:
+    return SensibleDateField(label=label, help_text=DATE_HINT, required=required, what=what)
 
 
 def _text(label: str, *, rows: int = 4, required: bool = True, message: str = "", **kwargs) -> forms.CharField:
@@ -135,7 +134,7 @@ class RaiseForm(DisputeForm):
         help_text="The person or role who must make the change.",
         error_messages={"required": "Enter who must make the change"},
     )
-    change_by_when = _date("By when")
+    change_by_when = _date("By when", what="The date the change is needed by")
     start_stage = forms.TypedChoiceField(
         coerce=int,
         widget=forms.RadioSelect,

@@ -1,10 +1,14 @@
 """The GDSForm mixin: every form renders through crispy-forms-gds with a GOV.UK button."""
 
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 
 class GDSForm:
@@ -61,3 +65,61 @@ def save_with_service(request, form, call, *, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+# --- Dates inside a sensible window ------------------------------------------------------------
+#
+# Every date a person types goes through ``SensibleDateField``: a GOV.UK day/month/year input
+# that refuses dates no record of this service can have (a booking for 01/01/9999, a review
+# in 1900), with the design system's wording. Rules that depend on the record (a review is
+# not in the future, cover ends after it starts) stay in the forms' and services' own checks.
+
+#: Care episodes, reviews, visits and disputes this service holds began in 1990 or later.
+EARLIEST = date(1990, 1, 1)
+#: A child looked after in 1990 was born in 1972 or later (under 18).
+EARLIEST_BIRTH = date(1972, 1, 1)
+#: Plans (bookings, due dates, cover) reach at most this many years ahead.
+FUTURE_YEARS = 2
+
+
+def years_after(day: date, years: int) -> date:
+    """``day`` moved ``years`` years on; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def validate_sensible_date(
+    value: date, *, what: str, earliest: date = EARLIEST, future_years: int = FUTURE_YEARS, today: date | None = None
+) -> None:
+    """Refuse ``value`` before ``earliest`` or more than ``future_years`` years after today
+    (``future_years=0``: after today). ``what`` names the date, as its label does."""
+    today = today or timezone.localdate()
+    if value < earliest:
+        raise ValidationError(f"{what} must be the same as or after {earliest:%-d %B %Y}", code="too_early")
+    if future_years == 0 and value > today:
+        raise ValidationError(f"{what} must be today or in the past", code="future")
+    latest = years_after(today, future_years)
+    if value > latest:
+        raise ValidationError(f"{what} must be the same as or before {latest:%-d %B %Y}", code="too_late")
+
+
+class SensibleDateField(DateInputField):
+    """``crispy_forms_gds`` ``DateInputField`` whose date must fall inside a sensible window
+    (``validate_sensible_date``): from ``earliest`` (1 January 1990) to ``future_years`` (2)
+    years ahead. Dates of birth: ``earliest=EARLIEST_BIRTH, future_years=0``. ``what`` names
+    the date in messages when the label does not read well there (default: the label)."""
+
+    def __init__(self, *, earliest: date = EARLIEST, future_years: int = FUTURE_YEARS, what: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.earliest = earliest
+        self.future_years = future_years
+        self.what = what
+
+    def clean(self, value):
+        day = super().clean(value)
+        if day is not None:
+            what = self.what or str(self.label or "The date").removesuffix(" (optional)")
+            validate_sensible_date(day, what=what, earliest=self.earliest, future_years=self.future_years)
+        return day

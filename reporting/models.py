@@ -53,6 +53,10 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+#: Why a version or an upload failed when its task could not be sent to the workers.
+NOT_QUEUED = "It could not be queued: the service that runs it is unavailable. Try again in a few minutes."
+
+
 class ReportVersionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False, status=ReportStatus.READY)
@@ -103,28 +107,50 @@ class ReportVersion(TimeStampedModel):
     def year_label(self) -> str:
         return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
 
+    @property
+    def not_queued(self) -> bool:
+        return self.status == ReportStatus.FAILED and self.error == NOT_QUEUED
+
+    def may_retry(self, *, now, stuck_after) -> bool:
+        """Failed, or queued or running with no progress for ``stuck_after`` (a ``timedelta``)."""
+        if self.status == ReportStatus.FAILED:
+            return True
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and self.updated_at <= now - stuck_after
+
     def delete(self, *args, **kwargs):
         raise HardDeleteForbidden("Report versions are kept.")
 
 
 class UploadStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be checked"
+    CHECKING = "checking", "Being checked"
     CHECKED = "checked", "Checked, not imported"
     REFUSED = "refused", "Has errors, not imported"
+    IMPORTING = "importing", "Being imported"
     IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Could not be checked"
+
+
+#: The states in which a task is working on an upload (its page follows along).
+UPLOAD_WORKING = (UploadStatus.QUEUED, UploadStatus.CHECKING, UploadStatus.IMPORTING)
 
 
 class SSDA903Upload(TimeStampedModel):
-    """An SSDA903 return a manager uploaded: its files as they came, the dry run's result, and
-    whether and when it was imported. Kept (never deleted) as the record of what came in."""
+    """An SSDA903 return a manager uploaded: its files as they came, the result of checking it
+    (stored once, by the check task: counts here, every change and problem in ``plan_lines``)
+    and whether and when it was imported. Kept (never deleted) as the record of what came in."""
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    #: File name → text, as uploaded.
+    #: File name → text, as uploaded. Large: read only by the tasks (pages defer it).
     files = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=UploadStatus.choices, default=UploadStatus.CHECKED)
-    #: What the dry run (and, after import, the import) found: counts per kind of change.
+    file_names = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED)
+    progress_message = models.CharField(max_length=200, blank=True)
+    #: Why the last check or import could not run (shown on the upload's page).
+    error = models.TextField(blank=True)
+    #: What the check (and, after import, the import) found: counts per kind of change, the
+    #: tables recognised ([file, table, rows]) and the files ignored ([file, table]).
     summary = models.JSONField(default=dict)
-    #: Every bad row: [file, line, column, reason, value].
-    problems = models.JSONField(default=list)
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -138,5 +164,57 @@ class SSDA903Upload(TimeStampedModel):
     def __str__(self):
         return f"SSDA903 upload {self.pk} ({self.get_status_display()})"
 
+    @property
+    def working(self) -> bool:
+        return self.status in UPLOAD_WORKING
+
+    @property
+    def not_queued(self) -> bool:
+        return self.error == NOT_QUEUED
+
+    def may_retry(self, *, now, stuck_after) -> bool:
+        """The check failed, or a check or import has had no progress for ``stuck_after``."""
+        if self.status == UploadStatus.FAILED:
+            return True
+        return self.working and self.updated_at <= now - stuck_after
+
+    def problem_rows(self) -> list[list]:
+        """Every problem as [file, line, column, reason, value], in the order found."""
+        return [
+            [p.file, p.line, p.column, p.text, p.value]
+            for p in self.plan_lines.filter(outcome=PlanOutcome.PROBLEM).order_by("position")
+        ]
+
     def delete(self, *args, **kwargs):
         raise HardDeleteForbidden("Uploads are kept as the record of what was imported.")
+
+
+class PlanOutcome(models.TextChoices):
+    PROBLEM = "problem", "Problem"
+    CREATE = "create", "New"
+    UPDATE = "update", "Update"
+
+
+class SSDA903PlanLine(models.Model):
+    """One line of an upload's stored check: a problem (file, line, column, value, reason) or a
+    change (child reference, kind of record, its key, what changes). Written by the check task
+    and replaced by the import's own check; pages show them a page at a time."""
+
+    upload = models.ForeignKey(SSDA903Upload, on_delete=models.CASCADE, related_name="plan_lines")
+    position = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=7, choices=PlanOutcome.choices)
+    kind = models.CharField(max_length=7, blank=True)  # child, episode or review (changes)
+    file = models.CharField(max_length=255, blank=True)
+    line = models.PositiveIntegerField(default=0)
+    column = models.CharField(max_length=40, blank=True)
+    reference = models.CharField(max_length=40, blank=True)
+    key = models.CharField(max_length=40, blank=True)
+    value = models.TextField(blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["upload", "position"]
+        constraints = [models.UniqueConstraint(fields=["upload", "position"], name="one_plan_line_per_position")]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.text[:60]}"

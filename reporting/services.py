@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,12 +27,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from iro_service.audit import audit_record, diff_fields
+from iro_service.celery import enqueue
 from iro_service.concurrency import StaleEditError, claim_version
 from iro_service.models import AuditAction
 
 from .figures import Scope
 from .figures.report import annual_report_sections
-from .models import ReportNarrative, ReportStatus, ReportVersion
+from .models import NOT_QUEUED, ReportNarrative, ReportStatus, ReportVersion
 from .periods import ReportingYear
 
 logger = logging.getLogger(__name__)
@@ -120,9 +122,10 @@ def narrative_save(*, start_year: int, by, expected_version: int, **fields: str)
 
 @transaction.atomic
 def report_request(*, year: ReportingYear, by, today: date | None = None) -> ReportVersion:
-    """Queue a new version of ``year``'s report; the Celery task generates it once this commits."""
-    from .tasks import generate_report  # the task module imports this one
+    """Queue a new version of ``year``'s report; the Celery task generates it once this commits.
 
+    If the task cannot be sent (Redis is down) the version is marked failed with the reason
+    once this commits, so it is never left waiting for a task that was never sent."""
     _require_manager(by)
     today = today or timezone.localdate()
     if year > ReportingYear.containing(today):
@@ -140,7 +143,59 @@ def report_request(*, year: ReportingYear, by, today: date | None = None) -> Rep
     else:
         raise ValidationError("Another version of this report was requested at the same moment. Try again.")
     audit_record(actor=by, action=AuditAction.CREATED, child_id=None, obj=version, summary=f"{version} requested")
-    transaction.on_commit(lambda: generate_report.delay(version.pk))
+    transaction.on_commit(partial(_queue_generation, version.pk))
+    return version
+
+
+def _queue_generation(version_id: int) -> None:
+    """Send the generation task once the version is committed. When the broker is down the
+    version is marked failed with the reason at once (never left queued for ever), and the
+    manager can try it again from its progress page."""
+    from .tasks import generate_report  # the task module imports this one
+
+    if not enqueue(generate_report, version_id):
+        ReportVersion.objects.filter(pk=version_id, status=ReportStatus.QUEUED).update(
+            status=ReportStatus.FAILED, error=NOT_QUEUED, progress_message="", updated_at=timezone.now()
+        )
+
+
+def stuck_after() -> timedelta:
+    """How long a version may be queued or running without progress before it counts as stuck."""
+    return timedelta(minutes=settings.TASK_STUCK_AFTER_MINUTES)
+
+
+@transaction.atomic
+def report_retry(*, version: ReportVersion, by, now: datetime | None = None) -> ReportVersion:
+    """Queue a failed or stuck version again: the same version, not a new number.
+
+    Stuck means queued or running with no progress for ``stuck_after()`` (its task was never
+    delivered, or its worker died). Safe to repeat: a version that is queued again, running
+    or ready is refused, and a second delivery of the task leaves a ready version alone.
+    """
+    _require_manager(by)
+    now = now or timezone.now()
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status == ReportStatus.READY:
+        raise ValidationError(f"Version {version.number} is ready: there is nothing to try again.")
+    if not version.may_retry(now=now, stuck_after=stuck_after()):
+        raise ValidationError(
+            f"Version {version.number} is being generated. If it has not moved on in "
+            f"{settings.TASK_STUCK_AFTER_MINUTES} minutes, you can try again."
+        )
+    why = "it failed" if version.status == ReportStatus.FAILED else f"stuck: {version.get_status_display().lower()}"
+    version.status = ReportStatus.QUEUED
+    version.progress = 0
+    version.progress_message = ""
+    version.error = ""
+    version.save(update_fields=["status", "progress", "progress_message", "error", "updated_at"])
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=None,
+        obj=version,
+        summary=f"{version} queued again ({why})",
+    )
+    transaction.on_commit(partial(_queue_generation, version.pk))
     return version
 
 

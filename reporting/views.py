@@ -11,6 +11,7 @@ import hashlib
 import json
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
@@ -129,13 +130,38 @@ def generate(request, year):
     return redirect("reporting:progress", pk=version.pk)
 
 
+def _progress_page(request, pk, *, errors=(), status=200):
+    version = get_object_or_404(ReportVersion.objects.select_related("requested_by"), pk=pk)
+    working = version.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+    context = {
+        "version": version,
+        "working": working,
+        "may_retry": version.may_retry(now=timezone.now(), stuck_after=services.stuck_after()),
+        "stuck_minutes": settings.TASK_STUCK_AFTER_MINUTES,
+        "errors": errors,
+    }
+    return render(request, "reporting/progress.html", context, status=status)
+
+
 @no_child_data("The progress of a report version: no child is named")
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 def progress(request, pk):
-    version = get_object_or_404(ReportVersion.objects.select_related("requested_by"), pk=pk)
-    working = version.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
-    return render(request, "reporting/progress.html", {"version": version, "working": working})
+    return _progress_page(request, pk)
+
+
+@no_child_data("POST only: queues a report version again; no child is named")
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def retry(request, pk):
+    """Queue a failed or stuck version again (the "Try again" button of its progress page)."""
+    version = get_object_or_404(ReportVersion, pk=pk)
+    try:
+        services.report_retry(version=version, by=request.user)
+    except ValidationError as error:
+        return _progress_page(request, pk, errors=[("#report-progress", m) for m in error.messages], status=400)
+    return redirect("reporting:progress", pk=version.pk)
 
 
 @audited(child=object_in_url(ReportVersion, summary="{obj} downloaded (PDF)"))

@@ -23,6 +23,26 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Sending a task from a web request fails fast when Redis is down (``iro_service.celery.enqueue``
+# then records why and the page says so), instead of holding the request for the default
+# 20 reconnection attempts (19 s). A worker reconnects on its own once Redis is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
+
+#: A generation or SSDA903 check that has been queued or running this long without any
+#: progress is stuck (its worker died, or it was never delivered): the manager may try it
+#: again. Longer than any task's time limit (CELERY_TASK_TIME_LIMIT), so never a live one.
+TASK_STUCK_AFTER_MINUTES = _env.int("TASK_STUCK_AFTER_MINUTES", default=15)
+
+#: The most an SSDA903 upload's files may add up to, in MB (checked by a task; a return of
+#: 10,000 children is about 3 MB). Refused before the request body is read when larger.
+SSDA903_MAX_UPLOAD_MB = _env.int("SSDA903_MAX_UPLOAD_MB", default=100)
 CELERY_BEAT_SCHEDULE: dict = {
     # Deadline flags and the daily digests (reviews/flags.py), before the working day starts.
     # crontab times are in CELERY_TIMEZONE (Europe/London), so 06:30 all year round.

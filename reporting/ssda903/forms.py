@@ -7,9 +7,7 @@ from django import forms
 from iro_service.forms import GDSForm
 
 from ..periods import ReportingYear
-
-#: The most a return's files may add up to (10,000 children's return is about 3 MB).
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+from .services import max_upload_bytes, too_large_message
 
 
 class ExportForm(GDSForm, forms.Form):
@@ -61,6 +59,6 @@ class UploadForm(GDSForm, forms.Form):
         for upload in files:
             if not upload.name.lower().endswith(".csv"):
                 raise forms.ValidationError(f"{upload.name} is not a CSV file: save each table as CSV")
-        if sum(upload.size for upload in files) > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The files must add up to 50 MB or less")
+        if sum(upload.size for upload in files) > max_upload_bytes():
+            raise forms.ValidationError(too_large_message())
         return files

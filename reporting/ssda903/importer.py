@@ -16,6 +16,7 @@ that it is open today: it never reopens an episode the system already holds as e
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from children.models import CareEpisode, Child, age_on, upn_validator
+from iro_service.forms import EARLIEST, EARLIEST_BIRTH
 from reviews.codes import PN0_AGE_LIMIT, Participation, ReviewStatus
 from reviews.models import Review
 
@@ -60,6 +62,8 @@ OTHER_TABLES: dict[str, list[str]] = {
     "DoLo": ["CHILD", "DOB", "DOLO_START", "DOLO_END"],
 }
 
+#: Dates of birth (of the child, and of a mother's child) may be as early as 1972.
+_BIRTH_COLUMNS = frozenset({"DOB", "MC_DOB"})
 _REFERENCE = re.compile(r"[A-Za-z0-9_\-/]{1,20}")
 _POSTCODE_MAX = 8
 _LA_PERM = re.compile(r"\d{3}")
@@ -98,14 +102,39 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def decode(content: bytes) -> str:
-    """Text of an uploaded CSV: UTF-8 (with or without a byte order mark), else Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
+class UnreadableFile(ValueError):
+    """A file that is not text this system can read. The message names the file."""
+
+
+_SAVE_AS = "Save it again as CSV UTF-8 (in Excel: Save as, then CSV UTF-8) and upload it."
+
+
+def decode(content: bytes, *, name: str = "The file") -> str:
+    """Text of an uploaded CSV: UTF-16 with a byte order mark, UTF-8 (with or without one), else
+    Windows-1252 (Excel's plain "CSV" on Windows). A NUL byte, or bytes that none of these
+    read, raise ``UnreadableFile`` naming the file: such a file is not a text CSV (a
+    spreadsheet saved under a .csv name, or UTF-16 without its byte order mark)."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    text = None
+    for encoding in encodings:
         try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")  # never fails; odd characters then show up as bad codes
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError as error:
+            position = error.start + 1
+    if text is None:
+        raise UnreadableFile(
+            f"{name} cannot be read: byte {position:,} is not UTF-8, UTF-16 or Windows-1252 text. {_SAVE_AS}"
+        )
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise UnreadableFile(
+            f"{name} cannot be read: line {line:,} holds a NUL byte, so it is not a text CSV file. {_SAVE_AS}"
+        )
+    return text
 
 
 def read_tables(files: Iterable[tuple[str, bytes]]) -> ReadResult:
@@ -114,7 +143,11 @@ def read_tables(files: Iterable[tuple[str, bytes]]) -> ReadResult:
     known = {name: set(columns) for name, columns in spec.COLUMNS.items()}
     other = {name: set(columns) for name, columns in OTHER_TABLES.items()}
     for file_name, content in files:
-        text = decode(content)
+        try:
+            text = decode(content, name=file_name)
+        except UnreadableFile as error:
+            result.problems.append(Problem(file_name, 1, "", str(error)))
+            continue
         lines = list(csv.reader(io.StringIO(text)))
         if not lines or not any(cell.strip() for cell in lines[0]):
             result.problems.append(Problem(file_name, 1, "", "The file is empty: it has no header row."))
@@ -230,8 +263,9 @@ class _RowChecker:
         if day > today and not future:
             self.problem(column, f"{value} is in the future.")
             return None
-        if day.year < 1900:
-            self.problem(column, f"{value} is not a possible date.")
+        earliest = EARLIEST_BIRTH if column in _BIRTH_COLUMNS else EARLIEST
+        if day < earliest:  # the window every date typed into this service keeps to
+            self.problem(column, f"{value} is before {earliest:%-d %B %Y}: no record this service holds is that old.")
             return None
         return day
 

@@ -1,13 +1,17 @@
 """The SSDA903 page for IRO managers: download a collection year's return, upload a return,
-see its dry run (what it would change and every bad row) and import it."""
+see its check (what it would change and every bad row, a page at a time) and import it.
+
+Checking and importing run as Celery tasks (a large return takes minutes); the upload's page
+follows them, refreshing itself without script, and shows the stored result when done."""
 
 from __future__ import annotations
 
 import csv
 
-from django.contrib import messages
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,16 +20,19 @@ from django.views.decorators.http import require_POST
 
 from children.models import CareEpisode
 from iro_service.audit import audited, audited_by_service, no_child_data, object_in_url
+from iro_service.forms import add_service_errors
 
 from ..csv_export import safe_cell
-from ..models import SSDA903Upload, UploadStatus
+from ..models import PlanOutcome, SSDA903Upload, UploadStatus
 from ..periods import ReportingYear
 from . import exporter, services
 from .forms import ExportForm, UploadForm
 
 PERMISSION = services.PERMISSION
-#: Rows of changes and problems shown on the page; the CSV download has them all.
-SHOWN = 200
+#: Changes or problems shown a page at a time; the CSV download has them all.
+PAGE_SIZE = 100
+#: Room for the form fields and multipart boundaries around the files in a request body.
+BODY_OVERHEAD = 1024 * 1024
 
 
 def _years() -> list[ReportingYear]:
@@ -42,7 +49,7 @@ def _page(request, *, export_form=None, upload_form=None, status=200):
     context = {
         "export_form": export_form or ExportForm(years=years, initial={"year": years[min(1, len(years) - 1)].label}),
         "upload_form": upload_form or UploadForm(),
-        "uploads": SSDA903Upload.objects.select_related("uploaded_by", "imported_by")[:10],
+        "uploads": SSDA903Upload.objects.defer("files").select_related("uploaded_by", "imported_by")[:10],
     }
     return render(request, "reporting/ssda903/index.html", context, status=status)
 
@@ -68,57 +75,85 @@ def export(request):
     return response
 
 
-@audited_by_service("POST only: ssda903_upload_check records the check of the upload")
+def _too_large(request) -> bool:
+    """The request body alone is larger than the files may be (checked before reading it)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > services.max_upload_bytes() + BODY_OVERHEAD
+
+
+@audited_by_service("POST only: ssda903_upload_create records the upload; its check is a stored plan")
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 @require_POST
 def upload(request):
+    if _too_large(request):
+        form = UploadForm()
+        form.cleaned_data = {}  # refused unread: the body is not parsed
+        form.add_error("files", services.too_large_message())
+        return _page(request, upload_form=form, status=413)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, upload_form=form, status=400)
-    files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-    checked = services.ssda903_upload_check(files=files, by=request.user)
-    return redirect("reporting:ssda903_upload", pk=checked.pk)
+    try:
+        created = services.ssda903_upload_create(
+            files=[(f.name, f.read()) for f in form.cleaned_data["files"]], by=request.user
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _page(request, upload_form=form, status=400)
+    return redirect("reporting:ssda903_upload", pk=created.pk)
+
+
+def _upload_page(request, pk, *, errors=(), status=200):
+    """A task is working on the upload: its progress. Otherwise the stored check, paged."""
+    uploads = SSDA903Upload.objects.defer("files").select_related("uploaded_by", "imported_by")
+    checked = get_object_or_404(uploads, pk=pk)
+    context = {
+        "upload": checked,
+        "errors": errors,
+        "may_retry": checked.may_retry(now=timezone.now(), stuck_after=services.stuck_after()),
+        "stuck_minutes": settings.TASK_STUCK_AFTER_MINUTES,
+    }
+    if checked.working or checked.status == UploadStatus.FAILED:
+        return render(request, "reporting/ssda903/progress.html", context, status=status)
+    summary = checked.summary
+    page = Paginator(checked.plan_lines.order_by("position"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context |= {
+        "summary": summary,
+        "page": page,
+        "problems": summary.get("problems", 0),
+        "changes": summary.get("changes", 0),
+        "can_import": checked.status == UploadStatus.CHECKED and bool(summary.get("changes")),
+    }
+    return render(request, "reporting/ssda903/upload.html", context, status=status)
 
 
 @audited(child=object_in_url(SSDA903Upload, summary="SSDA903 upload {obj.pk} dry run viewed"))
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def upload_detail(request, pk):
-    checked = get_object_or_404(SSDA903Upload.objects.select_related("uploaded_by", "imported_by"), pk=pk)
-    plan = services.ssda903_upload_plan(upload=checked)
-    changes = plan.creates + plan.updates
-    context = {
-        "upload": checked,
-        "plan": plan,
-        "summary": plan.summary,
-        "changes": changes[:SHOWN],
-        "more_changes": max(0, len(changes) - SHOWN),
-        "total_changes": len(changes),
-        "problems": plan.problems[:SHOWN],
-        "more_problems": max(0, len(plan.problems) - SHOWN),
-        "can_import": checked.status != UploadStatus.IMPORTED and plan.is_valid and bool(changes),
-        "shown": SHOWN,
-    }
-    return render(request, "reporting/ssda903/upload.html", context)
+    return _upload_page(request, pk)
 
 
 @audited(child=object_in_url(SSDA903Upload, summary="SSDA903 upload {obj.pk} check report downloaded (CSV)"))
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def upload_report(request, pk):
-    """Every change and every problem of an upload's dry run, as CSV."""
-    checked = get_object_or_404(SSDA903Upload, pk=pk)
-    plan = services.ssda903_upload_plan(upload=checked)
+    """Every change and every problem of an upload's stored check, as CSV."""
+    checked = get_object_or_404(SSDA903Upload.objects.defer("files"), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ssda903-upload-{checked.pk}-check.csv"'
     writer = csv.writer(response)
     writer.writerow(["outcome", "file", "line", "column", "value", "reason or change"])
-    for p in plan.problems:
-        writer.writerow(["problem", p.file, p.line, p.column, safe_cell(p.value), p.reason])
-    for verb, changes in (("create", plan.creates), ("update", plan.updates)):
-        for c in changes:
-            writer.writerow([f"{verb} {c.kind}", "", "", c.reference, c.key, safe_cell(c.description)])
+    for line in checked.plan_lines.order_by("position").iterator(chunk_size=2000):
+        if line.outcome == PlanOutcome.PROBLEM:
+            cells = ["problem", line.file, line.line, line.column, line.value, line.text]
+        else:
+            cells = [f"{line.outcome} {line.kind}", "", "", line.reference, line.key, line.text]
+        writer.writerow([safe_cell(cell) for cell in cells])
     return response
 
 
@@ -127,19 +162,23 @@ def upload_report(request, pk):
 @permission_required(PERMISSION, raise_exception=True)
 @require_POST
 def upload_import(request, pk):
-    checked = get_object_or_404(SSDA903Upload, pk=pk)
+    checked = get_object_or_404(SSDA903Upload.objects.defer("files"), pk=pk)
     try:
-        plan = services.ssda903_upload_import(upload=checked, by=request.user)
+        services.ssda903_upload_import_request(upload=checked, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("reporting:ssda903_upload", pk=checked.pk)
-    if plan.problems:
-        messages.error(request, f"Not imported: the return now has {len(plan.problems)} problems. Nothing was written.")
-    else:
-        s = plan.summary
-        messages.success(
-            request,
-            f"Imported: {s['create_child']} new and {s['update_child']} updated children, "
-            f"{s['create_episode'] + s['update_episode']} episodes, {s['create_review'] + s['update_review']} reviews",
-        )
+        return _upload_page(request, pk, errors=[("#main-content", m) for m in error.messages], status=400)
+    return redirect("reporting:ssda903_upload", pk=checked.pk)
+
+
+@audited_by_service("POST only: queues the check or import again; the task records what it writes")
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+@require_POST
+def upload_retry(request, pk):
+    """Check (or import) a failed or stuck upload again: the "Try again" button of its page."""
+    checked = get_object_or_404(SSDA903Upload.objects.defer("files"), pk=pk)
+    try:
+        services.ssda903_upload_retry(upload=checked, by=request.user)
+    except ValidationError as error:
+        return _upload_page(request, pk, errors=[("#main-content", m) for m in error.messages], status=400)
     return redirect("reporting:ssda903_upload", pk=checked.pk)

@@ -3,10 +3,9 @@ services refuse dates in the future or before the child became looked after."""
 
 from __future__ import annotations
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
-from iro_service.forms import GDSForm
+from iro_service.forms import GDSForm, SensibleDateField
 
 from ..codes import ActionStatus
 from ..models import Action
@@ -15,8 +14,8 @@ from ..services.footprint import ProgressInput
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-def _date_field(label: str, *, help_text: str = "For example, 27 3 2025") -> DateInputField:
-    return DateInputField(label=label, help_text=help_text)
+def _date_field(label: str, *, help_text: str = "For example, 27 3 2025") -> SensibleDateField:
+    return SensibleDateField(label=label, help_text=help_text)
 
 
 class VisitForm(GDSForm, forms.Form):

@@ -3,13 +3,12 @@ the order of reviews) are checked by the services and attached to these forms by
 
 from __future__ import annotations
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
 from iro_service.concurrency import LockedForm, LockedRows
-from iro_service.forms import GDSForm
+from iro_service.forms import GDSForm, SensibleDateField
 
 from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation, ReviewType
 from ..services import ActionInput
@@ -20,7 +19,7 @@ DATE_HINT = "For example, 27 3 2026"
 
 class ReviewBookForm(GDSForm, forms.Form):
     submit_text = "Book review"
-    booked_for = DateInputField(label="Date of the review", help_text=DATE_HINT)
+    booked_for = SensibleDateField(label="Date of the review", help_text=DATE_HINT)
     venue = forms.CharField(max_length=200, required=False, help_text="For example, the carer's home or online.")
 
 
@@ -39,7 +38,7 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
         )
     }
 
-    held_on = DateInputField(label="Date the review was held", help_text=DATE_HINT)
+    held_on = SensibleDateField(label="Date the review was held", help_text=DATE_HINT)
     additional = forms.BooleanField(
         required=False,
         label="This was an additional or early review",
@@ -113,7 +112,7 @@ class ActionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What will be done", required=False)
     owner = forms.CharField(max_length=200, label="Who will do it", required=False)
-    due_on = DateInputField(label="By when", help_text=DATE_HINT, required=False)
+    due_on = SensibleDateField(label="By when", help_text=DATE_HINT, required=False, what="The date it is due by")
     status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -161,8 +160,8 @@ ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, ext
 
 class DistributionForm(LockedForm, GDSForm, forms.Form):
     submit_text = "Save record dates"
-    record_completed_on = DateInputField(label="Date the record was completed", help_text=DATE_HINT, required=False)
-    record_distributed_on = DateInputField(
+    record_completed_on = SensibleDateField(label="Date the record was completed", help_text=DATE_HINT, required=False)
+    record_distributed_on = SensibleDateField(
         label="Date the record was sent to the child, parents and professionals", help_text=DATE_HINT, required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -170,7 +169,7 @@ class DistributionForm(LockedForm, GDSForm, forms.Form):
 
 class RescheduleForm(GDSForm, forms.Form):
     submit_text = "Move the review"
-    new_date = DateInputField(label="New date", help_text=DATE_HINT)
+    new_date = SensibleDateField(label="New date", help_text=DATE_HINT, what="The new date")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason for the change")
     iro_consented = forms.BooleanField(
         label="The IRO agrees to the change",

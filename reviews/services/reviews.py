@@ -142,6 +142,9 @@ def review_book(*, child: Child, by, booked_for: date, venue: str = "", today: d
     require_can_chair(child, by, on=today)
     if booked_for < today:
         raise ValidationError({"booked_for": "A review can only be booked for today or a later date."})
+    # Bookings of one child take turns: a second one made at the same moment waits here, then
+    # finds the first booked below, instead of failing on one_booked_review_per_child.
+    Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True).first()
     if not child.episodes.filter(ended_on__isnull=True).exists():
         raise ValidationError("This child is not looked after, so no review can be booked.")
     booked = Review.objects.booked().filter(child=child).first()

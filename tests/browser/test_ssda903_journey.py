@@ -1,18 +1,38 @@
 """The manager uploads an SSDA903 return with a bad row, sees the problem by file, line and
-column, uploads the corrected return, imports it, finds the new children on the bulk
+column (once the check task has run: eagerly, or by a worker whose page follows along),
+uploads the corrected return, imports it, finds the new children on the bulk
 allocation screen and downloads a year's return. axe-core finds no WCAG 2.2 AA violations
 on the SSDA903 page (with and without its error summary) or the dry-run pages."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from celery.contrib.testing.worker import start_worker
 
 from children.models import Child
 from iro_service import roles
+from iro_service.celery import app as celery_app
+from reporting.tasks import check_ssda903_upload, import_ssda903_upload
 from tests.factories import PASSWORD, UserFactory
 from tests.reporting.ssda903.helpers import hand_made_texts, with_cell
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def upload_worker(monkeypatch):
+    """Nothing to start where tasks run eagerly; otherwise a worker on a queue of this run's own."""
+    if celery_app.conf.task_always_eager:
+        yield
+        return
+    queue = f"test-ssda903-{uuid.uuid4().hex}"
+    for task in (check_ssda903_upload, import_ssda903_upload):
+        monkeypatch.setattr(task, "queue", queue, raising=False)
+        monkeypatch.setattr(task, "_exec_options", None)  # Celery caches the options it sends with
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=60):
+        yield
 
 
 def _write(directory, texts):
@@ -25,7 +45,9 @@ def _write(directory, texts):
     return paths
 
 
-def test_manager_imports_a_return_after_correcting_it(page, live_server, sign_in, assert_accessible, tmp_path):
+def test_manager_imports_a_return_after_correcting_it(
+    page, live_server, sign_in, assert_accessible, tmp_path, upload_worker
+):
     UserFactory(username="mgr", first_name="Maria", last_name="Lopez", role=roles.IRO_MANAGER)
     bad = _write(tmp_path / "bad", with_cell(hand_made_texts(), "episodes.csv", 3, "PLACE", "U9"))
     good = _write(tmp_path / "good", hand_made_texts())

@@ -255,4 +255,5 @@ def test_the_import_writes_in_bulk_the_same_number_of_queries_for_3_or_60_childr
         counts.append(len(queries))
 
     assert counts[0] == counts[1], counts
-    assert counts[1] == 21
+    # On PostgreSQL one more: the advisory lock that lets one import write at a time.
+    assert counts[1] == 21 + (connection.vendor == "postgresql")

@@ -55,49 +55,58 @@ def test_signed_out_users_are_sent_to_sign_in(client, checked):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
-def test_the_manager_uploads_checks_and_imports_a_return(client_for, manager):
+def test_the_manager_uploads_checks_and_imports_a_return(client_for, manager, tasks):
     client = client_for(manager)
     page = client.get(reverse("reporting:ssda903"))
     assert page.status_code == 200
     assert "Upload a return" in page.content.decode()
 
-    response = client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
+    with tasks():
+        response = client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
 
     upload = SSDA903Upload.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reporting:ssda903_upload", args=[upload.pk])
+    upload.refresh_from_db()
     assert upload.status == UploadStatus.CHECKED and Child.objects.count() == 0
     dry_run = client.get(response["Location"]).content.decode()
     assert "3 new, 0 updated" in dry_run and "6 new, 0 updated" in dry_run
     assert "HM001" in dry_run and "Import the return" in dry_run
 
-    done = client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]), follow=True).content.decode()
+    with tasks():
+        imported = client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
+    done = client.get(imported["Location"]).content.decode()
 
     assert "Imported: 3 new and 0 updated children, 4 episodes, 6 reviews" in done
     assert Child.objects.count() == 3 and Review.objects.filter(source="ssda903").count() == 6
     upload.refresh_from_db()
     assert (upload.status, upload.imported_by) == (UploadStatus.IMPORTED, manager)
 
-    client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
+    with tasks():
+        client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
     again = client.get(reverse("reporting:ssda903_upload", args=[SSDA903Upload.objects.first().pk])).content.decode()
     assert "0 new, 0 updated" in again and "13 records" in again and "Import the return" not in again
 
 
-def test_a_return_with_problems_lists_each_by_line_and_cannot_be_imported(client_for, manager):
+def test_a_return_with_problems_lists_each_by_line_and_cannot_be_imported(client_for, manager, tasks):
     client = client_for(manager)
     texts = with_cell(hand_made_texts(), "reviews.csv", 3, "REVIEW_CODE", "PN9")
 
-    response = client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(texts)}, follow=True)
+    with tasks():
+        response = client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(texts)})
 
-    page = response.content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert "There is a problem with the return: nothing can be imported" in page
     assert "&#x27;PN9&#x27; is not a REVIEW_CODE code." in page
     assert '<td class="govuk-table__cell">reviews.csv</td>' in page and ">3</td>" in page
     assert "Import the return" not in page
     upload = SSDA903Upload.objects.get()
     assert upload.status == UploadStatus.REFUSED
-    assert upload.problems == [["reviews.csv", 3, "REVIEW_CODE", "'PN9' is not a REVIEW_CODE code.", "PN9"]]
+    assert upload.problem_rows() == [["reviews.csv", 3, "REVIEW_CODE", "'PN9' is not a REVIEW_CODE code.", "PN9"]]
 
-    client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
+    with tasks():
+        refused = client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
+    assert refused.status_code == 400
+    assert "Only a return that has been checked and has no problems can be imported." in refused.text
     assert Child.objects.count() == 0
 
     report = client.get(reverse("reporting:ssda903_upload_report", args=[upload.pk])).content.decode()
@@ -118,10 +127,12 @@ def test_uploading_nothing_or_not_csv_shows_a_gov_uk_error_summary(client_for, m
     assert SSDA903Upload.objects.count() == 0
 
 
-def test_the_manager_downloads_a_year_as_a_zip_of_five_tables(client_for, manager):
+def test_the_manager_downloads_a_year_as_a_zip_of_five_tables(client_for, manager, tasks):
     client = client_for(manager)
-    client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
-    client.post(reverse("reporting:ssda903_upload_import", args=[SSDA903Upload.objects.get().pk]))
+    with tasks():
+        client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
+    with tasks():
+        client.post(reverse("reporting:ssda903_upload_import", args=[SSDA903Upload.objects.get().pk]))
 
     response = client.get(reverse("reporting:ssda903_export"), {"year": "2023-24"})
 
@@ -139,10 +150,13 @@ def test_an_unknown_year_is_an_error_not_a_download(client_for, manager):
     assert "Choose a year from the list" in response.content.decode()
 
 
-def test_after_an_import_the_manager_finds_the_children_whose_names_are_to_enter(client_for, manager):
+def test_after_an_import_the_manager_finds_the_children_whose_names_are_to_enter(client_for, manager, tasks):
     client = client_for(manager)
-    client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
-    done = client.post(reverse("reporting:ssda903_upload_import", args=[SSDA903Upload.objects.get().pk]), follow=True)
+    with tasks():
+        client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
+    with tasks():
+        imported = client.post(reverse("reporting:ssda903_upload_import", args=[SSDA903Upload.objects.get().pk]))
+    done = client.get(imported["Location"])
     assert "?details=name_to_be_entered" in done.text
     named = Child.objects.get(local_reference="HM002")
     Child.objects.filter(pk=named.pk).update(first_name="Samir", last_name="Haddad", name_to_be_entered=False)
