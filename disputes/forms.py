@@ -12,7 +12,7 @@ from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from iro_service.forms import GDSForm
+from iro_service.forms import GDSForm, TextForm
 
 from . import ladder
 from .codes import CafcassOutcome, DisputeCategory, DisputeStatus
@@ -219,6 +219,9 @@ class DisputeListFilter(django_filters.FilterSet):
         empty_label="Any stage",
     )
     category = django_filters.ChoiceFilter(label="About", choices=DisputeCategory.choices, empty_label="Any")
+
+    class Meta:
+        form = TextForm
 
     @property
     def form(self):

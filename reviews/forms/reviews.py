@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
-from iro_service.forms import GDSForm
+from iro_service.forms import GDSForm, TextForm
 
 from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation
 from ..services import ActionInput
@@ -87,7 +87,7 @@ class ReviewRecordForm(GDSForm, forms.Form):
         return cleaned
 
 
-class ActionForm(forms.Form):
+class ActionForm(TextForm):
     """One SMART action: what, who, by when (and its status when editing)."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
