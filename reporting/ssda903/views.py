@@ -3,8 +3,6 @@ see its dry run (what it would change and every bad row) and import it."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -15,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from children.models import CareEpisode
+from iro_service.csv import csv_writer
 
-from ..csv_export import safe_cell
 from ..models import SSDA903Upload, UploadStatus
 from ..periods import ReportingYear
 from . import exporter, services
@@ -106,13 +104,13 @@ def upload_report(request, pk):
     plan = services.ssda903_upload_plan(upload=checked)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ssda903-upload-{checked.pk}-check.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["outcome", "file", "line", "column", "value", "reason or change"])
     for p in plan.problems:
-        writer.writerow(["problem", p.file, p.line, p.column, safe_cell(p.value), p.reason])
+        writer.writerow(["problem", p.file, p.line, p.column, p.value, p.reason])
     for verb, changes in (("create", plan.creates), ("update", plan.updates)):
         for c in changes:
-            writer.writerow([f"{verb} {c.kind}", "", "", c.reference, c.key, safe_cell(c.description)])
+            writer.writerow([f"{verb} {c.kind}", "", "", c.reference, c.key, c.description])
     return response
 
 
