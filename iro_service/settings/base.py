@@ -144,3 +144,26 @@ AUTHORITY_NAME = env("AUTHORITY_NAME", default="Demoshire County Council (synthe
 SERVICE_NAME = env("SERVICE_NAME", default="IRO case management")
 
 from .celery import *  # noqa: E402,F403
+
+# Content-Security-Policy (django-csp 4) and the other security headers on every response.
+# No inline script or style anywhere: scripts and styles come from our own static files, so
+# an escaping mistake cannot run a script or restyle a page. The PDF templates are laid out
+# by WeasyPrint, never served to a browser, so their inline <style> is outside this policy.
+MIDDLEWARE += [  # at the end, after Django's own
+    "csp.middleware.CSPMiddleware",
+    "iro_service.middleware.SecurityHeadersMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
