@@ -40,7 +40,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    # axe-core is injected as an inline script, which the Content-Security-Policy forbids:
+    # these journeys bypass it. test_csp_journey.py walks the pages with the policy enforced.
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
