@@ -1,8 +1,8 @@
-"""With the Content-Security-Policy enforced (no ``bypass_csp``), an IRO and a manager walk the
-main pages: Chromium reports no policy violation, no console error and no script error, and
-GOV.UK Frontend's JavaScript still runs (``js-enabled`` on the body, the error summary takes
-focus, the report's progress page polls). A script stored in an action's description stays
-text on the midway-review page."""
+"""With the Content-Security-Policy enforced (as in every journey: axe-core is evaluated, not
+injected), an IRO and a manager walk the main pages: Chromium reports no policy violation, no
+console error and no script error, and GOV.UK Frontend's JavaScript still runs (``js-enabled``
+on the body, the error summary takes focus, the report's progress page polls). A script stored
+in an action's description stays text on the midway-review page."""
 
 import datetime as dt
 
