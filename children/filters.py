@@ -8,6 +8,8 @@ from crispy_forms_gds.layout import Size, Submit
 from django.db.models import Q
 from django.utils import timezone
 
+from iro_service.forms import TextForm
+
 from . import codes
 from .forms import IROChoiceField, iro_queryset
 
@@ -40,6 +42,9 @@ class ChildFilter(django_filters.FilterSet):
         method="filter_details",
         empty_label="Any",
     )
+
+    class Meta:
+        form = TextForm
 
     @property
     def form(self):

@@ -326,13 +326,6 @@ EXPORT_HEADER = [
 ]
 
 
-def _cell(value) -> str | int:
-    """Text a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return f"'{value}"
-    return value
-
-
 def export_rows(disputes, *, today: date) -> list[list]:
     """One row per dispute, newest first: two queries (the rows, the calendar). Working days
     run to the closing date, or to today for a dispute still open."""
@@ -358,19 +351,16 @@ def export_rows(disputes, *, today: date) -> list[list]:
     categories, statuses = dict(DisputeCategory.choices), dict(DisputeStatus.choices)
     return [
         [
-            _cell(value)
-            for value in (
-                pk,
-                reference,
-                categories.get(category, category),
-                opened.isoformat(),
-                number,
-                stage_label(name, raised_with),
-                statuses.get(status, status),
-                closed.isoformat() if closed else "",
-                working_days_between(opened, closed or today, non_working=holidays),
-                _person(first, last, username),
-            )
+            pk,
+            reference,
+            categories.get(category, category),
+            opened.isoformat(),
+            number,
+            stage_label(name, raised_with),
+            statuses.get(status, status),
+            closed.isoformat() if closed else "",
+            working_days_between(opened, closed or today, non_working=holidays),
+            _person(first, last, username),
         ]
         for (pk, reference, category, opened, number, name, raised_with, status, closed, first, last, username) in rows
     ]

@@ -6,14 +6,13 @@ page; committee members and administrators see no dispute records (IRO-RULES.md 
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from iro_service.audit import audited, no_child_data, note_listing
+from iro_service.csv import csv_writer
 from iro_service.models import AuditAction
 
 from . import dashboard as figures
@@ -63,7 +62,7 @@ def dashboard_csv(request):
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="disputes-{today.isoformat()}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(figures.EXPORT_HEADER)
     writer.writerows(rows)
     return response

@@ -17,6 +17,7 @@ from django import forms
 from django.http import QueryDict
 
 from children.forms import IROChoiceField, iro_queryset
+from iro_service.forms import TextForm
 
 from . import dashboard
 from .codes import DisputeCategory, DisputeStatus
@@ -49,7 +50,7 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date", "class": "govuk-input"}, format="%Y-%m-%d")
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(TextForm):
     """Checks the shape of the period only: two dates, in order, when the period is custom."""
 
     def clean(self):

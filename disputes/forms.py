@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from iro_service.concurrency import LockedForm
-from iro_service.forms import GDSForm, SensibleDateField
+from iro_service.forms import GDSForm, SensibleDateField, TextForm
 
 from . import ladder
 from .codes import CafcassOutcome, DisputeCategory, DisputeStatus
@@ -269,6 +269,9 @@ class DisputeListFilter(django_filters.FilterSet):
         empty_label="Any stage",
     )
     category = django_filters.ChoiceFilter(label="About", choices=DisputeCategory.choices, empty_label="Any")
+
+    class Meta:
+        form = TextForm
 
     @property
     def form(self):

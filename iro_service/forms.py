@@ -5,14 +5,40 @@ from datetime import date
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.utils import timezone
+from django.utils.html import conditional_escape
+
+
+class TextBoundField(BoundField):
+    """A field whose label and hint are text, never markup.
+
+    crispy-forms-gds prints ``field.label`` and ``field.help_text`` with ``|safe`` (labels,
+    legends and hints), so a label built from a record, such as an action's description or
+    a person's name, would run as HTML. Here both are escaped when the field is bound to its
+    form, whenever the field was added; a label that is meant to hold markup is built with
+    ``format_html`` (which marks it safe, so it is left alone)."""
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        self.label = conditional_escape(self.label)
+        self.help_text = conditional_escape(self.help_text)
+
+
+class TextForm(forms.Form):
+    """A form drawn by crispy-forms-gds that is not a GDSForm (a django-filter ``Meta.form``, a
+    formset's row): its labels and hints are text too."""
+
+    bound_field_class = TextBoundField
 
 
 class GDSForm:
     submit_text = "Save"
+    bound_field_class = TextBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Pages showing children's data must not be kept in shared or browser caches."""
+"""Middleware: no caching of pages with children's data, security headers, session time limits and the second factor."""
 
 import time
 from urllib.parse import urlencode
@@ -110,3 +110,21 @@ class SecondFactorMiddleware:
                     query = f"?{urlencode({'next': request.get_full_path()})}" if request.method == "GET" else ""
                     return redirect(target + query)
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """A Permissions-Policy on every response: the service uses no camera, microphone,
+    location, payment or USB device and takes part in no interest-based advertising, so a
+    page (or a script injected into one) may ask for none of them. The Content-Security-Policy
+    comes from django-csp (settings ``CONTENT_SECURITY_POLICY``); X-Frame-Options, HSTS,
+    nosniff and Cross-Origin-Opener-Policy from Django's own middleware."""
+
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        return response

@@ -5,40 +5,28 @@ plain numbers (no thousands separators) and blank where there is no figure. ``in
 lists the files in the report's order with their section, title and note. Every file is
 UTF-8 with a byte-order mark so Excel reads it as UTF-8, and any text cell that a
 spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or carriage
-return) is prefixed with an apostrophe. The zip holds no dates, so the same figures give
-the same bytes.
+return) is prefixed with an apostrophe (``iro_service.csv``, as every CSV of the service).
+The zip holds no dates, so the same figures give the same bytes.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
 
-from .charts import is_number, table_header
+from iro_service.csv import csv_writer
+
+from .charts import table_header
 from .figures import Section
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A fixed timestamp for every member (the zip format's earliest), so output is reproducible.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def safe_cell(value) -> str | int | float:
-    """A cell as written: numbers stay numbers, None is blank, text that would start a
-    formula in a spreadsheet gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if is_number(value):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _csv_bytes(rows: list[list]) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
+    csv_writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

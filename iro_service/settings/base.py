@@ -234,3 +234,28 @@ from .celery import *  # noqa: E402,F403
 # A link to set a password (sent to new accounts and by an administrator's reset) works once,
 # for this many seconds.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 60 * 60)
+
+# Content-Security-Policy (django-csp 4) and the other security headers on every response.
+# No inline script or style anywhere: scripts and styles come from our own static files, so
+# an escaping mistake cannot run a script or restyle a page. The PDF templates are laid out
+# by WeasyPrint, never served to a browser, so their inline <style> is outside this policy.
+# Right after SecurityMiddleware, so every response gets them, including the redirects and the
+# lockout page that later middleware (sessions, second factor, axes) answer with.
+MIDDLEWARE[1:1] = [
+    "csp.middleware.CSPMiddleware",
+    "iro_service.middleware.SecurityHeadersMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -11,7 +11,6 @@ Four queries whatever the number of children; rows come straight from ``values()
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from django.db.models import Q
 
 from children.models import CareEpisode, Child
+from iro_service.csv import csv_writer
 from reviews.codes import ReviewStatus
 from reviews.models import Review
 
@@ -147,8 +147,11 @@ def build_return_with_children(year: ReportingYear) -> tuple[dict[str, list[list
 
 
 def table_csv(rows: list[list[str]]) -> bytes:
+    """A table as CSV. Valid values (codes, dd/mm/yyyy dates, references, postcodes) never
+    start with a formula character, so ``csv_writer`` changes none of them; a reference typed
+    as ``=HYPERLINK(...)`` is written as text instead of running in the LA's spreadsheet."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv_writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 

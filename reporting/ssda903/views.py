@@ -6,8 +6,6 @@ follows them, refreshing itself without script, and shows the stored result when
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -20,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from children.models import CareEpisode
 from iro_service.audit import audited, audited_by_service, no_child_data, object_in_url
+from iro_service.csv import csv_writer
 from iro_service.forms import add_service_errors
 
-from ..csv_export import safe_cell
 from ..models import PlanOutcome, SSDA903Upload, UploadStatus
 from ..periods import ReportingYear
 from . import exporter, services
@@ -146,14 +144,14 @@ def upload_report(request, pk):
     checked = get_object_or_404(SSDA903Upload.objects.defer("files"), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ssda903-upload-{checked.pk}-check.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["outcome", "file", "line", "column", "value", "reason or change"])
     for line in checked.plan_lines.order_by("position").iterator(chunk_size=2000):
         if line.outcome == PlanOutcome.PROBLEM:
             cells = ["problem", line.file, line.line, line.column, line.value, line.text]
         else:
             cells = [f"{line.outcome} {line.kind}", "", "", line.reference, line.key, line.text]
-        writer.writerow([safe_cell(cell) for cell in cells])
+        writer.writerow(cells)
     return response
 
 

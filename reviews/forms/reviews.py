@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Size
 from django import forms
 
 from iro_service.concurrency import LockedForm, LockedRows
-from iro_service.forms import GDSForm, SensibleDateField
+from iro_service.forms import GDSForm, SensibleDateField, TextForm
 
 from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation, ReviewType
 from ..services import ActionInput
@@ -106,7 +106,7 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
         return cleaned
 
 
-class ActionForm(forms.Form):
+class ActionForm(TextForm):
     """One SMART action: what, who, by when (and its status when editing)."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from disputes.demo import restore_migrated_rows
+
 # Playwright's sync API runs an event loop in this thread; the live server's ORM work is
 # in its own thread, so Django's async-safety guard does not apply here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,6 +40,14 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def migrated_rows(transactional_db):
+    """Every journey runs in a transactional test, which flushes the database when it ends and
+    so empties the rows migrations create (the escalation ladder, the dispute settings row):
+    put them back first, so no journey depends on running before another."""
+    restore_migrated_rows()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
@@ -49,7 +59,9 @@ def page(browser):
 
 def axe_violations(page) -> list[str]:
     """Run axe-core on the page for WCAG 2.2 A and AA; return one readable line per violation."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol, not added as a <script>: the page's
+    # Content-Security-Policy forbids inline scripts, and the journeys run with it enforced.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
     )

