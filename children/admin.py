@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from iro_service import accounts
 from iro_service.admin import NoDeleteAdminMixin
+from iro_service.forms import TextBoundField
 from iro_service.models import RoleGrant
 
 from .models import IROProfile, Team
@@ -43,6 +44,8 @@ class IROProfileInline(admin.StackedInline):
 class AccountCreationForm(forms.ModelForm):
     """A new account: no password (the person sets one with the link emailed to them), no role."""
 
+    bound_field_class = TextBoundField  # labels and hints are text wherever they are drawn
+
     class Meta:
         model = User
         fields = accounts.ACCOUNT_FIELDS[:4]
@@ -61,6 +64,8 @@ class AccountCreationForm(forms.ModelForm):
 
 class AccountChangeForm(forms.ModelForm):
     """Only the account fields: never the password, superuser status, groups or permissions."""
+
+    bound_field_class = TextBoundField  # labels and hints are text wherever they are drawn
 
     changed_by = None  # set per request by StaffUserAdmin.get_form
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
 from . import accounts
+from .forms import TextBoundField
 from .models import AuditAction, AuditEvent, RoleGrant, RoleGrantStatus
 
 admin.site.site_header = "IRO service administration"
@@ -131,6 +132,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 class RoleRequestForm(forms.ModelForm):
+    bound_field_class = TextBoundField  # labels and hints are text wherever they are drawn
     requested_by = None  # set per request by RoleGrantAdmin.get_form
 
     class Meta:
@@ -139,6 +141,8 @@ class RoleRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "user" not in self.fields:  # the read-only view of a grant already made
+            return
         self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True).order_by("username")
         self.fields["role"].help_text = (
             "Committee member is given at once. IRO, IRO manager and Administrator wait until an IRO "

@@ -59,6 +59,9 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "two_factor": SIGNED_IN,
     "two_factor_setup": SIGNED_IN,
     "two_factor_verify": SIGNED_IN,
+    # trying again a report or an upload check that failed or stuck
+    "reporting:retry": {"GET": frozenset(), "POST": MANAGERS},
+    "reporting:ssda903_upload_retry": {"GET": frozenset(), "POST": MANAGERS},
     # role grants: decided by an IRO manager (separation of duties)
     "role_requests": MANAGERS,
     "role_request_approve": {"GET": frozenset(), "POST": MANAGERS},

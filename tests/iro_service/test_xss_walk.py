@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models
@@ -40,12 +42,16 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_filters import FilterSet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from children import services as child_services
 from children.models import CareEpisode, SiblingGroup
 from disputes import services as dispute_services
-from iro_service import roles
+from iro_service import accounts, roles
+from iro_service.admin import ACCOUNT_ACTIONS
 from iro_service.csv import FORMULA_STARTS
 from iro_service.forms import TextBoundField
 from iro_service.models import AuditAction, AuditEvent
@@ -55,6 +61,7 @@ from reporting.figures import Table
 from reporting.figures.report import annual_report_sections
 from reporting.models import ChildPopulation, ReportNarrative, ReportVersion, SSDA903Upload
 from reporting.periods import ReportingYear
+from reporting.ssda903 import services as ssda903_services
 from reviews import services as review_services
 from reviews.flags import deadlines_daily
 from reviews.models import ClosureDay, ReviewDateChange
@@ -101,6 +108,8 @@ class World:
     versions: dict[str, ReportVersion]
     upload: SSDA903Upload
     year: ReportingYear
+    grant: object
+    device: object
     poisoned: list[str] = field(default_factory=list)
 
 
@@ -243,6 +252,8 @@ def _build() -> World:
     first_child = header.splitlines()[1].split(",")[0]
     texts[f"{PAYLOAD[:40]}<xss>.csv"] = header.replace(first_child, f"@SUM(1){SHORT_PAYLOAD}", 1)
     upload = SSDA903Upload.objects.create(uploaded_by=manager, files=texts)
+    ssda903_services.ssda903_upload_check(upload_id=upload.pk)  # the check a task runs
+    upload.refresh_from_db()
 
     world = World(
         today=today,
@@ -261,9 +272,29 @@ def _build() -> World:
         versions=versions,
         upload=upload,
         year=year,
+        # A role request the managers' page lists, with a script in its reason.
+        device=_sign_in_records(users),
+        grant=accounts.role_grant_request(
+            user=UserFactory(username="walk_candidate"), role=roles.IRO, by=users["administrator"], reason=PAYLOAD
+        ),
     )
     _poison(world)
     return world
+
+
+def _sign_in_records(users) -> object:
+    """What the sign-in machinery stores (lockout counts, logs, a second-factor device), with a
+    script where a person can type one: the username tried, the browser's user agent."""
+    typed = {
+        "username": PAYLOAD[:150],
+        "user_agent": PAYLOAD,
+        "ip_address": "127.0.0.1",
+        "path_info": "/accounts/login/",
+    }
+    AccessAttempt.objects.create(**typed, http_accept="text/html", get_data="", post_data="", failures_since_start=3)
+    AccessLog.objects.create(**typed, http_accept="text/html")
+    AccessFailureLog.objects.create(**typed, http_accept="text/html")
+    return TOTPDevice.objects.create(user=UserFactory(username="walk_with_device"), name=PAYLOAD[:64], confirmed=True)
 
 
 def _payload_for(column: models.Field, n: int) -> str | None:
@@ -371,6 +402,26 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "reporting:ssda903_upload_report": [upload],
         "reporting:ssda903_upload_import": [upload],
         "admin:auth_user_password_change": [{"id": world.users["iro"].pk}],
+        "children:significant_change_seen": [{"pk": world.change.pk}],
+        "admin:otp_totp_totpdevice_config": [{"pk": world.device.pk}],
+        "admin:otp_totp_totpdevice_qrcode": [{"pk": world.device.pk}],
+        **{
+            f"admin:iro_service_auditevent_{view}": [
+                {"object_id": AuditEvent.objects.filter(action__in=ACCOUNT_ACTIONS).order_by("pk").first().pk}
+            ]
+            for view in ("change", "history")
+        },
+        "reporting:retry": [{"pk": v.pk} for v in world.versions.values()],
+        "reporting:ssda903_upload_retry": [upload],
+        "role_request_approve": [{"pk": world.grant.pk}],
+        "role_request_refuse": [{"pk": world.grant.pk}],
+        "role_remove": [{"user_pk": world.users["committee"].pk}],
+        "password_reset_confirm": [
+            {
+                "uidb64": urlsafe_base64_encode(force_bytes(world.users["iro"].pk)),
+                "token": default_token_generator.make_token(world.users["iro"]),
+            }
+        ],
         "admin:view_on_site": [
             {"content_type_id": ContentType.objects.get_for_model(world.child).pk, "object_id": world.child.pk}
         ],
@@ -394,7 +445,16 @@ NOT_PAGES = {
     "children:cover_end": "POST only: ends a cover arrangement",
     "reviews:action_update": "POST only: the status buttons on the review page",
     "reporting:ssda903_upload_create": "POST only: the upload form is on the SSDA903 page",
+    "reporting:retry": "POST only: queues a report version again",
+    "reporting:ssda903_upload_retry": "POST only: queues an upload's check again",
+    "children:significant_change_seen": "POST only: a manager records that they have seen a change",
+    "role_request_approve": "POST only: a manager approves a role request",
+    "role_request_refuse": "POST only: a manager refuses a role request",
+    "role_remove": "POST only: removes a role",
     "admin:logout": "POST only",
+    "two_factor_verify": "only a session that still owes its code gets the page; it names no one",
+    "admin:password_change": "a redirect to the service's own password page (/accounts/password/change/)",
+    "admin:auth_user_password_change": "refused to everyone: administrators send a reset, never set a password",
     "admin:view_on_site": "a redirect to the object's page",
     "admin:?": "the admin's redirects (object id without /change/) and its catch-all 404",
     "admin:autocomplete": "needs an app, model and field in the query; answers 403 without",
@@ -604,6 +664,8 @@ MARKED_SAFE = {
     "templates/reporting/pdf/annual_report.html": "|safe of the same SVG in the PDF",
     "templates/emails/deadline_digest_iro.txt": "autoescape off: a plain-text email, not HTML",
     "templates/emails/deadline_digest_manager.txt": "autoescape off: a plain-text email, not HTML",
+    "templates/registration/password_reset_email.txt": "autoescape off: a plain-text email, not HTML",
+    "templates/two_factor/setup.html": "|safe of segno's QR SVG: path data and a fixed title, no user text",
 }
 MARKS_SAFE = {
     ".py": re.compile(r"mark_safe\(|SafeString\(|format_html\(f|html_safe\b"),

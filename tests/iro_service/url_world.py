@@ -230,10 +230,13 @@ def build_world() -> World:
         },
         "disputes:cafcass_outcome": {"pk": referred.pk},
         **{f"reporting:{name}": {"year": year.label} for name in ("narrative", "generate")},
-        **{f"reporting:{name}": {"pk": world.version.pk} for name in ("progress", "download", "publish", "tables_csv")},
+        **{
+            f"reporting:{name}": {"pk": world.version.pk}
+            for name in ("progress", "retry", "download", "publish", "tables_csv")
+        },
         **{
             f"reporting:{name}": {"pk": world.upload.pk}
-            for name in ("ssda903_upload", "ssda903_upload_report", "ssda903_upload_import")
+            for name in ("ssda903_upload", "ssda903_upload_report", "ssda903_upload_import", "ssda903_upload_retry")
         },
         **_account_kwargs(users),
     }
