@@ -31,6 +31,7 @@ from .querysets import (
     ActionQuerySet,
     DeadlineFlagQuerySet,
     ReviewDateChangeQuerySet,
+    ReviewDueQuerySet,
     ReviewQuerySet,
     ReviewScheduleQuerySet,
 )
@@ -240,12 +241,55 @@ class ReviewSchedule(TimeStampedModel):
     reviews_in_period = models.PositiveIntegerField(default=0)
     last_review_on = models.DateField(null=True, blank=True)
     next_due_on = models.DateField(null=True, blank=True, db_index=True)
+    #: The rule that gave ``next_due_on`` (``reviews.chain.Rule``) and why, in words; the
+    #: reason says ``{name}`` where the child's name goes (``next_reason_for``).
+    next_rule = models.CharField(max_length=30, blank=True)
+    next_reason = models.CharField(max_length=400, blank=True)
+    #: In care, but the records begin part-way through the period (an import), so the first
+    #: review's due date is not known: the child stays on the deadline lists, marked so.
+    first_due_unknown = models.BooleanField(default=False)
     booked_for = models.DateField(null=True, blank=True)
 
     objects = ReviewScheduleQuerySet.as_manager()
 
     class Meta:
         ordering = ["next_due_on"]
+
+    def next_reason_for(self, name: str) -> str:
+        return self.next_reason.replace("{name}", name)
+
+
+class ReviewDue(TimeStampedModel):
+    """Each review that fell due, or falls due, in a period of care: the reviews held (with
+    ``review``) and the one outstanding after the last of them (``review`` empty), when it fell
+    due before care ended and before the 18th birthday. A cache of ``reviews.chain.review_chain``
+    written by ``schedule_refresh`` with the other caches; the annual report counts missed
+    reviews from it (IRO-RULES.md section 2)."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews_due")
+    period_start = models.DateField()
+    #: 1 for the first review of the period, and so on; the outstanding one is last.
+    number = models.PositiveIntegerField()
+    #: Empty when not known (imported data beginning part-way through a period of care).
+    due_on = models.DateField(null=True, blank=True)
+    rule = models.CharField(max_length=30)
+    reason = models.CharField(max_length=400)
+    review = models.OneToOneField(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="due")
+    held_on = models.DateField(null=True, blank=True)
+    #: The day the period stops counting: care ended, or the 18th birthday.
+    stops_on = models.DateField()
+
+    objects = ReviewDueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "period_start", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "period_start", "number"], name="one_review_due_per_place")
+        ]
+        indexes = [models.Index(fields=["due_on"], name="review_due_on")]
+
+    def reason_for(self, name: str) -> str:
+        return self.reason.replace("{name}", name)
 
 
 class DeadlineFlag(TimeStampedModel):

@@ -54,6 +54,11 @@ class ReviewScheduleQuerySet(VisibleThroughChild, models.QuerySet):
         return self.in_care().filter(next_due_on__gte=on, next_due_on__lte=by)
 
 
+class ReviewDueQuerySet(VisibleThroughChild, models.QuerySet):
+    def due_between(self, start: date, end: date):
+        return self.filter(due_on__gte=start, due_on__lte=end)
+
+
 class DeadlineFlagQuerySet(VisibleThroughChild, models.QuerySet):
     def open(self):
         return self.filter(resolved_on__isnull=True)

@@ -1,76 +1,204 @@
-"""Refreshing each child's cached review schedule from the facts (episodes and reviews held).
+"""Refreshing the cached review dates of children from the facts (IRO-RULES.md section 2).
 
-The truth is ``reviews.deadlines.next_review_due``; ``ReviewSchedule`` only stores its answer so
-that lists, dashboards and the daily sweep can filter and sort by due date in SQL. Refresh runs
-for the children whose facts changed, in a fixed number of queries, one insert per thousand
-new rows and one write per changed row.
+The truth is ``reviews.chain.review_chain``, a pure function of a child's date of birth, care
+episodes and the reviews held. Three caches store its answer so that lists, dashboards, the
+daily sweep and the annual report can filter and count in SQL:
+
+* ``Review.due_on`` and ``Review.review_type``: each held review's due date and place;
+* ``ReviewDue``: every review that fell due in each period, held or not (the missed ones too);
+* ``ReviewSchedule``: the next review due, its rule and reason, and the booked date.
+
+``schedule_refresh`` recomputes the whole chain of every child named, so a correction to one
+review moves every later date. The review and child services call it inside their own
+transaction, and ``reviews.signals`` calls it when an episode or a date of birth is saved, so
+no transaction commits a fact with a stale date. It costs a fixed number of queries whatever
+the number of children (one per kind of read, then one write per kind of change).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Q
+from django.conf import settings
 
 from children.models import CareEpisode, Child
 
-from . import deadlines
-from .calendar import non_working_days
-from .models import Review, ReviewSchedule
+from . import chain
+from .calendar import statutory_non_working_days
+from .codes import ReviewStatus, ReviewType
+from .models import Review, ReviewDue, ReviewSchedule
+
+#: Placeholder for the child's first name in stored reasons (the name may change).
+NAME = "{name}"
 
 
-def schedule_refresh(child_ids: Iterable[int]) -> int:
-    """Recompute the schedule of these children; return how many rows changed."""
-    # Only children that exist: ids queued by a transaction that rolled back are dropped here.
-    ids = sorted(Child.objects.filter(pk__in=set(child_ids)).values_list("pk", flat=True))
-    if not ids:
-        return 0
-    # The latest period of care of each child and whether it is still open.
-    # Ordered by start, so the dict keeps each child's latest start.
-    periods = dict(
-        CareEpisode.objects.filter(child_id__in=ids, reason_new_episode="S")
-        .order_by("child_id", "started_on")
-        .values_list("child_id", "started_on")
-    )
-    in_care = set(
-        CareEpisode.objects.filter(child_id__in=ids, ended_on__isnull=True).values_list("child_id", flat=True)
-    )
-    held: dict[int, list] = defaultdict(list)
-    booked: dict[int, object] = {}
-    for child_id, status, held_on, booked_for in Review.objects.filter(
-        Q(status="held") | Q(status="booked"), child_id__in=ids
-    ).values_list("child_id", "status", "held_on", "booked_for"):
-        if status == "held":
-            held[child_id].append(held_on)
-        else:
-            booked[child_id] = booked_for
-    known_dates = [d for d in periods.values() if d] + [d for dates in held.values() for d in dates]
-    calendar = non_working_days(min(known_dates), max(known_dates)) if known_dates else frozenset()
+@dataclass(frozen=True)
+class Change:
+    """One cached value that a refresh changed, for ``recompute_review_dates`` to report."""
 
-    existing = {s.child_id: s for s in ReviewSchedule.objects.filter(child_id__in=ids)}
-    changed = 0
-    new_rows = []
+    child_id: int
+    what: str
+    before: object
+    after: object
+
+
+def short_breaks_reg48() -> bool:
+    return getattr(settings, "SHORT_BREAKS_REG48", True)
+
+
+def chains_for(child_ids: Iterable[int]) -> dict[int, tuple[Child, chain.Chain, list[tuple]]]:
+    """Each child's chain from the facts: three queries whatever the number of children.
+
+    Returns ``{child_id: (child, chain, held rows)}``; a held row is ``(id, held_on, review_type,
+    due_on)`` as stored."""
+    children = {c.pk: c for c in Child.objects.filter(pk__in=set(child_ids)).only("pk", "date_of_birth", "first_name")}
+    if not children:
+        return {}
+    ids = sorted(children)
+    episodes: dict[int, list[chain.Episode]] = defaultdict(list)
+    for child_id, started, ended, rne, status in CareEpisode.objects.filter(child_id__in=ids).values_list(
+        "child_id", "started_on", "ended_on", "reason_new_episode", "legal_status"
+    ):
+        episodes[child_id].append(chain.Episode(started, ended, rne, status))
+    held: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        Review.objects.filter(child_id__in=ids, status=ReviewStatus.HELD)
+        .order_by("held_on", "pk")
+        .values_list("child_id", "pk", "held_on", "review_type", "due_on")
+    ):
+        held[row[0]].append(row[1:])
+    dates = [e.started_on for eps in episodes.values() for e in eps] + [h[1] for hs in held.values() for h in hs]
+    latest = max([*dates, *(chain.eighteenth_birthday(c.date_of_birth) for c in children.values())], default=None)
+    calendar = statutory_non_working_days(min(dates), latest) if dates else frozenset()
+    reg48 = short_breaks_reg48()
+    result = {}
     for child_id in ids:
-        start = periods.get(child_id)
-        in_period = sorted(d for d in held.get(child_id, []) if start and d >= start)
-        values = {
-            "period_start": start,
-            "reviews_in_period": len(in_period),
-            "last_review_on": in_period[-1] if in_period else None,
-            "next_due_on": deadlines.next_review_due(
-                looked_after_on=start, reviews_held=in_period, non_working=calendar
-            )
-            if start and child_id in in_care
-            else None,
-            "booked_for": booked.get(child_id),
-        }
+        child = children[child_id]
+        result[child_id] = (
+            child,
+            chain.review_chain(
+                date_of_birth=child.date_of_birth,
+                episodes=episodes[child_id],
+                reviews_held=[chain.Held(pk, held_on) for pk, held_on, _, _ in held[child_id]],
+                non_working=calendar,
+                short_breaks_reg48=reg48,
+                name=NAME,
+            ),
+            held[child_id],
+        )
+    return result
+
+
+def _due_rows(child_id: int, answer: chain.Chain) -> dict[tuple, dict]:
+    rows = {}
+    for period in answer.periods:
+        for item in period.reviews:
+            rows[(child_id, period.start, item.number)] = {
+                "due_on": item.due.due_on,
+                "rule": str(item.due.rule),
+                "reason": item.due.reason,
+                "review_id": item.review_id,
+                "held_on": item.held_on,
+                "stops_on": period.stops_on,
+            }
+        if period.outstanding is not None:
+            rows[(child_id, period.start, len(period.reviews) + 1)] = {
+                "due_on": period.outstanding.due_on,
+                "rule": str(period.outstanding.rule),
+                "reason": period.outstanding.reason,
+                "review_id": None,
+                "held_on": None,
+                "stops_on": period.stops_on,
+            }
+    return rows
+
+
+def _schedule_values(answer: chain.Chain, booked_for: date | None) -> dict:
+    latest = answer.periods[-1] if answer.periods else None
+    due = latest.next_due if latest else None
+    return {
+        "period_start": latest.start if latest else None,
+        "reviews_in_period": len(latest.reviews) if latest else 0,
+        "last_review_on": latest.reviews[-1].held_on if latest and latest.reviews else None,
+        "next_due_on": due.due_on if due else None,
+        "next_rule": str(due.rule) if due else "",
+        "next_reason": due.reason if due else "",
+        "first_due_unknown": bool(due and due.due_on is None),
+        "booked_for": booked_for,
+    }
+
+
+def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None = None) -> int:
+    """Recompute the chains of these children and write what changed; return how many
+    children had a cached value change. With ``changes``, append each change to it."""
+    chains = chains_for(child_ids)
+    if not chains:
+        return 0
+    ids = sorted(chains)
+    touched: set[int] = set()
+
+    def note(child_id: int, what: str, before, after) -> None:
+        touched.add(child_id)
+        if changes is not None:
+            changes.append(Change(child_id, what, before, after))
+
+    # 1. Each held review's due date and type.
+    review_updates = []
+    for child_id, (_, answer, held) in chains.items():
+        for pk, held_on, stored_type, stored_due in held:
+            item = answer.review(pk)
+            due_on = item.due.due_on if item else None
+            review_type = stored_type
+            if item is not None and not (stored_type == ReviewType.ADDITIONAL and item.review_type != "first"):
+                review_type = item.review_type
+            if (due_on, review_type) != (stored_due, stored_type):
+                note(child_id, f"review {pk} held {held_on}", (stored_due, stored_type), (due_on, review_type))
+                review_updates.append(Review(pk=pk, due_on=due_on, review_type=review_type))
+    Review.objects.bulk_update(review_updates, ["due_on", "review_type"], batch_size=500)
+
+    # 2. Every review due, held or not.
+    wanted: dict[tuple, dict] = {}
+    for child_id, (_, answer, _) in chains.items():
+        wanted.update(_due_rows(child_id, answer))
+    stale = []
+    kept: set[tuple] = set()
+    fields = ("due_on", "rule", "reason", "review_id", "held_on", "stops_on")
+    for row in ReviewDue.objects.filter(child_id__in=ids).values("pk", "child_id", "period_start", "number", *fields):
+        key = (row["child_id"], row["period_start"], row["number"])
+        values = {name: row[name] for name in fields}
+        if wanted.get(key) == values:
+            kept.add(key)
+        else:
+            stale.append(row["pk"])
+            note(row["child_id"], f"review due {row['period_start']} #{row['number']}", row["due_on"], None)
+    if stale:
+        ReviewDue.objects.filter(pk__in=stale).delete()  # a cache row, not a record
+    new_rows = []
+    for key, values in wanted.items():
+        if key not in kept:
+            note(key[0], f"review due {key[1]} #{key[2]}", None, values["due_on"])
+            new_rows.append(ReviewDue(child_id=key[0], period_start=key[1], number=key[2], **values))
+    ReviewDue.objects.bulk_create(new_rows, batch_size=1000)
+
+    # 3. The next review due.
+    booked = dict(
+        Review.objects.filter(child_id__in=ids, status=ReviewStatus.BOOKED).values_list("child_id", "booked_for")
+    )
+    existing = {s.child_id: s for s in ReviewSchedule.objects.filter(child_id__in=ids)}
+    new_schedules = []
+    for child_id, (_, answer, _) in chains.items():
+        values = _schedule_values(answer, booked.get(child_id))
         schedule = existing.get(child_id)
         if schedule is None:
-            new_rows.append(ReviewSchedule(child_id=child_id, **values))
-            changed += 1
-        elif any(getattr(schedule, k) != v for k, v in values.items()):
+            new_schedules.append(ReviewSchedule(child_id=child_id, **values))
+            note(child_id, "next due", None, values["next_due_on"])
+            continue
+        differing = {k: v for k, v in values.items() if getattr(schedule, k) != v}
+        if differing:
             ReviewSchedule.objects.filter(pk=schedule.pk).update(**values)
-            changed += 1
-    ReviewSchedule.objects.bulk_create(new_rows, batch_size=1000)
-    return changed
+            note(child_id, "next due", schedule.next_due_on, values["next_due_on"])
+    ReviewSchedule.objects.bulk_create(new_schedules, batch_size=1000)
+    return len(touched)

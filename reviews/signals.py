@@ -1,40 +1,30 @@
-"""Cache busting only (STYLE.md rule 19): when a child's care episodes change, their cached
-review schedule is refreshed once the transaction commits. No domain decision is made here.
+"""Cache busting only (STYLE.md rule 19): when a fact a child's review dates depend on is saved
+(a care episode, or the child's date of birth, which fixes the 18th birthday), their cached
+review dates are recomputed at once, inside the same transaction, so that nothing commits a
+fact with a stale date (IRO-RULES.md section 2). No domain decision is made here.
 
-Changes inside one transaction are batched: every save registers a cheap on-commit callback,
-the first one to run refreshes every child changed so far and the rest find nothing to do.
+Bulk writes that send no signals (the SSDA903 import) call ``schedule_refresh`` themselves.
 """
 
-import threading
-
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from children.models import CareEpisode
-
-_local = threading.local()
-
-
-def _pending() -> set[int]:
-    if not hasattr(_local, "ids"):
-        _local.ids = set()
-    return _local.ids
-
-
-def _flush() -> None:
-    from .schedule import schedule_refresh
-
-    pending = _pending()
-    if pending:
-        ids = set(pending)
-        pending.clear()
-        schedule_refresh(ids)
+from children.models import CareEpisode, Child
 
 
 @receiver(post_save, sender=CareEpisode, dispatch_uid="reviews.refresh_schedule_on_episode")
 def refresh_schedule_on_episode_change(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    _pending().add(instance.child_id)
-    transaction.on_commit(_flush)
+    from .schedule import schedule_refresh
+
+    schedule_refresh([instance.child_id])
+
+
+@receiver(post_save, sender=Child, dispatch_uid="reviews.refresh_schedule_on_birth_date")
+def refresh_schedule_on_child_change(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
+    if raw or created or (update_fields is not None and "date_of_birth" not in update_fields):
+        return
+    from .schedule import schedule_refresh
+
+    schedule_refresh([instance.pk])

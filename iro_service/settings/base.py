@@ -259,3 +259,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Statutory dates (IRO-RULES.md section 2). Children on short breaks (legal status V3, V4) are
+# reviewed under reg 48 (first within 3 months of the first placement, then every 6 months):
+# the law, so on by default; an authority reviewing them under reg 33 by local policy turns it off.
+SHORT_BREAKS_REG48 = env.bool("SHORT_BREAKS_REG48", default=True)
+# An authority's closure days never move a statutory date (reg 2). They move its own local
+# targets (record distribution, dispute responses) only when this says so.
+CLOSURE_DAYS_MOVE_LOCAL_TARGETS = env.bool("CLOSURE_DAYS_MOVE_LOCAL_TARGETS", default=False)

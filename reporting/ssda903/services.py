@@ -23,9 +23,7 @@ from children.models import CareEpisode, Child
 from iro_service.audit import audit_record
 from iro_service.celery import enqueue
 from iro_service.models import AuditAction, AuditEvent
-from reviews import deadlines
-from reviews.calendar import non_working_days
-from reviews.codes import ReviewSource, ReviewStatus, ReviewType
+from reviews.codes import ReviewSource, ReviewStatus
 from reviews.models import Review
 from reviews.schedule import schedule_refresh
 
@@ -118,47 +116,6 @@ def _bump_and_update(changes: list[importer.Change], model, *, by) -> None:
     )
 
 
-def _review_dates(child_ids: list[int], new_reviews: list[importer.Change], ids: dict[str, int]):
-    """Due date and type of each new review, from reg 33 (``reviews.deadlines``), for the periods
-    whose whole review history is known; ``None`` where earlier reviews are missing."""
-    starts: dict[int, list[date]] = defaultdict(list)
-    held: dict[int, list[date]] = defaultdict(list)
-    for chunk in importer.chunks(child_ids):
-        for child_id, started_on in CareEpisode.objects.filter(child_id__in=chunk, reason_new_episode="S").values_list(
-            "child_id", "started_on"
-        ):
-            starts[child_id].append(started_on)
-        for child_id, held_on in Review.objects.filter(child_id__in=chunk, status=ReviewStatus.HELD).values_list(
-            "child_id", "held_on"
-        ):
-            held[child_id].append(held_on)
-    new_by_child: dict[int, list[date]] = defaultdict(list)
-    for change in new_reviews:
-        new_by_child[ids[change.reference]].append(change.fields["held_on"])
-    all_dates = [d for dates in starts.values() for d in dates] + [c.fields["held_on"] for c in new_reviews]
-    calendar = non_working_days(min(all_dates), max(all_dates)) if all_dates else frozenset()
-
-    result: dict[tuple[int, date], tuple[date | None, str]] = {}
-    kinds = (ReviewType.FIRST, ReviewType.SECOND)
-    for child_id, new_dates in new_by_child.items():
-        known_from = min(filter(None, [importer.coverage_start(new_dates), min(held[child_id], default=None)]))
-        every = sorted(set(held[child_id]) | set(new_dates))
-        periods = sorted(starts[child_id])
-        due_by_date: dict[date, tuple[date | None, str]] = {}
-        for index, period in enumerate(periods):
-            period_end = periods[index + 1] if index + 1 < len(periods) else None
-            in_period = [d for d in every if d >= period and (period_end is None or d < period_end)]
-            if period < known_from:  # the period's earlier reviews are not known
-                due_by_date.update((d, (None, "")) for d in in_period)
-                continue
-            due = deadlines.review_due_dates(looked_after_on=period, reviews_held=in_period, non_working=calendar)
-            for n, (held_on, due_on) in enumerate(zip(in_period, due, strict=True)):
-                due_by_date[held_on] = (due_on, kinds[n] if n < len(kinds) else ReviewType.SUBSEQUENT)
-        for held_on in new_dates:
-            result[(child_id, held_on)] = due_by_date.get(held_on, (None, ""))
-    return result
-
-
 def _apply(plan: importer.ImportPlan, *, by) -> None:
     user = _by_or_none(by)
     creates = defaultdict(list)
@@ -200,12 +157,11 @@ def _apply(plan: importer.ImportPlan, *, by) -> None:
     )
 
     _bump_and_update(updates["review"], Review, by=user)
-    dates = _review_dates(sorted(ids.values()), creates["review"], ids)
-    plan.reviews_without_due_date = sum(1 for due, _ in dates.values() if due is None)
+    # Due dates and types come from each child's whole chain, recomputed below once every
+    # fact is written (``reviews.schedule``).
     rows = []
     for c in creates["review"]:
         child_id = ids[c.reference]
-        due_on, review_type = dates[(child_id, c.fields["held_on"])]
         rows.append(
             {
                 "child_id": child_id,
@@ -213,8 +169,8 @@ def _apply(plan: importer.ImportPlan, *, by) -> None:
                 "status": ReviewStatus.HELD.value,
                 "held_on": c.fields["held_on"],
                 "participation_code": c.fields["participation_code"],
-                "due_on": due_on,
-                "review_type": str(review_type),
+                "due_on": None,
+                "review_type": "",
                 "created_by_id": user_id,
                 "source": ReviewSource.SSDA903.value,
             }
@@ -245,6 +201,14 @@ def _apply(plan: importer.ImportPlan, *, by) -> None:
     ordered = sorted(ids.values())
     for chunk in importer.chunks(ordered):
         schedule_refresh(chunk)
+    # The reviews this import wrote are the SSDA903 ones stamped with its time. (child_id__in
+    # is chunked: a national return names more children than SQLite takes parameters.)
+    plan.reviews_without_due_date = sum(
+        Review.objects.filter(
+            child_id__in=chunk, source=ReviewSource.SSDA903, created_at=now, due_on__isnull=True
+        ).count()
+        for chunk in importer.chunks(ordered)
+    )
 
 
 def ssda903_import(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 
 from children.models import CareEpisode, Child
 
@@ -18,25 +17,21 @@ def require_can_chair(child: Child, user, *, on: date | None = None) -> None:
         raise PermissionDenied("You can only record reviews for children you hold or cover.")
 
 
-def period_start_on(child: Child, day: date) -> date:
-    """The start of the period of care that includes ``day``.
+def require_in_care(child: Child, day: date) -> None:
+    """Refuse a review date before the child first became looked after or outside every period
+    of care (IRO-RULES.md section 2: reviews are of a child who is looked after). The days at
+    home between the breaks of one series of short breaks are inside it (reg 48)."""
+    from ..schedule import chains_for
 
-    Refuses a date before the child first became looked after or outside every care episode
-    (IRO-RULES.md section 2: reviews are of a child who is looked after).
-    """
-    episodes = CareEpisode.objects.filter(child=child)
-    first = episodes.order_by("started_on").values_list("started_on", flat=True).first()
+    first = CareEpisode.objects.filter(child=child).order_by("started_on").values_list("started_on", flat=True).first()
     if first is None or day < first:
         since = f" on {first:%-d %B %Y}" if first else ""
         raise ValidationError({"held_on": f"The review date is before {child.first_name} became looked after{since}."})
-    if not episodes.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day).exists():
-        raise ValidationError({"held_on": f"{child.first_name} was not looked after on that date."})
-    return (
-        episodes.filter(reason_new_episode="S", started_on__lte=day)
-        .order_by("-started_on")
-        .values_list("started_on", flat=True)
-        .first()
-    )
+    _, answer, _ = chains_for([child.pk])[child.pk]
+    for period in answer.periods:
+        if period.start <= day and (period.ended_on is None or day <= period.ended_on):
+            return
+    raise ValidationError({"held_on": f"{child.first_name} was not looked after on that date."})
 
 
 def require_not_future(day: date, *, today: date, field: str, what: str) -> None:

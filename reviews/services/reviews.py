@@ -20,11 +20,12 @@ from iro_service.concurrency import claim_version, touch_version
 from iro_service.models import AuditAction
 
 from .. import deadlines
-from ..calendar import non_working_days
+from ..calendar import local_non_working_days
+from ..chain import eighteenth_birthday
 from ..codes import PN0_AGE_LIMIT, ActionStatus, DateChangeKind, Participation, ReviewStatus, ReviewType
 from ..models import Action, Review, ReviewDateChange
 from ..schedule import schedule_refresh
-from .common import period_start_on, require_can_chair, require_not_future
+from .common import require_can_chair, require_in_care, require_not_future
 
 #: Fields of a held review that ``review_record`` and ``review_update`` write.
 REVIEW_FIELDS = (
@@ -90,23 +91,35 @@ def _validate_actions(actions: list[ActionInput], held_on: date) -> None:
             )
 
 
-def _statutory_dates(child: Child, held_on: date, *, exclude_review: int | None = None):
-    """(review type by order, due date, record due date) for a review held on ``held_on``."""
-    period_start = period_start_on(child, held_on)
-    earlier = Review.objects.held().filter(child=child, held_on__gte=period_start, held_on__lt=held_on)
+def _check_review_date(child: Child, held_on: date, *, exclude_review: int | None = None) -> date:
+    """Refuse a review date outside the child's care, on or after their 18th birthday, or on a
+    day that already has a review; return the date its record is due to be distributed by.
+
+    Its own due date and type are not worked out here: ``after_change`` recomputes the child's
+    whole chain (``reviews.schedule``), since a review entered or corrected moves later dates."""
+    adult_on = eighteenth_birthday(child.date_of_birth)
+    if held_on >= adult_on:
+        raise ValidationError(
+            {
+                "held_on": f"{child.first_name} turned 18 on {adult_on:%-d %B %Y}, so a meeting on or after that day "
+                "is not a statutory review of a looked-after child (IRO-RULES.md section 2)."
+            }
+        )
+    require_in_care(child, held_on)
     same_day = Review.objects.held().filter(child=child, held_on=held_on)
     if exclude_review is not None:
-        earlier = earlier.exclude(pk=exclude_review)
         same_day = same_day.exclude(pk=exclude_review)
     if same_day.exists():
         raise ValidationError({"held_on": "A review is already recorded for this child on that date."})
-    held_before = list(earlier.values_list("held_on", flat=True))
-    calendar = non_working_days(period_start, held_on)
-    due_on = deadlines.next_review_due(looked_after_on=period_start, reviews_held=held_before, non_working=calendar)
-    order = [ReviewType.FIRST, ReviewType.SECOND]
-    review_type = order[len(held_before)] if len(held_before) < len(order) else ReviewType.SUBSEQUENT
-    record_due_on = deadlines.record_distribution_due(held_on, non_working=calendar)
-    return review_type, due_on, record_due_on
+    return deadlines.record_distribution_due(held_on, non_working=local_non_working_days(held_on, held_on))
+
+
+def _chain_summary(review: Review) -> str:
+    """``in time`` or ``late: due ...`` from the refreshed chain, for the audit event."""
+    review.refresh_from_db(fields=["due_on", "review_type"])
+    if review.due_on is None:
+        return "due date not known"
+    return "in time" if review.held_on <= review.due_on else f"late: due {review.due_on:%-d %B %Y}"
 
 
 def _save(instance, *, by) -> None:
@@ -147,6 +160,14 @@ def review_book(*, child: Child, by, booked_for: date, venue: str = "", today: d
     Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True).first()
     if not child.episodes.filter(ended_on__isnull=True).exists():
         raise ValidationError("This child is not looked after, so no review can be booked.")
+    adult_on = eighteenth_birthday(child.date_of_birth)
+    if booked_for >= adult_on:
+        raise ValidationError(
+            {
+                "booked_for": f"{child.first_name} turns 18 on {adult_on:%-d %B %Y} and stops being looked after "
+                "that day, so no statutory review can be booked on or after it."
+            }
+        )
     booked = Review.objects.booked().filter(child=child).first()
     if booked is not None:
         raise ValidationError(
@@ -272,7 +293,7 @@ def review_record(
     today = today or timezone.localdate()
     require_can_chair(child, by, on=today)
     require_not_future(held_on, today=today, field="held_on", what="The review date")
-    review_type, due_on, record_due_on = _statutory_dates(child, held_on)
+    record_due_on = _check_review_date(child, held_on)
     validate_participation(child, held_on, participation_code)
     _validate_actions(actions, held_on)
     review = Review.objects.select_for_update().booked().filter(child=child).first() or Review(
@@ -280,8 +301,9 @@ def review_record(
     )
     review.chair = _current_iro(child) or by
     review.status = ReviewStatus.HELD
-    review.review_type = ReviewType.ADDITIONAL if additional and review_type != ReviewType.FIRST else review_type
-    review.due_on = due_on
+    # The type and due date follow from the whole chain (``after_change``); "additional" is kept
+    # unless the review turns out to be the first of its period.
+    review.review_type = ReviewType.ADDITIONAL if additional else ""
     review.record_due_on = record_due_on
     values = {
         "held_on": held_on,
@@ -299,16 +321,16 @@ def review_record(
         setattr(review, name, value)
     _save(review, by=by)
     written = _write_actions(review, actions, by=by, today=today)
+    after_change(child.pk, today=today)
+    timing = _chain_summary(review)
     audit_record(
         actor=by,
         action=AuditAction.CREATED,
         child_id=child.pk,
         obj=review,
         summary=f"{review.get_review_type_display()} held on {held_on:%-d %B %Y} ({participation_code}); "
-        f"{len(written)} action{'s' if len(written) != 1 else ''}; "
-        + ("in time" if held_on <= due_on else f"late: due {due_on:%-d %B %Y}"),
+        f"{len(written)} action{'s' if len(written) != 1 else ''}; {timing}",
     )
-    after_change(child.pk, today=today)
     return review
 
 
@@ -330,16 +352,18 @@ def review_update(
     additional = fields.pop("additional", review.review_type == ReviewType.ADDITIONAL)
     held_on = fields.get("held_on", review.held_on)
     require_not_future(held_on, today=today, field="held_on", what="The review date")
-    review_type, due_on, record_due_on = _statutory_dates(review.child, held_on, exclude_review=review.pk)
+    record_due_on = _check_review_date(review.child, held_on, exclude_review=review.pk)
     validate_participation(review.child, held_on, fields.get("participation_code", review.participation_code))
     _validate_actions(actions, held_on)
     before = {name: getattr(review, name) for name in fields}
     for name, value in fields.items():
         setattr(review, name, value.strip() if isinstance(value, str) else value)
-    review.review_type = ReviewType.ADDITIONAL if additional and review_type != ReviewType.FIRST else review_type
-    review.due_on, review.record_due_on = due_on, record_due_on
+    review.review_type = ReviewType.ADDITIONAL if additional else ""
+    review.record_due_on = record_due_on
     _save(review, by=by)
     _write_actions(review, actions, by=by, today=today)
+    after_change(review.child_id, today=today)
+    _chain_summary(review)
     changes = diff_fields(before, {name: getattr(review, name) for name in fields})
     audit_record(
         actor=by,
@@ -349,7 +373,6 @@ def review_update(
         summary="Review record changed: " + (", ".join(changes) if changes else "actions only"),
         changes=changes,
     )
-    after_change(review.child_id, today=today)
     return review
 
 

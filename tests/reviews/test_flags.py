@@ -339,7 +339,9 @@ def test_the_sweep_takes_the_same_number_of_queries_for_5_and_for_100_children(i
     assert len(hundred) == len(five) <= 20, [q["sql"] for q in hundred.captured_queries]
 
 
-def test_the_daily_job_moves_a_first_review_when_a_closure_day_is_added_and_leaves_later_ones(iro):
+def test_a_closure_day_added_never_moves_a_statutory_review_date(iro):
+    """reg 2: a working day excludes only weekends, Christmas Day, Good Friday and bank
+    holidays; the authority's own closure days do not move a reg 33 date (IRO-RULES.md s. 2)."""
     from reviews.flags import deadlines_daily
 
     awaiting_first = child_in_care(iro, date(2024, 5, 13))  # due 20 working days on: 11 June 2024
@@ -352,6 +354,6 @@ def test_the_daily_job_moves_a_first_review_when_a_closure_day_is_added_and_leav
 
     awaiting_first.review_schedule.refresh_from_db()
     reviewed.review_schedule.refresh_from_db()
-    assert awaiting_first.review_schedule.next_due_on == date(2024, 6, 12)  # one working day later
-    assert reviewed.review_schedule.next_due_on == date(2024, 6, 11)  # 3 calendar months: no calendar
-    assert result.schedules_refreshed == 1
+    assert awaiting_first.review_schedule.next_due_on == date(2024, 6, 11)  # not moved
+    assert reviewed.review_schedule.next_due_on == date(2024, 6, 11)  # 3 calendar months
+    assert result.schedules_refreshed == 0
