@@ -40,6 +40,9 @@ class Change:
     """One cached value that a refresh changed, for ``recompute_review_dates`` to report."""
 
     child_id: int
+    #: ``review`` (a held review's due date or type), ``due`` (a review due, held or missed) or
+    #: ``next`` (the next review due).
+    kind: str
     what: str
     before: object
     after: object
@@ -49,11 +52,14 @@ def short_breaks_reg48() -> bool:
     return getattr(settings, "SHORT_BREAKS_REG48", True)
 
 
-def chains_for(child_ids: Iterable[int]) -> dict[int, tuple[Child, chain.Chain, list[tuple]]]:
+def chains_for(
+    child_ids: Iterable[int], *, as_at: date | None = None
+) -> dict[int, tuple[Child, chain.Chain, list[tuple]]]:
     """Each child's chain from the facts: three queries whatever the number of children.
 
     Returns ``{child_id: (child, chain, held rows)}``; a held row is ``(id, held_on, review_type,
-    due_on)`` as stored."""
+    due_on)`` as stored. With ``as_at``, only the facts known on that day count: episodes begun
+    and reviews held by then, and an episode ending later is still open."""
     children = {c.pk: c for c in Child.objects.filter(pk__in=set(child_ids)).only("pk", "date_of_birth", "first_name")}
     if not children:
         return {}
@@ -62,6 +68,10 @@ def chains_for(child_ids: Iterable[int]) -> dict[int, tuple[Child, chain.Chain, 
     for child_id, started, ended, rne, status in CareEpisode.objects.filter(child_id__in=ids).values_list(
         "child_id", "started_on", "ended_on", "reason_new_episode", "legal_status"
     ):
+        if as_at is not None and started > as_at:
+            continue
+        if as_at is not None and ended is not None and ended > as_at:
+            ended = None
         episodes[child_id].append(chain.Episode(started, ended, rne, status))
     held: dict[int, list[tuple]] = defaultdict(list)
     for row in (
@@ -69,7 +79,8 @@ def chains_for(child_ids: Iterable[int]) -> dict[int, tuple[Child, chain.Chain, 
         .order_by("held_on", "pk")
         .values_list("child_id", "pk", "held_on", "review_type", "due_on")
     ):
-        held[row[0]].append(row[1:])
+        if as_at is None or row[2] <= as_at:
+            held[row[0]].append(row[1:])
     dates = [e.started_on for eps in episodes.values() for e in eps] + [h[1] for hs in held.values() for h in hs]
     latest = max([*dates, *(chain.eighteenth_birthday(c.date_of_birth) for c in children.values())], default=None)
     calendar = statutory_non_working_days(min(dates), latest) if dates else frozenset()
@@ -140,10 +151,10 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
     ids = sorted(chains)
     touched: set[int] = set()
 
-    def note(child_id: int, what: str, before, after) -> None:
+    def note(child_id: int, kind: str, what: str, before, after) -> None:
         touched.add(child_id)
         if changes is not None:
-            changes.append(Change(child_id, what, before, after))
+            changes.append(Change(child_id, kind, what, before, after))
 
     # 1. Each held review's due date and type.
     review_updates = []
@@ -155,7 +166,9 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
             if item is not None and not (stored_type == ReviewType.ADDITIONAL and item.review_type != "first"):
                 review_type = item.review_type
             if (due_on, review_type) != (stored_due, stored_type):
-                note(child_id, f"review {pk} held {held_on}", (stored_due, stored_type), (due_on, review_type))
+                note(
+                    child_id, "review", f"review {pk} held {held_on}", (stored_due, stored_type), (due_on, review_type)
+                )
                 review_updates.append(Review(pk=pk, due_on=due_on, review_type=review_type))
     Review.objects.bulk_update(review_updates, ["due_on", "review_type"], batch_size=500)
 
@@ -173,13 +186,13 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
             kept.add(key)
         else:
             stale.append(row["pk"])
-            note(row["child_id"], f"review due {row['period_start']} #{row['number']}", row["due_on"], None)
+            note(row["child_id"], "due", f"review due {row['period_start']} #{row['number']}", row["due_on"], None)
     if stale:
         ReviewDue.objects.filter(pk__in=stale).delete()  # a cache row, not a record
     new_rows = []
     for key, values in wanted.items():
         if key not in kept:
-            note(key[0], f"review due {key[1]} #{key[2]}", None, values["due_on"])
+            note(key[0], "due", f"review due {key[1]} #{key[2]}", None, values["due_on"])
             new_rows.append(ReviewDue(child_id=key[0], period_start=key[1], number=key[2], **values))
     ReviewDue.objects.bulk_create(new_rows, batch_size=1000)
 
@@ -194,11 +207,11 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
         schedule = existing.get(child_id)
         if schedule is None:
             new_schedules.append(ReviewSchedule(child_id=child_id, **values))
-            note(child_id, "next due", None, values["next_due_on"])
+            note(child_id, "next", "next due", None, values["next_due_on"])
             continue
         differing = {k: v for k, v in values.items() if getattr(schedule, k) != v}
         if differing:
             ReviewSchedule.objects.filter(pk=schedule.pk).update(**values)
-            note(child_id, "next due", schedule.next_due_on, values["next_due_on"])
+            note(child_id, "next", "next due", schedule.next_due_on, values["next_due_on"])
     ReviewSchedule.objects.bulk_create(new_schedules, batch_size=1000)
     return len(touched)

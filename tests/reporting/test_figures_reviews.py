@@ -66,7 +66,8 @@ from reporting.figures import Scope, Section, reviews
 from reporting.figures.report import report_years
 from reporting.periods import ReportingYear
 from reviews.models import CaseNote, MidwayReview, Review, ReviewDateChange, Visit
-from reviews.services.reviews import _statutory_dates
+from reviews.schedule import schedule_refresh
+from reviews.services.reviews import _check_review_date
 from tests.factories import TeamFactory, make_child_in_care, make_iro
 
 pytestmark = [pytest.mark.django_db]
@@ -99,20 +100,21 @@ class WithoutRecordsPage:
 
 def held(child, chair, held_on, code, parents, *, distributed=None, created_by=None) -> Review:
     """A held review with its due dates computed exactly as ``reviews.services.review_record`` does."""
-    review_type, due_on, record_due_on = _statutory_dates(child, held_on)
-    return Review.objects.create(
+    record_due_on = _check_review_date(child, held_on)
+    review = Review.objects.create(
         child=child,
         chair=chair,
         created_by=created_by or chair,
         status="held",
-        review_type=review_type,
         held_on=held_on,
-        due_on=due_on,
         participation_code=code,
         parents_participation=parents,
         record_due_on=record_due_on,
         record_distributed_on=distributed,
     )
+    schedule_refresh([child.pk])
+    review.refresh_from_db()
+    return review
 
 
 def cancelled(child, chair, booked_for, cancelled_on, reason=None) -> Review:
