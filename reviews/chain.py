@@ -214,6 +214,16 @@ def eighteenth_birthday(date_of_birth: date) -> date:
         return date(date_of_birth.year + ADULT_AGE, 3, 1)
 
 
+def born_18_years_before(today: date) -> date:
+    """The latest date of birth of a person who is 18 on ``today`` (for filtering in SQL: a
+    child is under 18 exactly when born after it; 29 February gives 28 February, since a person
+    born on 29 February turns 18 on 1 March in a year without one)."""
+    try:
+        return today.replace(year=today.year - ADULT_AGE)
+    except ValueError:
+        return date(today.year - ADULT_AGE, 2, 28)
+
+
 def _first_due(period_start: date, *, start_known: bool, short_breaks: bool, non_working, name: str) -> Due:
     if not start_known:
         return Due(

@@ -55,6 +55,7 @@ from django.utils.module_loading import import_string
 from children.models import CareEpisode, Child, IROAllocation
 
 from .calendar import non_working_days
+from .chain import born_18_years_before
 from .codes import FlagKind
 from .deadlines import DUE_SOON_WORKING_DAYS, add_working_days
 from .digests import digests_send
@@ -170,8 +171,10 @@ def _rules(*, today: date, due_soon_by: date, scope: list[int] | None) -> list[_
 
     # A child's schedule counts only while they have an open care episode: the schedule is a
     # cache refreshed on commit, and the episode is the fact (section 2: children in care).
+    # Nobody is looked after on or after their 18th birthday, so no review flag for an adult.
     schedules = scoped(ReviewSchedule.objects.all()).filter(
-        Exists(CareEpisode.objects.filter(child_id=OuterRef("child_id"), ended_on__isnull=True))
+        Exists(CareEpisode.objects.filter(child_id=OuterRef("child_id"), ended_on__isnull=True)),
+        child__date_of_birth__gt=born_18_years_before(today),
     )
     child_due = {"child_id": OuterRef("child_id"), "next_due_on": OuterRef("due_on")}
 
