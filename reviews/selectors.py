@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 from children.models import Child
 
 from . import deadlines
-from .calendar import non_working_days
-from .models import Action, Review, ReviewDateChange
+from .calendar import statutory_non_working_days
+from .models import Action, Review, ReviewDateChange, ReviewSchedule
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,9 @@ class CaseloadRow:
     next_due_on: date | None
     booked_for: date | None
     state: deadlines.DueState | None
+    #: Why it is due then, in words (IRO-RULES.md section 2), or why the date is not known.
+    reason: str = ""
+    first_due_unknown: bool = False
 
 
 def caseload_rows(children, *, today: date) -> list[CaseloadRow]:
@@ -30,7 +33,7 @@ def caseload_rows(children, *, today: date) -> list[CaseloadRow]:
     """
     rows = list(children.for_list().select_related("review_schedule").order_by("last_name", "first_name", "pk"))
     due_dates = [c.review_schedule.next_due_on for c in rows if getattr(c, "review_schedule", None)]
-    calendar = non_working_days(min([today, *(d for d in due_dates if d)]), today)
+    calendar = statutory_non_working_days(min([today, *(d for d in due_dates if d)]), today)
     result = []
     for child in rows:
         schedule = getattr(child, "review_schedule", None)
@@ -41,10 +44,25 @@ def caseload_rows(children, *, today: date) -> list[CaseloadRow]:
                 next_due_on=due,
                 booked_for=schedule.booked_for if schedule else None,
                 state=deadlines.due_status(due, today=today, non_working=calendar) if due else None,
+                reason=schedule.next_reason_for(child.first_name) if schedule else "",
+                first_due_unknown=bool(schedule and schedule.first_due_unknown),
             )
         )
-    result.sort(key=lambda row: (row.next_due_on is None, row.next_due_on or date.max, row.child.last_name))
+    # Soonest first; a child whose first review's date is not known comes first of all, so that
+    # an import that began part-way through care never hides them at the bottom.
+    result.sort(
+        key=lambda r: (not r.first_due_unknown, r.next_due_on is None, r.next_due_on or date.max, r.child.last_name)
+    )
     return result
+
+
+def next_due_text(child: Child) -> str:
+    """``Next review due by 31 December 2025: 20 working days after ...`` (one query)."""
+    schedule = ReviewSchedule.objects.filter(child=child).first()
+    if schedule is None or not schedule.next_rule:
+        return ""
+    when = f"by {schedule.next_due_on:%-d %B %Y}" if schedule.next_due_on else "on a date not known"
+    return f"Next review due {when}: {schedule.next_reason_for(child.first_name)}."
 
 
 def records_overdue(children, *, today: date):
@@ -67,7 +85,7 @@ def actions_overdue(children, *, today: date):
 
 def child_reviews_queryset():
     """Reviews with what their pages show: the child, the chair, actions and date changes."""
-    return Review.objects.select_related("child", "chair").prefetch_related(
+    return Review.objects.select_related("child", "chair", "due").prefetch_related(
         Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")),
         Prefetch("date_changes", queryset=ReviewDateChange.objects.select_related("changed_by").order_by("pk")),
     )
@@ -77,7 +95,7 @@ def child_reviews(child: Child):
     """The child's reviews, newest first, with their actions and date changes: three queries."""
     return (
         Review.objects.filter(child=child)
-        .select_related("chair")
+        .select_related("chair", "due")
         .prefetch_related(
             Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")),
             "date_changes",

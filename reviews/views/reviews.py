@@ -53,6 +53,7 @@ def _deadlines_page(request, children, *, title: str, scope: str):
         "rows": rows,
         "overdue": [r for r in rows if r.state and r.state.status == "overdue"],
         "due_soon": [r for r in rows if r.state and r.state.status == "due_soon"],
+        "unknown": [r for r in rows if r.first_due_unknown],
         "records_overdue": list(selectors.records_overdue(children, today=today)),
         "actions_overdue": list(selectors.actions_overdue(children, today=today)),
         "changes": list(unacknowledged_significant_changes(request.user).filter(child__in=children)),
@@ -103,7 +104,8 @@ def review_book(request, child_pk):
         request, form, lambda data: services.review_book(child=child, by=request.user, **data), success="Review booked"
     ):
         return redirect("reviews:child", child_pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "child": child, "title": "Book a review"})
+    context = {"form": form, "child": child, "title": "Book a review", "intro": selectors.next_due_text(child)}
+    return render(request, "children/form.html", context)
 
 
 def _anchor(form, name: str) -> str:
