@@ -166,9 +166,7 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
             if item is not None and not (stored_type == ReviewType.ADDITIONAL and item.review_type != "first"):
                 review_type = item.review_type
             if (due_on, review_type) != (stored_due, stored_type):
-                note(
-                    child_id, "review", f"review {pk} held {held_on}", (stored_due, stored_type), (due_on, review_type)
-                )
+                note(child_id, "review", f"review held {held_on}", (stored_due, stored_type), (due_on, review_type))
                 review_updates.append(Review(pk=pk, due_on=due_on, review_type=review_type))
     Review.objects.bulk_update(review_updates, ["due_on", "review_type"], batch_size=500)
 
