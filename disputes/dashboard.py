@@ -5,8 +5,10 @@ taken to resolve them; NAIRO (seed 003) asks to be heard about service-wide them
 categories are counted over time. Each function takes the disputes already narrowed by
 ``disputes.filters.DisputeDashboardFilter`` and runs a fixed number of queries whatever their
 number. Working days need the calendar, which SQL does not have: the functions that report them
-fetch the (stage, IRO, opened, closed) rows with one query, read the calendar with one more, and
-count working days with ``reviews.deadlines.working_days_between``.
+fetch the (stage, IRO, opened, closed) rows with one query, read the calendar of local targets
+(``reviews.calendar.local_non_working_days``: one more query for the authority's closure days
+where ``CLOSURE_DAYS_MOVE_LOCAL_TARGETS`` is on, none otherwise), and count working days with
+``reviews.deadlines.working_days_between``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import NoReverseMatch, reverse
 
-from reviews.calendar import non_working_days
+from reviews.calendar import local_non_working_days
 from reviews.deadlines import working_days_between
 
 from .codes import DisputeCategory, DisputeStatus
@@ -123,7 +125,7 @@ def closures(disputes, *, period: Period) -> list[Closure]:
     )
     if not rows:
         return []
-    holidays = non_working_days(min(r[2] for r in rows), max(r[3] for r in rows))
+    holidays = local_non_working_days(min(r[2] for r in rows), max(r[3] for r in rows))
     return [
         Closure(stage, iro, working_days_between(opened, closed, non_working=holidays))
         for stage, iro, opened, closed in rows
@@ -347,7 +349,7 @@ def export_rows(disputes, *, today: date) -> list[list]:
     )
     if not rows:
         return []
-    holidays = non_working_days(min(r[3] for r in rows), today)
+    holidays = local_non_working_days(min(r[3] for r in rows), today)
     categories, statuses = dict(DisputeCategory.choices), dict(DisputeStatus.choices)
     return [
         [

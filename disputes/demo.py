@@ -42,7 +42,7 @@ from children.demo import HISTORY_YEARS
 from children.models import CareEpisode, Child, CoverArrangement, IROAllocation, age_on
 from children.querysets import years_before
 from reviews import deadlines
-from reviews.calendar import non_working_days
+from reviews.calendar import local_non_working_days
 from reviews.codes import FlagKind
 
 from . import ladder
@@ -559,7 +559,7 @@ def _load(today: date) -> _Facts:
         today=today,
         window_start=window_start,
         # Far enough past today for the plans that run on after it (they are cut at today).
-        calendar=non_working_days(window_start - timedelta(days=60), today + timedelta(days=365)),
+        calendar=local_non_working_days(window_start - timedelta(days=60), today + timedelta(days=365)),
         periods=[_Period(children[c], start, end) for c, start, end in spans],
         allocations=allocations,
         absences=absences,

@@ -12,10 +12,12 @@ a date, and ``reviews.flags.flags_sweep_keyed`` stores, resolves and reopens the
   (the step ends: the next step is a new key) or closed; a new due date is a new key.
 * ``DISPUTE_OPEN_TOO_LONG``: an open dispute open for more than
   ``DisputeSettings.max_open_working_days`` working days (Handbook para 6.2: the whole process
-  should take no more than 20), counted on the reviews calendar (bank holidays in England and
-  the authority's closure days). ``due_on`` is the day it opened; the key names the dispute and
-  that day, so escalation keeps the one flag. Resolved when the dispute closes (or the limit is
-  raised past it).
+  should take no more than 20; the annual report's "closed within N working days" uses the same
+  limit). Bank holidays in England never count as working days, and the authority's closure
+  days only where ``CLOSURE_DAYS_MOVE_LOCAL_TARGETS`` is on (a local target, IRO-RULES.md
+  section 2; ``reviews.calendar.local_non_working_days``). ``due_on`` is the day it opened; the
+  key names the dispute and that day, so escalation keeps the one flag. Resolved when the
+  dispute closes (or the limit is raised past it).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import date, timedelta
 
 from django.db.models import F
 
-from reviews.calendar import non_working_days
+from reviews.calendar import local_non_working_days
 from reviews.codes import FlagKind
 from reviews.deadlines import is_working_day
 from reviews.flags import IsoDate, KeyedRule, SweepResult, flag_key, flags_sweep_keyed
@@ -59,7 +61,7 @@ def _cutoff(today: date, working_days: int) -> date:
     span = timedelta(days=2 * working_days + 31)
     while True:
         start = today - span
-        cutoff = open_too_long_before(today, working_days, non_working=non_working_days(start, today))
+        cutoff = open_too_long_before(today, working_days, non_working=local_non_working_days(start, today))
         if cutoff >= start:
             return cutoff
         span *= 2

@@ -15,7 +15,7 @@ from iro_service.concurrency import LockedForm
 from iro_service.forms import GDSForm, SensibleDateField, TextForm
 
 from . import ladder
-from .codes import CafcassOutcome, DisputeCategory, DisputeStatus
+from .codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
 from .models import CafcassReferral, EscalationStage
 
 DATE_HINT = "For example, 27 3 2026"
@@ -201,17 +201,69 @@ class MeetingForm(VersionedForm):
     )
 
 
+class StageField(forms.TypedChoiceField):
+    """The stage to escalate to. The radios offer the stages the dispute can move to; any stage
+    on the ladder is accepted as input, so that the service says why a move is refused (going
+    back, skipping without a reason, CAFCASS) and a form loaded before someone else moved the
+    dispute reaches the version check."""
+
+    on_ladder: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.on_ladder or super().valid_value(value)
+
+
+def escalation_choice(stage: EscalationStage, skipped: list[EscalationStage]) -> Choice:
+    if stage.response_kind == ResponseKind.WRITTEN:
+        answer = f"A written response within {stage.response_working_days} working days."
+    else:
+        answer = "A minuted meeting."
+    hint = f"Raised with: {stage.raised_with}. {answer}"
+    if skipped:
+        hint += f" Skips {ladder.stages_words(stage_rungs(skipped))}: give the reason below."
+    return Choice(stage.number, stage.name, hint=hint)
+
+
 class EscalateForm(VersionedForm):
+    """Escalate to the next stage, or past stages with a reason (IRO-RULES.md section 5). Built
+    with the ladder's active stages and the dispute's current stage number."""
+
     submit_text = "Escalate"
 
-    to_stage = forms.IntegerField(widget=forms.HiddenInput)
+    to_stage = StageField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Escalate to",
+        help_text="Normally the next stage. You may bypass stages when the case needs it: give the reason.",
+        error_messages={"required": "Choose the stage to escalate to"},
+    )
+    bypass_reason = _text(
+        "Why you are skipping stages",
+        rows=3,
+        required=False,
+        help_text="Only if you escalate past the next stage (IRO Handbook para 6.2): the reason is kept on the record.",
+    )
     recipient_name = forms.CharField(max_length=200, required=False, label="Raised with (name, optional)")
     recipient_role = forms.CharField(
         max_length=100,
-        label="Their role",
-        error_messages={"required": "Enter the role of the person you raise it with"},
+        required=False,
+        label="Their role (optional)",
+        help_text="Leave blank for the role the stage is raised with.",
     )
     raised_on = _date("Date escalated")
+
+    def __init__(self, *args, stages: list[EscalationStage], current: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_stage"]
+        field.on_ladder = frozenset(str(stage.number) for stage in stages)
+        later = [stage for stage in stages if stage.number > current]
+        field.choices = [
+            escalation_choice(stage, skipped=[s for s in later if s.number < stage.number])
+            for stage in later
+            if not stage.is_cafcass
+        ]
+        if not field.choices:  # nothing left but a CAFCASS referral: no radios to link an error to
+            field.widget = forms.HiddenInput()
 
 
 class ResolveForm(VersionedForm):

@@ -2,8 +2,10 @@
 
 IRO-RULES.md section 5: a dispute starts at informal resolution or stage 1, or, in serious or
 urgent cases with a recorded reason, directly at the stage the ladder marks for direct entry
-(stage 3, the service manager, by default). From there it moves one stage at a time to the
-next active stage. A CAFCASS referral is the last rung.
+(stage 3, the service manager, by default). From there it moves up: to the next active stage,
+or past one or more stages (stage 1 to 3, stage 3 to 5) with a recorded reason, since the IRO
+may bypass stages at any point (Handbook para 6.2). It never moves back down. A CAFCASS
+referral is the last rung.
 """
 
 from __future__ import annotations
@@ -53,10 +55,45 @@ def next_rung(ladder: Sequence[Rung], current: int) -> Rung:
     return later[0]
 
 
-def check_escalation(ladder: Sequence[Rung], current: int, target: int) -> Rung:
-    expected = next_rung(ladder, current)
-    if target != expected.number:
+def skipped_rungs(ladder: Sequence[Rung], current: int, target: int) -> list[Rung]:
+    """The active stages a move from ``current`` to ``target`` passes over, lowest first."""
+    return [r for r in ladder if current < r.number < target]
+
+
+def stage_words(number: int) -> str:
+    """'informal resolution', 'stage 2'."""
+    return "informal resolution" if number == 0 else f"stage {number}"
+
+
+def stages_words(rungs: Sequence[Rung]) -> str:
+    """'stage 2', 'stages 4 and 5', 'stages 1, 2 and 3'."""
+    numbers = [str(r.number) for r in rungs]
+    if len(numbers) == 1:
+        return f"stage {numbers[0]}"
+    return f"stages {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+class BypassReasonMissing(MoveRefused):
+    """The move skips stages and no reason was given (Handbook para 6.2: bypassing a stage is
+    always recorded with its reason)."""
+
+
+def check_escalation(ladder: Sequence[Rung], current: int, target: int, *, bypass_reason: str = "") -> Rung:
+    """The stage ``target`` if a dispute at ``current`` may be escalated to it: any later stage on
+    the ladder, with a reason whenever the move skips one or more stages (IRO-RULES.md section 5).
+    Going back down, or staying, is refused."""
+    rung = next((r for r in ladder if r.number == target), None)
+    if rung is None:
+        raise MoveRefused("That stage is not on this authority's ladder.")
+    if target <= current:
         raise MoveRefused(
-            f"A dispute at stage {current} can only be escalated to stage {expected.number}; stages cannot be skipped."
+            f"A dispute only moves up the ladder: it is at {stage_words(current)}, so it cannot be escalated "
+            f"to {stage_words(target)}."
         )
-    return expected
+    skipped = skipped_rungs(ladder, current, target)
+    if skipped and not bypass_reason.strip():
+        raise BypassReasonMissing(
+            f"Enter why you are skipping {stages_words(skipped)}: escalating from {stage_words(current)} to "
+            f"{stage_words(target)} bypasses {'it' if len(skipped) == 1 else 'them'}."
+        )
+    return rung

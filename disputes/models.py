@@ -119,6 +119,11 @@ class DisputeStep(UndeletableModel):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recipient_name = models.CharField("raised with (name)", max_length=200, blank=True)
     recipient_role = models.CharField("their role", max_length=100)
+    bypass_reason = models.TextField(
+        "why stages were skipped",
+        blank=True,
+        help_text="Escalating past one or more stages needs a recorded reason (Handbook para 6.2).",
+    )
     response_due_on = models.DateField(null=True, blank=True)
     responded_on = models.DateField(null=True, blank=True)
     response = models.TextField(blank=True)

@@ -20,6 +20,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from children.models import CareEpisode
 from reviews.models import Review
 
+from . import ladder
 from .codes import DisputeStatus
 from .models import Dispute, DisputeStep
 
@@ -68,6 +69,12 @@ def _events(dispute: Dispute, since: date | None) -> list[str]:
         elif index == 0:
             at = "informal resolution" if step.stage.number == 0 else f"stage {step.stage.number}"
             events.append(f"Raised at {at} on {when}")
+        elif step.bypass_reason:
+            skipped_from = ladder.stage_words(steps[index - 1].stage.number)
+            events.append(
+                f"Escalated from {skipped_from} to stage {step.stage.number} on {when}, bypassing stages: "
+                f"{step.bypass_reason}"
+            )
         else:
             events.append(f"Escalated to stage {step.stage.number} on {when}")
     closed_since = dispute.closed_on is not None and (since is None or dispute.closed_on >= since)

@@ -19,7 +19,7 @@ from iro_service.audit import audit_record
 from iro_service.concurrency import claim_version
 from iro_service.models import AuditAction
 from reviews import deadlines
-from reviews.calendar import non_working_days
+from reviews.calendar import local_non_working_days
 
 from . import ladder
 from .codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
@@ -47,10 +47,12 @@ def _check_date(day: date, *, today: date, field: str, not_before: date | None =
 
 def response_due_on(stage: EscalationStage, raised_on: date) -> date | None:
     """A written response is due ``response_working_days`` working days after the stage is
-    raised (same calendar as reviews); meetings get their date when booked; informal has none."""
+    raised; meetings get their date when booked; informal has none. A local target, so the
+    authority's closure days move it only where ``CLOSURE_DAYS_MOVE_LOCAL_TARGETS`` says so
+    (IRO-RULES.md section 2); bank holidays in England always do."""
     if stage.response_kind != ResponseKind.WRITTEN:
         return None
-    calendar = non_working_days(raised_on, raised_on)
+    calendar = local_non_working_days(raised_on, raised_on)
     return deadlines.add_working_days(raised_on, stage.response_working_days, non_working=calendar)
 
 
@@ -218,47 +220,59 @@ def dispute_escalate(
     dispute: Dispute,
     by,
     to_stage: int,
+    bypass_reason: str = "",
     recipient_role: str = "",
     recipient_name: str = "",
     raised_on: date | None = None,
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Dispute:
-    """Move the dispute to the next stage of the ladder. Skipping stages is refused."""
+    """Move the dispute up the ladder: to the next stage, or past one or more stages with
+    ``bypass_reason`` (the IRO may bypass stages at any point, IRO-RULES.md section 5, Handbook
+    para 6.2). The reason is kept on the new step and in the audit event; it is kept only when
+    stages are skipped. Going back down is refused, and CAFCASS is reached only by referral."""
     today = today or timezone.localdate()
     raised_on = raised_on or today
     _require_can_act(dispute.child, by, today=today)
     dispute, step = _open_dispute(dispute, expected_version=expected_version)
     stages = list(EscalationStage.objects.active())
+    target = next((s for s in stages if s.number == to_stage), None)
+    if target is not None and target.is_cafcass:
+        raise ValidationError({"to_stage": "A CAFCASS referral is recorded with its evidence: use 'Refer to CAFCASS'."})
+    rungs = _rungs(stages)
+    current = dispute.current_stage.number
     try:
-        rung = ladder.check_escalation(_rungs(stages), dispute.current_stage.number, to_stage)
+        ladder.check_escalation(rungs, current, to_stage, bypass_reason=bypass_reason)
+    except ladder.BypassReasonMissing as refused:
+        raise ValidationError({"bypass_reason": str(refused)}) from refused
     except ladder.MoveRefused as refused:
         raise ValidationError({"to_stage": str(refused)}) from refused
-    if rung.is_cafcass:
-        raise ValidationError({"to_stage": "A CAFCASS referral is recorded with its evidence: use 'Refer to CAFCASS'."})
     _check_date(raised_on, today=today, field="raised_on", not_before=step.raised_on, what="The escalation date")
-    stage = next(s for s in stages if s.number == rung.number)
+    skipped = ladder.skipped_rungs(rungs, current, to_stage)
+    reason = bypass_reason.strip() if skipped else ""
     step.ended_on = raised_on
     _save(step, by=by)
     previous = dispute.current_stage
-    dispute.current_stage = stage
+    dispute.current_stage = target
     _save(dispute, by=by)
     new_step = DisputeStep(
         dispute=dispute,
-        stage=stage,
+        stage=target,
         raised_on=raised_on,
         raised_by=by,
         recipient_name=recipient_name.strip(),
-        recipient_role=(recipient_role or stage.raised_with).strip(),
-        response_due_on=response_due_on(stage, raised_on),
+        recipient_role=(recipient_role or target.raised_with).strip(),
+        bypass_reason=reason,
+        response_due_on=response_due_on(target, raised_on),
     )
     _save(new_step, by=by)
-    _audit(
-        dispute,
-        by=by,
-        summary=f"Escalated from {previous} to {stage}",
-        changes={"stage": [previous.number, stage.number]},
-    )
+    changes = {"stage": [previous.number, target.number]}
+    summary = f"Escalated from {previous} to {target}"
+    if skipped:
+        changes["skipped_stages"] = [r.number for r in skipped]
+        changes["bypass_reason"] = reason
+        summary += f", skipping {ladder.stages_words(skipped)}: {reason}"
+    _audit(dispute, by=by, summary=summary, changes=changes)
     return dispute
 
 

@@ -6,6 +6,7 @@ Managers (``disputes.view_dispute_dashboard``) read every dispute but do not act
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
@@ -133,23 +134,24 @@ def dispute_raise(request, child_pk):
     return render(request, "disputes/form.html", {"form": form, "child": child, "title": "Raise a dispute"})
 
 
-def _act(request, dispute, form, call, *, success: str, title: str, **context):
+def _act(request, dispute, form, call, *, success: str | Callable[[Dispute], str], title: str, **context):
     """Call one service with the version the form was loaded with. On a stale version, merge
-    what was typed with the dispute as it is saved now and show every difference."""
+    what was typed with the dispute as it is saved now and show every difference. ``success``
+    is the message, or makes it from what the service returned."""
     if request.method == "GET" and dispute.status != DisputeStatus.OPEN:
         return redirect("disputes:detail", pk=dispute.pk)
     form.lock(dispute)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            call(dispute=dispute, by=request.user, expected_version=data.pop("version"), **data)
+            result = call(dispute=dispute, by=request.user, expected_version=data.pop("version"), **data)
         except StaleEditError as error:
             form.merge(error)
             dispute = _actionable(request, dispute.pk)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect("disputes:detail", pk=dispute.pk)
     step = dispute.steps.filter(ended_on__isnull=True).select_related("stage").first()
     context.update(form=form, dispute=dispute, child=dispute.child, step=step, conflict=form.conflict, title=title)
@@ -200,19 +202,24 @@ def dispute_meeting(request, pk):
 @require_http_methods(["GET", "POST"])
 def dispute_escalate(request, pk):
     dispute = _actionable(request, pk)
-    target = _next_stage(dispute.current_stage)
+    stages = list(EscalationStage.objects.active())
+    later = [stage for stage in stages if stage.number > dispute.current_stage.number]
     initial = {"raised_on": timezone.localdate()}
-    if target is not None:
-        initial.update(to_stage=target.number, recipient_role=target.raised_with)
-    form = forms.EscalateForm(request.POST or None, initial=_initial(dispute, **initial))
+    if later and not later[0].is_cafcass:
+        initial["to_stage"] = later[0].number  # the next stage, unless stages are bypassed
+    form = forms.EscalateForm(
+        request.POST or None,
+        initial=_initial(dispute, **initial),
+        stages=stages,
+        current=dispute.current_stage.number,
+    )
     return _act(
         request,
         dispute,
         form,
         services.dispute_escalate,
-        success=f"Dispute escalated to {target.name}" if target else "Dispute escalated",
-        title=f"Escalate to {target.name}" if target else "Escalate the dispute",
-        target=target,
+        success=lambda escalated: f"Dispute escalated to {escalated.current_stage.name}",
+        title="Escalate the dispute",
     )
 
 

@@ -188,15 +188,29 @@ def test_a_dispute_open_more_than_20_working_days_is_flagged_counting_the_bank_h
     assert result.raised == {OVERDUE: 0, TOO_LONG: 1}
 
 
-def test_a_closure_day_of_the_authority_also_does_not_count(child, iro):
+def test_a_closure_day_of_the_authority_also_does_not_count_where_the_setting_says_so(child, iro, settings):
     from reviews.models import ClosureDay
 
+    settings.CLOSURE_DAYS_MOVE_LOCAL_TARGETS = True
     raise_dispute(child, iro, start_stage=0, raised_on=dt.date(2026, 8, 10))
     ClosureDay.objects.create(day=dt.date(2026, 9, 1), reason="Staff training day")
 
     dispute_flags_sweep(today=dt.date(2026, 9, 9))  # 20 working days once 1 September is closed
     assert not flags_of(child, TOO_LONG).exists()
     dispute_flags_sweep(today=dt.date(2026, 9, 10))
+    assert flags_of(child, TOO_LONG).exists()
+
+
+def test_by_default_a_closure_day_of_the_authority_counts_as_a_working_day(child, iro):
+    # IRO-RULES.md section 2: closure days move a local target only where a setting says so.
+    from reviews.models import ClosureDay
+
+    raise_dispute(child, iro, start_stage=0, raised_on=dt.date(2026, 8, 10))
+    ClosureDay.objects.create(day=dt.date(2026, 9, 1), reason="Staff training day")
+
+    dispute_flags_sweep(today=dt.date(2026, 9, 8))
+    assert not flags_of(child, TOO_LONG).exists()
+    dispute_flags_sweep(today=dt.date(2026, 9, 9))  # the 21st working day, closure or not
     assert flags_of(child, TOO_LONG).exists()
 
 
@@ -301,7 +315,11 @@ def _build(count: int, *, iros: list) -> None:
             )
 
 
-def test_the_sweep_takes_the_same_number_of_queries_for_5_and_for_200_disputes(iro, other_iro):
+@pytest.mark.parametrize(("closures_move", "queries"), [(False, 11), (True, 12)])
+def test_the_sweep_takes_the_same_number_of_queries_for_5_and_for_200_disputes(
+    iro, other_iro, settings, closures_move, queries
+):
+    settings.CLOSURE_DAYS_MOVE_LOCAL_TARGETS = closures_move
     iros = [iro, other_iro, make_iro(username="iro_c")]
     _build(5, iros=iros)
     with CaptureQueriesContext(connection) as five:
@@ -313,9 +331,9 @@ def test_the_sweep_takes_the_same_number_of_queries_for_5_and_for_200_disputes(i
     assert small.open == {OVERDUE: 3, TOO_LONG: 5}
     assert large.open == {OVERDUE: 101, TOO_LONG: 200}
     assert large.raised == {OVERDUE: 98, TOO_LONG: 195}
-    # The settings row, the closure days, three statements per kind, the IRO update and the
-    # counts (and the savepoint around them).
-    assert len(two_hundred) == len(five) == 12, [q["sql"] for q in two_hundred.captured_queries]
+    # The settings row, the closure days (only where they move local targets), three statements
+    # per kind, the IRO update and the counts (and the savepoint around them).
+    assert len(two_hundred) == len(five) == queries, [q["sql"] for q in two_hundred.captured_queries]
 
 
 # The daily job, the command, the task and the digests -----------------------------------------

@@ -64,6 +64,25 @@ def test_the_section_lists_what_happened_to_each_dispute_since_the_last_review(c
     ]
 
 
+def test_a_bypassed_stage_is_reported_with_its_reason(child, iro):
+    held_review(child, iro=iro, held_on=dt.date(2026, 6, 1))
+    dispute = raise_dispute(child, iro, category="health", raised_on=dt.date(2026, 11, 2))
+    services.dispute_escalate(
+        dispute=dispute,
+        by=iro,
+        to_stage=3,
+        bypass_reason="The team manager is away until January.",
+        raised_on=dt.date(2026, 11, 4),
+        today=TODAY,
+    )
+    (row,) = disputes_since_last_review(child=child, user=iro, today=TODAY)["rows"]
+    assert row.events == [
+        "Raised at stage 1 on 2 November 2026",
+        "Escalated from stage 1 to stage 3 on 4 November 2026, bypassing stages: The team manager is away until "
+        "January.",
+    ]
+
+
 def test_the_review_form_shows_the_disputes_since_the_last_review_and_not_older_ones(client_for, child, iro, history):
     page = client_for(iro).get(reverse("reviews:record", args=[child.pk])).text
 

@@ -85,8 +85,6 @@ def test_escalation_moves_one_stage_and_keeps_every_step(child, iro):
         response="Family finding will start in January.",
         today=TODAY,
     )
-    with pytest.raises(ValidationError, match="cannot be skipped"):
-        services.dispute_escalate(dispute=dispute, by=iro, to_stage=3, raised_on=dt.date(2026, 11, 10), today=TODAY)
     services.dispute_escalate(
         dispute=dispute, by=iro, to_stage=2, recipient_name="Jo Bloggs", raised_on=dt.date(2026, 11, 10), today=TODAY
     )
@@ -97,6 +95,103 @@ def test_escalation_moves_one_stage_and_keeps_every_step(child, iro):
     ]
     dispute.refresh_from_db()
     assert dispute.current_stage.number == 2
+
+
+def _escalate(dispute, by, to_stage, *, on=dt.date(2026, 11, 10), **kwargs):
+    return services.dispute_escalate(dispute=dispute, by=by, to_stage=to_stage, raised_on=on, today=TODAY, **kwargs)
+
+
+def test_stage_1_to_3_without_a_reason_is_refused_on_the_reason_field_and_changes_nothing(child, iro):
+    dispute = raise_dispute(child, iro)
+    with pytest.raises(ValidationError) as refused:
+        _escalate(dispute, iro, 3)
+    assert refused.value.message_dict == {
+        "bypass_reason": ["Enter why you are skipping stage 2: escalating from stage 1 to stage 3 bypasses it."]
+    }
+    dispute.refresh_from_db()
+    assert (dispute.current_stage.number, dispute.version, dispute.steps.count()) == (1, 1, 1)
+    assert not AuditEvent.objects.filter(summary__startswith="Escalated").exists()
+
+
+def test_stage_1_to_3_with_a_reason_keeps_the_reason_on_the_step_and_in_the_audit_event(child, iro):
+    dispute = raise_dispute(child, iro)
+    reason = "The team manager is the subject of the concern; the service manager must decide."
+    _escalate(dispute, iro, 3, bypass_reason=f"  {reason}\n")
+    dispute.refresh_from_db()
+    assert dispute.current_stage.number == 3
+    steps = list(dispute.steps.order_by("pk").values_list("stage__number", "ended_on", "bypass_reason"))
+    assert steps == [(1, dt.date(2026, 11, 10), ""), (3, None, reason)]
+    # Stage 3 is a written stage: its own response date, 5 working days on.
+    assert dispute.steps.get(ended_on__isnull=True).response_due_on == dt.date(2026, 11, 17)
+    event = AuditEvent.objects.get(summary__startswith="Escalated")
+    assert event.summary == (
+        f"Escalated from Stage 1: Social worker to Stage 3: Service manager, skipping stage 2: {reason}"
+    )
+    assert event.changes == {"stage": [1, 3], "skipped_stages": [2], "bypass_reason": reason}
+    assert event.child_id == child.pk
+
+
+def test_stage_3_to_5_needs_a_reason_naming_stage_4_and_is_allowed_with_one(child, iro):
+    dispute = raise_dispute(child, iro, start_stage=3, urgent_reason="Placement ends on Friday with no plan.")
+    with pytest.raises(ValidationError, match="Enter why you are skipping stage 4") as refused:
+        _escalate(dispute, iro, 5)
+    assert list(refused.value.message_dict) == ["bypass_reason"]
+    _escalate(dispute, iro, 5, bypass_reason="The head of service is on leave for a month.")
+    dispute.refresh_from_db()
+    assert dispute.current_stage.number == 5
+    assert dispute.steps.get(ended_on__isnull=True).bypass_reason == "The head of service is on leave for a month."
+    assert AuditEvent.objects.get(summary__startswith="Escalated").changes["skipped_stages"] == [4]
+
+
+def test_a_reason_is_kept_only_when_stages_are_skipped(child, iro):
+    dispute = raise_dispute(child, iro)
+    _escalate(dispute, iro, 2, bypass_reason="Typed by mistake.")
+    step = dispute.steps.get(ended_on__isnull=True)
+    assert (step.stage.number, step.bypass_reason) == (2, "")
+    event = AuditEvent.objects.get(summary__startswith="Escalated")
+    assert event.changes == {"stage": [1, 2]}
+    assert "skipping" not in event.summary
+
+
+@pytest.mark.parametrize("to_stage", [2, 1, 0])
+def test_escalating_back_down_or_to_the_same_stage_is_refused(child, iro, to_stage):
+    dispute = raise_dispute(child, iro)
+    _escalate(dispute, iro, 2)
+    with pytest.raises(ValidationError, match="only moves up the ladder") as refused:
+        _escalate(dispute, iro, to_stage, on=dt.date(2026, 11, 11), bypass_reason="Going back.")
+    assert list(refused.value.message_dict) == ["to_stage"]
+    dispute.refresh_from_db()
+    assert (dispute.current_stage.number, dispute.steps.count()) == (2, 2)
+
+
+def test_skipping_straight_to_cafcass_is_still_only_by_referral(child, iro):
+    dispute = raise_dispute(child, iro, start_stage=3, urgent_reason="Urgent")
+    with pytest.raises(ValidationError, match="Refer to CAFCASS"):
+        _escalate(dispute, iro, 7, bypass_reason="Delay is unreasonable.")
+    dispute.refresh_from_db()
+    assert dispute.current_stage.number == 3
+
+
+def test_by_default_a_closure_day_does_not_move_a_stage_response_date(child, iro):
+    # IRO-RULES.md section 2: closure days move a local target only where a setting says so.
+    from reviews.models import ClosureDay
+
+    ClosureDay.objects.create(day=dt.date(2026, 11, 4), reason="Staff training day")
+    dispute = raise_dispute(child, iro, raised_on=dt.date(2026, 11, 2))
+    assert dispute.steps.get().response_due_on == dt.date(2026, 11, 9)
+    _escalate(dispute, iro, 2, on=dt.date(2026, 11, 3))
+    assert dispute.steps.get(ended_on__isnull=True).response_due_on == dt.date(2026, 11, 10)
+
+
+def test_a_closure_day_moves_a_stage_response_date_where_the_setting_says_so(child, iro, settings):
+    from reviews.models import ClosureDay
+
+    settings.CLOSURE_DAYS_MOVE_LOCAL_TARGETS = True
+    ClosureDay.objects.create(day=dt.date(2026, 11, 4), reason="Staff training day")
+    dispute = raise_dispute(child, iro, raised_on=dt.date(2026, 11, 2))
+    assert dispute.steps.get().response_due_on == dt.date(2026, 11, 10)
+    _escalate(dispute, iro, 2, on=dt.date(2026, 11, 3))
+    assert dispute.steps.get(ended_on__isnull=True).response_due_on == dt.date(2026, 11, 11)
 
 
 def test_meeting_stages_are_answered_by_a_minuted_meeting(child, iro):

@@ -196,7 +196,7 @@ def test_the_iro_raises_a_dispute_at_stage_1(client_for, iro, child, today):
     page = client.get(response.url).text
     assert "Dispute raised" in page
     assert "No family finding since the last review." in page
-    assert "Escalate to Stage 2" in page
+    assert f'href="{reverse("disputes:escalate", args=[dispute.pk])}"' in page
 
 
 def test_an_empty_raise_form_shows_one_linked_error_summary(client_for, iro, child):
@@ -250,16 +250,19 @@ def test_respond_escalate_and_resolve(client_for, iro, dispute, today):
 
     dispute = reload(dispute)
     escalate = client.get(reverse("disputes:escalate", args=[dispute.pk])).text
-    assert "Escalate to Stage 2" in escalate
-    assert 'name="to_stage" value="2"' in escalate
-    assert 'value="Team manager"' in escalate
+    assert "Escalate the dispute" in escalate
+    # Every later stage but CAFCASS is offered; the next one is chosen already.
+    offered = re.findall(r'name="to_stage"[^>]*value="(\d)"', escalate)
+    assert offered == ["2", "3", "4", "5", "6"]
+    assert re.search(r'value="2"\s+checked', escalate)
+    assert "Raised with: Service manager. A written response within 5 working days. Skips stage 2" in escalate
     response = client.post(
         reverse("disputes:escalate", args=[dispute.pk]),
         {
             "version": dispute.version,
             "to_stage": 2,
             "recipient_name": "Jo Bright",
-            "recipient_role": "Team manager",
+            "recipient_role": "",
             **date_fields("raised_on", today),
         },
     )
@@ -284,22 +287,68 @@ def test_respond_escalate_and_resolve(client_for, iro, dispute, today):
     assert client.get(reverse("disputes:respond", args=[dispute.pk])).url == detail
 
 
-def test_skipping_a_stage_with_a_tampered_to_stage_changes_nothing(client_for, iro, dispute, today):
+@pytest.mark.parametrize(
+    ("start", "to_stage", "message"),
+    [
+        (1, 3, "Enter why you are skipping stage 2: escalating from stage 1 to stage 3 bypasses it."),
+        (3, 5, "Enter why you are skipping stage 4: escalating from stage 3 to stage 5 bypasses it."),
+    ],
+)
+def test_skipping_a_stage_without_a_reason_names_the_reason_field_and_changes_nothing(
+    client_for, iro, child, today, start, to_stage, message
+):
+    dispute = open_dispute(child, iro, today, start_stage=start, urgent_reason="Urgent." if start == 3 else "")
     before = reload(dispute)
     response = client_for(iro).post(
         reverse("disputes:escalate", args=[dispute.pk]),
-        {
-            "version": dispute.version,
-            "to_stage": 3,
-            "recipient_role": "Service manager",
-            **date_fields("raised_on", today),
-        },
+        {"version": dispute.version, "to_stage": to_stage, "bypass_reason": " ", **date_fields("raised_on", today)},
     )
     assert response.status_code == 200
-    assert "can only be escalated to stage 2; stages cannot be skipped" in response.text
-    anchors_resolve(response.text)
+    html = response.text
+    assert f'<a href="#id_bypass_reason">{message}</a>' in html  # the summary links to the reason
+    group = html.split('id="div_id_bypass_reason"', 1)[1].split("</textarea>", 1)[0]
+    assert "govuk-form-group--error" in group and "Why you are skipping stages" in group  # the field's label
+    assert 'id="id_bypass_reason_1_error" class="govuk-error-message">' in group and message in group
+    anchors_resolve(html)
+    assert re.search(rf'value="{to_stage}"\s+checked', html)  # the choice made is kept
     after = reload(dispute)
-    assert (after.current_stage.number, after.version, after.steps.count()) == (1, before.version, 1)
+    assert (after.current_stage.number, after.version, after.steps.count()) == (start, before.version, 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "to_stage", "role"), [(1, 3, "Service manager"), (3, 5, "Director of children's services")]
+)
+def test_skipping_a_stage_with_a_reason_shows_it_on_the_dispute(client_for, iro, child, today, start, to_stage, role):
+    dispute = open_dispute(child, iro, today, start_stage=start, urgent_reason="Urgent." if start == 3 else "")
+    client = client_for(iro)
+    reason = "The manager at the skipped stage wrote the plan in dispute & cannot review it."
+    response = client.post(
+        reverse("disputes:escalate", args=[dispute.pk]),
+        {"version": dispute.version, "to_stage": to_stage, "bypass_reason": reason, **date_fields("raised_on", today)},
+    )
+    assert response.status_code == 302
+    dispute = reload(dispute)
+    assert dispute.current_stage.number == to_stage
+    step = dispute.steps.get(ended_on__isnull=True)
+    assert (step.bypass_reason, step.recipient_role) == (reason, role)
+    page = client.get(response.url).text
+    assert f"Dispute escalated to Stage {to_stage}" in page
+    card = page.split(f">Stage {to_stage} (current)<", 1)[1].split('class="govuk-summary-card"', 1)[0]
+    assert "Why stages were skipped" in card and escape(reason) in card
+
+
+def test_escalating_back_down_is_refused_with_the_services_message(client_for, iro, child, today):
+    dispute = open_dispute(child, iro, today, start_stage=3, urgent_reason="Placement breaking down.")
+    response = client_for(iro).post(
+        reverse("disputes:escalate", args=[dispute.pk]),
+        {"version": dispute.version, "to_stage": 2, "bypass_reason": "Back", **date_fields("raised_on", today)},
+    )
+    assert response.status_code == 200
+    assert "A dispute only moves up the ladder: it is at stage 3, so it cannot be escalated to stage 2." in (
+        response.text
+    )
+    anchors_resolve(response.text)
+    assert reload(dispute).current_stage.number == 3
 
 
 def test_withdrawing_needs_a_reason(client_for, iro, dispute, today):
@@ -321,7 +370,7 @@ def test_a_meeting_stage_is_answered_by_a_meeting(client_for, iro, child, today)
     services.dispute_escalate(dispute=dispute, by=iro, to_stage=4, raised_on=today)
     client = client_for(iro)
     detail = client.get(reverse("disputes:detail", args=[dispute.pk])).text
-    assert "Record the meeting" in detail and "Escalate to Stage 5" in detail
+    assert "Record the meeting" in detail and f'href="{reverse("disputes:escalate", args=[dispute.pk])}"' in detail
     dispute = reload(dispute)
     response = client.post(
         reverse("disputes:meeting", args=[dispute.pk]),
@@ -340,7 +389,7 @@ def test_at_the_last_stage_before_cafcass_the_page_offers_a_referral(client_for,
     client = client_for(iro)
     page = client.get(reverse("disputes:detail", args=[dispute.pk])).text
     assert "Refer to CAFCASS" in page
-    assert "Escalate to" not in page
+    assert reverse("disputes:escalate", args=[dispute.pk]) not in page
     dispute = reload(dispute)
     response = client.post(
         reverse("disputes:escalate", args=[dispute.pk]),

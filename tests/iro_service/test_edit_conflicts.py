@@ -7,6 +7,7 @@ is driven as a browser would: the page's own form fields, hidden ones included, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -597,9 +598,7 @@ def test_a_choice_made_while_someone_saves_again_is_merged_again_not_lost(iro, o
     assert (review.venue, review.discussion) == ("Library", "Second thoughts.")
 
 
-def test_two_escalations_at_once_list_the_new_stage_and_the_second_is_refused_by_the_ladder(
-    iro, other_iro, covering, today
-):
+def test_two_escalations_at_once_list_the_new_stage_and_the_second_must_choose_again(iro, other_iro, covering, today):
     child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365))
     dispute = raise_dispute(
         child, iro, raised_on=today - dt.timedelta(days=7), change_by_when=today + dt.timedelta(days=30), today=today
@@ -616,7 +615,9 @@ def test_two_escalations_at_once_list_the_new_stage_and_the_second_is_refused_by
     (stage,) = refused.context["conflict"].differences
     assert (stage.label, stage.outcome, stage.changed_by) == ("Current stage", "fact", "Ada Okafor")
     assert stage.started.startswith("Stage 1") and stage.saved.startswith("Stage 2")
+    # Stage 2 is no longer a stage to escalate to: the stages offered now start at stage 3, none chosen.
+    assert re.findall(r'name="to_stage"[^>]*value="(\d)"', refused.text)[0] == "3"
     again = b.post(url, form_data(refused.text))
     assert again.status_code == 200
-    assert "A dispute at stage 2 can only be escalated to stage 3" in again.text
+    assert "Choose the stage to escalate to" in again.text
     assert Dispute.objects.get(pk=dispute.pk).steps.count() == 2  # escalated once, not twice

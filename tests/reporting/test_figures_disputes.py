@@ -36,7 +36,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from disputes import services
-from disputes.models import Dispute, DisputeStep, EscalationStage
+from disputes.models import Dispute, DisputeSettings, DisputeStep, EscalationStage
 from reporting.figures import Scope
 from reporting.figures.disputes import median, sections
 from reporting.figures.report import report_years
@@ -274,6 +274,47 @@ def test_a_year_in_progress_runs_to_today(disputes, sam):
     assert rows(by_key["disputes"])["Resolved"] == [2, 1, 0]
     assert "2025-26 is to 20 November 2025" in by_key["disputes"].note
     assert by_key["disputes"].links["Open at the year end"] == "/disputes/?status=open"
+
+
+def set_limit(working_days: int) -> None:
+    row = DisputeSettings.current()
+    row.max_open_working_days = working_days
+    row.save()
+
+
+@pytest.mark.parametrize(
+    ("limit", "within"),
+    [
+        (20, [2, 1]),  # 7 16 | 11 22 44: the Handbook's default
+        (11, [1, 1]),  # closed on the 11th working day (D5) counts as within
+        (10, [1, 0]),
+        (22, [2, 2]),
+    ],
+)
+def test_the_target_is_the_flags_limit_in_the_figures_and_the_words(disputes, limit, within):
+    set_limit(limit)
+    time_table = tables(section(Scope(today=TODAY)))["disputes_time"]
+    assert rows(time_table) == {
+        "Disputes closed": [2, 3],
+        "Median working days": [11.5, 22],
+        "Longest, working days": [16, 44],
+        f"Closed within {limit} working days": within,
+    }
+    assert f"The service's target is {limit} working days for the whole process" in time_table.note
+
+
+def test_a_closure_day_does_not_shorten_the_time_to_close_unless_the_setting_says_so(disputes, settings):
+    from reviews.models import ClosureDay
+
+    ClosureDay.objects.create(day=d("2023-05-10"), reason="Staff training day")  # inside D1 (7 working days)
+    by_default = tables(section(Scope(today=TODAY)))
+    assert rows(by_default["disputes_time"])["Median working days"][0] == 11.5  # (7 + 16) / 2: D1 still 7
+    assert "(weekends and bank holidays in England excluded)" in by_default["disputes_time"].note
+
+    settings.CLOSURE_DAYS_MOVE_LOCAL_TARGETS = True
+    moved = tables(section(Scope(today=TODAY)))
+    assert rows(moved["disputes_time"])["Median working days"][0] == 11  # (6 + 16) / 2: D1 now 6
+    assert "the authority's closure days excluded" in moved["disputes_time"].note
 
 
 def test_median_of_odd_and_even_counts():
