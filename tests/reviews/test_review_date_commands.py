@@ -62,7 +62,9 @@ def test_review_schedule_json_has_the_stable_keys_and_the_worked_dates(amira):
     assert (data["next_due_on"], data["next_rule"]) == ("2025-04-01", "reg33-later")
     assert data["reviews"][1]["reason"] == "3 months after the first review on 20 June 2024"
     assert "when Amira became looked after" in data["reviews"][0]["reason"]
-    assert AuditEvent.objects.filter(child_id=amira.pk, action=AuditAction.VIEWED, path="manage.py review_schedule").exists()
+    assert AuditEvent.objects.filter(
+        child_id=amira.pk, action=AuditAction.VIEWED, path="manage.py review_schedule"
+    ).exists()
 
 
 def test_review_schedule_as_at_an_earlier_day_shows_the_chain_as_it_then_stood(amira):
