@@ -52,8 +52,14 @@ class LegalStatus(models.TextChoices):
     L2 = "L2", "Emergency protection order"
     L3 = "L3", "Under child assessment order and in local authority accommodation"
     V2 = "V2", "Single period of accommodation under section 20"
-    V3 = "V3", "Accommodated under an agreement for a single short break"
-    V4 = "V4", "Accommodated under an agreement for a series of short breaks"
+    # IRO-RULES.md section 2: both are an agreed series of short-term breaks (reg 48); they
+    # differ in what the return records.
+    V3 = "V3", "Accommodated under an agreed series of short-term breaks, when individual episodes of care are recorded"
+    V4 = (
+        "V4",
+        "Accommodated under an agreed series of short-term breaks, when agreements are recorded "
+        "(not individual episodes)",
+    )
 
 
 #: Legal statuses grouped as the annual reports group them (seed 004 section 8.5).

@@ -34,6 +34,18 @@ def age_on(date_of_birth: date, on: date) -> int:
     return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
 
 
+def eighteenth_birthday(date_of_birth: date) -> date:
+    """The day a person stops being looked after (IRO-RULES.md section 2; DfE rule 352).
+
+    A person born on 29 February attains an age on 1 March in a common year (as ``age_on``
+    counts it), so that is their 18th birthday then. Pure: no Django, no "today".
+    """
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + 18)
+    except ValueError:
+        return date(date_of_birth.year + 18, 3, 1)
+
+
 class Team(TimeStampedModel):
     """Reference data an administrator keeps: the IRO teams of the service."""
 

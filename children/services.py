@@ -22,7 +22,15 @@ from iro_service.concurrency import claim_version
 from iro_service.models import AuditAction
 
 from .codes import NEEDS_REVIEW_FIRST, ReasonEpisodeCeased, ReasonNewEpisode, SignificantChangeCategory
-from .models import CareEpisode, Child, CoverArrangement, IROAllocation, SiblingGroup, SignificantChange
+from .models import (
+    CareEpisode,
+    Child,
+    CoverArrangement,
+    IROAllocation,
+    SiblingGroup,
+    SignificantChange,
+    eighteenth_birthday,
+)
 
 User = get_user_model()
 
@@ -78,6 +86,35 @@ def _require_not_future(day: date, *, today: date, field: str) -> None:
         raise ValidationError({field: "The date must be today or in the past."})
 
 
+def _called(child: Child, *, start: bool = True) -> str:
+    """How a message names the child: their first name, or "the child" before a name is entered
+    (children imported from SSDA903); ``start`` capitalises it to begin a sentence."""
+    if not child.name_to_be_entered:
+        return child.first_name
+    return "The child" if start else "the child"
+
+
+def _require_under_eighteen_to_start(child: Child, started_on: date, *, field: str) -> None:
+    """Nobody starts to be looked after on or after their 18th birthday (IRO-RULES.md section 2;
+    the DfE rejects it as rule 352)."""
+    birthday = eighteenth_birthday(child.date_of_birth)
+    if started_on >= birthday:
+        raise ValidationError(
+            {
+                field: f"{_called(child)} turned 18 on {birthday:%-d %B %Y}, so cannot start to be looked after "
+                "on or after that date (a person stops being looked after at 18)."
+            }
+        )
+
+
+def _renamed(error: ValidationError, **names: str) -> ValidationError:
+    """``error`` with its field keys renamed (``started_on="looked_after_on"``), so that a rule a
+    nested service checks lands on the field of the form that called the outer one."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({names.get(field, field): errors for field, errors in error.error_dict.items()})
+
+
 def _open_episode(child: Child) -> CareEpisode | None:
     return CareEpisode.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
 
@@ -115,12 +152,15 @@ def care_period_start(
     """The child becomes looked after on ``started_on``: an episode with reason S and an IRO.
 
     A child who left care and returns starts a new period (IRO-RULES.md section 2: the
-    first-review rule applies again from the new start date).
+    first-review rule applies again from the new start date). Refused on or after the 18th
+    birthday (DfE rule 352), and on the day the last episode ended: that is continuous care,
+    not a new period (DfE rule 431), so the review clock does not restart.
     """
     today = today or timezone.localdate()
     _require_not_future(started_on, today=today, field="started_on")
     if started_on < child.date_of_birth:
         raise ValidationError({"started_on": "The child cannot become looked after before their date of birth."})
+    _require_under_eighteen_to_start(child, started_on, field="started_on")
     if _open_episode(child) is not None:
         raise ValidationError(
             "This child is already looked after. Record a change of placement or legal status instead."
@@ -131,6 +171,14 @@ def care_period_start(
             {
                 "started_on": f"The child's last period of care ended on {last.ended_on:%-d %B %Y}; "
                 "the new one cannot start before it."
+            }
+        )
+    if last is not None and started_on == last.ended_on:
+        raise ValidationError(
+            {
+                "started_on": f"{_called(child)}'s last episode of care ended on {last.ended_on:%-d %B %Y}. "
+                "Starting again the same day is continuous care, not a new period of care (DfE rule 431): "
+                "record a change of placement or legal status instead."
             }
         )
     _require_iro(iro)
@@ -221,20 +269,24 @@ def child_create(
         summary="Child record created",
         changes={name: [None, value] for name, value in _field_values(child, CHILD_EDITABLE_FIELDS).items()},
     )
-    care_period_start(
-        child=child,
-        by=by,
-        started_on=looked_after_on,
-        iro=iro,
-        legal_status=legal_status,
-        placement_type=placement_type,
-        placement_provider=placement_provider,
-        category_of_need=category_of_need,
-        placement_postcode=placement_postcode,
-        home_postcode=home_postcode,
-        distance_from_home_miles=distance_from_home_miles,
-        today=today,
-    )
+    try:
+        care_period_start(
+            child=child,
+            by=by,
+            started_on=looked_after_on,
+            iro=iro,
+            legal_status=legal_status,
+            placement_type=placement_type,
+            placement_provider=placement_provider,
+            category_of_need=category_of_need,
+            placement_postcode=placement_postcode,
+            home_postcode=home_postcode,
+            distance_from_home_miles=distance_from_home_miles,
+            today=today,
+        )
+    except ValidationError as error:
+        # The form asks for the start of care as ``looked_after_on``: name that field.
+        raise _renamed(error, started_on="looked_after_on") from None
     return child
 
 
@@ -302,6 +354,16 @@ def episode_change(
                 "the change cannot be before it."
             }
         )
+    birthday = eighteenth_birthday(child.date_of_birth)
+    if changed_on >= birthday:
+        raise ValidationError(
+            {
+                "changed_on": f"{_called(child)} turned 18 on {birthday:%-d %B %Y} and stopped being looked after "
+                "then (a person stops being looked after at 18), so no change can be recorded on or after that "
+                f"date. Record that {_called(child, start=False)} left care instead, "
+                f"on {birthday:%-d %B %Y} at the latest."
+            }
+        )
     status_changes = legal_status != current.legal_status
     if status_changes != _RNE_LEGAL_STATUS_CHANGES[reason_new_episode]:
         label = ReasonNewEpisode(reason_new_episode).label.lower()
@@ -346,7 +408,8 @@ def episode_change(
 @transaction.atomic
 def care_period_end(*, child: Child, by, ended_on: date, reason_ceased: str, today: date | None = None) -> CareEpisode:
     """The child stops being looked after: the episode closes with its reason and the IRO
-    allocation ends the same day. Nothing is deleted."""
+    allocation ends the same day. Nothing is deleted. Care ends on the 18th birthday at the
+    latest (IRO-RULES.md section 2)."""
     today = today or timezone.localdate()
     _require_not_future(ended_on, today=today, field="ended_on")
     if reason_ceased == ReasonEpisodeCeased.X1 or reason_ceased not in ReasonEpisodeCeased.values:
@@ -357,6 +420,14 @@ def care_period_end(*, child: Child, by, ended_on: date, reason_ceased: str, tod
     if ended_on < current.started_on:
         raise ValidationError(
             {"ended_on": f"The current episode started on {current.started_on:%-d %B %Y}; care cannot end before it."}
+        )
+    birthday = eighteenth_birthday(child.date_of_birth)
+    if ended_on > birthday:
+        raise ValidationError(
+            {
+                "ended_on": f"{_called(child)} turned 18 on {birthday:%-d %B %Y}, and care ends on the 18th birthday "
+                f"at the latest: enter {birthday:%-d %B %Y} or an earlier date."
+            }
         )
     current.ended_on = ended_on
     current.reason_ceased = reason_ceased

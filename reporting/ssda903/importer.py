@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from children.models import CareEpisode, Child, age_on, upn_validator
+from children.models import CareEpisode, Child, age_on, eighteenth_birthday, upn_validator
 from iro_service.forms import EARLIEST, EARLIEST_BIRTH
 from reviews.codes import PN0_AGE_LIMIT, Participation, ReviewStatus
 from reviews.models import Review
@@ -625,6 +625,9 @@ def plan_import(read: ReadResult, *, today: date, lock: bool = False) -> ImportP
                 )
             )
             continue
+        if not _within_childhood(e, header.date_of_birth, problems):
+            incomplete.add(e.reference)  # its reviews are not checked against a timeline without it
+            continue
         file_episodes[e.reference].append(e)
 
     timelines: dict[str, list[tuple[date, date | None, EpisodeRow | None]]] = {}
@@ -639,6 +642,7 @@ def plan_import(read: ReadResult, *, today: date, lock: bool = False) -> ImportP
             ended_on = e.ended_on if e.ended_on or held_ep is None else held_ep.ended_on
             timeline[e.started_on] = (e.started_on, ended_on, e)
         ordered = [timeline[k] for k in sorted(timeline)]
+        _same_day_restarts(ordered, held, problems)
         for (start, end, _), (next_start, _, next_row) in zip(ordered, ordered[1:], strict=False):
             if end is None or end > next_start:
                 blame = next_row or next((t[2] for t in ordered if t[0] == start), None)
@@ -701,6 +705,67 @@ def plan_import(read: ReadResult, *, today: date, lock: bool = False) -> ImportP
 
     _plan_changes(plan, headers, existing, file_episodes, held_episodes, reviews, held_reviews, uasc, prev_perm)
     return plan
+
+
+def _within_childhood(e: EpisodeRow, date_of_birth: date, problems: list[Problem]) -> bool:
+    """Whether the episode lies before the child's 18th birthday, when a person stops being
+    looked after (IRO-RULES.md section 2); each problem names the row. Nobody starts to be
+    looked after at 18 or over (DfE rule 352), no episode begins on or after the birthday,
+    and care ends on it at the latest."""
+    birthday = eighteenth_birthday(date_of_birth)
+    on = spec.format_date(birthday)
+    reason = ""
+    if e.started_on >= birthday and e.values["reason_new_episode"] == "S":
+        reason = (
+            f"The child started to be looked after at 18 or over (DfE rule 352): they turned 18 on {on}, "
+            "and a person stops being looked after at 18."
+        )
+    elif e.started_on >= birthday:
+        reason = (
+            f"The episode starts on or after the child's 18th birthday ({on}): a person stops being looked after at 18."
+        )
+    if reason:
+        problems.append(Problem(e.row.file, e.row.line, "DECOM", reason, e.row.values["DECOM"]))
+        return False
+    if e.ended_on is not None and e.ended_on > birthday:
+        problems.append(
+            Problem(
+                e.row.file,
+                e.row.line,
+                "DEC",
+                f"The episode ceases after the child's 18th birthday ({on}): "
+                "care ends on the 18th birthday at the latest.",
+                e.row.values["DEC"],
+            )
+        )
+        return False
+    return True
+
+
+def _same_day_restarts(
+    ordered: list[tuple[date, date | None, EpisodeRow | None]], held: dict[date, CareEpisode], problems: list[Problem]
+) -> None:
+    """A new period (RNE S) starting on the day the previous episode ceased is continuous care,
+    not a new period (DfE rule 431; IRO-RULES.md section 2). The return's row is blamed: the
+    S row, or else the row that ends the previous episode that day."""
+    for (_, end, row), (next_start, _, next_row) in zip(ordered, ordered[1:], strict=False):
+        reason_new = next_row.values["reason_new_episode"] if next_row else held[next_start].reason_new_episode
+        if end != next_start or reason_new != "S":
+            continue
+        blame, column = (next_row, "RNE") if next_row else (row, "DEC")
+        if blame is None:
+            continue
+        problems.append(
+            Problem(
+                blame.row.file,
+                blame.row.line,
+                column,
+                f"A new period of care (RNE S) starts on {spec.format_date(next_start)}, the day the previous "
+                "episode ceased: that is continuous care, not a new period (DfE rule 431). Record a change of "
+                "placement or legal status instead.",
+                blame.row.values[column],
+            )
+        )
 
 
 def _plan_changes(plan, headers, existing, file_episodes, held_episodes, reviews, held_reviews, uasc, prev_perm):
