@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from iro_service.models import TimeStampedModel, UndeletableModel
 
 from . import codes
+from .ages import age_on, eighteenth_birthday  # noqa: F401 (re-exported for callers)
 from .caseload import CaseloadStatus, caseload_band, caseload_status
 from .querysets import (
     CareEpisodeQuerySet,
@@ -27,23 +28,6 @@ from .querysets import (
     IROProfileQuerySet,
     SignificantChangeQuerySet,
 )
-
-
-def age_on(date_of_birth: date, on: date) -> int:
-    """Whole years of age on ``on`` (a child born 29 February is a year older on 1 March)."""
-    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-
-
-def eighteenth_birthday(date_of_birth: date) -> date:
-    """The day a person stops being looked after (IRO-RULES.md section 2; DfE rule 352).
-
-    A person born on 29 February attains an age on 1 March in a common year (as ``age_on``
-    counts it), so that is their 18th birthday then. Pure: no Django, no "today".
-    """
-    try:
-        return date_of_birth.replace(year=date_of_birth.year + 18)
-    except ValueError:
-        return date(date_of_birth.year + 18, 3, 1)
 
 
 class Team(TimeStampedModel):

@@ -37,13 +37,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from children.ages import born_18_years_before, eighteenth_birthday
+
 from . import deadlines
+
+__all__ = ["born_18_years_before", "eighteenth_birthday", "review_chain"]
 
 #: Legal statuses of children accommodated under an agreed series of short breaks (reg 48).
 SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
 #: The reason for a new episode that starts a period of care (SSDA903 RNE).
 STARTED_CARE = "S"
-ADULT_AGE = 18
 REG48_FIRST_REVIEW_MONTHS = 3
 REG48_LATER_REVIEW_MONTHS = 6
 
@@ -204,24 +207,6 @@ def _ordinal(n: int) -> str:
 
 
 # --- the rules -----------------------------------------------------------------------------------
-
-
-def eighteenth_birthday(date_of_birth: date) -> date:
-    """The day a person attains 18; born on 29 February, 1 March in a year with no 29 February."""
-    try:
-        return date_of_birth.replace(year=date_of_birth.year + ADULT_AGE)
-    except ValueError:
-        return date(date_of_birth.year + ADULT_AGE, 3, 1)
-
-
-def born_18_years_before(today: date) -> date:
-    """The latest date of birth of a person who is 18 on ``today`` (for filtering in SQL: a
-    child is under 18 exactly when born after it; 29 February gives 28 February, since a person
-    born on 29 February turns 18 on 1 March in a year without one)."""
-    try:
-        return today.replace(year=today.year - ADULT_AGE)
-    except ValueError:
-        return date(today.year - ADULT_AGE, 2, 28)
 
 
 def _first_due(period_start: date, *, start_known: bool, short_breaks: bool, non_working, name: str) -> Due:

@@ -35,7 +35,7 @@ from children.codes import SignificantChangeCategory
 from children.models import CareEpisode, Child, CoverArrangement, IROAllocation, SignificantChange, age_on
 
 from . import deadlines
-from .calendar import non_working_days
+from .calendar import local_non_working_days
 from .codes import (
     PN0_AGE_LIMIT,
     ActionStatus,
@@ -436,7 +436,7 @@ def _load(today: date) -> _Facts:
     earliest = min((p.start for p in periods), default=today)
     return _Facts(
         today=today,
-        calendar=non_working_days(earliest, today),
+        calendar=local_non_working_days(earliest, today),
         periods=periods,
         allocations=allocations,
         absences=absences,
