@@ -138,6 +138,9 @@ class Child(UndeletableModel):
     )
     #: Children imported from SSDA903 arrive without names; the manager enters them later.
     name_to_be_entered = models.BooleanField(default=False)
+    #: For a child whose records came from an SSDA903 import: the first day their reviews are
+    #: known from (a return lists only its own year's reviews). Empty: every review is held here.
+    reviews_known_from = models.DateField(null=True, blank=True, editable=False)
     sibling_group = models.ForeignKey(
         SiblingGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

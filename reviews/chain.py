@@ -105,6 +105,8 @@ class ChainReview:
     #: 1 for the first review of the period, 2 for the second, and so on.
     number: int
     due: Due
+    #: False when reviews before it may be missing from the records held (an import).
+    complete: bool = True
 
     @property
     def on_time(self) -> bool | None:
@@ -112,10 +114,13 @@ class ChainReview:
 
     @property
     def review_type(self) -> str:
-        """``reviews.codes.ReviewType`` value by order in the period (reg 48 has no second)."""
-        if self.number == 1 and self.due.rule != Rule.FIRST_NOT_KNOWN:
+        """``reviews.codes.ReviewType`` value by order in the period (reg 48 has no second);
+        empty when the reviews before it are not known."""
+        if self.due.rule in (Rule.FIRST_NOT_KNOWN, Rule.SECOND_ASSUMED) or not self.complete:
+            return ""
+        if self.number == 1:
             return "first"
-        if self.number == 2 and self.due.rule in (Rule.REG33_SECOND, Rule.SECOND_ASSUMED):
+        if self.number == 2 and self.due.rule == Rule.REG33_SECOND:
             return "second"
         return "subsequent"
 
@@ -209,7 +214,17 @@ def _ordinal(n: int) -> str:
 # --- the rules -----------------------------------------------------------------------------------
 
 
-def _first_due(period_start: date, *, start_known: bool, short_breaks: bool, non_working, name: str) -> Due:
+def _first_due(
+    period_start: date, *, start_known: bool, short_breaks: bool, non_working, name: str, known_from: date | None
+) -> Due:
+    if start_known and known_from is not None and period_start < known_from:
+        return Due(
+            None,
+            Rule.FIRST_NOT_KNOWN,
+            period_start,
+            f"{name} became looked after on {_day(period_start)}, but the records held list reviews only from "
+            f"{_day(known_from)}, so which reviews came before, and this one's due date, are not known",
+        )
     if not start_known:
         return Due(
             None,
@@ -246,7 +261,7 @@ def _next_due(period: _Building, previous: ChainReview, *, name: str) -> Due:
             last,
             f"short breaks: 6 months after the {_ordinal(previous.number)} review on {_day(last)} (reg 48)",
         )
-    if previous.number == 1 and previous.due.rule == Rule.FIRST_NOT_KNOWN:
+    if previous.number == 1 and not previous.complete:
         return Due(
             deadlines.second_review_due(last),
             Rule.SECOND_ASSUMED,
@@ -302,6 +317,30 @@ def _periods(episodes: Sequence[Episode], *, short_breaks_reg48: bool) -> list[_
     return periods
 
 
+def _settle_assumed(due: Due, held_on: date, *, name: str) -> Due:
+    """A review held after one whose place in the period is not known was due 3 months after it
+    (if that was the first) or 6 (if not). Held within 3 months it was on time either way; held
+    more than 6 months after, late either way (counted from the later date); in between, not known."""
+    if due.rule != Rule.SECOND_ASSUMED or due.due_on is None or held_on <= due.due_on:
+        return due
+    later = deadlines.later_review_due(due.basis_on)
+    if held_on > later:
+        return Due(
+            later,
+            Rule.SECOND_ASSUMED,
+            due.basis_on,
+            f"held more than 6 months after the review on {_day(due.basis_on)}, so late whether or not that was "
+            f"{name}'s first review (counted from the later possible date)",
+        )
+    return Due(
+        None,
+        Rule.SECOND_ASSUMED,
+        due.basis_on,
+        f"held between 3 and 6 months after the review on {_day(due.basis_on)}: on time unless that was {name}'s "
+        "first review, which the records held do not show",
+    )
+
+
 def review_chain(
     *,
     date_of_birth: date,
@@ -310,8 +349,13 @@ def review_chain(
     non_working: Collection[date],
     short_breaks_reg48: bool = True,
     name: str = "the child",
+    reviews_known_from: date | None = None,
 ) -> Chain:
     """Every period of care with the due date of each review held and of the one outstanding.
+
+    ``reviews_known_from``: for a child whose records came from an import, the first day its
+    reviews are known from (a return lists only its own year's reviews); a period that began
+    before it may have had reviews that are not held here.
 
     ``non_working`` must hold England's bank holidays from the earliest start to at least four
     months past the latest date (``reviews.calendar.statutory_non_working_days``)."""
@@ -332,12 +376,15 @@ def review_chain(
             short_breaks=period.short_breaks,
             non_working=non_working,
             name=name,
+            known_from=reviews_known_from,
         )
+        complete = due.rule != Rule.FIRST_NOT_KNOWN
         for position, review in enumerate(held):
             if position in placed or not (period.start <= review.held_on < upper):
                 continue
             placed.add(position)
-            item = ChainReview(review.review_id, review.held_on, len(items) + 1, due)
+            held_against = _settle_assumed(due, review.held_on, name=name)
+            item = ChainReview(review.review_id, review.held_on, len(items) + 1, held_against, complete)
             items.append(item)
             due = _next_due(period, item, name=name)
         stops = min(period.ended_on, adult_on) if period.ended_on else adult_on

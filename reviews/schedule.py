@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from children.models import CareEpisode, Child
+from iro_service.bulk import insert_rows, update_rows
 
 from . import chain
 from .calendar import statutory_non_working_days
@@ -60,7 +62,12 @@ def chains_for(
     Returns ``{child_id: (child, chain, held rows)}``; a held row is ``(id, held_on, review_type,
     due_on)`` as stored. With ``as_at``, only the facts known on that day count: episodes begun
     and reviews held by then, and an episode ending later is still open."""
-    children = {c.pk: c for c in Child.objects.filter(pk__in=set(child_ids)).only("pk", "date_of_birth", "first_name")}
+    children = {
+        c.pk: c
+        for c in Child.objects.filter(pk__in=set(child_ids)).only(
+            "pk", "date_of_birth", "first_name", "reviews_known_from"
+        )
+    }
     if not children:
         return {}
     ids = sorted(children)
@@ -97,6 +104,7 @@ def chains_for(
                 non_working=calendar,
                 short_breaks_reg48=reg48,
                 name=NAME,
+                reviews_known_from=child.reviews_known_from,
             ),
             held[child_id],
         )
@@ -167,8 +175,8 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
                 review_type = item.review_type
             if (due_on, review_type) != (stored_due, stored_type):
                 note(child_id, "review", f"review held {held_on}", (stored_due, stored_type), (due_on, review_type))
-                review_updates.append(Review(pk=pk, due_on=due_on, review_type=review_type))
-    Review.objects.bulk_update(review_updates, ["due_on", "review_type"], batch_size=500)
+                review_updates.append({"pk": pk, "due_on": due_on, "review_type": review_type})
+    update_rows(Review, review_updates, ["due_on", "review_type"])
 
     # 2. Every review due, held or not.
     wanted: dict[tuple, dict] = {}
@@ -188,11 +196,15 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
     if stale:
         ReviewDue.objects.filter(pk__in=stale).delete()  # a cache row, not a record
     new_rows = []
+    now = timezone.now()
     for key, values in wanted.items():
         if key not in kept:
             note(key[0], "due", f"review due {key[1]} #{key[2]}", None, values["due_on"])
-            new_rows.append(ReviewDue(child_id=key[0], period_start=key[1], number=key[2], **values))
-    ReviewDue.objects.bulk_create(new_rows, batch_size=1000)
+            new_rows.append(
+                {"child_id": key[0], "period_start": key[1], "number": key[2], "created_at": now, "updated_at": now}
+                | values
+            )
+    insert_rows(ReviewDue, new_rows, returning=False)
 
     # 3. The next review due.
     booked = dict(

@@ -116,6 +116,18 @@ def _bump_and_update(changes: list[importer.Change], model, *, by) -> None:
     )
 
 
+def _reviews_known_from(plan: importer.ImportPlan) -> date | None:
+    """The start of the return's collection year: its reviews are every review from then, and
+    none before (IRO-RULES.md section 9), so a child first seen in it has reviews known from then."""
+    dates = [
+        value
+        for change in (*plan.creates, *plan.updates)
+        for name in ("held_on", "started_on", "ended_on")
+        if isinstance(value := change.fields.get(name), date)
+    ]
+    return ReportingYear.containing(max(dates)).start if dates else None
+
+
 def _apply(plan: importer.ImportPlan, *, by) -> None:
     user = _by_or_none(by)
     creates = defaultdict(list)
@@ -127,6 +139,7 @@ def _apply(plan: importer.ImportPlan, *, by) -> None:
 
     user_id = user.pk if user else None
     now = timezone.now()
+    known_from = _reviews_known_from(plan)
     insert_with_history(
         Child,
         [
@@ -135,6 +148,7 @@ def _apply(plan: importer.ImportPlan, *, by) -> None:
                 "first_name": importer.NAME_TO_BE_ENTERED,
                 "last_name": c.reference,
                 "name_to_be_entered": True,
+                "reviews_known_from": known_from,
                 **c.fields,
             }
             for c in creates["child"]
@@ -199,6 +213,10 @@ def _apply(plan: importer.ImportPlan, *, by) -> None:
         batch_size=2000,
     )
     ordered = sorted(ids.values())
+    if known_from is not None:
+        # An earlier year imported for children first imported from a later one.
+        for chunk in importer.chunks(ordered):
+            Child.objects.filter(pk__in=chunk, reviews_known_from__gt=known_from).update(reviews_known_from=known_from)
     for chunk in importer.chunks(ordered):
         schedule_refresh(chunk)
     # The reviews this import wrote are the SSDA903 ones stamped with its time. (child_id__in

@@ -253,7 +253,27 @@ def test_a_child_whose_records_begin_with_a_change_of_placement_keeps_a_deadline
     row = schedule(child)
     assert (row.next_due_on, row.next_rule, row.first_due_unknown) == (D(2025, 3, 2), "reg33-later", False)
     first, second = Review.objects.filter(child=child).order_by("held_on")
-    assert (first.due_on, second.due_on) == (None, D(2024, 8, 10))  # the first one's due date is not known
+    # 10 May: its place is not known. 2 September: more than 3 months (10 August) but within 6
+    # (10 November) after it, so on time unless 10 May was the first review: not known either.
+    assert (first.due_on, second.due_on, first.review_type, second.review_type) == (None, None, "", "")
+    Review.objects.create(child=child, status="held", held_on=D(2025, 4, 1), participation_code="PN1", source="ssda903")
+    schedule_refresh([child.pk])
+    assert Review.objects.get(child=child, held_on=D(2025, 4, 1)).due_on == D(2025, 3, 2)  # late: 6 months after
+
+
+def test_reviews_before_an_imports_year_are_not_known_so_the_first_one_held_is_not_typed_first(iro):
+    from reviews.schedule import schedule_refresh
+
+    child = make_child_in_care(iro=iro, looked_after_on=D(2022, 11, 7), date_of_birth=D(2012, 1, 1))
+    type(child).objects.filter(pk=child.pk).update(reviews_known_from=D(2023, 4, 1))
+    held = Review.objects.create(
+        child=child, status="held", held_on=D(2023, 5, 10), participation_code="PN1", source="ssda903"
+    )
+    schedule_refresh([child.pk])
+    held.refresh_from_db()
+    assert (held.due_on, held.review_type) == (None, "")
+    assert schedule(child).next_due_on == D(2023, 8, 10)  # the earlier possible date: 3 months
+    assert "records held list reviews only from 1 April 2023" in ReviewDue.objects.get(review=held).reason
 
 
 # --- 7. closure days never move a statutory date ---------------------------------------------------
