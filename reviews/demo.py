@@ -32,7 +32,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from children.codes import SignificantChangeCategory
-from children.models import CareEpisode, Child, CoverArrangement, IROAllocation, SignificantChange, age_on
+from children.models import (
+    CareEpisode,
+    Child,
+    CoverArrangement,
+    IROAllocation,
+    SignificantChange,
+    age_on,
+    eighteenth_birthday,
+)
 
 from . import deadlines
 from .calendar import local_non_working_days
@@ -855,6 +863,8 @@ class _Writer:
             if period.end is not None:
                 continue
             due = _next_due(facts, period, plans[id(period)])
+            if due >= eighteenth_birthday(period.child.dob):
+                continue  # no statutory review falls due on or after the 18th birthday (section 2)
             if not today < due <= today + _days(BOOKING_HORIZON_DAYS) or rng.random() >= BOOKING_SHARE:
                 continue
             day = min(due - _days(rng.randint(*EARLY_DAYS)), today + _days(BOOKED_WITHIN_DAYS))
