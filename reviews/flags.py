@@ -54,7 +54,7 @@ from django.utils.module_loading import import_string
 
 from children.models import CareEpisode, Child, IROAllocation
 
-from .calendar import statutory_non_working_days
+from .calendar import local_non_working_days
 from .chain import born_18_years_before
 from .codes import FlagKind
 from .deadlines import DUE_SOON_WORKING_DAYS, add_working_days
@@ -332,7 +332,7 @@ def flags_sweep(*, today: date, child_ids: Iterable[int] | None = None) -> Sweep
     """
     scope = _scope(child_ids)
     # non_working_days reaches HORIZON (120 days) past today: ample for 15 working days.
-    due_soon_by = add_working_days(today, DUE_SOON_WORKING_DAYS, non_working=statutory_non_working_days(today, today))
+    due_soon_by = add_working_days(today, DUE_SOON_WORKING_DAYS, non_working=local_non_working_days(today, today))
     return _apply(_rules(today=today, due_soon_by=due_soon_by, scope=scope), today=today, scope=scope)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import deadlines
-from .calendar import statutory_non_working_days
+from .calendar import local_non_working_days
 from .models import Review, ReviewSchedule
 
 
@@ -14,7 +14,7 @@ def schedule_state(schedule: ReviewSchedule | None, *, today: date) -> deadlines
     if schedule is None or schedule.next_due_on is None:
         return None
     start = min(schedule.next_due_on, today)
-    return deadlines.due_status(schedule.next_due_on, today=today, non_working=statutory_non_working_days(start, today))
+    return deadlines.due_status(schedule.next_due_on, today=today, non_working=local_non_working_days(start, today))
 
 
 def review_section(*, child, user, today: date) -> dict:

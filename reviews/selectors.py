@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from children.models import Child
 
 from . import deadlines
-from .calendar import statutory_non_working_days
+from .calendar import local_non_working_days
 from .models import Action, Review, ReviewDateChange, ReviewSchedule
 
 
@@ -33,7 +33,7 @@ def caseload_rows(children, *, today: date) -> list[CaseloadRow]:
     """
     rows = list(children.for_list().select_related("review_schedule").order_by("last_name", "first_name", "pk"))
     due_dates = [c.review_schedule.next_due_on for c in rows if getattr(c, "review_schedule", None)]
-    calendar = statutory_non_working_days(min([today, *(d for d in due_dates if d)]), today)
+    calendar = local_non_working_days(min([today, *(d for d in due_dates if d)]), today)
     result = []
     for child in rows:
         schedule = getattr(child, "review_schedule", None)

@@ -98,7 +98,10 @@ def test_a_review_due_within_15_working_days_is_flagged_due_soon(iro, looked_aft
         assert (flag.raised_on, flag.resolved_on, flag.iro) == (TODAY, None, iro)
 
 
-def test_a_closure_day_of_the_authority_is_not_a_working_day_of_the_window(iro):
+def test_a_closure_day_of_the_authority_is_not_a_working_day_of_the_window(iro, settings):
+    # The 15-working-day alert window is the authority's own, so its closure days count when
+    # the setting says so; the due date itself never moves (reg 2).
+    settings.CLOSURE_DAYS_MOVE_LOCAL_TARGETS = True
     child = child_in_care(iro, date(2024, 2, 1))
     hold_review(child, held_on=date(2024, 3, 11), chair=iro, distributed_on=date(2024, 3, 11))
     assert child.review_schedule.next_due_on == date(2024, 6, 11)  # 3 months: the 16th working day
