@@ -276,7 +276,9 @@ def _blank_rows(text: str, references: set[str]) -> tuple[str, list[int]]:
     if "CHILD" not in header:
         return text, []
     column = header.index("CHILD")
-    blanked = [n for n, cells in enumerate(records[1:], start=2) if len(cells) > column and cells[column].strip() in references]
+    blanked = [
+        n for n, cells in enumerate(records[1:], start=2) if len(cells) > column and cells[column].strip() in references
+    ]
     if not blanked:
         return text, []
     lines = text.splitlines(keepends=True)
@@ -395,4 +397,3 @@ def models_holding_rows_about_a_child() -> list[type[models.Model]]:
                 reachable.add(related)
                 queue.append(related)
     return sorted(reachable, key=_label)
-

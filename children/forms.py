@@ -379,7 +379,9 @@ class RetentionProposalForm(GDSForm, forms.Form):
                 hint="Names, reference, pupil number, postcodes and everything typed are removed; the date of "
                 "birth becomes the 1st of its month. Dates and codes stay for the statistics.",
             ),
-            Choice("destroy", "Destroy it", hint="Every row about the child is deleted, with its history and audit trail."),
+            Choice(
+                "destroy", "Destroy it", hint="Every row about the child is deleted, with its history and audit trail."
+            ),
         ],
         error_messages={"required": "Choose whether to anonymise or destroy the record"},
     )

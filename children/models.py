@@ -19,7 +19,6 @@ from iro_service.models import TimeStampedModel, UndeletableModel
 
 from . import codes
 from .caseload import CaseloadStatus, caseload_band, caseload_status
-from .retention import Retention, retention_date
 from .querysets import (
     CareEpisodeQuerySet,
     ChildQuerySet,
@@ -29,6 +28,7 @@ from .querysets import (
     RetentionRequestQuerySet,
     SignificantChangeQuerySet,
 )
+from .retention import Retention, retention_date
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -426,9 +426,7 @@ class RetentionRequest(UndeletableModel):
     proposed and approved it, when, and how many rows of each kind were changed (``outcome``).
     """
 
-    child = models.ForeignKey(
-        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="retention_requests"
-    )
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="retention_requests")
     action = models.CharField(max_length=10, choices=RetentionAction.choices)
     reason = models.TextField("why", blank=True)
     status = models.CharField(

@@ -103,9 +103,7 @@ def retention_request_propose(
 
 
 def _pending(request: RetentionRequest) -> RetentionRequest:
-    request = (
-        RetentionRequest.objects.select_for_update(of=("self",)).select_related("proposed_by").get(pk=request.pk)
-    )
+    request = RetentionRequest.objects.select_for_update(of=("self",)).select_related("proposed_by").get(pk=request.pk)
     if request.status != RetentionRequestStatus.PENDING:
         raise ValidationError(f"This proposal has already been {request.get_status_display().lower()}.")
     return request

@@ -94,7 +94,9 @@ def retention_request(request, pk):
     form = forms.RetentionDecisionForm(request.POST or None, can_approve=not refusal)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        service = retention_services.retention_request_approve if approve else retention_services.retention_request_refuse
+        service = (
+            retention_services.retention_request_approve if approve else retention_services.retention_request_refuse
+        )
         try:
             service(request=proposal, by=request.user)
         except ValidationError as error:

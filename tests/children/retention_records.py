@@ -82,7 +82,9 @@ def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
     CAFCASS referral, a sibling, a corrected name in the history, and audit events about it."""
     group = SiblingGroup.objects.create(name="Ling family")  # the sibling's too: it stays
     child = child_who_died(iro=iro, reference=reference, sibling_group=group, upn="A123456789012")
-    sibling = ChildFactory(first_name="Sib", last_name="Ling", sibling_group=group, local_reference=f"SIB-{reference[-4:]}")
+    sibling = ChildFactory(
+        first_name="Sib", last_name="Ling", sibling_group=group, local_reference=f"SIB-{reference[-4:]}"
+    )
     child.first_name = f"{MARK}ina"  # a correction: the history keeps the first spelling
     child.save()
     child.first_name = FIRST_NAME

@@ -55,7 +55,9 @@ def test_the_retention_date_follows_the_rule(born, died, years_after_birth, year
 
 def test_the_explanation_names_the_rule():
     birthday = retention_date(date_of_birth=D(2008, 5, 17), died_on=None, years_after_birth=75, years_after_death=15)
-    death = retention_date(date_of_birth=D(2000, 1, 1), died_on=D(2010, 1, 1), years_after_birth=75, years_after_death=15)
+    death = retention_date(
+        date_of_birth=D(2000, 1, 1), died_on=D(2010, 1, 1), years_after_birth=75, years_after_death=15
+    )
     assert (birthday.explanation, death.explanation) == ("75th birthday", "15 years after the child died (before 18)")
     assert rule_text(years_after_birth=72, years_after_death=15).startswith("until the person's 72nd birthday")
 
@@ -71,12 +73,12 @@ def _days(start: dt.date, end: dt.date):
 def test_the_cutoff_for_sql_agrees_with_the_anniversary_every_day_of_four_years(years):
     """``day <= years_before(on, n)`` exactly when ``anniversary(day, n) <= on``, around every
     anniversary of every day from 2000 to 2003 (leap year and 29 February included)."""
-    wrong = []
-    for day in _days(D(2000, 1, 1), D(2003, 12, 31)):
-        due = anniversary(day, years)
-        for on in _days(due - dt.timedelta(days=3), due + dt.timedelta(days=3)):
-            if (day <= years_before(on, years)) != (due <= on):
-                wrong.append((day, on))
+    wrong = [
+        (day, on)
+        for day in _days(D(2000, 1, 1), D(2003, 12, 31))
+        for on in _days(anniversary(day, years) - dt.timedelta(days=3), anniversary(day, years) + dt.timedelta(days=3))
+        if (day <= years_before(on, years)) != (anniversary(day, years) <= on)
+    ]
     assert wrong == []
 
 

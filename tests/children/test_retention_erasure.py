@@ -68,8 +68,8 @@ def _rows_naming(*needles: str) -> list[str]:
     for model, field in _text_columns():
         rows = model._base_manager.annotate(_text=Cast(field.name, TextField()))
         for needle in needles:
-            for pk in rows.filter(_text__icontains=needle).values_list("pk", flat=True):
-                found.append(f"{model._meta.label}.{field.name} #{pk} holds {needle!r}")
+            pks = rows.filter(_text__icontains=needle).values_list("pk", flat=True)
+            found += [f"{model._meta.label}.{field.name} #{pk} holds {needle!r}" for pk in pks]
     return found
 
 
@@ -87,7 +87,9 @@ def _rows_referring_to(child_pk: int) -> list[str]:
         found.append("children.HistoricalChild.id")
     if AuditEvent.objects.filter(child_id=child_pk).exists():
         found.append("iro_service.AuditEvent.child_id")
-    listings = [e.pk for e in AuditEvent.objects.filter(changes__has_key="child_ids") if child_pk in e.changes["child_ids"]]
+    listings = [
+        e.pk for e in AuditEvent.objects.filter(changes__has_key="child_ids") if child_pk in e.changes["child_ids"]
+    ]
     if listings:
         found.append(f"listings {listings}")
     return found
@@ -135,7 +137,9 @@ def test_destroying_removes_every_row_about_the_child_and_keeps_their_siblings(r
     child_pk, sibling = record.child.pk, record.sibling
     assert _rows_referring_to(child_pk) and _rows_naming(MARK, REFERENCE)  # the checks can fail
 
-    request = retention_request_approve(request=_propose(record.child, manager, "destroy"), by=second_manager, today=TODAY)
+    request = retention_request_approve(
+        request=_propose(record.child, manager, "destroy"), by=second_manager, today=TODAY
+    )
 
     assert _rows_referring_to(child_pk) == []
     assert _rows_naming(MARK, REFERENCE, FIRST_NAME, LAST_NAME) == []
@@ -151,7 +155,9 @@ def test_destroying_removes_every_row_about_the_child_and_keeps_their_siblings(r
 
 def test_after_destroying_the_request_and_the_audit_event_keep_no_personal_data(record, manager, second_manager):
     child_pk = record.child.pk
-    request = retention_request_approve(request=_propose(record.child, manager, "destroy"), by=second_manager, today=TODAY)
+    request = retention_request_approve(
+        request=_propose(record.child, manager, "destroy"), by=second_manager, today=TODAY
+    )
 
     request.refresh_from_db()
     assert (request.child_id, request.reason, request.status) == (None, "", "carried_out")

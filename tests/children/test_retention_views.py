@@ -32,9 +32,7 @@ def _proposal(child, manager, action="destroy"):
     return retention_request_propose(child=child, by=manager, action=action, reason="Past the date, no claim open")
 
 
-def test_the_list_shows_each_record_past_its_date_by_reference_with_its_date_and_reason(
-    client_for, manager, iro, died
-):
+def test_the_list_shows_each_record_past_its_date_by_reference_with_its_date_and_reason(client_for, manager, iro, died):
     not_yet = ChildFactory(local_reference="YOUNG-1", date_of_birth=dt.date(2010, 1, 1))  # closed, 75 in 2085
     in_care = make_child_in_care(iro=iro, local_reference="INCARE-1", date_of_birth=dt.date(1940, 1, 1))
     response = client_for(manager).get(reverse("children:retention_list"))
@@ -79,7 +77,10 @@ def test_only_managers_reach_the_retention_pages(client_for, request, who, manag
         reverse("children:retention_request", args=[proposal.pk]),
     ):
         assert client.get(url).status_code == 403
-        assert client.post(url, {"action": "destroy", "reason": "x", "decision": "approve", "confirm": "on"}).status_code == 403
+        assert (
+            client.post(url, {"action": "destroy", "reason": "x", "decision": "approve", "confirm": "on"}).status_code
+            == 403
+        )
     assert AuditEvent.objects.count() == before
     assert Child.objects.filter(pk=died.pk).exists() and RetentionRequest.objects.get().status == "pending"
 
@@ -133,7 +134,9 @@ def test_a_second_manager_approves_after_confirming_and_the_record_is_destroyed(
     page = client.get(url).content.decode()
     assert REFERENCE in page and "2 care episodes" in page
     unconfirmed = client.post(url, {"decision": "approve"})
-    assert unconfirmed.status_code == 200 and "Confirm that nothing needs the record kept" in unconfirmed.content.decode()
+    assert (
+        unconfirmed.status_code == 200 and "Confirm that nothing needs the record kept" in unconfirmed.content.decode()
+    )
     assert Child.objects.filter(pk=died.pk).exists()
 
     assert client.post(url, {"decision": "approve", "confirm": "on"}).status_code == 302

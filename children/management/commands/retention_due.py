@@ -11,7 +11,6 @@ manager proposes it and a second approves it, on the Retention page (``/children
 from __future__ import annotations
 
 import argparse
-
 from datetime import date
 
 from django.conf import settings
@@ -63,5 +62,3 @@ class Command(BaseCommand):
         out(f"  after the death of a child under 18: {counts['after_death']}")
         out(f"  with a proposal waiting for a second manager: {counts['proposed']}")
         out("Nothing was changed. A manager proposes anonymising or destroying each record on the Retention page.")
-
-
