@@ -22,7 +22,8 @@ from graphlib import TopologicalSorter
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Case, CharField, DateField, F, TextField, Value, When
-from django.db.models.functions import Cast, Concat, Substr, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Concat, Substr, TruncMonth
+from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
@@ -108,6 +109,7 @@ KEPT: dict[str, dict[str, str]] = {
     "children.Child": {
         "previous_permanence_la": "a local authority's code",
         "archived_at": "when the record was archived: not about the person",
+        "anonymised_at": "when the record was anonymised",
         "created_at": "when the record was made",
         "updated_at": "when the record was last changed",
     },
@@ -351,10 +353,11 @@ def destroy(child: Child) -> dict[str, int]:
     return {k: v for k, v in outcome.items() if v}
 
 
-def anonymise(child: Child) -> dict[str, int]:
+def anonymise(child: Child, *, by) -> dict[str, int]:
     """Replace every field of every row about ``child`` that could identify them (``ANONYMISE``),
     in the history copies too, and remove the detail of the audit events about them; keep the
-    rows and what the statistics count. Returns the number of rows changed, by kind."""
+    rows and what the statistics count. The record is marked anonymised and archived (by ``by``,
+    unless it was already), so it leaves the working lists. Returns the rows changed, by kind."""
     if missing := unclassified_fields(models_holding_rows_about_a_child()):
         raise ImproperlyConfigured(
             "Anonymising does not know what to do with: " + ", ".join(missing) + " (children/erasure.py ANONYMISE)"
@@ -369,7 +372,11 @@ def anonymise(child: Child) -> dict[str, int]:
         if _is_history(model):
             values["history_change_reason"] = Value(None)
         elif model is Child:
+            now = timezone.now()
             values["version"] = F("version") + 1  # an edit form opened before is refused
+            values["anonymised_at"] = Value(now)
+            values["archived_at"] = Coalesce("archived_at", Value(now))
+            values["archived_by"] = Coalesce("archived_by", Value(by.pk))
         if not values:
             continue
         for chunk in _chunks(pks):

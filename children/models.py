@@ -151,6 +151,8 @@ class Child(UndeletableModel):
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: Set when the record was anonymised under the retention rule (children/erasure.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     #: Optimistic lock: every change increments it; a save with an older version is refused.
     version = models.PositiveIntegerField(default=1)
 

@@ -105,7 +105,7 @@ class ChildQuerySet(UndeletableQuerySet):
     def past_retention(self, *, on: date):
         """Closed records whose retention date (``children.retention.retention_date``) is on or
         before ``on``, annotated as ``with_retention``: the records a manager may now propose
-        to anonymise or destroy."""
+        to anonymise or destroy. A record already anonymised holds no personal data: not listed."""
         cutoffs = retention_cutoffs(
             on=on,
             years_after_birth=settings.RETENTION_YEARS_AFTER_BIRTH,
@@ -113,7 +113,7 @@ class ChildQuerySet(UndeletableQuerySet):
         )
         return (
             self.with_retention()
-            .filter(has_open_episode=False)
+            .filter(has_open_episode=False, anonymised_at__isnull=True)
             .filter(
                 Q(died_before_adulthood=True, died_on__lte=cutoffs.died_on_or_before)
                 | Q(died_before_adulthood=False, date_of_birth__lte=cutoffs.born_on_or_before)

@@ -130,7 +130,7 @@ def retention_request_approve(*, request: RetentionRequest, by, today: date | No
     request.decided_at = timezone.now()
     request.save()
     destroying = request.action == RetentionAction.DESTROY
-    request.outcome = erasure.destroy(child) if destroying else erasure.anonymise(child)
+    request.outcome = erasure.destroy(child) if destroying else erasure.anonymise(child, by=by)
     request.full_clean()
     request.save(update_fields=["outcome", "updated_at"])
     done = "destroyed" if destroying else "anonymised"

@@ -230,6 +230,11 @@ def test_anonymising_removes_every_personal_field_and_its_history_copies_and_kee
         "",
         None,
     )
+    assert child.anonymised_at is not None and (child.archived_at, child.archived_by) == (
+        child.anonymised_at,
+        second_manager,
+    )
+    assert not Child.objects.past_retention(on=TODAY).filter(pk=child_pk).exists()  # not listed again
     assert {h.date_of_birth for h in Child.history.filter(id=child_pk)} == {dt.date(1993, 4, 1)}
     assert {h.first_name for h in Child.history.filter(id=child_pk)} == {"Anonymised"}
     # What the statistics count stays.

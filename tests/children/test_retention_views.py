@@ -169,3 +169,26 @@ def test_retention_due_has_no_way_to_destroy_without_approval(iro, died):
     with pytest.raises(CommandError, match="second IRO manager approves"):
         call_command("retention_due", "--commit")
     assert Child.objects.filter(pk=died.pk).exists()
+
+
+# --- The capability ------------------------------------------------------------------------------
+
+
+def test_the_migration_gives_existing_managers_the_capability_and_records_it():
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    migration = import_module("children.migrations.0008_managers_manage_retention")
+    managers = Group.objects.get(name="IRO manager")
+    Permission.objects.filter(codename="manage_retention").delete()  # as before the upgrade
+    assert not managers.permissions.filter(codename="manage_retention").exists()
+
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # idempotent
+
+    assert managers.permissions.filter(content_type__app_label="children", codename="manage_retention").exists()
+    (event,) = AuditEvent.objects.filter(action=AuditAction.PERMISSIONS_CHANGED, object_id=str(managers.pk))
+    assert event.changes == {"added": ["children.manage_retention"]}
+    assert not Group.objects.get(name="IRO").permissions.filter(codename="manage_retention").exists()
