@@ -268,32 +268,31 @@ def _drop_from_listings(child_pk: int) -> int:
 # --------------------------------------------------------------------------- SSDA903 uploads
 
 
-def _blank_rows(text: str, references: set[str]) -> tuple[str, list[int]]:
+def blank_child_rows(text: str, references: set[str]) -> tuple[str, list[int]]:
     """``text`` (one CSV file of a return) with every row whose CHILD is one of ``references``
-    blanked (the cells emptied, so later rows keep their line numbers), and those line numbers."""
-    records = list(csv.reader(io.StringIO(text)))
+    blanked: its cells emptied on one line, so every other row keeps its number (the header is
+    row 1, as the import counts) and stays exactly as it came. Returns the rows blanked too."""
+    lines = io.StringIO(text).readlines()  # the lines csv.reader reads and counts
+    reader = csv.reader(io.StringIO(text))
+    records, start = [], 0
+    for cells in reader:
+        records.append((start, reader.line_num, cells))
+        start = reader.line_num
     if not records:
         return text, []
-    header = [cell.strip().lstrip("\ufeff").upper() for cell in records[0]]
+    header = [cell.strip().lstrip("\ufeff").upper() for cell in records[0][2]]
     if "CHILD" not in header:
         return text, []
     column = header.index("CHILD")
-    blanked = [
-        n for n, cells in enumerate(records[1:], start=2) if len(cells) > column and cells[column].strip() in references
-    ]
-    if not blanked:
-        return text, []
-    lines = text.splitlines(keepends=True)
-    if len(lines) == len(records):  # one row per line: keep every other line exactly as it came
-        for n in blanked:
-            ending = lines[n - 1][len(lines[n - 1].rstrip("\r\n")) :]
-            lines[n - 1] = "," * (len(records[n - 1]) - 1) + ending
-        return "".join(lines), blanked
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for n, cells in enumerate(records, start=1):
-        writer.writerow([""] * len(cells) if n in blanked else cells)
-    return out.getvalue(), blanked
+    out, blanked = [], []
+    for number, (first, end, cells) in enumerate(records, start=1):
+        if number > 1 and len(cells) > column and cells[column].strip() in references:
+            last = lines[end - 1]
+            out.append("," * (len(cells) - 1) + last[len(last.rstrip("\r\n")) :])
+            blanked.append(number)
+        else:
+            out.extend(lines[first:end])
+    return "".join(out + lines[records[-1][1] :]), blanked
 
 
 def _redact_uploads(references: set[str]) -> int:
@@ -311,7 +310,7 @@ def _redact_uploads(references: set[str]) -> int:
     for upload in uploads.only("pk", "files").iterator():
         files, lines = {}, models.Q()
         for name, text in upload.files.items():
-            files[name], blanked = _blank_rows(text, references)
+            files[name], blanked = blank_child_rows(text, references)
             blanked_rows += len(blanked)
             if blanked:
                 lines |= models.Q(file=name, line__in=blanked)

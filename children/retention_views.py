@@ -64,8 +64,12 @@ def retention_propose(request, pk):
     queryset = Child.objects.visible_to(request.user).with_retention().with_pending_retention_request()
     child = get_object_or_404(queryset, pk=pk)
     form = forms.RetentionProposalForm(request.POST or None)
-    call = lambda data: retention_services.retention_request_propose(child=child, by=request.user, **data)  # noqa: E731
-    if save_with_service(request, form, call, success="Proposed. Nothing changes until a second manager approves."):
+    if save_with_service(
+        request,
+        form,
+        lambda data: retention_services.retention_request_propose(child=child, by=request.user, **data),
+        success="Proposed. Nothing changes until a second manager approves.",
+    ):
         return redirect("children:retention_list")
     context = {"child": child, "retention": child.retention, "today": timezone.localdate(), "form": form}
     return render(request, "children/retention_propose.html", context)

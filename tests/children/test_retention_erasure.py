@@ -421,3 +421,22 @@ def test_the_sanctioned_path_refuses_outside_a_transaction(monkeypatch, record):
         SanctionedErasure.delete(Child.objects.filter(pk=record.child.pk))
     with pytest.raises(HardDeleteForbidden, match="only inside"):
         SanctionedErasure.update(AuditEvent.objects.all(), summary="x")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "rows"),
+    [
+        (
+            "CHILD,DOB\nA1,01/01/2000\nRET-0042,02/02/2002\nB2,03/03/2003\n",
+            "CHILD,DOB\nA1,01/01/2000\n,\nB2,03/03/2003\n",
+            [3],
+        ),
+        ("CHILD,DOB\r\nRET-0042,02/02/2002\r\nB2,=1+1\r\n", "CHILD,DOB\r\n,\r\nB2,=1+1\r\n", [2]),
+        # A quoted cell over two lines is one row: it is blanked on one line, and the next row keeps its number.
+        ('\ufeffCHILD,NOTE\nRET-0042,"two\nlines"\nB2,x', "\ufeffCHILD,NOTE\n,\nB2,x", [2]),
+        ('CHILD,NOTE\nA1,"RET-0042 is a sibling"\n', 'CHILD,NOTE\nA1,"RET-0042 is a sibling"\n', []),
+        ("SEX,DOB\n1,RET-0042\n", "SEX,DOB\n1,RET-0042\n", []),  # no CHILD column: not a table of children
+    ],
+)
+def test_a_childs_rows_are_blanked_in_place_and_every_other_line_stays_as_it_came(text, expected, rows):
+    assert erasure.blank_child_rows(text, {REFERENCE}) == (expected, rows)
