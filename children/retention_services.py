@@ -119,11 +119,10 @@ def retention_request_approve(*, request: RetentionRequest, by, today: date | No
     child = request.child
     _due(child, today=today or timezone.localdate())  # still closed and past its date (a correction?)
     # Every request about the child loses its link and its words, this one included.
+    # (Only this one can be pending: the database allows one pending request per child.)
     for other in RetentionRequest.objects.select_for_update().filter(child=child).exclude(pk=request.pk):
         other.child, other.reason = None, ""
-        if other.status == RetentionRequestStatus.PENDING:  # cannot happen (one pending per child)
-            other.status, other.decided_by, other.decided_at = RetentionRequestStatus.REFUSED, by, timezone.now()
-        other.save()
+        other.save(update_fields=["child", "reason", "updated_at"])
     request.child, request.reason = None, ""
     request.status = RetentionRequestStatus.CARRIED_OUT
     request.decided_by = by

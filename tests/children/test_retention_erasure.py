@@ -440,3 +440,14 @@ def test_the_sanctioned_path_refuses_outside_a_transaction(monkeypatch, record):
 )
 def test_a_childs_rows_are_blanked_in_place_and_every_other_line_stays_as_it_came(text, expected, rows):
     assert erasure.blank_child_rows(text, {REFERENCE}) == (expected, rows)
+
+
+def test_an_earlier_refused_proposal_loses_its_link_and_reason_when_a_later_one_is_carried_out(
+    iro, manager, second_manager
+):
+    child = child_who_died(iro=iro)
+    refused = retention_request_refuse(request=_propose(child, manager, "destroy"), by=second_manager)
+    assert (refused.child, refused.reason) == (child, f"Past the date; {MARK} has no claim open")
+    retention_request_approve(request=_propose(child, manager, "anonymise"), by=second_manager, today=TODAY)
+    refused.refresh_from_db()
+    assert (refused.child, refused.reason, refused.status) == (None, "", "refused")
