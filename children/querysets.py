@@ -257,16 +257,17 @@ class IROProfileQuerySet(models.QuerySet):
         )
 
 
-class RetentionRequestQuerySet(UndeletableQuerySet):
+class RetentionRequestQuerySet(ChildRecordQuerySet):
     def pending(self):
         return self.filter(status="pending")
 
-    def decided(self):
-        return self.exclude(status="pending")
+    def carried_out(self):
+        return self.filter(status="carried_out")
 
-    def visible_to(self, user):
-        """Requests about a child ``user`` may see, and carried-out ones (they name no child)."""
-        return self.filter(Q(child__isnull=True) | Q(child__in=_model("Child").objects.visible_to(user)))
+    def visible_to(self, user, *, on: date | None = None):
+        """Requests about a child ``user`` may see, and the ones carried out (they name no child;
+        the pages that show them need the retention capability)."""
+        return self.filter(Q(child__isnull=True) | Q(pk__in=super().visible_to(user, on=on).values("pk")))
 
     def for_review(self):
         return self.select_related("child", "proposed_by", "decided_by")

@@ -49,9 +49,7 @@ def retention_list(request):
             years_after_death=settings.RETENTION_YEARS_AFTER_DEATH,
         ),
         "pending": pending,
-        "carried_out": RetentionRequest.objects.filter(status="carried_out")
-        .select_related("proposed_by", "decided_by")
-        .order_by("-decided_at")[:20],
+        "carried_out": RetentionRequest.objects.carried_out().for_review().order_by("-decided_at")[:20],
     }
     return render(request, "children/retention_list.html", context)
 
