@@ -26,8 +26,10 @@ from .querysets import (
     CoverArrangementQuerySet,
     IROAllocationQuerySet,
     IROProfileQuerySet,
+    RetentionRequestQuerySet,
     SignificantChangeQuerySet,
 )
+from .retention import Retention, retention_date
 
 
 class Team(TimeStampedModel):
@@ -148,6 +150,8 @@ class Child(UndeletableModel):
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: Set when the record was anonymised under the retention rule (children/erasure.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     #: Optimistic lock: every change increments it; a save with an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -210,6 +214,19 @@ class Child(UndeletableModel):
     @property
     def allocations_latest_first(self) -> list[IROAllocation]:
         return self._allocations_latest_first
+
+    @property
+    def retention(self) -> Retention | None:
+        """When the record may be anonymised or destroyed (children/retention.py), or None while
+        the child is looked after. Reads what ``ChildQuerySet.with_retention()`` annotated."""
+        if self.has_open_episode:
+            return None
+        return retention_date(
+            date_of_birth=self.date_of_birth,
+            died_on=self.died_on,
+            years_after_birth=settings.RETENTION_YEARS_AFTER_BIRTH,
+            years_after_death=settings.RETENTION_YEARS_AFTER_DEATH,
+        )
 
 
 class CareEpisode(UndeletableModel):
@@ -386,3 +403,74 @@ class SignificantChange(UndeletableModel):
     @property
     def needs_review_first(self) -> bool:
         return self.category in codes.NEEDS_REVIEW_FIRST
+
+
+class RetentionAction(models.TextChoices):
+    ANONYMISE = "anonymise", "Anonymise"
+    DESTROY = "destroy", "Destroy"
+
+
+class RetentionRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a second manager"
+    CARRIED_OUT = "carried_out", "Carried out"
+    REFUSED = "refused", "Refused or withdrawn"
+
+
+class RetentionRequest(UndeletableModel):
+    """A manager's proposal to anonymise or destroy a record past its retention date, and its
+    decision (IRO-RULES.md section 10: the one sanctioned deletion).
+
+    A second manager approves, never the proposer: the database refuses a request carried out
+    without a decider other than its proposer (the pattern of ``RoleGrant``), and
+    ``children/retention_services.py`` checks that the decider is an active manager. Once
+    carried out, the request keeps no personal data: no link to the child, no reason, only who
+    proposed and approved it, when, and how many rows of each kind were changed (``outcome``).
+    """
+
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="retention_requests")
+    action = models.CharField(max_length=10, choices=RetentionAction.choices)
+    reason = models.TextField("why", blank=True)
+    status = models.CharField(
+        max_length=12, choices=RetentionRequestStatus.choices, default=RetentionRequestStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    #: Rows changed, by model label: ``{"reviews.Review": 4, ...}``. Counts only.
+    outcome = models.JSONField(default=dict, blank=True)
+
+    objects = RetentionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        permissions = [
+            (
+                "manage_retention",
+                "Can list records past their retention date and propose or approve anonymising or destroying them",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(status="pending"), name="retention_one_pending_per_child"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(child__isnull=False, decided_at__isnull=True),
+                name="retention_pending_names_child",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="retention_decided_by_when",
+            ),
+            # Carried out only with a second person's approval, and then nothing personal is kept.
+            models.CheckConstraint(
+                condition=~Q(status="carried_out")
+                | (~Q(decided_by=F("proposed_by")) & Q(child__isnull=True, reason="")),
+                name="retention_second_person_no_personal_data",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.get_status_display().lower()})"

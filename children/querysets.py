@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import BooleanField, Case, Count, DateField, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from iro_service.models import UndeletableQuerySet
 
-from .codes import AGE_BAND_YEARS, AgeBand
+from .codes import AGE_BAND_YEARS, AgeBand, ReasonEpisodeCeased
+from .retention import ADULT_AGE, retention_cutoffs
 
 
 def years_before(on: date, years: int) -> date:
@@ -65,6 +69,65 @@ class ChildQuerySet(UndeletableQuerySet):
     def in_care(self):
         """Looked after now: the child has an open care episode."""
         return self.filter(Exists(_model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)))
+
+    def closed(self):
+        """Closed records: the child has no open care episode. Only these have a retention date."""
+        return self.filter(~Exists(_model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)))
+
+    def with_retention(self):
+        """Annotate what ``Child.retention`` needs (children/retention.py, IRO-RULES.md section 10):
+        ``has_open_episode``; ``died_on``, the end of the child's last episode that ceased with
+        reason E2 (died), since the child has no date-of-death field; and
+        ``died_before_adulthood``, whether that was before their 18th birthday."""
+        deaths = _model("CareEpisode").objects.filter(
+            child=OuterRef("pk"), reason_ceased=ReasonEpisodeCeased.E2, ended_on__isnull=False
+        )
+        open_episodes = _model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+        died_on = Subquery(deaths.order_by("-ended_on", "-pk").values("ended_on")[:1], output_field=DateField())
+        # Age at death in whole years, as children.models.age_on counts it, from year, month and day.
+        birthday_not_reached = LessThan(
+            ExtractMonth("died_on") * 100 + ExtractDay("died_on"),
+            ExtractMonth("date_of_birth") * 100 + ExtractDay("date_of_birth"),
+        )
+        age_at_death = (
+            ExtractYear("died_on")
+            - ExtractYear("date_of_birth")
+            - Case(When(birthday_not_reached, then=Value(1)), default=Value(0))
+        )
+        return self.annotate(has_open_episode=Exists(open_episodes), died_on=died_on).annotate(
+            died_before_adulthood=Case(
+                When(LessThan(age_at_death, ADULT_AGE), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+    def past_retention(self, *, on: date):
+        """Closed records whose retention date (``children.retention.retention_date``) is on or
+        before ``on``, annotated as ``with_retention``: the records a manager may now propose
+        to anonymise or destroy. A record already anonymised holds no personal data: not listed."""
+        cutoffs = retention_cutoffs(
+            on=on,
+            years_after_birth=settings.RETENTION_YEARS_AFTER_BIRTH,
+            years_after_death=settings.RETENTION_YEARS_AFTER_DEATH,
+        )
+        return (
+            self.with_retention()
+            .filter(has_open_episode=False, anonymised_at__isnull=True)
+            .filter(
+                Q(died_before_adulthood=True, died_on__lte=cutoffs.died_on_or_before)
+                | Q(died_before_adulthood=False, date_of_birth__lte=cutoffs.born_on_or_before)
+            )
+        )
+
+    def with_pending_retention_request(self):
+        """Annotate ``pending_retention_request_id`` and ``pending_retention_action``: the
+        proposal waiting for a second manager, if any."""
+        pending = _model("RetentionRequest").objects.filter(child=OuterRef("pk"), status="pending")
+        return self.annotate(
+            pending_retention_request_id=Subquery(pending.values("pk")[:1]),
+            pending_retention_action=Subquery(pending.values("action")[:1]),
+        )
 
     def without_iro(self):
         """No open IRO allocation, including children never allocated one (an
@@ -192,3 +255,19 @@ class IROProfileQuerySet(models.QuerySet):
             )
             .order_by("team__name", "user__last_name", "user__first_name")
         )
+
+
+class RetentionRequestQuerySet(ChildRecordQuerySet):
+    def pending(self):
+        return self.filter(status="pending")
+
+    def carried_out(self):
+        return self.filter(status="carried_out")
+
+    def visible_to(self, user, *, on: date | None = None):
+        """Requests about a child ``user`` may see, and the ones carried out (they name no child;
+        the pages that show them need the retention capability)."""
+        return self.filter(Q(child__isnull=True) | Q(pk__in=super().visible_to(user, on=on).values("pk")))
+
+    def for_review(self):
+        return self.select_related("child", "proposed_by", "decided_by")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import retention_views, views
 
 app_name = "children"
 
@@ -27,4 +27,7 @@ urlpatterns = [
         name="significant_change_acknowledge",
     ),
     path("significant-changes/<int:pk>/seen/", views.significant_change_seen, name="significant_change_seen"),
+    path("retention/", retention_views.retention_list, name="retention_list"),
+    path("<int:pk>/retention/", retention_views.retention_propose, name="retention_propose"),
+    path("retention/proposals/<int:pk>/", retention_views.retention_request, name="retention_request"),
 ]

@@ -1,7 +1,7 @@
 """Cross-cutting models: the timestamped base, the no-hard-delete rule and the audit trail."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 
 
@@ -12,6 +12,34 @@ class HardDeleteForbidden(Exception):
 class UndeletableQuerySet(models.QuerySet):
     def delete(self):
         raise HardDeleteForbidden(f"{self.model.__name__} records are never deleted; archive or close them.")
+
+
+class SanctionedErasure:
+    """The one way past the no-delete rule: the retention service (children/retention_services.py,
+    IRO-RULES.md section 10) destroys or anonymises a record past its retention date once a second
+    manager has approved. Nothing else may use it (tests/children/test_retention_erasure.py checks
+    which modules do).
+
+    ``delete`` removes the rows in SQL: no ``delete()`` override runs, no signal is sent (so
+    simple-history writes no "deleted" copy of the data) and nothing cascades, so the caller
+    removes the rows that refer to them too. ``update`` changes rows whose queryset refuses
+    updates (the append-only audit trail). Both must run inside the caller's transaction.
+    """
+
+    @staticmethod
+    def _require_transaction(queryset) -> None:
+        if not transaction.get_connection(queryset.db).in_atomic_block:
+            raise HardDeleteForbidden("Sanctioned erasure runs only inside the retention service's transaction.")
+
+    @classmethod
+    def delete(cls, queryset: models.QuerySet) -> int:
+        cls._require_transaction(queryset)
+        return queryset._raw_delete(queryset.db)
+
+    @classmethod
+    def update(cls, queryset: models.QuerySet, **values) -> int:
+        cls._require_transaction(queryset)
+        return models.QuerySet.update(queryset, **values)
 
 
 class TimeStampedModel(models.Model):
@@ -66,6 +94,11 @@ class AuditAction(models.TextChoices):
     ROLE_REMOVED = "role_removed", "Role removed"
     PERMISSIONS_CHANGED = "permissions_changed", "Permissions changed"
     ACCESS_REFUSED = "access_refused", "Access refused"
+    # Retention (IRO-RULES.md section 10): the one sanctioned deletion.
+    RETENTION_PROPOSED = "retention_proposed", "Anonymising or destroying proposed"
+    RETENTION_REFUSED = "retention_refused", "Anonymising or destroying refused"
+    RECORD_ANONYMISED = "record_anonymised", "Record anonymised (retention)"
+    RECORD_DESTROYED = "record_destroyed", "Record destroyed (retention)"
 
 
 class AuditEventQuerySet(UndeletableQuerySet):

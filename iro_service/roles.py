@@ -49,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "children.allocate_iro",
         "children.view_audit_trail",
         "children.record_significant_change",
+        "children.manage_retention",
         "reviews.view_service_reviews",
         "disputes.view_dispute_dashboard",
         "reporting.generate_annual_report",

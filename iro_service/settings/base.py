@@ -228,6 +228,12 @@ AUTHORITY_NAME = env("AUTHORITY_NAME", default="Demoshire County Council (synthe
 # The name shown in the header and page titles.
 SERVICE_NAME = env("SERVICE_NAME", default="IRO case management")
 
+# Retention (IRO-RULES.md section 10): a closed record is kept until the person's 75th birthday,
+# or for 15 years after death if the child died before 18; after that date a manager proposes
+# anonymising or destroying it and a second manager approves (children/retention_services.py).
+RETENTION_YEARS_AFTER_BIRTH = env.int("RETENTION_YEARS_AFTER_BIRTH", default=75)
+RETENTION_YEARS_AFTER_DEATH = env.int("RETENTION_YEARS_AFTER_DEATH", default=15)
+
 from .celery import *  # noqa: E402,F403
 
 # Accounts (separation of duties)

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from iro_service.audit import audited, child_in_url, no_child_data, note_listing
 from iro_service.models import AuditAction, AuditEvent
-from tests.iro_service.url_world import HOLDER, MANAGER, OTHER_IRO, QUERY, build_world, routes
+from tests.iro_service.url_world import HOLDER, MANAGER, OTHER_IRO, QUERY, build_world, expected_child, routes
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def _check_event(world, route, events, user, url) -> list[str]:
         if route.name in LISTS_THE_CHILD and world.child.pk not in event.changes.get("child_ids", []):
             problems.append(f"{route.name}: the listing event does not name the child: {event.changes}")
     else:
-        expected = None if route.name in NO_ONE_CHILD else world.child.pk
+        expected = None if route.name in NO_ONE_CHILD else expected_child(world, route.name)
         if event.child_id != expected:
             problems.append(f"{route.name}: event names child {event.child_id}, expected {expected}")
         pk = world.kwargs.get(route.name, {}).get("pk")

@@ -87,6 +87,10 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     # A manager reads the change; only the IRO acknowledges it.
     "children:significant_change_acknowledge": {"GET": CHILD, "POST": CHAIR},
     "children:significant_change_seen": MANAGERS,
+    # retention: a manager proposes, a second manager decides (the world's proposal is not theirs)
+    "children:retention_list": MANAGERS,
+    "children:retention_propose": MANAGERS,
+    "children:retention_request": MANAGERS,
     # reviews
     "reviews:home": IROS,
     "reviews:service": MANAGERS,

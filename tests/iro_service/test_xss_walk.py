@@ -47,6 +47,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_filters import FilterSet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from children import retention_services
 from children import services as child_services
 from children.models import CareEpisode, SiblingGroup
 from disputes import services as dispute_services
@@ -110,6 +111,7 @@ class World:
     year: ReportingYear
     grant: object
     device: object
+    proposal: object
     poisoned: list[str] = field(default_factory=list)
 
 
@@ -277,9 +279,32 @@ def _build() -> World:
         grant=accounts.role_grant_request(
             user=UserFactory(username="walk_candidate"), role=roles.IRO, by=users["administrator"], reason=PAYLOAD
         ),
+        proposal=None,
     )
+    world.proposal = _retention_proposal(today)
     _poison(world)
     return world
+
+
+def _retention_proposal(today: dt.date):
+    """A child who died aged 10, twenty years ago (past the retention date), and another
+    manager's proposal to destroy the record, which the walk's manager may decide."""
+    died_on = today - dt.timedelta(days=20 * 366)
+    retired = ChildFactory(local_reference="W0004", date_of_birth=died_on - dt.timedelta(days=10 * 366))
+    CareEpisode.objects.create(
+        child=retired,
+        started_on=died_on - dt.timedelta(days=400),
+        ended_on=died_on,
+        reason_new_episode="S",
+        reason_ceased="E2",
+        legal_status="C2",
+        placement_type="U4",
+        placement_provider="PR1",
+    )
+    proposer = UserFactory(username="walk_mgr_2", role=roles.IRO_MANAGER)
+    return retention_services.retention_request_propose(
+        child=retired, by=proposer, action="destroy", reason="reason", today=today
+    )
 
 
 def _sign_in_records(users) -> object:
@@ -422,6 +447,8 @@ def _fills(world: World) -> dict[str, list[dict]]:
                 "token": default_token_generator.make_token(world.users["iro"]),
             }
         ],
+        "children:retention_propose": [child, {"pk": world.child_left.pk}, {"pk": world.proposal.child_id}],
+        "children:retention_request": [{"pk": world.proposal.pk}],
         "admin:view_on_site": [
             {"content_type_id": ContentType.objects.get_for_model(world.child).pk, "object_id": world.child.pk}
         ],
@@ -560,6 +587,8 @@ MUST_SHOW = {
     ("disputes:dashboard_csv", "manager"),
     ("children:significant_change_acknowledge", "iro"),
     ("children:cover_list", "manager"),
+    ("children:retention_list", "manager"),
+    ("children:retention_request", "manager"),
     ("reporting:narrative", "manager"),
     ("reporting:progress", "manager"),
     ("reporting:ssda903_upload", "manager"),

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from children import retention_services
 from children import services as children_services
-from children.models import Child, CoverArrangement, SignificantChange
+from children.models import CareEpisode, Child, CoverArrangement, RetentionRequest, SignificantChange
 from disputes import services as disputes_services
 from disputes.models import Dispute
 from iro_service import accounts
@@ -67,6 +68,9 @@ class World:
     version: ReportVersion
     upload: SSDA903Upload
     year: str
+    #: A proposal, by a manager outside the matrix, to destroy the record of a child who died
+    #: long ago (past its retention date): the matrix's manager may decide it.
+    proposal: RetentionRequest
     kwargs: dict[str, dict] = field(default_factory=dict)
 
 
@@ -196,6 +200,7 @@ def build_world() -> World:
         version=_ready_version(manager),
         upload=SSDA903Upload.objects.create(uploaded_by=manager, files=hand_made_texts()),
         year=year.label,
+        proposal=_retention_proposal(other, today=today),
     )
     child_pk = {"pk": child.pk}
     world.kwargs = {
@@ -239,8 +244,28 @@ def build_world() -> World:
             for name in ("ssda903_upload", "ssda903_upload_report", "ssda903_upload_import", "ssda903_upload_retry")
         },
         **_account_kwargs(users),
+        "children:retention_propose": child_pk,
+        "children:retention_request": {"pk": world.proposal.pk},
     }
     return world
+
+
+def _retention_proposal(iro, *, today: dt.date) -> RetentionRequest:
+    """A child who died aged 10, twenty years ago, and a proposal to destroy their record."""
+    died_on = today - dt.timedelta(days=20 * 366)
+    retired = make_child_in_care(
+        iro=iro,
+        looked_after_on=died_on - dt.timedelta(days=400),
+        date_of_birth=died_on - dt.timedelta(days=10 * 366),
+        first_name="Olwen",
+        last_name="Past",
+    )
+    CareEpisode.objects.filter(child=retired).update(ended_on=died_on, reason_ceased="E2")
+    retired.allocations.update(ended_on=died_on)
+    proposer = UserFactory(username="matrix_mgr_2", role="IRO manager")
+    return retention_services.retention_request_propose(
+        child=retired, by=proposer, action="destroy", reason="Past its retention date", today=today
+    )
 
 
 def _account_kwargs(users) -> dict[str, dict]:
@@ -264,6 +289,8 @@ def _account_kwargs(users) -> dict[str, dict]:
 def expected_child(world: World, name: str) -> int | None:
     if name.startswith("reporting:"):
         return None
+    if name == "children:retention_request":
+        return world.proposal.child_id
     return world.child.pk
 
 

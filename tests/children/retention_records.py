@@ -1,0 +1,195 @@
+"""A closed record past its retention date with one row of every kind about the child, for the
+retention tests. Every piece of personal data carries a marker so that a scan of every text
+column of the database can prove it is gone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from children.models import CareEpisode, Child, IROAllocation, SiblingGroup, SignificantChange
+from disputes.models import CafcassReferral, Dispute, DisputeStep, EscalationStage
+from iro_service.audit import audit_record
+from iro_service.models import AuditAction
+from reviews.models import (
+    Action,
+    ActionProgress,
+    CaseNote,
+    DeadlineFlag,
+    MidwayReview,
+    Review,
+    ReviewDateChange,
+    ReviewSchedule,
+    Visit,
+)
+from tests.factories import ChildFactory
+
+#: In every free-text field of the record: a scan for it finds any copy left behind.
+MARK = "Zephyrine"
+FIRST_NAME = f"{MARK}a"
+LAST_NAME = f"{MARK}-Quill"
+REFERENCE = "RET-0042"
+BORN = dt.date(1993, 4, 12)
+LOOKED_AFTER = dt.date(2003, 9, 1)
+DIED = dt.date(2008, 6, 20)  # aged 15: the record may go 15 years later, on 20 June 2023
+
+
+@dataclass
+class Record:
+    child: Child
+    review: Review
+    dispute: Dispute
+    sibling_group: SiblingGroup
+    sibling: Child
+
+
+def child_who_died(*, iro, reference: str = REFERENCE, **fields) -> Child:
+    """A child looked after from 2003 who died in 2008, aged 15 (episode ended with E2)."""
+    fields = {"first_name": FIRST_NAME, "last_name": LAST_NAME, "date_of_birth": BORN, **fields}
+    child = ChildFactory(local_reference=reference, **fields)
+    CareEpisode.objects.create(
+        child=child,
+        started_on=LOOKED_AFTER,
+        ended_on=dt.date(2006, 1, 9),
+        reason_new_episode="S",
+        legal_status="C2",
+        placement_type="U4",
+        placement_provider="PR1",
+        reason_ceased="X1",
+        home_postcode="ZZ1 1ZZ",
+        placement_postcode="ZZ2 2ZZ",
+        urn="SC123456",
+    )
+    CareEpisode.objects.create(
+        child=child,
+        started_on=dt.date(2006, 1, 9),
+        ended_on=DIED,
+        reason_new_episode="P",
+        legal_status="C2",
+        placement_type="K2",
+        placement_provider="PR1",
+        reason_ceased="E2",
+        home_postcode="ZZ1 1ZZ",
+        placement_postcode="ZZ3 3ZZ",
+    )
+    IROAllocation.objects.create(child=child, iro=iro, started_on=LOOKED_AFTER, ended_on=DIED, reason=f"{MARK} moved")
+    return child
+
+
+def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
+    """``child_who_died`` with a review, its action and progress, a date change, a visit, a midway
+    review, a case note, a schedule and a flag, a significant change, a dispute with a step and a
+    CAFCASS referral, a sibling, a corrected name in the history, and audit events about it."""
+    group = SiblingGroup.objects.create(name="Ling family")  # the sibling's too: it stays
+    child = child_who_died(iro=iro, reference=reference, sibling_group=group, upn="A123456789012")
+    sibling = ChildFactory(
+        first_name="Sib", last_name="Ling", sibling_group=group, local_reference=f"SIB-{reference[-4:]}"
+    )
+    child.first_name = f"{MARK}ina"  # a correction: the history keeps the first spelling
+    child.save()
+    child.first_name = FIRST_NAME
+    child.save()
+
+    review = Review.objects.create(
+        child=child,
+        chair=iro,
+        status="held",
+        held_on=dt.date(2004, 3, 1),
+        due_on=dt.date(2004, 3, 1),
+        participation_code="PN1",
+        review_type="subsequent",
+        venue=f"{MARK} house",
+        others_present=f"{MARK} aunt",
+        wishes_and_feelings=f"{MARK} wants to stay",
+        child_friendly_summary=f"{MARK}, we agreed",
+        discussion=f"{MARK} discussed",
+        created_by=iro,
+    )
+    action = Action.objects.create(
+        review=review, child=child, description=f"{MARK}'s dentist", owner=f"{MARK} carer", due_on=dt.date(2004, 4, 1)
+    )
+    ReviewDateChange.objects.create(
+        review=review,
+        kind="postponed",
+        from_date=dt.date(2004, 2, 20),
+        to_date=dt.date(2004, 3, 1),
+        reason=f"{MARK} was ill",
+        iro_consented=True,
+        changed_by=iro,
+    )
+    Visit.objects.create(child=child, iro=iro, visited_on=dt.date(2004, 5, 1), notes=f"Saw {MARK}")
+    midway = MidwayReview.objects.create(child=child, iro=iro, held_on=dt.date(2004, 6, 1), notes=f"{MARK} ok")
+    ActionProgress.objects.create(midway_review=midway, action=action, status="open", note=f"{MARK} waiting")
+    CaseNote.objects.create(child=child, author=iro, written_on=dt.date(2004, 7, 1), text=f"{MARK} note")
+    ReviewSchedule.objects.create(child=child, period_start=LOOKED_AFTER, last_review_on=dt.date(2004, 3, 1))
+    DeadlineFlag.objects.create(
+        kind="record_overdue",
+        key=f"record_overdue:review={review.pk}",
+        child=child,
+        review=review,
+        action=action,
+        due_on=dt.date(2004, 3, 21),
+        raised_on=dt.date(2004, 3, 22),
+    )
+    SignificantChange.objects.create(
+        child=child,
+        category="missing",
+        occurred_on=dt.date(2005, 1, 1),
+        description=f"{MARK} went missing",
+        recorded_by=manager,
+        iro=iro,
+        iro_response=f"{MARK} found",
+    )
+    stage = EscalationStage.objects.get(number=1)
+    dispute = Dispute.objects.create(
+        child=child,
+        raised_by=iro,
+        category="drift",
+        issue=f"{MARK}'s plan",
+        impact_on_child=f"{MARK} unsettled",
+        what_must_change="A plan",
+        change_by_whom=f"{MARK}'s social worker",
+        change_by_when=dt.date(2005, 3, 1),
+        opened_on=dt.date(2005, 2, 1),
+        current_stage=stage,
+        status="referred",
+        closed_on=dt.date(2005, 4, 1),
+        outcome_note=f"{MARK} outcome",
+    )
+    DisputeStep.objects.create(
+        dispute=dispute,
+        stage=stage,
+        raised_on=dt.date(2005, 2, 1),
+        raised_by=iro,
+        recipient_name=f"{MARK} SW",
+        recipient_role="Social worker",
+        response=f"{MARK} reply",
+        attendees=f"{MARK} and others",
+        minutes=f"{MARK} minutes",
+        ended_on=dt.date(2005, 4, 1),
+    )
+    CafcassReferral.objects.create(
+        dispute=dispute,
+        referred_on=dt.date(2005, 4, 1),
+        referred_by=iro,
+        stages_exhausted_evidence=f"{MARK} e1",
+        human_rights_risk_evidence=f"{MARK} e2",
+        no_other_adult_evidence=f"{MARK} e3",
+    )
+    audit_record(
+        actor=manager,
+        action=AuditAction.UPDATED,
+        child_id=child.pk,
+        obj=child,
+        summary=f"Details of {FIRST_NAME} changed",
+        changes={"first_name": [f"{MARK}ina", FIRST_NAME], "date_of_birth": [str(BORN), str(BORN)]},
+    )
+    audit_record(actor=iro, action=AuditAction.VIEWED, child_id=child.pk, obj=review, summary="Review viewed")
+    audit_record(
+        actor=manager,
+        action=AuditAction.LISTED,
+        child_id=None,
+        summary="Listed 2 children",
+        changes={"child_ids": [sibling.pk, child.pk], "query": ""},
+    )
+    return Record(child=child, review=review, dispute=dispute, sibling_group=group, sibling=sibling)
