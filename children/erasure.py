@@ -95,6 +95,7 @@ ANONYMISE: dict[str, dict[str, object]] = {
         "response": Value(""),
         "attendees": Value(""),
         "minutes": Value(""),
+        "bypass_reason": Value(""),
     },
     "disputes.CafcassReferral": {
         "stages_exhausted_evidence": Value(REMOVED),
@@ -112,8 +113,17 @@ KEPT: dict[str, dict[str, str]] = {
         "anonymised_at": "when the record was anonymised",
         "created_at": "when the record was made",
         "updated_at": "when the record was last changed",
+        "reviews_known_from": "the start of an imported return's year: not about the person",
     },
     "reviews.Review": {"invited": "role codes", "attended": "role codes"},
+    "reviews.ReviewDue": {
+        "rule": "a rule code",
+        "reason": "the rule's wording with dates; the name is a {name} placeholder",
+    },
+    "reviews.ReviewSchedule": {
+        "next_rule": "a rule code",
+        "next_reason": "the rule's wording with dates; the name is a {name} placeholder",
+    },
     "reviews.DeadlineFlag": {"key": "a machine key of kinds, ids and dates"},
 }
 

@@ -121,7 +121,7 @@ def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
     midway = MidwayReview.objects.create(child=child, iro=iro, held_on=dt.date(2004, 6, 1), notes=f"{MARK} ok")
     ActionProgress.objects.create(midway_review=midway, action=action, status="open", note=f"{MARK} waiting")
     CaseNote.objects.create(child=child, author=iro, written_on=dt.date(2004, 7, 1), text=f"{MARK} note")
-    ReviewSchedule.objects.create(child=child, period_start=LOOKED_AFTER, last_review_on=dt.date(2004, 3, 1))
+    ReviewSchedule.objects.update_or_create(child=child, defaults={"period_start": LOOKED_AFTER})  # the episodes made one
     DeadlineFlag.objects.create(
         kind="record_overdue",
         key=f"record_overdue:review={review.pk}",

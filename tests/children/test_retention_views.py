@@ -180,7 +180,7 @@ def test_the_migration_gives_existing_managers_the_capability_and_records_it():
     from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
-    migration = import_module("children.migrations.0008_managers_manage_retention")
+    migration = import_module("children.migrations.0010_managers_manage_retention")
     managers = Group.objects.get(name="IRO manager")
     Permission.objects.filter(codename="manage_retention").delete()  # as before the upgrade
     assert not managers.permissions.filter(codename="manage_retention").exists()

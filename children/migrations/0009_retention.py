@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('children', '0006_significantchange_seen_by_manager'),
+        ('children', '0008_reviews_known_from'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

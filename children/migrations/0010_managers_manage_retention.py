@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("children", "0007_retention"),
+        ("children", "0009_retention"),
         ("iro_service", "0006_audit_retention_actions"),
     ]
 
