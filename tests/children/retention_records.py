@@ -121,7 +121,8 @@ def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
     midway = MidwayReview.objects.create(child=child, iro=iro, held_on=dt.date(2004, 6, 1), notes=f"{MARK} ok")
     ActionProgress.objects.create(midway_review=midway, action=action, status="open", note=f"{MARK} waiting")
     CaseNote.objects.create(child=child, author=iro, written_on=dt.date(2004, 7, 1), text=f"{MARK} note")
-    ReviewSchedule.objects.update_or_create(child=child, defaults={"period_start": LOOKED_AFTER})  # the episodes made one
+    # The episodes made one already.
+    ReviewSchedule.objects.update_or_create(child=child, defaults={"period_start": LOOKED_AFTER})
     DeadlineFlag.objects.create(
         kind="record_overdue",
         key=f"record_overdue:review={review.pk}",
