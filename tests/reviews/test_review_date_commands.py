@@ -109,3 +109,21 @@ def test_recompute_finds_stale_dates_reports_them_and_writes_only_with_commit(am
     assert ReviewDue.objects.filter(child=amira).count() == 3
 
     assert "0 changed." in run("recompute_review_dates", "--commit")
+
+
+def test_the_upgrade_migration_recomputes_every_chain(amira):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Review.objects.filter(child=amira).update(due_on=None, review_type="")
+    ReviewDue.objects.filter(child=amira).delete()
+    migration = import_module("reviews.migrations.0005_recompute_review_chains")
+
+    migration.recompute(apps, None)
+
+    assert list(Review.objects.filter(child=amira).order_by("held_on").values_list("due_on", "review_type")) == [
+        (D(2024, 7, 1), "first"),
+        (D(2024, 9, 20), "second"),
+    ]
+    assert ReviewDue.objects.filter(child=amira).count() == 3
