@@ -25,3 +25,21 @@ def held_review(child, *, iro, held_on: dt.date, code: str = "PN1", review_type:
         # (and the type) over the chain's answer.
         Review.objects.filter(pk=review.pk).update(due_on=fields["due_on"], review_type=review_type)
     return review
+
+
+def record_review(child, by, held_on: dt.date, *, today: dt.date, **overrides) -> Review:
+    """A review recorded through ``reviews.services.review_record``, with plain answers."""
+    from reviews import services
+
+    fields = {
+        "child": child,
+        "by": by,
+        "held_on": held_on,
+        "participation_code": "PN1",
+        "parents_participation": "attended",
+        "wishes_and_feelings": "",
+        "child_friendly_summary": "",
+        "actions": [],
+        "today": today,
+    }
+    return services.review_record(**(fields | overrides))

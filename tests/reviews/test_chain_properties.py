@@ -18,6 +18,7 @@ from reviews.codes import ReviewStatus
 from reviews.deadlines import england_bank_holidays
 from reviews.models import Review, ReviewDue, ReviewSchedule
 from tests.factories import make_child_in_care
+from tests.reviews.factories import record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +47,7 @@ def _apply(child, iro, operation) -> None:
     kind = operation[0]
     try:
         if kind == "record":
-            services.review_record(
-                child=child,
-                by=iro,
-                held_on=operation[1],
-                participation_code="PN1",
-                parents_participation="attended",
-                wishes_and_feelings="",
-                child_friendly_summary="",
-                actions=[],
-                today=TODAY,
-            )
+            record_review(child, iro, operation[1], today=TODAY)
         elif kind == "correct":
             held = list(Review.objects.filter(child=child, status=ReviewStatus.HELD).order_by("pk"))
             if held:

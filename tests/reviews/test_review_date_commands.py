@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from iro_service.models import AuditAction, AuditEvent
-from reviews import services
 from reviews.models import Review, ReviewDue, ReviewSchedule
 from tests.factories import make_child_in_care
+from tests.reviews.factories import record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +21,7 @@ TODAY = D(2026, 11, 23)
 
 
 def record(child, by, held_on):
-    return services.review_record(
-        child=child,
-        by=by,
-        held_on=held_on,
-        participation_code="PN1",
-        parents_participation="attended",
-        wishes_and_feelings="",
-        child_friendly_summary="",
-        actions=[],
-        today=TODAY,
-    )
+    return record_review(child, by, held_on, today=TODAY)
 
 
 @pytest.fixture

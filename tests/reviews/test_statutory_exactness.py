@@ -15,6 +15,7 @@ from reviews.codes import FlagKind
 from reviews.flags import flags_sweep
 from reviews.models import ClosureDay, DeadlineFlag, Review, ReviewDue, ReviewSchedule
 from tests.factories import make_child_in_care
+from tests.reviews.factories import record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +24,7 @@ TODAY = D(2026, 11, 23)
 
 
 def record(child, by, held_on, **overrides):
-    fields = {
-        "child": child,
-        "by": by,
-        "held_on": held_on,
-        "participation_code": "PN1",
-        "parents_participation": "attended",
-        "wishes_and_feelings": "Wants to stay.",
-        "child_friendly_summary": "We agreed you will stay.",
-        "actions": [],
-        "today": TODAY,
-    }
-    fields.update(overrides)
-    return services.review_record(**fields)
+    return record_review(child, by, held_on, today=TODAY, **overrides)
 
 
 def correct(review, by, **fields):
