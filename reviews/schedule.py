@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from children.models import CareEpisode, Child
@@ -55,19 +56,22 @@ def short_breaks_reg48() -> bool:
 
 
 def chains_for(
-    child_ids: Iterable[int], *, as_at: date | None = None
+    child_ids: Iterable[int], *, as_at: date | None = None, lock: bool = False
 ) -> dict[int, tuple[Child, chain.Chain, list[tuple]]]:
     """Each child's chain from the facts: three queries whatever the number of children.
 
     Returns ``{child_id: (child, chain, held rows)}``; a held row is ``(id, held_on, review_type,
     due_on)`` as stored. With ``as_at``, only the facts known on that day count: episodes begun
-    and reviews held by then, and an episode ending later is still open."""
-    children = {
-        c.pk: c
-        for c in Child.objects.filter(pk__in=set(child_ids)).only(
-            "pk", "date_of_birth", "first_name", "reviews_known_from"
-        )
-    }
+    and reviews held by then, and an episode ending later is still open.
+
+    With ``lock`` (inside a transaction), the children's rows are locked first, in id order, so
+    two transactions changing one child's facts at once recompute one after the other: the
+    second waits, then reads the first's committed facts with its own (PostgreSQL; SQLite
+    writes one transaction at a time anyway)."""
+    children_query = Child.objects.filter(pk__in=set(child_ids)).order_by("pk")
+    if lock and transaction.get_connection().in_atomic_block:
+        children_query = children_query.select_for_update(of=("self",))
+    children = {c.pk: c for c in children_query.only("pk", "date_of_birth", "first_name", "reviews_known_from")}
     if not children:
         return {}
     ids = sorted(children)
@@ -153,7 +157,7 @@ def _schedule_values(answer: chain.Chain, booked_for: date | None) -> dict:
 def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None = None) -> int:
     """Recompute the chains of these children and write what changed; return how many
     children had a cached value change. With ``changes``, append each change to it."""
-    chains = chains_for(child_ids)
+    chains = chains_for(child_ids, lock=True)
     if not chains:
         return 0
     ids = sorted(chains)

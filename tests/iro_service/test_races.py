@@ -269,3 +269,24 @@ def test_two_imports_of_one_upload_through_the_pages_the_second_is_told_it_is_be
     assert "This return is already being imported. Wait for the import to finish." in refused.text
     upload.refresh_from_db()
     assert upload.status == UploadStatus.IMPORTED and Child.objects.count() == 3
+
+
+# --- Two reviews of one child recorded at once -------------------------------------------------
+
+
+def test_two_reviews_recorded_at_once_leave_the_whole_chain_right(iro, child):
+    """Each recording recomputes the child's whole chain; the child's row is locked first, so
+    the second waits for the first and computes from both (IRO-RULES.md section 2)."""
+    from tests.reviews.factories import record_review
+
+    today = timezone.localdate()
+
+    def record(day: dt.date):
+        return lambda: record_review(child, iro, day, today=today)
+
+    outcomes = race(record(dt.date(2025, 9, 1)), record(dt.date(2025, 6, 20)), hold="reviews_review")
+
+    assert all(isinstance(o, Review) for o in outcomes), outcomes
+    held = list(Review.objects.filter(child=child).order_by("held_on").values_list("review_type", "due_on"))
+    assert held == [("first", dt.date(2025, 6, 30)), ("second", dt.date(2025, 9, 20))]
+    assert child.review_schedule.__class__.objects.get(child=child).next_due_on == dt.date(2026, 3, 1)
