@@ -8,10 +8,12 @@ from datetime import date
 from django.db.models import Prefetch
 
 from children.models import Child
+from reporting.periods import ReportingYear
 
 from . import deadlines
 from .calendar import non_working_days
-from .models import Action, Review, ReviewDateChange
+from .models import Action, Review, ReviewDateChange, ReviewDue
+from .querysets import DueFigures, DueWindow
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,26 @@ def caseload_rows(children, *, today: date) -> list[CaseloadRow]:
         )
     result.sort(key=lambda row: (row.next_due_on is None, row.next_due_on or date.max, row.child.last_name))
     return result
+
+
+@dataclass(frozen=True)
+class DueSoFar:
+    """The reviews due in the reporting year so far, for the deadlines pages."""
+
+    year_label: str
+    window: DueWindow
+    figures: DueFigures
+
+
+def reviews_due_so_far(user, *, today: date) -> DueSoFar:
+    """The reviews due in the current reporting year before ``today`` for the children ``user``
+    may see, held on time, late or not held (overdue now): the same function and the same
+    counting as the annual report and the service dashboard (``ReviewDue.objects.timeliness``).
+    One query."""
+    year = ReportingYear.containing(today)
+    window = DueWindow.for_year(year.start, year.end, today=today)
+    (figures,) = ReviewDue.objects.visible_to(user).timeliness([window])
+    return DueSoFar(year.label, window, figures)
 
 
 def records_overdue(children, *, today: date):
