@@ -81,21 +81,12 @@ class DueWindow:
 
     @classmethod
     def for_year(cls, start: date, end: date, *, today: date) -> DueWindow:
-        """A reporting year from ``start`` to ``end``. While it is in progress (``today`` before
-        ``end``) it counts the reviews due before today, judged today: one due today can still
-        be held in time. A year not yet begun counts nothing."""
-        if today < end:
+        """A reporting year from ``start`` to ``end``. While it is in progress (``today`` on or
+        before ``end``) it counts the reviews due before today, judged today: one due today can
+        still be held in time. A year not yet begun counts nothing."""
+        if today <= end:
             return cls(start, today - timedelta(days=1), today)
         return cls(start, end, end)
-
-    @property
-    def months(self) -> list[date]:
-        """The first day of each month from ``first`` to ``last``."""
-        months, day = [], self.first.replace(day=1)
-        while day <= self.last:
-            months.append(day)
-            day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        return months
 
 
 @dataclass(frozen=True)

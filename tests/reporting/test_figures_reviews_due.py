@@ -340,6 +340,19 @@ def test_a_review_due_today_is_not_yet_counted_in_a_year_in_progress(year_2024):
     assert day_after["Reviews due"][1] == on_the_day["Reviews due"][1] + 1
 
 
+@pytest.mark.parametrize(
+    ("today", "last", "judged_on"),
+    [
+        (D(2024, 11, 15), D(2024, 11, 14), D(2024, 11, 15)),  # in progress: due before today
+        (D(2025, 3, 31), D(2025, 3, 30), D(2025, 3, 31)),  # the last day: still in progress
+        (D(2025, 4, 1), D(2025, 3, 31), D(2025, 3, 31)),  # complete: judged at the year end
+        (D(2024, 4, 1), D(2024, 3, 31), D(2024, 4, 1)),  # the first day: nothing has fallen due yet
+    ],
+)
+def test_the_window_of_due_dates_of_a_reporting_year(today, last, judged_on):
+    assert DueWindow.for_year(YEAR.start, YEAR.end, today=today) == DueWindow(YEAR.start, last, judged_on)
+
+
 def test_a_review_whose_due_date_is_not_known_is_counted_apart(year_2024, manager, iro):
     """Gus's records begin part-way through his care (his earliest episode is a change of
     placement, as after a one-year SSDA903 import): his first review's due date is not known. It
