@@ -98,6 +98,7 @@ RECORD_KINDS = [
     ("late_reviews", "Reviews held late"),
     ("records_late", "Records not distributed in time"),
     ("participation", "Reviews by participation"),
+    ("not_held", "Reviews due but not held"),
 ]
 
 #: Months of a reporting year, April first, as the figures print them.
@@ -123,7 +124,12 @@ class RecordsForm(_FilterForm):
     kind = forms.ChoiceField(label="Reviews", choices=RECORD_KINDS, error_messages={"required": "Choose which reviews"})
     year = forms.ChoiceField(label="Reporting year", error_messages={"invalid_choice": "Choose a reporting year"})
     month = forms.TypedChoiceField(
-        label="Month", choices=[("", "The whole year"), *MONTHS], coerce=int, empty_value=None, required=False
+        label="Month",
+        help_text="The month held; for reviews not held, the month due",
+        choices=[("", "The whole year"), *MONTHS],
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
     code = forms.ChoiceField(
         label="Participation",

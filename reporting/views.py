@@ -28,7 +28,8 @@ from children.models import CareEpisode
 from iro_service.audit import audited, no_child_data, note_listing, object_in_url
 from iro_service.concurrency import StaleEditError
 from iro_service.models import AuditAction
-from reviews.models import Review
+from reviews.models import Review, ReviewDue
+from reviews.querysets import DueWindow
 
 from . import services
 from .charts import chart_svg, format_value, table_header
@@ -283,6 +284,20 @@ def _reviews_behind(user, data: dict, *, today: date):
     return reviews.filter(*conditions).select_related("child").order_by("held_on", "pk")
 
 
+def _not_held_behind(user, data: dict, *, window: DueWindow):
+    """The reviews due in the year and not held by its end (or today), as
+    ``reporting.figures.reviews`` counts them: ``month`` is the month due, and the IRO or team
+    is the one allocated to the child on the due date."""
+    year: ReportingYear = data["year"]
+    rows = ReviewDue.objects.visible_to(user).allocated_to(
+        iro_id=data["iro"].pk if data["iro"] else None, team_id=data["team"].pk if data["team"] else None
+    )
+    month = next((day for day in year.months() if day.month == data["month"]), None)
+    if month:
+        rows = rows.filter(due_on__year=month.year, due_on__month=month.month)
+    return rows.not_held(window).select_related("child")
+
+
 @audited(action=AuditAction.LISTED)
 @login_required
 @permission_required(DASHBOARD, raise_exception=True)
@@ -292,17 +307,29 @@ def records(request):
     data.setdefault("kind", "reviews")
     data.setdefault("year", ReportingYear.containing(today).label)
     form = RecordsForm(data, years=_reporting_years(today))
-    reviews = (
-        _reviews_behind(request.user, form.cleaned_data, today=today) if form.is_valid() else Review.objects.none()
-    )
-    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    not_held = form.is_valid() and form.cleaned_data["kind"] == "not_held"
+    window = None
+    if not form.is_valid():
+        rows = Review.objects.none()
+    elif not_held:
+        year = form.cleaned_data["year"]
+        window = DueWindow.for_year(year.start, year.end, today=today)
+        rows = _not_held_behind(request.user, form.cleaned_data, window=window)
+    else:
+        rows = _reviews_behind(request.user, form.cleaned_data, today=today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if not_held:
+        for due in page.object_list:
+            due.reason_for_child = due.reason_for(due.child.first_name)
+    what = "Reviews due but not held" if not_held else "Reviews"
     note_listing(
         request,
-        child_ids=[review.child_id for review in page.object_list],
-        summary=f"Reviews behind a report figure: {page.paginator.count} found",
+        child_ids=[row.child_id for row in page.object_list],
+        summary=f"{what} behind a report figure: {page.paginator.count} found",
         query=data.urlencode()[:200],
     )
     query = data.copy()
     for name in ("page", "apply"):
         query.pop(name, None)
-    return render(request, "reporting/records.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": form, "page": page, "query": query.urlencode(), "not_held": not_held, "window": window}
+    return render(request, "reporting/records.html", context)

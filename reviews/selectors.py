@@ -8,10 +8,12 @@ from datetime import date
 from django.db.models import Prefetch
 
 from children.models import Child
+from reporting.periods import ReportingYear
 
 from . import deadlines
 from .calendar import local_non_working_days
-from .models import Action, Review, ReviewDateChange, ReviewSchedule
+from .models import Action, Review, ReviewDateChange, ReviewDue, ReviewSchedule
+from .querysets import DueFigures, DueWindow
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,26 @@ def next_due_text(child: Child) -> str:
         return ""
     when = f"by {schedule.next_due_on:%-d %B %Y}" if schedule.next_due_on else "on a date not known"
     return f"Next review due {when}: {schedule.next_reason_for(child.first_name)}."
+
+
+@dataclass(frozen=True)
+class DueSoFar:
+    """The reviews due in the reporting year so far, for the deadlines pages."""
+
+    year_label: str
+    window: DueWindow
+    figures: DueFigures
+
+
+def reviews_due_so_far(user, *, today: date) -> DueSoFar:
+    """The reviews due in the current reporting year before ``today`` for the children ``user``
+    may see, held on time, late or not held (overdue now): the same function and the same
+    counting as the annual report and the service dashboard (``ReviewDue.objects.timeliness``).
+    One query."""
+    year = ReportingYear.containing(today)
+    window = DueWindow.for_year(year.start, year.end, today=today)
+    (figures,) = ReviewDue.objects.visible_to(user).timeliness([window])
+    return DueSoFar(year.label, window, figures)
 
 
 def records_overdue(children, *, today: date):

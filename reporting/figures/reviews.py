@@ -25,18 +25,43 @@ How each figure is counted, so that the dashboard, the PDF and the CSV agree:
 * Scope: ``iro_id`` narrows to reviews chaired by that IRO (``Review.chair``) and to their own
   visits, midway reviews and case notes; ``team_id`` to IROs whose profile is in that team.
 
+Reviews **due** in the year are counted by due date, held or not, from ``reviews.ReviewDue``
+(every review that fell due in a period of care, the missed ones too), by the one function the
+service dashboard and the deadlines pages also call (``ReviewDue.objects.timeliness``):
+
+* A review is due in the year when its ``due_on`` is in the year. A year in progress counts the
+  reviews due before today (one due today can still be held in time) and judges them today.
+* Held on time: ``held_on <= due_on``. Held late: held after ``due_on`` and by the year end
+  (or today), with days late ``held_on - due_on``. Not held by the year end: never held, or held
+  after the year end; days overdue run from ``due_on`` to the year end (or today), or to the
+  day the period stopped counting when that is earlier (care ended, or the 18th birthday). A
+  review not held stays one review not held: the next falls due only after it is held.
+* A review whose due date is not known (imported data beginning part-way through a period of
+  care) is counted apart, in the year it was held or, not yet held, in each year its period of
+  care was open; it is in none of the other figures.
+* Per child (Kirklees): of the children with at least one review due in the year, those whose
+  reviews due in the year were all held on time.
+* By month: the month of ``due_on`` (Thurrock's "due in month"), beside the months held above.
+* Scope: a review due counts for the IRO **allocated to the child on its due date**
+  (``IROAllocation``, ``started_on <= due_on < ended_on``), not for its chair: a review never
+  held has no chair, and a missed review is the missing of the IRO who held the child then. A
+  review whose due date is not known counts for the IRO allocated on the day it was held, or,
+  not yet held, now. A due date on which no IRO held the child is in the service's figures only.
+  ``team_id`` narrows to those IROs whose profile is in that team.
+
 Links: rows that stand for a list of reviews link to ``reporting:records`` (when that URL
 exists) with these GET parameters:
 
 * ``kind``: ``reviews`` (held reviews), ``late_reviews`` (held out of timescale),
-  ``records_late`` (records distributed late or overdue), ``participation`` (held reviews by code);
+  ``records_late`` (records distributed late or overdue), ``participation`` (held reviews by code),
+  ``not_held`` (reviews due in the year and not held by its end: ``month`` is then the month due);
 * ``year``: the reporting year, written ``2021-22``;
 * ``month``: 1 to 12, the month of ``held_on`` (optional);
 * ``code``: a participation code such as ``PN1`` (optional, with ``kind=participation``);
 * ``in_time``: ``1`` or ``0`` (optional, with ``kind=reviews``);
 * ``iro`` or ``team``: the id of the scope's IRO or team, when the figures are scoped.
 
-Queries: nine, whatever the number of reviews.
+Queries: eleven, whatever the number of reviews (two of them for the reviews due).
 """
 
 from __future__ import annotations
@@ -50,7 +75,8 @@ from django.db.models.functions import ExtractMonth
 from django.urls import NoReverseMatch, reverse
 
 from reviews.codes import DateChangeKind, ParentParticipation, Participation, ReviewStatus
-from reviews.models import CaseNote, MidwayReview, Review, ReviewDateChange, Visit
+from reviews.models import CaseNote, MidwayReview, Review, ReviewDateChange, ReviewDue, Visit
+from reviews.querysets import DueFigures, DueWindow
 
 from ..periods import ReportingYear
 from . import Scope, Section, Table
@@ -284,6 +310,9 @@ class _Data:
     parents: dict[str, list[int]]
     footprint: list[dict[str, int]]
     links: _Links
+    due_windows: list[DueWindow]
+    due_yearly: list[DueFigures]
+    due_monthly: dict[date, DueFigures]
 
     @property
     def current(self) -> Period:
@@ -484,17 +513,147 @@ def _reviews_section(data: _Data) -> Section:
         "date it was cancelled. " + FREE_TEXT_NOTE,
     )
 
+    due_tables, due_headline = _due_tables(data)
     return Section(
         key="reviews",
         title="Reviews",
-        tables=[trend, by_month, by_quarter, late, reasons, cancellations],
+        tables=[trend, by_month, by_quarter, late, reasons, cancellations, *due_tables],
         headline=[
             ("Reviews held", fmt(this_year["held"])),
             ("Held within timescale", _pct_text(percentage(this_year["in_time"], _timed(this_year)))),
             ("Held out of timescale", fmt(this_year["late"])),
             ("Booked reviews cancelled", fmt(this_year["cancelled"])),
+            *due_headline,
         ],
     )
+
+
+def _judged(window: DueWindow) -> str:
+    return f"{window.judged_on:%-d %B %Y}"
+
+
+def _due_tables(data: _Data) -> tuple[list[Table], list[tuple[str, str]]]:
+    """Reviews due in the year, by due date, held or not: the trend, by month due, and the days
+    late and overdue (see "How each figure is counted")."""
+    year = data.current.year
+    links = data.links
+    window = data.due_windows[-1]
+    this_year = data.due_yearly[-1]
+    kept = data.kept(lambda i: data.due_yearly[i].due or data.due_yearly[i].not_known)
+    show_not_known = any(data.due_yearly[i].not_known for i in kept)
+    not_held_label = f"Not held by {_judged(window)}"
+
+    def row(label: str, value) -> list:
+        return [label, *(value(data.due_yearly[i]) for i in kept)]
+
+    rows = [
+        row("Reviews due", lambda f: f.due),
+        row("Held on time", lambda f: f.on_time),
+        row("% held on time", lambda f: f.pct_on_time),
+        row("Held late", lambda f: f.late),
+        row("Not held by the end of the year", lambda f: f.not_held),
+        row("Children with a review due", lambda f: f.children),
+        row("Children whose reviews due were all held on time", lambda f: f.children_all_on_time),
+        row("% of children with every review on time", lambda f: f.pct_children_all_on_time),
+    ]
+    if show_not_known:
+        rows.append(row("Due date not known (counted apart)", lambda f: f.not_known))
+    trend_links: dict[str, str] = {}
+    if this_year.not_held:
+        links.add(trend_links, "Not held by the end of the year", "not_held", year)
+    trend = Table(
+        key="reviews_due_trend",
+        title="Reviews due in the year, held on time, late or not held",
+        columns=data.columns("Measure", kept),
+        rows=rows,
+        note=join_notes(
+            "Each review counts in the year its due date falls in, whether it was held or not. "
+            "Not held: never held, or held after the end of the year. The children's figure is the "
+            "share of children with a review due in the year whose reviews due were all held on time.",
+            "A review whose due date is not known (records imported part-way through a period of care) "
+            "is counted apart and in no other figure."
+            if show_not_known
+            else "",
+            f"{data.current.label} is to {_judged(window)}: the reviews due before that day, judged on it."
+            if data.current.to_date
+            else "",
+        ),
+        chart="line",
+        links=trend_links,
+    )
+
+    total_label = "Year to date" if data.current.to_date else "Total"
+    month_rows, month_links = [], {}
+    for start in year.months():
+        label = f"{start:%B %Y}"
+        if start > window.last:  # a month still to come
+            month_rows.append([label, None, None, None, None, None])
+            continue
+        figures = data.due_monthly.get(start, DueFigures())
+        month_rows.append([label, figures.due, figures.on_time, figures.late, figures.not_held, figures.pct_on_time])
+        if figures.not_held:
+            links.add(month_links, label, "not_held", year, month=start.month)
+    month_rows.append(
+        [
+            total_label,
+            this_year.due,
+            this_year.on_time,
+            this_year.late,
+            this_year.not_held,
+            this_year.pct_on_time,
+        ]
+    )
+    if this_year.not_held:
+        links.add(month_links, total_label, "not_held", year)
+    by_month = Table(
+        key="reviews_due_by_month",
+        title=f"Reviews due by month of the due date, {year.label}",
+        columns=["Month due", "Reviews due", "Held on time", "Held late", not_held_label, "% held on time"],
+        rows=month_rows,
+        note=join_notes(
+            "Counted by the month the review was due, held or not (the months it was held are in the "
+            "table of reviews held by month).",
+            f"Due dates not known: {this_year.not_known}, counted apart." if this_year.not_known else "",
+            "Months still to come are left blank." if data.current.to_date else "",
+        ),
+        chart="bar",
+        links=month_links,
+    )
+
+    days_links: dict[str, str] = {}
+    overdue_label = f"{not_held_label} (days overdue)"
+    if this_year.not_held:
+        links.add(days_links, overdue_label, "not_held", year)
+    days = Table(
+        key="reviews_due_days",
+        title=f"Reviews due in {year.label} held late or not held: days",
+        columns=["Reviews due", "Reviews", "Total days", "Average days", "Most days"],
+        rows=[
+            [
+                "Held late (days late)",
+                this_year.late,
+                this_year.days_late,
+                this_year.average_days_late,
+                this_year.most_days_late,
+            ],
+            [
+                overdue_label,
+                this_year.not_held,
+                this_year.days_overdue,
+                this_year.average_days_overdue,
+                this_year.most_days_overdue,
+            ],
+        ],
+        note="Days late are calendar days from the due date to the date held. Days overdue are calendar "
+        f"days from the due date to {_judged(window)}, or to the day the child left care or turned 18 "
+        "when that was earlier.",
+    )
+    headline = [
+        ("Reviews due in the year held on time", _pct_text(this_year.pct_on_time)),
+        (f"Reviews due in the year {not_held_label[0].lower()}{not_held_label[1:]}", fmt(this_year.not_held)),
+        ("Children whose reviews due were all held on time", _pct_text(this_year.pct_children_all_on_time)),
+    ]
+    return [trend, by_month, days], headline
 
 
 def _ordered(counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -717,6 +876,8 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
     periods = periods_of(years, scope)
     today = today_of(scope)
     current = periods[-1]
+    windows = due_windows(periods, today)
+    due = reviews_due(scope)
     data = _Data(
         periods=periods,
         today=today,
@@ -728,5 +889,18 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
         parents=_by_value("parents_participation", periods, scope),
         footprint=_footprint(periods, scope),
         links=_Links(scope),
+        due_windows=windows,
+        due_yearly=due.timeliness(windows),
+        due_monthly=due.timeliness_by_month(windows[-1]),
     )
     return [_reviews_section(data), _participation_section(data), _records_section(data), _footprint_section(data)]
+
+
+def due_windows(periods: list[Period], today: date) -> list[DueWindow]:
+    """Each year's window of due dates (``DueWindow.for_year``)."""
+    return [DueWindow.for_year(period.start, period.year.end, today=today) for period in periods]
+
+
+def reviews_due(scope: Scope):
+    """The reviews due (``ReviewDue``) in ``scope``: by the IRO allocated on the due date."""
+    return ReviewDue.objects.allocated_to(iro_id=scope.iro_id, team_id=scope.team_id)

@@ -57,6 +57,7 @@ def _deadlines_page(request, children, *, title: str, scope: str):
         "records_overdue": list(selectors.records_overdue(children, today=today)),
         "actions_overdue": list(selectors.actions_overdue(children, today=today)),
         "changes": list(unacknowledged_significant_changes(request.user).filter(child__in=children)),
+        "due_so_far": selectors.reviews_due_so_far(request.user, today=today),
     }
     note_listing(request, child_ids=[r.child.pk for r in rows], summary=f"{title}: {len(rows)} children")
     return render(request, "reviews/home.html", context)

@@ -242,13 +242,23 @@ def test_the_reviews_section(authority):
         "late_reviews",
         "late_review_reasons",
         "review_cancellations",
+        "reviews_due_trend",
+        "reviews_due_by_month",
+        "reviews_due_days",
     ]
     assert section.title == "Reviews"
+    # By due date (tests/reporting/test_figures_reviews_due.py has the tables): due in 2024-25 are
+    # E3 E4 D3 D4 C1 C2 A1 A2 F1 and Cara's third, due 20 Feb 2025 (6 months after C2) and never
+    # held (her booking of 10 Feb was cancelled): 10 due, 6 on time (60%), 1 not held by 31 March.
+    # Of the 5 children only Eve had every review due on time: 20%.
     assert section.headline == [
         ("Reviews held", "9"),
         ("Held within timescale", "66.7%"),
         ("Held out of timescale", "3"),
         ("Booked reviews cancelled", "2"),
+        ("Reviews due in the year held on time", "60%"),
+        ("Reviews due in the year not held by 31 March 2025", "1"),
+        ("Children whose reviews due were all held on time", "20%"),
     ]
 
     trend = t["reviews_trend"]
@@ -695,9 +705,11 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_reviews(
         "iro": Scope(iro_id=authority.ada.pk, today=TODAY),
         "team": Scope(team_id=team.pk, today=TODAY),
     }[scope]
-    with django_assert_max_num_queries(9) as captured:
+    with django_assert_max_num_queries(11) as captured:
         sections = reviews.sections(YEARS, scope=scope)
-    assert len(captured) == 9  # the yearly counts, the months, late and cancelled reasons, 2 codes, 3 footprint
+    # the yearly counts, the months, late and cancelled reasons, 2 codes, 3 footprint; the reviews
+    # due per year and per month due
+    assert len(captured) == 11
     request.node.user_properties.append(("queries", len(captured)))
     held = tables(by_key(sections)["reviews"])["reviews_trend"].rows[0]
     in_scope = Review.objects.filter(status="held", held_on__gte=D(2023, 4, 1), held_on__lte=D(2025, 3, 31))
