@@ -1,4 +1,4 @@
-"""Ages, as pure functions (no Django): IRO-RULES.md sections 2 and 4.
+"""Ages, as pure functions (no Django): docs/rules.md#review-timescales and #participation.
 
 A person born on 29 February attains an age on 1 March in a common year.
 """
@@ -16,7 +16,7 @@ def age_on(date_of_birth: date, on: date) -> int:
 
 
 def eighteenth_birthday(date_of_birth: date) -> date:
-    """The day a person stops being looked after (IRO-RULES.md section 2; DfE rule 352).
+    """The day a person stops being looked after (docs/rules.md#turning-18; DfE rule 352).
 
     A person born on 29 February attains an age on 1 March in a common year (as ``age_on``
     counts it), so that is their 18th birthday then. Pure: no Django, no "today".

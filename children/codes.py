@@ -1,4 +1,4 @@
-"""SSDA903 national codes (IRO-RULES.md section 9), stored as the codes themselves.
+"""SSDA903 national codes (docs/rules.md#ssda903), stored as the codes themselves.
 
 Labels follow the DfE children looked after return guidance. Placement codes
 changed over time (K3 from 2023/24; Z1 replaced by Z11 to Z14 from 2025/26): the
@@ -52,7 +52,7 @@ class LegalStatus(models.TextChoices):
     L2 = "L2", "Emergency protection order"
     L3 = "L3", "Under child assessment order and in local authority accommodation"
     V2 = "V2", "Single period of accommodation under section 20"
-    # IRO-RULES.md section 2: both are an agreed series of short-term breaks (reg 48); they
+    # docs/rules.md#review-timescales: both are an agreed series of short-term breaks (reg 48); they
     # differ in what the return records.
     V3 = "V3", "Accommodated under an agreed series of short-term breaks, when individual episodes of care are recorded"
     V4 = (
@@ -133,7 +133,7 @@ PLACEMENT_GROUPS = {
 def placement_codes_for_year(collection_end_year: int) -> frozenset[str]:
     """Placement codes valid in the collection year ending 31 March ``collection_end_year``.
 
-    As the DfE validator's rule 146 lists them each year (IRO-RULES.md section 9 asks to follow
+    As the DfE validator's rule 146 lists them each year (docs/rules.md#ssda903 asks to follow
     each year's guidance): K3 from 2024/25, when its 2024/25 rules 221 and 371 start to name it
     (its 2023/24 list has no K3); H5 and P2 up to 2024/25; Z1 up to 2024/25, then Z11 to Z14.
     The validator 0.1.17 writes K3 as "k3" in its 2024/25 list, so it refuses K3 in that year:
@@ -159,7 +159,7 @@ class PlacementProvider(models.TextChoices):
 
 
 class ReasonPlaceChange(models.TextChoices):
-    """SSDA903 REASON_PLACE_CHANGE: why a placement changed (IRO-RULES.md section 9)."""
+    """SSDA903 REASON_PLACE_CHANGE: why a placement changed (docs/rules.md#ssda903)."""
 
     CARPL = "CARPL", "Change to or implementation of the care plan"
     CLOSE = "CLOSE", "Resignation or closure of the provision"
@@ -224,7 +224,7 @@ class ReasonEpisodeCeased(models.TextChoices):
 #: Reasons that end a period of care (every reason but X1).
 LEAVING_CARE_REASONS = [c for c in ReasonEpisodeCeased.choices if c[0] != "X1"]
 
-#: Exits the annual report counts (IRO-RULES.md section 8).
+#: Exits the annual report counts (docs/rules.md#annual-report).
 SPECIAL_GUARDIANSHIP_EXITS = ("E45", "E46", "E47", "E48")
 CHILD_ARRANGEMENTS_EXITS = ("E41",)
 ADOPTION_EXITS = ("E11", "E12")
@@ -251,7 +251,7 @@ AGE_BAND_YEARS = {
 
 
 class SignificantChangeCategory(models.TextChoices):
-    """Significant changes the IRO must be told of (IRO-RULES.md section 6, seed 000 section 5)."""
+    """Significant changes the IRO must be told of (docs/rules.md#significant-changes, seed 000 section 5)."""
 
     PANEL_OUTCOME = "panel_outcome", "Placement, fostering or adoption panel outcome"
     PLACEMENT_CHANGE_REQUEST = "placement_change_request", "Placement change request or change of placement"

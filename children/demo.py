@@ -8,7 +8,7 @@ SSDA903 checks, which look every postcode up, can run on the demo's return. No c
 or address behind a postcode is real. Distances from home are computed from the postcodes'
 grid references with the DfE's formula, as the validator computes them.
 
-The shape follows the public IRO annual reports (IRO-RULES.md section 8): about 300
+The shape follows the public IRO annual reports (docs/rules.md#annual-report): about 300
 children looked after, about 60% boys, about 10% unaccompanied asylum-seeking children,
 most of them on care orders and in foster care, with four years of history behind them
 (children who left care, changes of placement and legal status, changes of IRO). The

@@ -1,5 +1,5 @@
 """Destroying or anonymising one child's record, for the retention service only
-(children/retention_services.py; IRO-RULES.md section 10: the one sanctioned deletion).
+(children/retention_services.py; docs/rules.md#retention: the one sanctioned deletion).
 
 Which rows are about the child is found through Django's model relations, not from a list:
 every row that refers to the child by a foreign key, every row that refers to one of those, and

@@ -1,6 +1,6 @@
 """The child, their care episodes, IRO allocations, cover and the IRO staff profile.
 
-IRO-RULES.md section 1: each child in care has one IRO at a time (s25A Children Act 1989);
+docs/rules.md#people: each child in care has one IRO at a time (s25A Children Act 1989);
 section 9: codes are stored as the SSDA903 national codes; section 10: nothing is hard-deleted.
 """
 
@@ -87,7 +87,7 @@ class IROProfile(TimeStampedModel):
 
 
 class SiblingGroup(UndeletableModel):
-    """Brothers and sisters in care, kept with the same IRO where possible (IRO-RULES.md section 1)."""
+    """Brothers and sisters in care, kept with the same IRO where possible (docs/rules.md#people)."""
 
     name = models.CharField(max_length=100, help_text="For example the family surname.")
 
@@ -367,7 +367,7 @@ class CoverArrangement(UndeletableModel):
 
 
 class SignificantChange(UndeletableModel):
-    """A significant change in the child's life the IRO must be told of (IRO-RULES.md section 6).
+    """A significant change in the child's life the IRO must be told of (docs/rules.md#significant-changes).
     The child's IRO is alerted on their home page and in their digest until they acknowledge it,
     and may bring the next review forward."""
 
@@ -418,7 +418,7 @@ class RetentionRequestStatus(models.TextChoices):
 
 class RetentionRequest(UndeletableModel):
     """A manager's proposal to anonymise or destroy a record past its retention date, and its
-    decision (IRO-RULES.md section 10: the one sanctioned deletion).
+    decision (docs/rules.md#data-protection: the one sanctioned deletion).
 
     A second manager approves, never the proposer: the database refuses a request carried out
     without a decider other than its proposer (the pattern of ``RoleGrant``), and

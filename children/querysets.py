@@ -75,7 +75,7 @@ class ChildQuerySet(UndeletableQuerySet):
         return self.filter(~Exists(_model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)))
 
     def with_retention(self):
-        """Annotate what ``Child.retention`` needs (children/retention.py, IRO-RULES.md section 10):
+        """Annotate what ``Child.retention`` needs (children/retention.py, docs/rules.md#retention):
         ``has_open_episode``; ``died_on``, the end of the child's last episode that ceased with
         reason E2 (died), since the child has no date-of-death field; and
         ``died_before_adulthood``, whether that was before their 18th birthday."""

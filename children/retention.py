@@ -1,4 +1,4 @@
-"""When a closed record may be anonymised or destroyed: the retention rule (IRO-RULES.md section 10).
+"""When a closed record may be anonymised or destroyed: the retention rule (docs/rules.md#retention).
 
 Looked-after children's case records are kept until the person's 75th birthday, or for 15
 years after death if the child died before 18 (the care planning regulations' retention rule;
@@ -68,7 +68,7 @@ def retention_date(
     years_after_birth: int,
     years_after_death: int,
 ) -> Retention:
-    """The retention date of a closed record (IRO-RULES.md section 10).
+    """The retention date of a closed record (docs/rules.md#retention).
 
     ``died_on`` is the end of the child's last episode with reason ceased E2, or None. A child
     who died before 18 is kept ``years_after_death`` years after death; everyone else until

@@ -1,4 +1,4 @@
-"""Retention (IRO-RULES.md section 10): the one sanctioned deletion.
+"""Retention (docs/rules.md#retention): the one sanctioned deletion.
 
 A closed record past its retention date (``children/retention.py``) is anonymised or destroyed
 only through these services: an IRO manager proposes it with a reason

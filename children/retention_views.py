@@ -1,4 +1,4 @@
-"""The retention pages (IRO-RULES.md section 10), for IRO managers: the closed records past their
+"""The retention pages (docs/rules.md#data-protection), for IRO managers: the closed records past their
 retention date, one record's retention date with the form to propose anonymising or destroying
 it, and a proposal, where a second manager approves or refuses it."""
 

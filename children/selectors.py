@@ -1,4 +1,4 @@
-"""Reads about significant changes that pages in other apps show (IRO-RULES.md section 6)."""
+"""Reads about significant changes that pages in other apps show (docs/rules.md#significant-changes)."""
 
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ def _called(child: Child, *, start: bool = True) -> str:
 
 
 def _require_under_eighteen_to_start(child: Child, started_on: date, *, field: str) -> None:
-    """Nobody starts to be looked after on or after their 18th birthday (IRO-RULES.md section 2;
+    """Nobody starts to be looked after on or after their 18th birthday (docs/rules.md#review-timescales;
     the DfE rejects it as rule 352)."""
     birthday = eighteenth_birthday(child.date_of_birth)
     if started_on >= birthday:
@@ -151,7 +151,7 @@ def care_period_start(
 ) -> CareEpisode:
     """The child becomes looked after on ``started_on``: an episode with reason S and an IRO.
 
-    A child who left care and returns starts a new period (IRO-RULES.md section 2: the
+    A child who left care and returns starts a new period (docs/rules.md#review-timescales: the
     first-review rule applies again from the new start date). Refused on or after the 18th
     birthday (DfE rule 352), and on the day the last episode ended: that is continuous care,
     not a new period (DfE rule 431), so the review clock does not restart.
@@ -409,7 +409,7 @@ def episode_change(
 def care_period_end(*, child: Child, by, ended_on: date, reason_ceased: str, today: date | None = None) -> CareEpisode:
     """The child stops being looked after: the episode closes with its reason and the IRO
     allocation ends the same day. Nothing is deleted. Care ends on the 18th birthday at the
-    latest (IRO-RULES.md section 2)."""
+    latest (docs/rules.md#review-timescales)."""
     today = today or timezone.localdate()
     _require_not_future(ended_on, today=today, field="ended_on")
     if reason_ceased == ReasonEpisodeCeased.X1 or reason_ceased not in ReasonEpisodeCeased.values:
@@ -632,7 +632,7 @@ def cover_end(*, cover: CoverArrangement, by, ends_on: date) -> CoverArrangement
 @transaction.atomic
 def child_archive(*, child: Child, by) -> Child:
     """Archive a record of a child no longer looked after. It is kept (until the retention
-    date in IRO-RULES.md section 10) but leaves the working lists."""
+    date in docs/rules.md#data-protection) but leaves the working lists."""
     if CareEpisode.objects.filter(child=child, ended_on__isnull=True).exists():
         raise ValidationError("A child who is looked after cannot be archived. Record that they left care first.")
     if child.archived_at is not None:
@@ -662,7 +662,7 @@ def _require_can_record_change(child: Child, user, *, on: date) -> None:
 def significant_change_record(
     *, child: Child, by, category: str, occurred_on: date, description: str, today: date | None = None
 ) -> SignificantChange:
-    """Tell the child's IRO of a significant change (IRO-RULES.md section 6). The change is
+    """Tell the child's IRO of a significant change (docs/rules.md#significant-changes). The change is
     addressed to the IRO who holds the child now, and stays unacknowledged until they answer.
 
     A change that needs a review first (``NEEDS_REVIEW_FIRST``) is a proposal, so its date may

@@ -1,4 +1,4 @@
-"""Codes for the dispute resolution process (IRO-RULES.md section 5; seed 000 Appendix One)."""
+"""Codes for the dispute resolution process (docs/rules.md#disputes; seed 000 Appendix One)."""
 
 from django.db import models
 

@@ -1,6 +1,6 @@
 """The manager's dispute dashboard: plain functions answering in SQL (STYLE.md 4 and 5).
 
-IRO-RULES.md section 5: the annual report counts disputes by stage and outcome and the time
+docs/rules.md#disputes: the annual report counts disputes by stage and outcome and the time
 taken to resolve them; NAIRO (seed 003) asks to be heard about service-wide themes, so the
 categories are counted over time. Each function takes the disputes already narrowed by
 ``disputes.filters.DisputeDashboardFilter`` and runs a fixed number of queries whatever their

@@ -1,7 +1,7 @@
 """The manager's dispute dashboard and its CSV export: thin views over ``disputes.dashboard``.
 
 Managers only (``disputes.view_dispute_dashboard``): IROs see their own disputes on the list
-page; committee members and administrators see no dispute records (IRO-RULES.md section 10).
+page; committee members and administrators see no dispute records (docs/rules.md#data-protection).
 """
 
 from __future__ import annotations

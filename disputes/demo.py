@@ -1,6 +1,6 @@
 """The disputes of the synthetic demo authority ("Demoshire", built by children/demo.py).
 
-Four years of the IRO's challenges (IRO-RULES.md section 5), shaped like the public reports:
+Four years of the IRO's challenges (docs/rules.md#disputes), shaped like the public reports:
 seed 004 resolves most disagreement informally and records about a dozen formal disputes a
 year, seed 001 counts its DRPs by stage (informal 281, stage 1 120, stage 2 45, stage 3 4 for
 looked-after children), and seed 000 lists the themes and the ladder. About one dispute a year

@@ -1,4 +1,4 @@
-"""Dispute deadline flags (IRO-RULES.md section 5), swept by the daily job.
+"""Dispute deadline flags (docs/rules.md#disputes), swept by the daily job.
 
 ``reviews.flags.deadlines_daily`` runs every sweep in the ``DEADLINE_SWEEPS`` setting, this one
 among them, so ``reviews`` never imports ``disputes``. ``DeadlineFlag`` has no foreign key to a
@@ -14,7 +14,7 @@ a date, and ``reviews.flags.flags_sweep_keyed`` stores, resolves and reopens the
   ``DisputeSettings.max_open_working_days`` working days (Handbook para 6.2: the whole process
   should take no more than 20; the annual report's "closed within N working days" uses the same
   limit). Bank holidays in England never count as working days, and the authority's closure
-  days only where ``CLOSURE_DAYS_MOVE_LOCAL_TARGETS`` is on (a local target, IRO-RULES.md
+  days only where ``CLOSURE_DAYS_MOVE_LOCAL_TARGETS`` is on (a local target, docs/rules.md
   section 2; ``reviews.calendar.local_non_working_days``). ``due_on`` is the day it opened; the
   key names the dispute and that day, so escalation keeps the one flag. Resolved when the
   dispute closes (or the limit is raised past it).

@@ -225,7 +225,7 @@ def escalation_choice(stage: EscalationStage, skipped: list[EscalationStage]) ->
 
 
 class EscalateForm(VersionedForm):
-    """Escalate to the next stage, or past stages with a reason (IRO-RULES.md section 5). Built
+    """Escalate to the next stage, or past stages with a reason (docs/rules.md#disputes). Built
     with the ladder's active stages and the dispute's current stage number."""
 
     submit_text = "Escalate"
@@ -283,7 +283,7 @@ class WithdrawForm(VersionedForm):
 
 
 def _evidence(name: str) -> forms.CharField:
-    """A precondition of IRO-RULES.md section 5 as the label. Left to the service to require, so
+    """A precondition of docs/rules.md#disputes as the label. Left to the service to require, so
     the message for a missing one names the precondition."""
     return _text(CafcassReferral._meta.get_field(name).verbose_name.capitalize(), rows=5, required=False)
 

@@ -1,6 +1,6 @@
 """Which moves the escalation ladder allows: pure functions over stage numbers.
 
-IRO-RULES.md section 5: a dispute starts at informal resolution or stage 1, or, in serious or
+docs/rules.md#disputes: a dispute starts at informal resolution or stage 1, or, in serious or
 urgent cases with a recorded reason, directly at the stage the ladder marks for direct entry
 (stage 3, the service manager, by default). From there it moves up: to the next active stage,
 or past one or more stages (stage 1 to 3, stage 3 to 5) with a recorded reason, since the IRO
@@ -80,7 +80,7 @@ class BypassReasonMissing(MoveRefused):
 
 def check_escalation(ladder: Sequence[Rung], current: int, target: int, *, bypass_reason: str = "") -> Rung:
     """The stage ``target`` if a dispute at ``current`` may be escalated to it: any later stage on
-    the ladder, with a reason whenever the move skips one or more stages (IRO-RULES.md section 5).
+    the ladder, with a reason whenever the move skips one or more stages (docs/rules.md#disputes).
     Going back down, or staying, is refused."""
     rung = next((r for r in ladder if r.number == target), None)
     if rung is None:

@@ -1,6 +1,6 @@
 """The escalation ladder, disputes and their steps, and CAFCASS referrals.
 
-IRO Handbook 2010 ch. 6 (IRO-RULES.md section 5): the IRO raises a dispute about a child's
+IRO Handbook 2010 ch. 6 (docs/rules.md#disputes): the IRO raises a dispute about a child's
 care plan, escalates it stage by stage up the local authority to the chief executive, and as a
 last resort refers the case to CAFCASS (s25B(3)(a) Children Act 1989).
 """
@@ -153,7 +153,7 @@ class DisputeStep(UndeletableModel):
 
 class CafcassReferral(UndeletableModel):
     """A referral to CAFCASS, the last resort: recorded only with evidence for each precondition
-    of IRO-RULES.md section 5 (seed 000 section 3)."""
+    of docs/rules.md#disputes (seed 000 section 3)."""
 
     dispute = models.OneToOneField(Dispute, on_delete=models.PROTECT, related_name="cafcass_referral")
     referred_on = models.DateField()

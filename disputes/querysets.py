@@ -27,7 +27,7 @@ class EscalationStageQuerySet(models.QuerySet):
 class DisputeQuerySet(ChildRecordQuerySet):
     """``visible_to(user)``: the disputes about children ``user`` may see now (managers every
     one), and nothing else. Raising a dispute gives no lasting sight of it: once the child is
-    reallocated, the IRO who raised it no longer sees it (IRO-RULES.md section 10)."""
+    reallocated, the IRO who raised it no longer sees it (docs/rules.md#data-protection)."""
 
     def open(self):
         return self.filter(status="open")

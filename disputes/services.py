@@ -49,7 +49,7 @@ def response_due_on(stage: EscalationStage, raised_on: date) -> date | None:
     """A written response is due ``response_working_days`` working days after the stage is
     raised; meetings get their date when booked; informal has none. A local target, so the
     authority's closure days move it only where ``CLOSURE_DAYS_MOVE_LOCAL_TARGETS`` says so
-    (IRO-RULES.md section 2); bank holidays in England always do."""
+    (docs/rules.md#review-timescales); bank holidays in England always do."""
     if stage.response_kind != ResponseKind.WRITTEN:
         return None
     calendar = local_non_working_days(raised_on, raised_on)
@@ -228,7 +228,7 @@ def dispute_escalate(
     today: date | None = None,
 ) -> Dispute:
     """Move the dispute up the ladder: to the next stage, or past one or more stages with
-    ``bypass_reason`` (the IRO may bypass stages at any point, IRO-RULES.md section 5, Handbook
+    ``bypass_reason`` (the IRO may bypass stages at any point, docs/rules.md#disputes, Handbook
     para 6.2). The reason is kept on the new step and in the audit event; it is kept only when
     stages are skipped. Going back down is refused, and CAFCASS is reached only by referral."""
     today = today or timezone.localdate()
@@ -337,7 +337,7 @@ def dispute_refer_to_cafcass(
     expected_version: int | None = None,
     today: date | None = None,
 ) -> CafcassReferral:
-    """The last resort (IRO-RULES.md section 5; seed 000 section 3): only with evidence that the
+    """The last resort (docs/rules.md#disputes; seed 000 section 3): only with evidence that the
     stages up to the chief executive were tried or the delay became unreasonable, that the child's
     human rights remain at risk, and that no other suitable adult can act."""
     today = today or timezone.localdate()

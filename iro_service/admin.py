@@ -49,7 +49,7 @@ ACCOUNT_ACTIONS = (
 
 
 class NoDeleteAdminMixin:
-    """Nothing is hard-deleted (IRO-RULES.md section 10)."""
+    """Nothing is hard-deleted (docs/rules.md#data-protection)."""
 
     def has_delete_permission(self, request, obj=None):
         return False

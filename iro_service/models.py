@@ -6,7 +6,7 @@ from django.db.models import F, Q
 
 
 class HardDeleteForbidden(Exception):
-    """Raised when code tries to hard-delete a record that must be kept (IRO-RULES.md section 10)."""
+    """Raised when code tries to hard-delete a record that must be kept (docs/rules.md#data-protection)."""
 
 
 class UndeletableQuerySet(models.QuerySet):
@@ -16,7 +16,7 @@ class UndeletableQuerySet(models.QuerySet):
 
 class SanctionedErasure:
     """The one way past the no-delete rule: the retention service (children/retention_services.py,
-    IRO-RULES.md section 10) destroys or anonymises a record past its retention date once a second
+    docs/rules.md#data-protection) destroys or anonymises a record past its retention date once a second
     manager has approved. Nothing else may use it (tests/children/test_retention_erasure.py checks
     which modules do).
 
@@ -53,7 +53,7 @@ class TimeStampedModel(models.Model):
 class UndeletableModel(TimeStampedModel):
     """Children's records are special-category data kept until retention ends: no hard deletes.
 
-    IRO-RULES.md section 10: "least privilege, an access log, no hard deletes".
+    docs/rules.md#data-protection: "least privilege, an access log, no hard deletes".
     """
 
     class Meta:
@@ -94,7 +94,7 @@ class AuditAction(models.TextChoices):
     ROLE_REMOVED = "role_removed", "Role removed"
     PERMISSIONS_CHANGED = "permissions_changed", "Permissions changed"
     ACCESS_REFUSED = "access_refused", "Access refused"
-    # Retention (IRO-RULES.md section 10): the one sanctioned deletion.
+    # Retention (docs/rules.md#data-protection): the one sanctioned deletion.
     RETENTION_PROPOSED = "retention_proposed", "Anonymising or destroying proposed"
     RETENTION_REFUSED = "retention_refused", "Anonymising or destroying refused"
     RECORD_ANONYMISED = "record_anonymised", "Record anonymised (retention)"

@@ -1,6 +1,6 @@
 """Roles are Django groups carrying capabilities (``Meta.permissions`` on the domain models).
 
-IRO-RULES.md section 1 names the people; section 10 asks for least privilege:
+docs/rules.md#people names the people; section 10 asks for least privilege:
 a committee member gets no capability on any child record, and the administrator
 manages users and reference data but cannot read children's records.
 

@@ -1,4 +1,4 @@
-"""Reporting years: 1 April to 31 March, written '2021-22' (IRO-RULES.md section 8)."""
+"""Reporting years: 1 April to 31 March, written '2021-22' (docs/rules.md#annual-report)."""
 
 from __future__ import annotations
 

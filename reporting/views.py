@@ -2,7 +2,7 @@
 versions), the live service dashboard and the list of reviews behind its figures.
 
 Thin views over ``reporting.services`` and ``reporting.figures``. Committee members see only
-published versions (404 for anything else) and no child's record (IRO-RULES.md section 10).
+published versions (404 for anything else) and no child's record (docs/rules.md#data-protection).
 """
 
 from __future__ import annotations

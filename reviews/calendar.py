@@ -22,7 +22,7 @@ def non_working_days(start: date, end: date) -> frozenset[date]:
 def statutory_non_working_days(start: date, end: date) -> frozenset[date]:
     """reg 2: Saturdays, Sundays, Christmas Day, Good Friday and bank holidays in England, from
     ``start`` to ``end + HORIZON``. The authority's closure days never move a statutory date
-    (IRO-RULES.md section 2)."""
+    (docs/rules.md#review-timescales)."""
     return england_bank_holidays(start, end + HORIZON)
 
 

@@ -8,7 +8,7 @@ that computed the date, so the two cannot disagree. It imports nothing from Djan
 clock: the stored dates (``Review.due_on``, ``ReviewSchedule``, ``ReviewDue``) are caches of
 its answer, refreshed by ``reviews.schedule.schedule_refresh`` whenever a fact changes.
 
-The rules, from IRO-RULES.md section 2:
+The rules, from docs/rules.md#review-timescales:
 
 * reg 33: the first review within 20 working days of the day the child became looked after
   (that day is day 0), the second within 3 months of the first, each later one within 6 months

@@ -1,4 +1,4 @@
-"""Codes for reviews: SSDA903 REVIEW_CODE participation (IRO-RULES.md section 4)."""
+"""Codes for reviews: SSDA903 REVIEW_CODE participation (docs/rules.md#participation)."""
 
 from django.db import models
 
@@ -75,7 +75,7 @@ class FlagKind(models.TextChoices):
     REVIEW_OVERDUE = "review_overdue", "Review overdue"
     RECORD_OVERDUE = "record_overdue", "Review record not distributed in time"
     ACTION_OVERDUE = "action_overdue", "Action past its due date"
-    # Swept by ``disputes.flags`` through the ``DEADLINE_SWEEPS`` setting (IRO-RULES.md section 5).
+    # Swept by ``disputes.flags`` through the ``DEADLINE_SWEEPS`` setting (docs/rules.md#disputes).
     # Naming the kinds here imports nothing from ``disputes``. Values fit ``DeadlineFlag.kind``
     # (20 characters).
     DISPUTE_RESPONSE_OVERDUE = "dispute_resp_overdue", "Dispute response overdue"

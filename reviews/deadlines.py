@@ -1,6 +1,6 @@
 """Statutory dates for looked-after reviews, as pure functions (no Django, no clock).
 
-Sources, quoted in IRO-RULES.md sections 2 and 3:
+Sources, quoted in docs/rules.md#review-timescales and #after-the-review:
 
 * Care Planning, Placement and Case Review (England) Regulations 2010, reg 33: the first
   review within 20 working days of the day the child becomes looked after, the second not
@@ -124,7 +124,7 @@ def review_due_dates(
 
 
 def record_distribution_due(review_on: date, *, non_working: Collection[date]) -> date:
-    """IRO-RULES.md section 3: the review record goes out within 20 working days of the review."""
+    """docs/rules.md#after-the-review: the review record goes out within 20 working days of the review."""
     return add_working_days(review_on, RECORD_DISTRIBUTION_WORKING_DAYS, non_working=non_working)
 
 

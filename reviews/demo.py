@@ -1,7 +1,7 @@
 """The review history of the synthetic demo authority ("Demoshire", built by children/demo.py).
 
 For every period of care of every demo child, the reviews reg 33 requires from the period's
-start up to ``today`` (IRO-RULES.md section 2): the first within 20 working days, the second
+start up to ``today`` (docs/rules.md#review-timescales): the first within 20 working days, the second
 within 3 months of it, then every 6 months, each held a few days before its due date as the
 seed-004 authority does (booked at five months), a small share late and a few additional ones;
 the record of each (section 3, distributed within 20 working days), its SMART actions, the

@@ -1,4 +1,4 @@
-"""The daily digest emails of open deadline flags (IRO-RULES.md sections 2 and 3).
+"""The daily digest emails of open deadline flags (docs/rules.md#review-timescales and #after-the-review).
 
 Each IRO with open flags gets one email listing the flags on their own caseload, grouped by
 kind; each active "IRO manager" gets one email of the whole service's open flags, counted by
@@ -81,7 +81,7 @@ def _due_label(flag: DeadlineFlag) -> str:
 def _line(flag: DeadlineFlag) -> DigestLine:
     # Email leaves the case system: initials, references, ids and links only, never a name, a
     # date of birth or free text such as an action's description or owner, which name children
-    # and their health (data minimisation, IRO-RULES.md section 10). The link opens the record
+    # and their health (data minimisation, docs/rules.md#data-protection). The link opens the record
     # for those allowed to see it.
     path = reverse("children:detail", args=[flag.child_id])
     if flag.kind == FlagKind.ACTION_OVERDUE and flag.action is not None:

@@ -1,6 +1,6 @@
 """The daily deadline sweep: raise, resolve and reopen ``DeadlineFlag`` rows, in SQL.
 
-The conditions are the statutory deadlines of IRO-RULES.md:
+The conditions are the statutory deadlines of docs/rules.md:
 
 * section 2 (reg 33): a child in care whose next review is due within 15 working days
   (``REVIEW_DUE_SOON``), or whose due date has passed with no review held since
@@ -323,7 +323,7 @@ def flags_sweep(*, today: date, child_ids: Iterable[int] | None = None) -> Sweep
     whole service), in a fixed number of queries whatever the number of children or flags.
 
     Due soon means due between ``today`` and the 15th working day after it, inclusive
-    (``reviews.deadlines.DUE_SOON_WORKING_DAYS``; working days per reg 2, IRO-RULES.md
+    (``reviews.deadlines.DUE_SOON_WORKING_DAYS``; working days per reg 2, docs/rules.md
     section 2, with the authority's closure days); overdue means the due date is before
     ``today``. A due-soon flag whose date passes is resolved and an overdue flag raised.
     Each open flag names the child's IRO now (the open ``IROAllocation``), and follows the

@@ -2,7 +2,7 @@
 reviews (visits, midway reviews, case notes), the working-day calendar's closure days, the
 cached review schedule of each child and the deadline flags the daily sweep raises.
 
-IRO-RULES.md sections 2 (timescales), 3 (the record and its distribution), 4 (participation).
+docs/rules.md#review-timescales (timescales), 3 (the record and its distribution), 4 (participation).
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ class Action(UndeletableModel):
 
 class ReviewDateChange(UndeletableModel):
     """Cancelling, postponing or bringing forward a booked review: the reason and the IRO's
-    consent are kept on the record (IRO-RULES.md section 2; seed 002)."""
+    consent are kept on the record (docs/rules.md#review-timescales; seed 002)."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="date_changes")
     kind = models.CharField(max_length=20, choices=DateChangeKind.choices)
@@ -264,7 +264,7 @@ class ReviewDue(TimeStampedModel):
     ``review``) and the one outstanding after the last of them (``review`` empty), when it fell
     due before care ended and before the 18th birthday. A cache of ``reviews.chain.review_chain``
     written by ``schedule_refresh`` with the other caches; the annual report counts missed
-    reviews from it (IRO-RULES.md section 2)."""
+    reviews from it (docs/rules.md#review-timescales)."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews_due")
     period_start = models.DateField()

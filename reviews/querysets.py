@@ -137,7 +137,7 @@ def _days(value) -> int:
 class ReviewDueQuerySet(VisibleThroughChild, models.QuerySet):
     """Every review that fell due, held or not (the cache ``ReviewDue``). The timeliness figures
     of the annual report, the service dashboard and the deadlines pages all come from
-    ``timeliness`` and ``timeliness_by_month``, so they cannot disagree (IRO-RULES.md section 2,
+    ``timeliness`` and ``timeliness_by_month``, so they cannot disagree (docs/rules.md#review-timescales,
     "Counting, exactly"):
 
     * a review is **due** in a window when ``due_on`` falls in it (by due date, held or not);

@@ -1,4 +1,4 @@
-"""Refreshing the cached review dates of children from the facts (IRO-RULES.md section 2).
+"""Refreshing the cached review dates of children from the facts (docs/rules.md#review-timescales).
 
 The truth is ``reviews.chain.review_chain``, a pure function of a child's date of birth, care
 episodes and the reviews held. Three caches store its answer so that lists, dashboards, the

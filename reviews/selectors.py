@@ -22,7 +22,7 @@ class CaseloadRow:
     next_due_on: date | None
     booked_for: date | None
     state: deadlines.DueState | None
-    #: Why it is due then, in words (IRO-RULES.md section 2), or why the date is not known.
+    #: Why it is due then, in words (docs/rules.md#review-timescales), or why the date is not known.
     reason: str = ""
     first_due_unknown: bool = False
 

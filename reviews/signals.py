@@ -1,7 +1,7 @@
 """Cache busting only (STYLE.md rule 19): when a fact a child's review dates depend on is saved
 (a care episode, or the child's date of birth, which fixes the 18th birthday), their cached
 review dates are recomputed at once, inside the same transaction, so that nothing commits a
-fact with a stale date (IRO-RULES.md section 2). No domain decision is made here.
+fact with a stale date (docs/rules.md#review-timescales). No domain decision is made here.
 
 Bulk writes that send no signals (the SSDA903 import) call ``schedule_refresh`` themselves.
 """

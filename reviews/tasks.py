@@ -29,7 +29,7 @@ TRANSIENT_ERRORS = (OperationalError, smtplib.SMTPException, ConnectionError)
 )
 def sweep_deadlines(today_iso: str | None = None, send_digests: bool = True) -> dict:
     """Flag review, record, action and dispute deadlines across the service (every sweep in
-    ``DEADLINE_SWEEPS``), then send the day's digests (IRO-RULES.md sections 2, 3 and 5).
+    ``DEADLINE_SWEEPS``), then send the day's digests (docs/rules.md#review-timescales, 3 and 5).
     ``today_iso`` defaults to today in London."""
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     return deadlines_daily(today=today, send_digests=send_digests).as_dict()

@@ -1,5 +1,5 @@
 """The child's timeline: one list, newest first, of everything dated on the child's care and
-the IRO's footprint (IRO-RULES.md section 3).
+the IRO's footprint (docs/rules.md#after-the-review).
 
 ``child_timeline`` runs a fixed number of queries whatever the number of entries: one per
 kind of entry (plus one prefetch for the progress of midway reviews), merged in Python.

@@ -1,4 +1,4 @@
-"""The IRO manager role gains ``children.manage_retention`` (IRO-RULES.md section 10: retention).
+"""The IRO manager role gains ``children.manage_retention`` (docs/rules.md#data-protection: retention).
 
 ``iro_service.roles.ROLE_PERMISSIONS`` is the single definition and ``ensure_roles`` applies it
 after every ``migrate``, but it does so silently. On a database whose roles already exist, this

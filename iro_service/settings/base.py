@@ -228,7 +228,7 @@ AUTHORITY_NAME = env("AUTHORITY_NAME", default="Demoshire County Council (synthe
 # The name shown in the header and page titles.
 SERVICE_NAME = env("SERVICE_NAME", default="IRO case management")
 
-# Retention (IRO-RULES.md section 10): a closed record is kept until the person's 75th birthday,
+# Retention (docs/rules.md#data-protection): a closed record is kept until the person's 75th birthday,
 # or for 15 years after death if the child died before 18; after that date a manager proposes
 # anonymising or destroying it and a second manager approves (children/retention_services.py).
 RETENTION_YEARS_AFTER_BIRTH = env.int("RETENTION_YEARS_AFTER_BIRTH", default=75)
@@ -266,7 +266,7 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Statutory dates (IRO-RULES.md section 2). Children on short breaks (legal status V3, V4) are
+# Statutory dates (docs/rules.md#review-timescales). Children on short breaks (legal status V3, V4) are
 # reviewed under reg 48 (first within 3 months of the first placement, then every 6 months):
 # the law, so on by default; an authority reviewing them under reg 33 by local policy turns it off.
 SHORT_BREAKS_REG48 = env.bool("SHORT_BREAKS_REG48", default=True)

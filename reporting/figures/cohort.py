@@ -1,6 +1,6 @@
 """Children looked after: the cohort at each year end, how it is made up, and who left care.
 
-IRO-RULES.md section 8 (the report shows the cohort at year end: number, rate per 10,000
+docs/rules.md#annual-report (the report shows the cohort at year end: number, rate per 10,000
 children, UASC, adopted, with gender, age bands, ethnicity, legal status, time in care,
 placement stability and placements more than 20 miles from home; exits by special guardianship
 and child arrangements orders) and section 9 (SSDA903 codes); seed 004 sections 8 and 9 print

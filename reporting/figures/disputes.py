@@ -1,7 +1,7 @@
 """Dispute resolution: disputes raised and closed, the stage they reached, their themes, the
 time taken to close them and referrals to CAFCASS.
 
-IRO-RULES.md section 5 (the annual report counts disputes by stage and outcome and the time
+docs/rules.md#disputes (the annual report counts disputes by stage and outcome and the time
 taken to resolve them; the whole process should take no more than 20 working days, configurable:
 ``DisputeSettings.max_open_working_days``, the same limit the "open too long" flag uses) and section
 8; seed 001 prints DRPs by stage (informal, stages 1 to 3), seed 004 the completed disputes, how

@@ -1,6 +1,6 @@
 """Reviews held, the child's participation, review records and the IRO's footprint.
 
-IRO-RULES.md sections 2 (timescales), 3 (the record within 20 working days; the footprint),
+docs/rules.md#review-timescales (timescales), 3 (the record within 20 working days; the footprint),
 4 (participation codes PN0 to PN7) and 8; seed 004 sections 7 to 7.2 print reviews held by month
 and quarter with the share in timescale, participation by code over four years and the share of
 records completed within timescale.
@@ -852,7 +852,7 @@ def _footprint_section(data: _Data) -> Section:
             ["Reviews held", *(data.yearly[i]["held"] for i in kept)],
         ],
         note=join_notes(
-            "What the IROs recorded between reviews so that their impact can be shown (IRO-RULES.md section 3).",
+            "What the IROs recorded between reviews so that their impact can be shown (IRO Handbook, chapter 3).",
             to_date_note(data.periods),
         ),
         chart="bar",

@@ -1,6 +1,6 @@
 """The IRO service: staffing, full-time equivalent, changes of IRO and caseloads.
 
-IRO-RULES.md section 1 (50 to 70 children per full-time IRO, part-time IROs pro rata; keep
+docs/rules.md#people (50 to 70 children per full-time IRO, part-time IROs pro rata; keep
 the same IRO for the whole time in care) and section 8 (the report shows the staffing, FTE,
 stability and caseloads, average and range per FTE, with a four-year trend; seed 004 section
 6.1 prints "Average caseload 62 60 60 59 / Caseload range 44-68 57-62 58-61 57-61").

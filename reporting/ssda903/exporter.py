@@ -1,4 +1,4 @@
-"""Write a collection year's SSDA903 return (IRO-RULES.md section 9).
+"""Write a collection year's SSDA903 return (docs/rules.md#ssda903).
 
 A return covers every child looked after at any time in the collection year (1 April to
 31 March): the Header row of each, every episode open at any time in the year, the reviews

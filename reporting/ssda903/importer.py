@@ -709,7 +709,7 @@ def plan_import(read: ReadResult, *, today: date, lock: bool = False) -> ImportP
 
 def _within_childhood(e: EpisodeRow, date_of_birth: date, problems: list[Problem]) -> bool:
     """Whether the episode lies before the child's 18th birthday, when a person stops being
-    looked after (IRO-RULES.md section 2); each problem names the row. Nobody starts to be
+    looked after (docs/rules.md#review-timescales); each problem names the row. Nobody starts to be
     looked after at 18 or over (DfE rule 352), no episode begins on or after the birthday,
     and care ends on it at the latest."""
     birthday = eighteenth_birthday(date_of_birth)
@@ -746,7 +746,7 @@ def _same_day_restarts(
     ordered: list[tuple[date, date | None, EpisodeRow | None]], held: dict[date, CareEpisode], problems: list[Problem]
 ) -> None:
     """A new period (RNE S) starting on the day the previous episode ceased is continuous care,
-    not a new period (DfE rule 431; IRO-RULES.md section 2). The return's row is blamed: the
+    not a new period (DfE rule 431; docs/rules.md#review-timescales). The return's row is blamed: the
     S row, or else the row that ends the previous episode that day."""
     for (_, end, row), (next_start, _, next_row) in zip(ordered, ordered[1:], strict=False):
         reason_new = next_row.values["reason_new_episode"] if next_row else held[next_start].reason_new_episode

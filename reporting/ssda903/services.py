@@ -118,7 +118,7 @@ def _bump_and_update(changes: list[importer.Change], model, *, by) -> None:
 
 def _reviews_known_from(plan: importer.ImportPlan) -> date | None:
     """The start of the return's collection year: its reviews are every review from then, and
-    none before (IRO-RULES.md section 9), so a child first seen in it has reviews known from then."""
+    none before (docs/rules.md#ssda903), so a child first seen in it has reviews known from then."""
     dates = [
         value
         for change in (*plan.creates, *plan.updates)

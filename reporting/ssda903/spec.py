@@ -1,6 +1,6 @@
 """The SSDA903 tables this system reads and writes, their columns and the code mappings.
 
-IRO-RULES.md section 9: tables and columns as the DfE guidance defines them, dates dd/mm/yyyy.
+docs/rules.md#ssda903: tables and columns as the DfE guidance defines them, dates dd/mm/yyyy.
 The DfE validator recognises each CSV by its exact set of column headers, not its name, so the
 column lists below must match the guidance letter for letter.
 """

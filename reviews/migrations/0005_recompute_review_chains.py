@@ -1,4 +1,4 @@
-"""Recompute every child's review chain once, on upgrade (IRO-RULES.md section 2, as corrected):
+"""Recompute every child's review chain once, on upgrade (docs/rules.md#review-timescales, as corrected):
 due dates stored by earlier versions counted closure days, ignored reg 48 and the 18th
 birthday, and were not moved by corrections; ``ReviewDue`` starts empty. It calls the same
 refresh the services use (``reviews.schedule.schedule_refresh``), a thousand children at a time.

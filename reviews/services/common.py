@@ -19,7 +19,7 @@ def require_can_chair(child: Child, user, *, on: date | None = None) -> None:
 
 def require_in_care(child: Child, day: date) -> None:
     """Refuse a review date before the child first became looked after or outside every period
-    of care (IRO-RULES.md section 2: reviews are of a child who is looked after). The days at
+    of care (docs/rules.md#review-timescales: reviews are of a child who is looked after). The days at
     home between the breaks of one series of short breaks are inside it (reg 48)."""
     from ..schedule import chains_for
 

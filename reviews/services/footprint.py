@@ -1,4 +1,4 @@
-"""The IRO's footprint between reviews: visits, midway reviews and case notes (IRO-RULES.md
+"""The IRO's footprint between reviews: visits, midway reviews and case notes (docs/rules.md
 section 3: recorded so that the IRO's impact can be shown).
 
 Each service runs in one transaction, checks that ``by`` holds or covers the child, refuses

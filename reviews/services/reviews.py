@@ -1,4 +1,4 @@
-"""Booking, recording and distributing looked-after reviews (IRO-RULES.md sections 2 to 4).
+"""Booking, recording and distributing looked-after reviews (docs/rules.md sections 2 to 4).
 
 Each service runs in one transaction, checks that ``by`` may chair the child's reviews,
 validates the rules that span records, writes the audit event and the history row, then
@@ -67,7 +67,7 @@ def _current_iro(child: Child):
 
 def validate_participation(child: Child, held_on: date, code: str) -> None:
     """PN0 only for a child under 4 on the review date, and a child under 4 must have PN0
-    (IRO-RULES.md section 4)."""
+    (docs/rules.md#participation)."""
     if code not in Participation.values:
         raise ValidationError({"participation_code": "Choose how the child took part in the review."})
     age = age_on(child.date_of_birth, held_on)
@@ -102,7 +102,7 @@ def _check_review_date(child: Child, held_on: date, *, exclude_review: int | Non
         raise ValidationError(
             {
                 "held_on": f"{child.first_name} turned 18 on {adult_on:%-d %B %Y}, so a meeting on or after that day "
-                "is not a statutory review of a looked-after child (IRO-RULES.md section 2)."
+                "is not a statutory review of a looked-after child."
             }
         )
     require_in_care(child, held_on)
@@ -387,7 +387,7 @@ def review_record_distribution(
     today: date | None = None,
 ) -> Review:
     """Record when the review record (minutes) was completed and distributed; it is due within
-    20 working days of the review (IRO-RULES.md section 3)."""
+    20 working days of the review (docs/rules.md#after-the-review)."""
     today = today or timezone.localdate()
     if review.status != ReviewStatus.HELD:
         raise ValidationError("Only a review that was held has a record to distribute.")

@@ -1,4 +1,4 @@
-"""The retention date of a closed record (children/retention.py, IRO-RULES.md section 10): the
+"""The retention date of a closed record (children/retention.py, docs/rules.md#data-protection): the
 75th birthday, or 15 years after death for a child who died before 18; a table of dates with
 29 February and the 18th birthday at its edges, and the SQL filter against the pure function."""
 

@@ -1,5 +1,5 @@
 """Destroying and anonymising a record past its retention date (children/retention_services.py,
-children/erasure.py; IRO-RULES.md section 10): the one sanctioned deletion, approved by a
+children/erasure.py; docs/rules.md#data-protection): the one sanctioned deletion, approved by a
 second manager, leaving no row that names or refers to the child (destroy) or no personal data
 (anonymise), published reports as they were, and an audit event without personal data."""
 

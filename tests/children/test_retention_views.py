@@ -1,4 +1,4 @@
-"""The retention pages and command (IRO-RULES.md section 10): managers list the closed records past
+"""The retention pages and command (docs/rules.md#data-protection): managers list the closed records past
 their retention date, propose, and a second manager decides; everyone else is refused."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Only the child's IRO (or the IRO covering them) acknowledges a significant change, which
 clears their alert. A manager may record, separately, that they have seen it: that leaves
-the IRO's alert in place (IRO-RULES.md section 6)."""
+the IRO's alert in place (docs/rules.md#significant-changes)."""
 
 import datetime as dt
 

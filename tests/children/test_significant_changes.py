@@ -1,4 +1,4 @@
-"""Significant changes the IRO must be told of (IRO-RULES.md section 6): recording, the IRO's
+"""Significant changes the IRO must be told of (docs/rules.md#significant-changes): recording, the IRO's
 list of unacknowledged changes, acknowledgement once only, and the pages."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Issue 11, items 4 and 5 on the episode side (IRO-RULES.md section 2).
+"""Issue 11, items 4 and 5 on the episode side (docs/rules.md#review-timescales).
 
 A person stops being looked after on their 18th birthday: nobody starts to be looked after on
 or after it (DfE rule 352), no change is recorded on or after it and care ends on it at the

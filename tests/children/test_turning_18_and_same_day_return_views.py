@@ -1,6 +1,6 @@
 """The pages that start, change and end care show the 18th-birthday and same-day-return
 refusals in the GOV.UK error summary, linked to the date field, and write nothing
-(IRO-RULES.md section 2; DfE rules 352 and 431)."""
+(docs/rules.md#review-timescales; DfE rules 352 and 431)."""
 
 import datetime as dt
 import html

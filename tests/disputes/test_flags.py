@@ -1,4 +1,4 @@
-"""Dispute deadline flags (disputes.flags, IRO-RULES.md section 5): a response overdue at the
+"""Dispute deadline flags (disputes.flags, docs/rules.md#disputes): a response overdue at the
 current stage and a dispute open longer than the configured number of working days, raised on
 known dates, stored once, resolved when the response arrives, the dispute escalates or closes,
 run by the daily job through DEADLINE_SWEEPS and listed in the digests."""
@@ -202,7 +202,7 @@ def test_a_closure_day_of_the_authority_also_does_not_count_where_the_setting_sa
 
 
 def test_by_default_a_closure_day_of_the_authority_counts_as_a_working_day(child, iro):
-    # IRO-RULES.md section 2: closure days move a local target only where a setting says so.
+    # docs/rules.md#review-timescales: closure days move a local target only where a setting says so.
     from reviews.models import ClosureDay
 
     raise_dispute(child, iro, start_stage=0, raised_on=dt.date(2026, 8, 10))

@@ -173,7 +173,7 @@ def test_skipping_straight_to_cafcass_is_still_only_by_referral(child, iro):
 
 
 def test_by_default_a_closure_day_does_not_move_a_stage_response_date(child, iro):
-    # IRO-RULES.md section 2: closure days move a local target only where a setting says so.
+    # docs/rules.md#review-timescales: closure days move a local target only where a setting says so.
     from reviews.models import ClosureDay
 
     ClosureDay.objects.create(day=dt.date(2026, 11, 4), reason="Staff training day")

@@ -276,7 +276,7 @@ def test_two_imports_of_one_upload_through_the_pages_the_second_is_told_it_is_be
 
 def test_two_reviews_recorded_at_once_leave_the_whole_chain_right(iro, child):
     """Each recording recomputes the child's whole chain; the child's row is locked first, so
-    the second waits for the first and computes from both (IRO-RULES.md section 2)."""
+    the second waits for the first and computes from both (docs/rules.md#review-timescales)."""
     from tests.reviews.factories import record_review
 
     today = timezone.localdate()

@@ -6,7 +6,7 @@ Report year 2024-25 (1 April 2024 to 31 March 2025), figures as on TODAY, 15 Apr
 holidays in England that matter here: 6 and 27 May 2024, 26 August 2024, 25 and 26 December
 2023, 1 January 2024, 18 and 21 April 2025 (Easter).
 
-Due dates (IRO-RULES.md section 2, "Counting, exactly"; the start day is day 0) and record due
+Due dates (docs/rules.md#review-timescales, "Counting, exactly"; the start day is day 0) and record due
 dates (20 working days after the review) are computed by the review services' own function,
 and the key ones are asserted against these hand calculations:
 

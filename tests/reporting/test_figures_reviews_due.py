@@ -5,7 +5,7 @@ annual report's tables, the service dashboard, the deadlines pages and the recor
 Every fact is entered through the services (``children.services``, ``reviews.services``), as
 on 30 April 2025 (TODAY), and every figure is worked out by hand below. Report year 2024-25.
 Bank holidays that matter: 25 and 26 December 2024, 1 January 2025. Due dates follow
-IRO-RULES.md section 2 ("Counting, exactly": the day the child became looked after is day 0).
+docs/rules.md#review-timescales ("Counting, exactly": the day the child became looked after is day 0).
 
 Amira (born 1 Jan 2014), looked after from Mon 3 Jun 2024, IRO Ada; Ben from 1 Sep 2024.
   Reviews recorded on 1 Jul 2024 (by Ada) and 1 Oct 2024 (by Ben): both in time (due 1 Jul; 1 Oct).

@@ -23,7 +23,7 @@ ENGLAND = england_bank_holidays(date(2019, 1, 1), date(2028, 12, 31))
 @pytest.mark.parametrize(
     ("looked_after_on", "due"),
     [
-        (date(2024, 6, 3), date(2024, 7, 1)),  # IRO-RULES.md's own example: Monday to Monday
+        (date(2024, 6, 3), date(2024, 7, 1)),  # docs/rules.md's own example: Monday to Monday
         (date(2024, 3, 15), date(2024, 4, 16)),  # Good Friday 29 Mar and Easter Monday 1 Apr skipped
         (date(2023, 12, 15), date(2024, 1, 17)),  # Christmas, Boxing Day and New Year skipped
         (date(2022, 5, 20), date(2022, 6, 21)),  # Spring bank holiday 2 Jun and Platinum Jubilee 3 Jun 2022

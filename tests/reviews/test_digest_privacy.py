@@ -1,6 +1,6 @@
 """Digest emails leave the case system, so they carry initials, references, ids and links
 only: never a child's name, date of birth or the free text of an action (its description or
-owner), which name children and their health (IRO-RULES.md section 10)."""
+owner), which name children and their health (docs/rules.md#data-protection)."""
 
 from __future__ import annotations
 

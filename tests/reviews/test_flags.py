@@ -1,6 +1,6 @@
 """The deadline sweep (reviews.flags): each kind of flag raised on known dates, stored once,
 resolved when its condition stops holding, following the child's IRO, in a fixed number of
-queries (IRO-RULES.md sections 2 and 3)."""
+queries (docs/rules.md#review-timescales and #after-the-review)."""
 
 from __future__ import annotations
 
@@ -344,7 +344,7 @@ def test_the_sweep_takes_the_same_number_of_queries_for_5_and_for_100_children(i
 
 def test_a_closure_day_added_never_moves_a_statutory_review_date(iro):
     """reg 2: a working day excludes only weekends, Christmas Day, Good Friday and bank
-    holidays; the authority's own closure days do not move a reg 33 date (IRO-RULES.md s. 2)."""
+    holidays; the authority's own closure days do not move a reg 33 date (docs/rules.md#review-timescales)."""
     from reviews.flags import deadlines_daily
 
     awaiting_first = child_in_care(iro, date(2024, 5, 13))  # due 20 working days on: 11 June 2024

@@ -1,4 +1,4 @@
-"""Each case of issue 11 through the services, with the dates the issue gives (IRO-RULES.md
+"""Each case of issue 11 through the services, with the dates the issue gives (docs/rules.md
 section 2). The stored dates are caches of ``reviews.chain.review_chain``: every change to the
 facts (a review recorded, corrected, entered out of order; an episode; a date of birth)
 recomputes the whole chain in the same transaction."""

@@ -1,6 +1,6 @@
 """``python manage.py retention_due [--today YYYY-MM-DD]``
 
-Counts the closed records past their retention date (IRO-RULES.md section 10): by the birthday
+Counts the closed records past their retention date (docs/rules.md#data-protection): by the birthday
 rule, by the rule for a child who died before 18, and how many already have a proposal waiting
 for a second manager. It prints counts only (no child is named) and changes nothing.
 

@@ -1,6 +1,6 @@
 """``python manage.py export_903 --year 2021-22 OUTDIR``
 
-Writes the SSDA903 return for a collection year (IRO-RULES.md section 9) as one CSV per
+Writes the SSDA903 return for a collection year (docs/rules.md#ssda903) as one CSV per
 table: header.csv, episodes.csv, reviews.csv, uasc.csv and previous_permanence.csv. Each
 child in the return gets an audit event. Managers download the same files from the
 "SSDA903 return" page.

@@ -1,4 +1,4 @@
-"""The demo's plans keep to what the children services accept (IRO-RULES.md section 2): nobody
+"""The demo's plans keep to what the children services accept (docs/rules.md#review-timescales): nobody
 starts to be looked after, or changes placement, on or after their 18th birthday, care ends on
 it at the latest, and a new period never starts on or before the day the last one ended (DfE
 rules 352 and 431). The full demo is built through those services in test_seed_demo.py; this

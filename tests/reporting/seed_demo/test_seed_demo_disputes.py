@@ -1,6 +1,6 @@
 """The demo authority's disputes (disputes/demo.py, run by ``manage.py seed_demo``).
 
-Checked against the rules of IRO-RULES.md section 5, recomputed here from the stored episodes,
+Checked against the rules of docs/rules.md#disputes, recomputed here from the stored episodes,
 allocations and cover with ``disputes.ladder`` and ``disputes.services.response_due_on``, and
 against the shape of the public reports (seeds 000, 001 and 004: most challenges settled
 informally or at stage 1, few reaching the senior meetings, CAFCASS a last resort).

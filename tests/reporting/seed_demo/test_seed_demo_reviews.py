@@ -1,6 +1,6 @@
 """The demo authority's review history (reviews/demo.py, run by ``manage.py seed_demo``).
 
-Checked against the rules of IRO-RULES.md sections 2 to 4, recomputed here from the stored
+Checked against the rules of docs/rules.md sections 2 to 4, recomputed here from the stored
 episodes and allocations with ``reviews.deadlines``, and against the figures seed 004
 reports (about 99-100% of reviews in timescale, 99.1% of records distributed in time).
 Uses the package's full-size ``demo_town`` (conftest.py): the seed runs once.
@@ -226,7 +226,7 @@ def test_every_child_in_care_has_a_schedule_and_a_few_are_overdue(demo_town):
             looked_after_on=start, reviews_held=[d for d in held[child_id] if d >= start], non_working=non_working
         )
         if expected >= eighteenth_birthday(births[child_id]):
-            expected = None  # nothing falls due on or after the 18th birthday (IRO-RULES.md section 2)
+            expected = None  # nothing falls due on or after the 18th birthday (docs/rules.md#review-timescales)
         assert schedules[child_id].next_due_on == expected
     in_care = {c for c in in_care if schedules[c].next_due_on is not None}
     for child_id, schedule in schedules.items():

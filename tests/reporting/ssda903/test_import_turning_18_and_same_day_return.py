@@ -1,5 +1,5 @@
 """An SSDA903 return's episodes keep to the end of care at 18 and to continuous care
-(IRO-RULES.md section 2): a start of care on or after the 18th birthday (DfE rule 352), any
+(docs/rules.md#review-timescales): a start of care on or after the 18th birthday (DfE rule 352), any
 episode from that day, an episode ceasing after it, and a new period (RNE S) on the day the
 previous episode ceased (DfE rule 431) are each reported against their row, and nothing is
 written. The day before (or after) imports."""
