@@ -43,8 +43,9 @@ class Change:
     """One cached value that a refresh changed, for ``recompute_review_dates`` to report."""
 
     child_id: int
-    #: ``review`` (a held review's due date or type), ``due`` (a review due, held or missed) or
-    #: ``next`` (the next review due).
+    #: ``review`` (a held review's due date or type), ``due`` (a review due, held or missed),
+    #: ``next`` (the next review's due date) or ``other`` (the next review's rule or reason,
+    #: the booked date, the count of reviews).
     kind: str
     what: str
     before: object
@@ -226,6 +227,9 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
         differing = {k: v for k, v in values.items() if getattr(schedule, k) != v}
         if differing:
             ReviewSchedule.objects.filter(pk=schedule.pk).update(**values)
-            note(child_id, "next", "next due", schedule.next_due_on, values["next_due_on"])
+            if "next_due_on" in differing:
+                note(child_id, "next", "next due", schedule.next_due_on, values["next_due_on"])
+            else:  # the rule's wording, the booked date or the count, not the date
+                note(child_id, "other", ", ".join(sorted(differing)), None, None)
     ReviewSchedule.objects.bulk_create(new_schedules, batch_size=1000)
     return len(touched)

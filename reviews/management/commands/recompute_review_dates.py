@@ -46,7 +46,7 @@ class Command(BaseCommand):
         except _Rollback:
             pass
         references = dict(
-            Child.objects.filter(pk__in={c.child_id for c in changes[:show]}).values_list("pk", "local_reference")
+            Child.objects.filter(pk__in={c.child_id for c in changes}).values_list("pk", "local_reference")
         )
         kinds = Counter(change.kind for change in changes)
         verb = "changed" if commit else "would change"
@@ -55,15 +55,20 @@ class Command(BaseCommand):
             ("review", "held reviews' due date or type"),
             ("due", "reviews due (held or missed)"),
             ("next", "next review due dates"),
+            ("other", "next review's reason or booking only"),
         ):
             self.stdout.write(f"  {label}: {kinds.get(kind, 0)}")
-        for change in changes[:show]:
+        # The changes of a held review's or the next review's date first: they are what moved.
+        order = {"review": 0, "next": 1, "due": 2}
+        shown = sorted((c for c in changes if c.kind != "other"), key=lambda c: order[c.kind])
+        for change in shown[:show]:
             self.stdout.write(
                 f"  child {references.get(change.child_id, change.child_id)}: {change.what}: "
                 f"{_text(change.before)} -> {_text(change.after)}"
             )
-        if len(changes) > show:
-            self.stdout.write(f"  ... and {len(changes) - show} more")
+        listed = sum(1 for c in changes if c.kind != "other")
+        if listed > show:
+            self.stdout.write(f"  ... and {listed - show} more")
         if not commit and touched:
             self.stdout.write("Dry run: nothing was written. Run again with --commit to write.")
 
