@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from iro_service.models import TimeStampedModel, UndeletableModel
 
 from . import codes
-from .ages import age_on, eighteenth_birthday  # noqa: F401 (re-exported for callers)
+from .ages import age_on
 from .caseload import CaseloadStatus, caseload_band, caseload_status
 from .querysets import (
     CareEpisodeQuerySet,

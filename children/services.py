@@ -21,6 +21,7 @@ from iro_service.audit import audit_record, diff_fields
 from iro_service.concurrency import claim_version
 from iro_service.models import AuditAction
 
+from .ages import eighteenth_birthday
 from .codes import NEEDS_REVIEW_FIRST, ReasonEpisodeCeased, ReasonNewEpisode, SignificantChangeCategory
 from .models import (
     CareEpisode,
@@ -29,7 +30,6 @@ from .models import (
     IROAllocation,
     SiblingGroup,
     SignificantChange,
-    eighteenth_birthday,
 )
 
 User = get_user_model()

@@ -37,11 +37,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from children.ages import born_18_years_before, eighteenth_birthday
+from children.ages import eighteenth_birthday
 
 from . import deadlines
-
-__all__ = ["born_18_years_before", "eighteenth_birthday", "review_chain"]
 
 #: Legal statuses of children accommodated under an agreed series of short breaks (reg 48).
 SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})

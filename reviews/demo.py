@@ -31,6 +31,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from children.ages import eighteenth_birthday
 from children.codes import SignificantChangeCategory
 from children.models import (
     CareEpisode,
@@ -39,7 +40,6 @@ from children.models import (
     IROAllocation,
     SignificantChange,
     age_on,
-    eighteenth_birthday,
 )
 
 from . import deadlines

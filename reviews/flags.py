@@ -52,10 +52,10 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from children.ages import born_18_years_before
 from children.models import CareEpisode, Child, IROAllocation
 
 from .calendar import local_non_working_days
-from .chain import born_18_years_before
 from .codes import FlagKind
 from .deadlines import DUE_SOON_WORKING_DAYS, add_working_days
 from .digests import digests_send

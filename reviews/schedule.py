@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from children.ages import eighteenth_birthday
 from children.models import CareEpisode, Child
 from iro_service.bulk import insert_rows, update_rows
 
@@ -94,7 +95,7 @@ def chains_for(
         if as_at is None or row[2] <= as_at:
             held[row[0]].append(row[1:])
     dates = [e.started_on for eps in episodes.values() for e in eps] + [h[1] for hs in held.values() for h in hs]
-    latest = max([*dates, *(chain.eighteenth_birthday(c.date_of_birth) for c in children.values())], default=None)
+    latest = max([*dates, *(eighteenth_birthday(c.date_of_birth) for c in children.values())], default=None)
     calendar = statutory_non_working_days(min(dates), latest) if dates else frozenset()
     reg48 = short_breaks_reg48()
     result = {}

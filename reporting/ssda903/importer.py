@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from children.models import CareEpisode, Child, age_on, eighteenth_birthday, upn_validator
+from children.ages import age_on, eighteenth_birthday
+from children.models import CareEpisode, Child, upn_validator
 from iro_service.forms import EARLIEST, EARLIEST_BIRTH
 from reviews.codes import PN0_AGE_LIMIT, Participation, ReviewStatus
 from reviews.models import Review

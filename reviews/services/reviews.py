@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from children.ages import eighteenth_birthday
 from children.models import Child, IROAllocation, age_on
 from iro_service.audit import audit_record, diff_fields
 from iro_service.concurrency import claim_version, touch_version
@@ -21,7 +22,6 @@ from iro_service.models import AuditAction
 
 from .. import deadlines
 from ..calendar import local_non_working_days
-from ..chain import eighteenth_birthday
 from ..codes import PN0_AGE_LIMIT, ActionStatus, DateChangeKind, Participation, ReviewStatus, ReviewType
 from ..models import Action, Review, ReviewDateChange
 from ..schedule import schedule_refresh

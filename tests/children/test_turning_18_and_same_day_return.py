@@ -12,7 +12,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from children import services
-from children.models import CareEpisode, Child, IROAllocation, age_on, eighteenth_birthday
+from children.ages import age_on, eighteenth_birthday
+from children.models import CareEpisode, Child, IROAllocation
 from iro_service.models import AuditEvent
 from tests.factories import make_child_in_care
 

@@ -12,8 +12,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from children.ages import born_18_years_before, eighteenth_birthday
 from reviews import deadlines, services
-from reviews.chain import born_18_years_before, eighteenth_birthday
 from reviews.codes import ReviewStatus
 from reviews.deadlines import england_bank_holidays
 from reviews.models import Review, ReviewDue, ReviewSchedule

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from children import demo
-from children.models import eighteenth_birthday
+from children.ages import eighteenth_birthday
 
 FTES = [1.0, 1.0, 1.0, 1.0, 0.6]
 

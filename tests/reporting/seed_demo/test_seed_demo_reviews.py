@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from children.ages import eighteenth_birthday
 from children.models import (
     CareEpisode,
     Child,
@@ -22,7 +23,6 @@ from children.models import (
     IROAllocation,
     SignificantChange,
     age_on,
-    eighteenth_birthday,
 )
 from reviews import deadlines
 from reviews.calendar import non_working_days
