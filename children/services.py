@@ -20,6 +20,7 @@ from iro_service import roles
 from iro_service.audit import audit_record, diff_fields
 from iro_service.concurrency import claim_version
 from iro_service.models import AuditAction
+from iro_service.services import require_may_act, require_not_future, save_validated
 
 from .ages import eighteenth_birthday
 from .codes import NEEDS_REVIEW_FIRST, ReasonEpisodeCeased, ReasonNewEpisode, SignificantChangeCategory
@@ -65,13 +66,6 @@ EPISODE_FIELDS = (
 )
 
 
-def _save(instance, *, by) -> None:
-    """full_clean then save, with the history row attributed to ``by``."""
-    instance.full_clean()
-    instance._history_user = by
-    instance.save()
-
-
 def _field_values(instance, names) -> dict:
     return {name: getattr(instance, name) for name in names}
 
@@ -79,11 +73,6 @@ def _field_values(instance, names) -> dict:
 def _require_iro(user) -> None:
     if not (user.is_active and user.groups.filter(name=roles.IRO).exists()):
         raise ValidationError({"iro": f"{user.get_full_name() or user.username} is not an active IRO."})
-
-
-def _require_not_future(day: date, *, today: date, field: str) -> None:
-    if day > today:
-        raise ValidationError({field: "The date must be today or in the past."})
 
 
 def _called(child: Child, *, start: bool = True) -> str:
@@ -122,7 +111,7 @@ def _open_episode(child: Child) -> CareEpisode | None:
 def _allocate(*, child: Child, iro, started_on: date, reason: str, by) -> IROAllocation:
     """Open an allocation of ``iro`` to a child who has none: the history row and the audit event."""
     allocation = IROAllocation(child=child, iro=iro, started_on=started_on, allocated_by=by, reason=reason)
-    _save(allocation, by=by)
+    save_validated(allocation, by=by)
     audit_record(
         actor=by,
         action=AuditAction.ALLOCATED,
@@ -157,7 +146,7 @@ def care_period_start(
     not a new period (DfE rule 431), so the review clock does not restart.
     """
     today = today or timezone.localdate()
-    _require_not_future(started_on, today=today, field="started_on")
+    require_not_future(started_on, today=today, field="started_on")
     if started_on < child.date_of_birth:
         raise ValidationError({"started_on": "The child cannot become looked after before their date of birth."})
     _require_under_eighteen_to_start(child, started_on, field="started_on")
@@ -195,7 +184,7 @@ def care_period_start(
         distance_from_home_miles=distance_from_home_miles,
         recorded_by=by,
     )
-    _save(episode, by=by)
+    save_validated(episode, by=by)
     audit_record(
         actor=by,
         action=AuditAction.EPISODE_STARTED,
@@ -242,7 +231,7 @@ def child_create(
 ) -> Child:
     """Add a child who becomes looked after, with their first episode and IRO."""
     today = today or timezone.localdate()
-    _require_not_future(date_of_birth, today=today, field="date_of_birth")
+    require_not_future(date_of_birth, today=today, field="date_of_birth")
     child = Child(
         local_reference=local_reference,
         first_name=first_name,
@@ -260,7 +249,7 @@ def child_create(
         previous_permanence_date=previous_permanence_date,
         sibling_group=sibling_group,
     )
-    _save(child, by=by)
+    save_validated(child, by=by)
     audit_record(
         actor=by,
         action=AuditAction.CREATED,
@@ -306,7 +295,7 @@ def child_update(*, child: Child, by, expected_version: int, **fields) -> Child:
     if child.name_to_be_entered and ({"first_name", "last_name"} & set(changes)):
         # A child imported from SSDA903 (which holds no names) now has a name.
         child.name_to_be_entered = False
-    _save(child, by=by)
+    save_validated(child, by=by)
     audit_record(
         actor=by,
         action=AuditAction.UPDATED,
@@ -341,7 +330,7 @@ def episode_change(
     """A change of legal status and/or placement within a period of care: the open episode
     ceases with X1 and a new one begins the same day (SSDA903)."""
     today = today or timezone.localdate()
-    _require_not_future(changed_on, today=today, field="changed_on")
+    require_not_future(changed_on, today=today, field="changed_on")
     current = _open_episode(child)
     if current is None:
         raise ValidationError("This child is not looked after, so there is no placement to change.")
@@ -379,7 +368,7 @@ def episode_change(
         )
     current.ended_on = changed_on
     current.reason_ceased = ReasonEpisodeCeased.X1
-    _save(current, by=by)
+    save_validated(current, by=by)
     episode = CareEpisode(
         child=child,
         started_on=changed_on,
@@ -393,7 +382,7 @@ def episode_change(
         distance_from_home_miles=distance_from_home_miles,
         recorded_by=by,
     )
-    _save(episode, by=by)
+    save_validated(episode, by=by)
     audit_record(
         actor=by,
         action=AuditAction.EPISODE_STARTED,
@@ -411,7 +400,7 @@ def care_period_end(*, child: Child, by, ended_on: date, reason_ceased: str, tod
     allocation ends the same day. Nothing is deleted. Care ends on the 18th birthday at the
     latest (docs/rules.md#review-timescales)."""
     today = today or timezone.localdate()
-    _require_not_future(ended_on, today=today, field="ended_on")
+    require_not_future(ended_on, today=today, field="ended_on")
     if reason_ceased == ReasonEpisodeCeased.X1 or reason_ceased not in ReasonEpisodeCeased.values:
         raise ValidationError({"reason_ceased": "Choose why the child stopped being looked after."})
     current = _open_episode(child)
@@ -431,12 +420,12 @@ def care_period_end(*, child: Child, by, ended_on: date, reason_ceased: str, tod
         )
     current.ended_on = ended_on
     current.reason_ceased = reason_ceased
-    _save(current, by=by)
+    save_validated(current, by=by)
     allocation = IROAllocation.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
     if allocation is not None:
         allocation.ended_on = max(ended_on, allocation.started_on)
         allocation.reason = allocation.reason or "Child left care"
-        _save(allocation, by=by)
+        save_validated(allocation, by=by)
     audit_record(
         actor=by,
         action=AuditAction.EPISODE_ENDED,
@@ -485,9 +474,9 @@ def allocation_change(
         raise ValidationError({"starts_on": "Record the change on or after the day it happens, not in advance."})
     previous_iro = current.iro
     current.ended_on = starts_on
-    _save(current, by=by)
+    save_validated(current, by=by)
     allocation = IROAllocation(child=child, iro=iro, started_on=starts_on, reason=reason.strip(), allocated_by=by)
-    _save(allocation, by=by)
+    save_validated(allocation, by=by)
     audit_record(
         actor=by,
         action=AuditAction.REALLOCATED,
@@ -529,7 +518,7 @@ def allocation_bulk_create(
     """
     today = today or timezone.localdate()
     _require_iro(iro)
-    _require_not_future(started_on, today=today, field="started_on")
+    require_not_future(started_on, today=today, field="started_on")
     ids = {child.pk for child in children}
     if not ids:
         raise ValidationError({"children": "Select at least one child to allocate."})
@@ -651,11 +640,13 @@ def child_view(*, child: Child, by, path: str = "") -> None:
 
 
 def _require_can_record_change(child: Child, user, *, on: date) -> None:
-    if not (
-        user.has_perm("children.record_significant_change")
-        and Child.objects.visible_to(user, on=on).filter(pk=child.pk).exists()
-    ):
-        raise PermissionDenied("You can only record significant changes for children you can see.")
+    require_may_act(
+        child,
+        user,
+        perm="children.record_significant_change",
+        on=on,
+        refusal="You can only record significant changes for children you can see.",
+    )
 
 
 @transaction.atomic
@@ -672,7 +663,7 @@ def significant_change_record(
     if category not in SignificantChangeCategory.values:
         raise ValidationError({"category": "Choose what kind of change this is."})
     if category not in NEEDS_REVIEW_FIRST:
-        _require_not_future(occurred_on, today=today, field="occurred_on")
+        require_not_future(occurred_on, today=today, field="occurred_on")
     first = CareEpisode.objects.filter(child=child).order_by("started_on").values_list("started_on", flat=True).first()
     if first is not None and occurred_on < first:
         raise ValidationError(
@@ -703,11 +694,14 @@ def _require_can_acknowledge(child: Child, user, *, on: date) -> None:
     """Only the child's IRO, or the IRO covering them on ``on``, acknowledges: the alert is
     theirs. A manager who sees every child may record that they have seen the change
     (``significant_change_mark_seen``), which leaves the IRO's alert in place."""
-    if not (
-        user.has_perm("children.record_significant_change")
-        and Child.objects.held_or_covered_by(user, on=on).filter(pk=child.pk).exists()
-    ):
-        raise PermissionDenied("Only the child's IRO, or the IRO covering them, can acknowledge a significant change.")
+    require_may_act(
+        child,
+        user,
+        perm="children.record_significant_change",
+        on=on,
+        held_only=True,
+        refusal="Only the child's IRO, or the IRO covering them, can acknowledge a significant change.",
+    )
 
 
 @transaction.atomic

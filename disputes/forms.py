@@ -22,10 +22,6 @@ DATE_HINT = "For example, 27 3 2026"
 STALE_FORM = "This page is out of date. Go back to the dispute and try again."
 
 
-def stage_rungs(stages) -> list[ladder.Rung]:
-    return [ladder.Rung(s.number, is_direct_entry=s.is_direct_entry, is_cafcass=s.is_cafcass) for s in stages]
-
-
 def _date(label: str, *, required: bool = True, what: str = "") -> SensibleDateField:
     return SensibleDateField(label=label, help_text=DATE_HINT, required=required, what=what)
 
@@ -162,7 +158,7 @@ class RaiseForm(DisputeForm):
             required="Enter the date the change is needed by", incomplete="Enter the date the change is needed by"
         )
         stages = list(EscalationStage.objects.active())
-        starting = {rung.number for rung in ladder.starting_rungs(stage_rungs(stages))}
+        starting = {rung.number for rung in ladder.starting_rungs(ladder.rungs_of(stages))}
         choices = []
         for stage in stages:
             if stage.number in starting:
@@ -220,7 +216,7 @@ def escalation_choice(stage: EscalationStage, skipped: list[EscalationStage]) ->
         answer = "A minuted meeting."
     hint = f"Raised with: {stage.raised_with}. {answer}"
     if skipped:
-        hint += f" Skips {ladder.stages_words(stage_rungs(skipped))}: give the reason below."
+        hint += f" Skips {ladder.stages_words(ladder.rungs_of(skipped))}: give the reason below."
     return Choice(stage.number, stage.name, hint=hint)
 
 

@@ -10,8 +10,9 @@ referral is the last rung.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,19 @@ class Rung:
     number: int
     is_direct_entry: bool = False
     is_cafcass: bool = False
+
+
+class StageLike(Protocol):
+    """What the ladder reads of a stage (``disputes.models.EscalationStage`` has these)."""
+
+    number: int
+    is_direct_entry: bool
+    is_cafcass: bool
+
+
+def rungs_of(stages: Iterable[StageLike]) -> list[Rung]:
+    """The ladder of the service's active stages, in the order given."""
+    return [Rung(s.number, is_direct_entry=s.is_direct_entry, is_cafcass=s.is_cafcass) for s in stages]
 
 
 class MoveRefused(ValueError):

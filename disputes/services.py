@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +18,7 @@ from children.models import CareEpisode, Child
 from iro_service.audit import audit_record
 from iro_service.concurrency import claim_version
 from iro_service.models import AuditAction
+from iro_service.services import require_may_act, require_not_future, save_validated
 from reviews import deadlines
 from reviews.calendar import local_non_working_days
 
@@ -26,21 +27,18 @@ from .codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
 from .models import CafcassReferral, Dispute, DisputeStep, EscalationStage
 
 
-def _rungs(stages) -> list[ladder.Rung]:
-    return [ladder.Rung(s.number, is_direct_entry=s.is_direct_entry, is_cafcass=s.is_cafcass) for s in stages]
-
-
 def _require_can_act(child: Child, user, *, today: date) -> None:
-    if not (
-        user.has_perm("disputes.raise_dispute")
-        and Child.objects.visible_to(user, on=today).filter(pk=child.pk).exists()
-    ):
-        raise PermissionDenied("You can only raise and escalate disputes for children you hold or cover.")
+    require_may_act(
+        child,
+        user,
+        perm="disputes.raise_dispute",
+        on=today,
+        refusal="You can only raise and escalate disputes for children you hold or cover.",
+    )
 
 
 def _check_date(day: date, *, today: date, field: str, not_before: date | None = None, what: str = "The date"):
-    if day > today:
-        raise ValidationError({field: f"{what} cannot be in the future."})
+    require_not_future(day, today=today, field=field, what=what)
     if not_before is not None and day < not_before:
         raise ValidationError({field: f"{what} cannot be before {not_before:%-d %B %Y}."})
 
@@ -54,12 +52,6 @@ def response_due_on(stage: EscalationStage, raised_on: date) -> date | None:
         return None
     calendar = local_non_working_days(raised_on, raised_on)
     return deadlines.add_working_days(raised_on, stage.response_working_days, non_working=calendar)
-
-
-def _save(instance, *, by) -> None:
-    instance.full_clean()
-    instance._history_user = by
-    instance.save()
 
 
 def _open_dispute(dispute: Dispute, *, expected_version: int | None) -> tuple[Dispute, DisputeStep]:
@@ -113,7 +105,7 @@ def dispute_raise(
         raise ValidationError({"change_by_when": "The date the change is needed by cannot be before the dispute."})
     stages = list(EscalationStage.objects.active())
     try:
-        rung = ladder.check_start(_rungs(stages), start_stage, urgent_reason=urgent_reason)
+        rung = ladder.check_start(ladder.rungs_of(stages), start_stage, urgent_reason=urgent_reason)
     except ladder.MoveRefused as refused:
         raise ValidationError({"start_stage": str(refused)}) from refused
     stage = next(s for s in stages if s.number == rung.number)
@@ -130,7 +122,7 @@ def dispute_raise(
         urgent_reason=urgent_reason.strip(),
         current_stage=stage,
     )
-    _save(dispute, by=by)
+    save_validated(dispute, by=by)
     step = DisputeStep(
         dispute=dispute,
         stage=stage,
@@ -140,7 +132,7 @@ def dispute_raise(
         recipient_role=(recipient_role or stage.raised_with).strip(),
         response_due_on=response_due_on(stage, raised_on),
     )
-    _save(step, by=by)
+    save_validated(step, by=by)
     audit_record(
         actor=by,
         action=AuditAction.CREATED,
@@ -171,7 +163,7 @@ def dispute_record_response(
         raise ValidationError({"response": "Enter the response."})
     _check_date(responded_on, today=today, field="responded_on", not_before=step.raised_on, what="The response date")
     step.responded_on, step.response = responded_on, response.strip()
-    _save(step, by=by)
+    save_validated(step, by=by)
     late = step.response_due_on and responded_on > step.response_due_on
     _audit(
         dispute,
@@ -205,7 +197,7 @@ def dispute_record_meeting(
     if minutes.strip():
         _check_date(meeting_on, today=today, field="meeting_on", what="A meeting with minutes")
         step.minutes, step.responded_on = minutes.strip(), meeting_on
-    _save(step, by=by)
+    save_validated(step, by=by)
     _audit(
         dispute,
         by=by,
@@ -239,7 +231,7 @@ def dispute_escalate(
     target = next((s for s in stages if s.number == to_stage), None)
     if target is not None and target.is_cafcass:
         raise ValidationError({"to_stage": "A CAFCASS referral is recorded with its evidence: use 'Refer to CAFCASS'."})
-    rungs = _rungs(stages)
+    rungs = ladder.rungs_of(stages)
     current = dispute.current_stage.number
     try:
         ladder.check_escalation(rungs, current, to_stage, bypass_reason=bypass_reason)
@@ -251,10 +243,10 @@ def dispute_escalate(
     skipped = ladder.skipped_rungs(rungs, current, to_stage)
     reason = bypass_reason.strip() if skipped else ""
     step.ended_on = raised_on
-    _save(step, by=by)
+    save_validated(step, by=by)
     previous = dispute.current_stage
     dispute.current_stage = target
-    _save(dispute, by=by)
+    save_validated(dispute, by=by)
     new_step = DisputeStep(
         dispute=dispute,
         stage=target,
@@ -265,7 +257,7 @@ def dispute_escalate(
         bypass_reason=reason,
         response_due_on=response_due_on(target, raised_on),
     )
-    _save(new_step, by=by)
+    save_validated(new_step, by=by)
     changes = {"stage": [previous.number, target.number]}
     summary = f"Escalated from {previous} to {target}"
     if skipped:
@@ -279,9 +271,9 @@ def dispute_escalate(
 def _close(dispute: Dispute, step: DisputeStep, *, by, status: str, closed_on: date, note: str, today: date):
     _check_date(closed_on, today=today, field="closed_on", not_before=step.raised_on, what="The date")
     step.ended_on = closed_on
-    _save(step, by=by)
+    save_validated(step, by=by)
     dispute.status, dispute.closed_on, dispute.outcome_note = status, closed_on, note.strip()
-    _save(dispute, by=by)
+    save_validated(dispute, by=by)
 
 
 @transaction.atomic
@@ -371,8 +363,8 @@ def dispute_refer_to_cafcass(
         raise ValidationError("This authority's ladder has no CAFCASS referral stage.")
     _check_date(referred_on, today=today, field="referred_on", not_before=step.raised_on, what="The referral date")
     step.ended_on = referred_on
-    _save(step, by=by)
-    _save(
+    save_validated(step, by=by)
+    save_validated(
         DisputeStep(
             dispute=dispute,
             stage=cafcass,
@@ -391,10 +383,10 @@ def dispute_refer_to_cafcass(
         human_rights_risk_evidence=human_rights_risk_evidence.strip(),
         no_other_adult_evidence=no_other_adult_evidence.strip(),
     )
-    _save(referral, by=by)
+    save_validated(referral, by=by)
     dispute.current_stage = cafcass
     dispute.status, dispute.closed_on = DisputeStatus.REFERRED, referred_on
-    _save(dispute, by=by)
+    save_validated(dispute, by=by)
     _audit(dispute, by=by, summary=f"Referred to CAFCASS on {referred_on:%-d %B %Y}")
     return referral
 
@@ -412,6 +404,6 @@ def cafcass_outcome_record(
         raise ValidationError({"outcome": "Choose CAFCASS's outcome."})
     _check_date(outcome_on, today=today, field="outcome_on", not_before=referral.referred_on, what="The outcome date")
     referral.outcome, referral.outcome_on, referral.outcome_note = outcome, outcome_on, note.strip()
-    _save(referral, by=by)
+    save_validated(referral, by=by)
     _audit(referral.dispute, by=by, summary=f"CAFCASS outcome: {CafcassOutcome(outcome).label}")
     return referral

@@ -62,7 +62,7 @@ def _next_stage(current: EscalationStage) -> EscalationStage | None:
     """The ladder's next rung after ``current`` (None at the top of the ladder)."""
     stages = list(EscalationStage.objects.active())
     try:
-        rung = ladder.next_rung(forms.stage_rungs(stages), current.number)
+        rung = ladder.next_rung(ladder.rungs_of(stages), current.number)
     except ladder.MoveRefused:
         return None
     return next(stage for stage in stages if stage.number == rung.number)

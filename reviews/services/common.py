@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from children.models import CareEpisode, Child
+from iro_service.services import require_may_act
 
 
 def require_can_chair(child: Child, user, *, on: date | None = None) -> None:
     """Only an IRO who holds or covers the child may book or record their reviews."""
-    if not (
-        user.has_perm("reviews.chair_review") and Child.objects.visible_to(user, on=on).filter(pk=child.pk).exists()
-    ):
-        raise PermissionDenied("You can only record reviews for children you hold or cover.")
+    require_may_act(
+        child,
+        user,
+        perm="reviews.chair_review",
+        on=on,
+        refusal="You can only record reviews for children you hold or cover.",
+    )
 
 
 def require_in_care(child: Child, day: date) -> None:
@@ -32,8 +36,3 @@ def require_in_care(child: Child, day: date) -> None:
         if period.start <= day and (period.ended_on is None or day <= period.ended_on):
             return
     raise ValidationError({"held_on": f"{child.first_name} was not looked after on that date."})
-
-
-def require_not_future(day: date, *, today: date, field: str, what: str) -> None:
-    if day > today:
-        raise ValidationError({field: f"{what} cannot be in the future."})

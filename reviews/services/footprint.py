@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -20,10 +20,11 @@ from children.models import CareEpisode, Child
 from iro_service.audit import audit_record
 from iro_service.concurrency import touch_version
 from iro_service.models import AuditAction
+from iro_service.services import require_not_future, save_validated
 
 from ..codes import ActionStatus
 from ..models import Action, ActionProgress, CaseNote, MidwayReview, Review, Visit
-from .common import require_can_chair, require_not_future
+from .common import require_can_chair
 from .reviews import after_change
 
 
@@ -34,14 +35,6 @@ class ProgressInput:
     action_id: int
     status: str
     note: str = ""
-
-
-def _save(instance: models.Model, *, by) -> None:
-    """full_clean then save; a model with history gets its row attributed to ``by``."""
-    instance.full_clean()
-    if hasattr(type(instance), "history"):
-        instance._history_user = by
-    instance.save()
 
 
 def _require_while_known(child: Child, day: date, *, today: date, field: str, what: str) -> None:
@@ -65,7 +58,7 @@ def visit_record(
     require_can_chair(child, by, on=today)
     _require_while_known(child, visited_on, today=today, field="visited_on", what="The visit date")
     visit = Visit(child=child, iro=by, visited_on=visited_on, seen_alone=seen_alone, notes=notes.strip())
-    _save(visit, by=by)
+    save_validated(visit, by=by)
     audit_record(
         actor=by,
         action=AuditAction.CREATED,
@@ -116,17 +109,19 @@ def midway_review_record(
     _require_while_known(child, held_on, today=today, field="held_on", what="The midway review date")
     actions = _validated_progress(child, held_on, progress)
     midway = MidwayReview(child=child, iro=by, held_on=held_on, notes=notes.strip())
-    _save(midway, by=by)
+    save_validated(midway, by=by)
     changed = {}
     for entry in progress:
         action = actions[entry.action_id]
-        _save(ActionProgress(midway_review=midway, action=action, status=entry.status, note=entry.note.strip()), by=by)
+        save_validated(
+            ActionProgress(midway_review=midway, action=action, status=entry.status, note=entry.note.strip()), by=by
+        )
         if entry.status == action.status:
             continue
         before = action.status
         action.status = entry.status
         action.completed_on = held_on if entry.status == ActionStatus.DONE else None
-        _save(action, by=by)
+        save_validated(action, by=by)
         touch_version(Review, action.review_id)  # an open form of the review must not revert it
         changed[f"action {action.pk}"] = [before, entry.status]
         audit_record(
@@ -159,7 +154,7 @@ def case_note_add(*, child: Child, by, written_on: date, text: str, today: date 
     require_can_chair(child, by, on=today)
     _require_while_known(child, written_on, today=today, field="written_on", what="The date of the note")
     note = CaseNote(child=child, author=by, written_on=written_on, text=text.strip())
-    _save(note, by=by)
+    save_validated(note, by=by)
     audit_record(
         actor=by,
         action=AuditAction.CREATED,

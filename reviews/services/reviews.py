@@ -19,13 +19,14 @@ from children.models import Child, IROAllocation, age_on
 from iro_service.audit import audit_record, diff_fields
 from iro_service.concurrency import claim_version, touch_version
 from iro_service.models import AuditAction
+from iro_service.services import require_not_future, save_validated
 
 from .. import deadlines
 from ..calendar import local_non_working_days
 from ..codes import PN0_AGE_LIMIT, ActionStatus, DateChangeKind, Participation, ReviewStatus, ReviewType
 from ..models import Action, Review, ReviewDateChange
 from ..schedule import schedule_refresh
-from .common import require_can_chair, require_in_care, require_not_future
+from .common import require_can_chair, require_in_care
 
 #: Fields of a held review that ``review_record`` and ``review_update`` write.
 REVIEW_FIELDS = (
@@ -122,12 +123,6 @@ def _chain_summary(review: Review) -> str:
     return "in time" if review.held_on <= review.due_on else f"late: due {review.due_on:%-d %B %Y}"
 
 
-def _save(instance, *, by) -> None:
-    instance.full_clean()
-    instance._history_user = by
-    instance.save()
-
-
 def _write_actions(review: Review, actions: list[ActionInput], *, by, today: date) -> list[Action]:
     existing = {a.pk: a for a in review.actions.all()} if review.pk else {}
     written = []
@@ -143,7 +138,7 @@ def _write_actions(review: Review, actions: list[ActionInput], *, by, today: dat
             action.completed_on = None
         elif action.completed_on is None:
             action.completed_on = today
-        _save(action, by=by)
+        save_validated(action, by=by)
         written.append(action)
     return written
 
@@ -181,7 +176,7 @@ def review_book(*, child: Child, by, booked_for: date, venue: str = "", today: d
         venue=venue.strip(),
         created_by=by,
     )
-    _save(review, by=by)
+    save_validated(review, by=by)
     audit_record(
         actor=by,
         action=AuditAction.CREATED,
@@ -231,7 +226,7 @@ def review_reschedule(
     _change_booking(review, by=by, kind=kind, to_date=new_date, reason=reason, iro_consented=iro_consented)
     review.booked_for = new_date
     review.version += 1
-    _save(review, by=by)
+    save_validated(review, by=by)
     audit_record(
         actor=by,
         action=AuditAction.UPDATED,
@@ -256,7 +251,7 @@ def review_cancel(*, review: Review, by, reason: str, iro_consented: bool, today
     review.status = ReviewStatus.CANCELLED
     review.cancelled_on = today
     review.version += 1
-    _save(review, by=by)
+    save_validated(review, by=by)
     audit_record(
         actor=by,
         action=AuditAction.UPDATED,
@@ -319,7 +314,7 @@ def review_record(
     }
     for name, value in values.items():
         setattr(review, name, value)
-    _save(review, by=by)
+    save_validated(review, by=by)
     written = _write_actions(review, actions, by=by, today=today)
     after_change(child.pk, today=today)
     timing = _chain_summary(review)
@@ -360,7 +355,7 @@ def review_update(
         setattr(review, name, value.strip() if isinstance(value, str) else value)
     review.review_type = ReviewType.ADDITIONAL if additional else ""
     review.record_due_on = record_due_on
-    _save(review, by=by)
+    save_validated(review, by=by)
     _write_actions(review, actions, by=by, today=today)
     after_change(review.child_id, today=today)
     _chain_summary(review)
@@ -410,7 +405,7 @@ def review_record_distribution(
     before = {"record_completed_on": review.record_completed_on, "record_distributed_on": review.record_distributed_on}
     review.record_completed_on = record_completed_on
     review.record_distributed_on = record_distributed_on
-    _save(review, by=by)
+    save_validated(review, by=by)
     changes = diff_fields(
         before, {"record_completed_on": record_completed_on, "record_distributed_on": record_distributed_on}
     )
@@ -440,7 +435,7 @@ def action_update(*, action: Action, by, status: str, today: date | None = None)
     before = action.status
     action.status = status
     action.completed_on = today if status == ActionStatus.DONE else None
-    _save(action, by=by)
+    save_validated(action, by=by)
     touch_version(Review, action.review_id)  # an open form of the review must not revert it
     audit_record(
         actor=by,

@@ -191,7 +191,7 @@ def test_a_future_date_is_refused_on_its_field(child, iro, service, field, model
         service(child, iro, **{field: TODAY + dt.timedelta(days=1)})
 
     assert list(error.value.message_dict) == [field]
-    assert "cannot be in the future" in error.value.message_dict[field][0]
+    assert "must be today or in the past" in error.value.message_dict[field][0]
     assert not model.objects.exists()
 
 
@@ -326,7 +326,7 @@ def test_a_future_visit_date_is_shown_on_its_field(client_for, iro, child):
 
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert "The visit date cannot be in the future." in response.text
+    assert "The visit date must be today or in the past." in response.text
     assert not Visit.objects.exists()
 
 

@@ -1,0 +1,49 @@
+"""The three checks every service starts with, written once for every app.
+
+A service (``<entity>_<verb>``, see docs/architecture.md#how-a-write-flows) asks whether the
+user may act on the child, refuses dates that have not happened yet, and saves through
+``save_validated`` so the model's own rules run and the history row names the user.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from children.models import Child
+
+
+def save_validated(instance: models.Model, *, by: User | None) -> None:
+    """``full_clean`` then save; a model with history gets its row attributed to ``by``."""
+    instance.full_clean()
+    if hasattr(type(instance), "history"):
+        instance._history_user = by  # type: ignore[attr-defined]
+    instance.save()
+
+
+def require_not_future(day: date, *, today: date, field: str, what: str = "The date") -> None:
+    """Refuse a date after ``today``, naming the field, in the words the date fields use
+    (``iro_service.forms.SensibleDateField``): what has happened cannot be dated later."""
+    if day > today:
+        raise ValidationError({field: f"{what} must be today or in the past."})
+
+
+def require_may_act(
+    child: Child, user: User, *, perm: str, on: date | None, refusal: str, held_only: bool = False
+) -> None:
+    """Refuse unless ``user`` has ``perm`` and may act on the child on ``on``.
+
+    ``visible_to`` is everyone who may see the child (their IRO, the IRO covering them,
+    managers); ``held_only`` narrows it to the IRO who holds or covers them, for the
+    answers that are theirs alone (acknowledging a significant change)."""
+    from children.models import Child
+
+    children = Child.objects.held_or_covered_by(user, on=on) if held_only else Child.objects.visible_to(user, on=on)
+    if not (user.has_perm(perm) and children.filter(pk=child.pk).exists()):
+        raise PermissionDenied(refusal)
