@@ -11,7 +11,7 @@ from iro_service import roles
 from iro_service.concurrency import LockedForm
 from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField
 
-from . import codes
+from . import codes, rules
 from .models import Child, IROProfile, SiblingGroup
 
 User = get_user_model()
@@ -145,10 +145,14 @@ class ChildDetailsForm(LockedForm, GDSForm, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("sex") == codes.Sex.MALE and data.get("is_mother") is not None:
-            self.add_error("is_mother", "Choose not known for a boy: the question is asked of girls")
-        if data.get("mother_child_dob") and data.get("is_mother") is not True:
-            self.add_error("mother_child_dob", "Give her child's date of birth only if she is a mother")
+        for broken in rules.motherhood_broken(
+            sex=data.get("sex"),
+            is_mother=data.get("is_mother"),
+            mother_child_dob=data.get("mother_child_dob"),
+            date_of_birth=data.get("date_of_birth"),
+        ):
+            if broken.field not in self.errors:
+                self.add_error(broken.field, broken.message)
         if data.get("previous_permanence") in ("P1", "P2", "P3"):
             # SSDA903 rule 630: a permanence option needs the authority and the date of the order.
             for name, what in (

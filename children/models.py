@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -17,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from iro_service.models import TimeStampedModel, UndeletableModel
 
-from . import codes
+from . import codes, rules
 from .ages import age_on
 from .caseload import CaseloadStatus, caseload_band, caseload_status
 from .querysets import (
@@ -171,6 +172,19 @@ class Child(UndeletableModel):
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        broken = rules.motherhood_broken(
+            sex=self.sex,
+            is_mother=self.is_mother,
+            mother_child_dob=self.mother_child_dob,
+            date_of_birth=self.date_of_birth,
+        )
+        errors: dict[str, list[str]] = {}
+        for b in broken:
+            errors.setdefault(b.field, []).append(b.message)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:

@@ -27,6 +27,7 @@ from datetime import date
 
 from children.ages import age_on, eighteenth_birthday
 from children.models import CareEpisode, Child, upn_validator
+from children.rules import motherhood_broken
 from iro_service.forms import EARLIEST, EARLIEST_BIRTH
 from reviews.codes import PN0_AGE_LIMIT, Participation, ReviewStatus
 from reviews.models import Review
@@ -271,6 +272,14 @@ class _RowChecker:
         return day
 
 
+#: How the import words the motherhood rules (children.rules.motherhood_broken) for SSDA903 columns.
+_MOTHERHOOD_WORDS = {
+    "boy": ("MOTHER", "MOTHER is completed for a boy: leave it empty."),
+    "not-a-mother": ("MC_DOB", "MC_DOB is completed but MOTHER is not 1."),
+    "born-before-mother": ("MC_DOB", "The mother's child is born before the mother."),
+}
+
+
 def _parse_header(row: Row, problems: list[Problem], today: date) -> HeaderRow | None:
     c = _RowChecker(row, problems)
     reference = c.text("CHILD", required=True, upper=False)
@@ -292,13 +301,10 @@ def _parse_header(row: Row, problems: list[Problem], today: date) -> HeaderRow |
     is_mother = {"1": True, "0": False, "": None}.get(mother_code, "bad")
     if is_mother == "bad":
         c.problem("MOTHER", f"{mother_code!r} is not a MOTHER code: use 1 (yes), 0 (no) or leave it empty.")
-    elif is_mother is not None and sex == "M":
-        c.problem("MOTHER", "MOTHER is completed for a boy: leave it empty.")
     mc_dob = c.date("MC_DOB", required=False, today=today)
-    if mc_dob and is_mother is not True:
-        c.problem("MC_DOB", "MC_DOB is completed but MOTHER is not 1.")
-    if mc_dob and dob and mc_dob <= dob:
-        c.problem("MC_DOB", "The mother's child is born before the mother.")
+    known = None if is_mother == "bad" else is_mother
+    for broken in motherhood_broken(sex=sex, is_mother=known, mother_child_dob=mc_dob, date_of_birth=dob):
+        c.problem(*_MOTHERHOOD_WORDS[broken.code])
     if not c.ok:
         return None
     return HeaderRow(row, reference, sex, dob, ethnicity, upn, is_mother, mc_dob)
