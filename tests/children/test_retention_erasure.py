@@ -25,10 +25,10 @@ from children.retention_services import (
 )
 from disputes.models import Dispute
 from iro_service.models import AuditAction, AuditEvent, HardDeleteForbidden, SanctionedErasure
+from iro_service.periods import ReportingYear
 from reporting import services as reporting_services
 from reporting.figures.report import annual_report_sections
 from reporting.models import ReportVersion, SSDA903PlanLine, SSDA903Upload
-from reporting.periods import ReportingYear
 from reviews.models import Review
 from tests.children.retention_records import BORN, FIRST_NAME, LAST_NAME, MARK, REFERENCE, child_who_died, full_record
 from tests.factories import UserFactory
