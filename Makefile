@@ -40,6 +40,7 @@ format: $(INSTALLED)
 
 check: $(INSTALLED) lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/iro_service/test_dependency_direction.py
 	DJANGO_SETTINGS_MODULE=iro_service.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  DATABASE_URL=sqlite:///tmp-check.sqlite3 ALLOWED_HOSTS=iro.example.gov.uk \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING

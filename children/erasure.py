@@ -8,22 +8,23 @@ same way: destroying removes its rows, and anonymising refuses to run until ``AN
 ``KEPT`` says what happens to each of its free-text fields.
 
 Besides those rows, the child appears in the audit trail (``child_id``, and the ids a listing
-recorded), in the SSDA903 returns uploaded (their CHILD rows) and in the stored plan of each
-upload. Published reports are aggregates and are never touched.
+recorded), and by reference in what other apps keep outside the relations: the SSDA903 returns
+uploaded (their CHILD rows) and the stored plan of each upload, which the steps named in the
+``CHILD_ERASURE_STEPS`` setting blank. Published reports are aggregates and are never touched.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict, deque
 from graphlib import TopologicalSorter
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Case, CharField, DateField, F, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, Substr, TruncMonth
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
@@ -275,60 +276,17 @@ def _drop_from_listings(child_pk: int) -> int:
     return changed
 
 
-# --------------------------------------------------------------------------- SSDA903 uploads
+# --------------------------------------------------------------------------- other apps
 
 
-def blank_child_rows(text: str, references: set[str]) -> tuple[str, list[int]]:
-    """``text`` (one CSV file of a return) with every row whose CHILD is one of ``references``
-    blanked: its cells emptied on one line, so every other row keeps its number (the header is
-    row 1, as the import counts) and stays exactly as it came. Returns the rows blanked too."""
-    lines = io.StringIO(text).readlines()  # the lines csv.reader reads and counts
-    reader = csv.reader(io.StringIO(text))
-    records, start = [], 0
-    for cells in reader:
-        records.append((start, reader.line_num, cells))
-        start = reader.line_num
-    if not records:
-        return text, []
-    header = [cell.strip().lstrip("\ufeff").upper() for cell in records[0][2]]
-    if "CHILD" not in header:
-        return text, []
-    column = header.index("CHILD")
-    out, blanked = [], []
-    for number, (first, end, cells) in enumerate(records, start=1):
-        if number > 1 and len(cells) > column and cells[column].strip() in references:
-            last = lines[end - 1]
-            out.append("," * (len(cells) - 1) + last[len(last.rstrip("\r\n")) :])
-            blanked.append(number)
-        else:
-            out.extend(lines[first:end])
-    return "".join(out + lines[records[-1][1] :]), blanked
-
-
-def _redact_uploads(references: set[str]) -> int:
-    """Blank the child's rows in every SSDA903 return uploaded, and remove the lines of each
-    upload's stored check that name the child or point at a blanked row."""
-    from reporting.models import SSDA903PlanLine, SSDA903Upload  # reporting depends on children
-
-    if not references:
-        return 0
-    blanked_rows = 0
-    query = models.Q()
-    for ref in references:
-        query |= models.Q(files_text__contains=ref)
-    uploads = SSDA903Upload.objects.annotate(files_text=Cast("files", TextField())).filter(query)
-    for upload in uploads.only("pk", "files").iterator():
-        files, lines = {}, models.Q()
-        for name, text in upload.files.items():
-            files[name], blanked = blank_child_rows(text, references)
-            blanked_rows += len(blanked)
-            if blanked:
-                lines |= models.Q(file=name, line__in=blanked)
-        if lines:
-            SSDA903Upload.objects.filter(pk=upload.pk).update(files=files)
-            SSDA903PlanLine.objects.filter(lines, upload_id=upload.pk).delete()
-    SSDA903PlanLine.objects.filter(reference__in=references).delete()
-    return blanked_rows
+def _erase_elsewhere(references: set[str]) -> dict[str, int]:
+    """What other apps keep about the child by reference, outside the relations (the SSDA903
+    returns uploaded): each step of ``CHILD_ERASURE_STEPS`` is called with every local reference
+    the child has had and returns what it changed, by kind."""
+    outcome: dict[str, int] = {}
+    for path in settings.CHILD_ERASURE_STEPS:
+        outcome.update(import_string(path)(references=references))
+    return outcome
 
 
 # --------------------------------------------------------------------------- the two actions
@@ -357,7 +315,7 @@ def destroy(child: Child) -> dict[str, int]:
             outcome[_label(model)] = outcome.get(_label(model), 0) + deleted
     outcome["iro_service.AuditEvent"] = SanctionedErasure.delete(_events_about(found))
     outcome["audit listings naming the record"] = _drop_from_listings(child.pk)
-    outcome["SSDA903 uploaded rows"] = _redact_uploads(references)
+    outcome.update(_erase_elsewhere(references))
     outcome["children.SiblingGroup"] = _remove_empty_sibling_groups(groups)
     return {k: v for k, v in outcome.items() if v}
 
@@ -394,7 +352,7 @@ def anonymise(child: Child, *, by) -> dict[str, int]:
     outcome["iro_service.AuditEvent"] = SanctionedErasure.update(
         _events_about(found), summary="Detail removed when the record was anonymised", changes={}
     )
-    outcome["SSDA903 uploaded rows"] = _redact_uploads(references)
+    outcome.update(_erase_elsewhere(references))
     outcome["children.SiblingGroup"] = _remove_empty_sibling_groups(groups)
     return {k: v for k, v in outcome.items() if v}
 

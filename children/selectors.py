@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import Child, SignificantChange
 
@@ -20,16 +19,14 @@ def unacknowledged_significant_changes(user) -> QuerySet[SignificantChange]:
 
 def significant_change_for_acknowledgement(user, pk: int) -> QuerySet[SignificantChange]:
     """The change ``pk`` if ``user`` may see its child (an empty queryset otherwise), with
-    everything the acknowledgement page shows, and ``booked_review_id``: the child's booked
-    review, if any, which the IRO may bring forward; and ``can_acknowledge``: whether ``user``
-    is the child's IRO or covers them (a manager who sees the child cannot acknowledge)."""
-    booked = apps.get_model("reviews", "Review").objects.filter(child=OuterRef("child"), status="booked")
+    everything the acknowledgement page shows, and ``can_acknowledge``: whether ``user`` is the
+    child's IRO or covers them (a manager who sees the child cannot acknowledge). The child's
+    booked review is the reviews app's to show (``SIGNIFICANT_CHANGE_SECTIONS``)."""
     return (
         SignificantChange.objects.visible_to(user)
         .filter(pk=pk)
         .select_related("child", "iro", "recorded_by", "acknowledged_by", "seen_by_manager")
         .annotate(
-            booked_review_id=Subquery(booked.values("pk")[:1]),
             can_acknowledge=Exists(Child.objects.held_or_covered_by(user).filter(pk=OuterRef("child"))),
         )
     )

@@ -292,6 +292,12 @@ def cover_end(request, pk):
     return render(request, "children/form.html", {"form": form, "title": f"End cover: {cover}"})
 
 
+def _timeline_url(child_pk: int) -> str:
+    """The child's timeline, where significant changes are shown among the reviews: another app's
+    page, found through the ``CHILD_TIMELINE_URL`` setting (children never imports it)."""
+    return import_string(settings.CHILD_TIMELINE_URL)(child_pk=child_pk)
+
+
 #: The success message after recording a significant change, by whether it needs a review first.
 SIGNIFICANT_CHANGE_RECORDED = {
     False: "Significant change recorded. The child's IRO will see it until they acknowledge it.",
@@ -314,7 +320,7 @@ def significant_change_create(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, SIGNIFICANT_CHANGE_RECORDED[change.needs_review_first])
-            return redirect("reviews:timeline", child_pk=child.pk)
+            return redirect(_timeline_url(child.pk))
     return render(request, "children/form.html", {"form": form, "child": child, "title": "Record a significant change"})
 
 
@@ -333,8 +339,16 @@ def significant_change_acknowledge(request, pk):
         lambda data: services.significant_change_acknowledge(change=change, by=request.user, **data),
         success="Change acknowledged",
     ):
-        return redirect("reviews:timeline", child_pk=change.child_id)
-    return render(request, "children/significant_change_acknowledge.html", {"form": form, "change": change})
+        return redirect(_timeline_url(change.child_id))
+    sections = [
+        import_string(path)(change=change, user=request.user, today=timezone.localdate())
+        for path in settings.SIGNIFICANT_CHANGE_SECTIONS
+    ]
+    return render(
+        request,
+        "children/significant_change_acknowledge.html",
+        {"form": form, "change": change, "sections": sections, "timeline_url": _timeline_url(change.child_id)},
+    )
 
 
 @audited_by_service("POST only: significant_change_mark_seen audits it, then it redirects")

@@ -8,15 +8,13 @@ user may act on the child, refuses dates that have not happened yet, and saves t
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-    from children.models import Child
 
 
 def save_validated(instance: models.Model, *, by: User | None) -> None:
@@ -35,15 +33,15 @@ def require_not_future(day: date, *, today: date, field: str, what: str = "The d
 
 
 def require_may_act(
-    child: Child, user: User, *, perm: str, on: date | None, refusal: str, held_only: bool = False
+    child: models.Model, user: User, *, perm: str, on: date | None, refusal: str, held_only: bool = False
 ) -> None:
     """Refuse unless ``user`` has ``perm`` and may act on the child on ``on``.
 
     ``visible_to`` is everyone who may see the child (their IRO, the IRO covering them,
     managers); ``held_only`` narrows it to the IRO who holds or covers them, for the
-    answers that are theirs alone (acknowledging a significant change)."""
-    from children.models import Child
-
-    children = Child.objects.held_or_covered_by(user, on=on) if held_only else Child.objects.visible_to(user, on=on)
+    answers that are theirs alone (acknowledging a significant change). The child's own manager
+    (``Child.objects``) answers both, so ``iro_service`` imports no domain app."""
+    records: Any = type(child)._default_manager
+    children = records.held_or_covered_by(user, on=on) if held_only else records.visible_to(user, on=on)
     if not (user.has_perm(perm) and children.filter(pk=child.pk).exists()):
         raise PermissionDenied(refusal)

@@ -10,9 +10,8 @@ from children.forms import IROChoiceField, iro_queryset
 from children.models import Team
 from iro_service.concurrency import LockedForm
 from iro_service.forms import GDSForm
+from iro_service.periods import ReportingYear
 from reviews.codes import Participation
-
-from .periods import ReportingYear
 
 
 def _text(label: str, hint: str, *, rows: int = 8) -> forms.CharField:

@@ -21,10 +21,11 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from iro_service.periods import ReportingYear
+
 from .charts import chart_alt_text, chart_svg, format_value, is_number, is_total, table_header
 from .figures import Section, Table
 from .models import ReportNarrative
-from .periods import ReportingYear
 
 TEMPLATE = "reporting/pdf/annual_report.html"
 REPORT_TITLE = "Independent Reviewing Officer Annual Report"

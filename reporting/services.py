@@ -30,11 +30,11 @@ from iro_service.audit import audit_record, diff_fields
 from iro_service.celery import enqueue
 from iro_service.concurrency import StaleEditError, claim_version
 from iro_service.models import AuditAction
+from iro_service.periods import ReportingYear
 
 from .figures import Scope
 from .figures.report import annual_report_sections
 from .models import NOT_QUEUED, ReportNarrative, ReportStatus, ReportVersion
-from .periods import ReportingYear
 
 logger = logging.getLogger(__name__)
 

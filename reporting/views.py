@@ -28,6 +28,7 @@ from children.models import CareEpisode
 from iro_service.audit import audited, no_child_data, note_listing, object_in_url
 from iro_service.concurrency import StaleEditError
 from iro_service.models import AuditAction
+from iro_service.periods import ReportingYear
 from reviews.models import Review, ReviewDue
 from reviews.querysets import DueWindow
 
@@ -38,7 +39,6 @@ from .figures import Scope
 from .figures.report import annual_report_sections
 from .forms import DashboardFilterForm, NarrativeForm, RecordsForm
 from .models import ReportNarrative, ReportStatus, ReportVersion
-from .periods import ReportingYear
 
 MANAGE = "reporting.generate_annual_report"
 READ_PUBLISHED = "reporting.view_published_reports"

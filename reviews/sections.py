@@ -1,9 +1,14 @@
-"""The reviews panel on a child's record. ``children`` shows it through the
-``CHILD_RECORD_SECTIONS`` setting, so that ``children`` never imports ``reviews``."""
+"""What the reviews app adds to the pages of ``children``, which never imports ``reviews``:
+the reviews panel on a child's record (``CHILD_RECORD_SECTIONS``), the offer to bring the next
+review forward on a significant change's page (``SIGNIFICANT_CHANGE_SECTIONS``,
+docs/rules.md#significant-changes) and the address of the child's timeline
+(``CHILD_TIMELINE_URL``)."""
 
 from __future__ import annotations
 
 from datetime import date
+
+from django.urls import reverse
 
 from . import deadlines
 from .calendar import local_non_working_days
@@ -28,3 +33,21 @@ def review_section(*, child, user, today: date) -> dict:
         "state": schedule_state(schedule, today=today),
         "today": today,
     }
+
+
+def bring_review_forward(*, change, user, today: date) -> dict:
+    """On a significant change's page: the child's booked review, which the IRO may bring
+    forward, or the offer to book an earlier one (one query)."""
+    return {
+        "template": "reviews/_significant_change_section.html",
+        "child": change.child,
+        "booked_review_id": Review.objects.booked()
+        .filter(child_id=change.child_id)
+        .values_list("pk", flat=True)
+        .first(),
+    }
+
+
+def timeline_url(*, child_pk: int) -> str:
+    """The child's timeline: reviews, visits, midway reviews, notes and significant changes."""
+    return reverse("reviews:timeline", kwargs={"child_pk": child_pk})

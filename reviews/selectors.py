@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Prefetch
 
 from children.models import Child
-from reporting.periods import ReportingYear
+from iro_service.periods import ReportingYear
 
 from . import deadlines
 from .calendar import local_non_working_days

@@ -47,8 +47,8 @@ def main() -> None:
         from django.utils import timezone
 
         from iro_service import roles
+        from iro_service.periods import ReportingYear
         from reporting.models import ReportVersion
-        from reporting.periods import ReportingYear
 
         call_command("migrate", verbosity=0)
         manager = User.objects.create(username="bench-manager")

@@ -214,9 +214,28 @@ LOGGING = {
 # Panels other apps add to a child's record page (children never imports them).
 CHILD_RECORD_SECTIONS = ["reviews.sections.review_section", "disputes.sections.child_disputes"]
 
+# Panels other apps add to a significant change's page (children never imports them): each is
+# called with change, user and today and returns its template's context, the template under "template".
+SIGNIFICANT_CHANGE_SECTIONS = ["reviews.sections.bring_review_forward"]
+
+# The function giving the URL of a child's timeline (reviews, visits, notes and significant
+# changes), called with child_pk: children sends the user there once a significant change is
+# recorded or acknowledged, and links to it from the change's page.
+CHILD_TIMELINE_URL = "reviews.sections.timeline_url"
+
+# What other apps keep about a child by reference, outside the relations, and blank when the
+# retention service destroys or anonymises the record (children/erasure.py): each is called with
+# references (every local reference the child has had) and returns the rows changed, by kind.
+CHILD_ERASURE_STEPS = ["reporting.ssda903.erasure.redact_uploads"]
+
 # Panels other apps add to the review record form (reviews never imports them): each is called
 # with child, user and today and returns its template's context, the template under "template".
 REVIEW_FORM_SECTIONS = ["disputes.sections.disputes_since_last_review"]
+
+# The function giving the page that lists the reviews not held in a reporting year, called with
+# user and year_label ("" if the user may not see it): the deadlines pages (reviews) link their
+# "not held" figure to it.
+NOT_HELD_REVIEWS_URL = "reporting.sections.not_held_reviews_url"
 
 # The deadline sweeps the daily job runs (reviews.flags.deadlines_daily), each called with
 # today and returning a reviews.flags.SweepResult for the flag kinds it owns.

@@ -81,9 +81,9 @@ from children.codes import (
 )
 from children.models import CareEpisode, IROAllocation
 from children.querysets import years_before
+from iro_service.periods import ReportingYear
 
 from ..models import ChildPopulation
-from ..periods import ReportingYear
 from . import Scope, Section, Table
 from .service import Period, fmt, join_notes, percentage, periods_of, person_scope, to_date_note
 

@@ -54,10 +54,10 @@ from disputes.codes import CafcassOutcome, DisputeCategory, DisputeStatus
 from disputes.dashboard import CLOSED_OUTCOMES, raised_and_closed, stage_label
 from disputes.dashboard import Period as DashboardPeriod
 from disputes.models import Dispute, DisputeSettings, DisputeStep, EscalationStage
+from iro_service.periods import ReportingYear
 from reviews.calendar import local_non_working_days
 from reviews.deadlines import working_days_between
 
-from ..periods import ReportingYear
 from . import Scope, Section, Table
 from .service import Period, fmt, join_notes, periods_of, person_scope, to_date_note
 

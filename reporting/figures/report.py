@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ..periods import ReportingYear
+from iro_service.periods import ReportingYear
+
 from . import Scope, Section
 
 #: Modules of reporting.figures, each with ``sections(years, *, scope) -> list[Section]``.

@@ -74,11 +74,11 @@ from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F,
 from django.db.models.functions import ExtractMonth
 from django.urls import NoReverseMatch, reverse
 
+from iro_service.periods import ReportingYear
 from reviews.codes import DateChangeKind, ParentParticipation, Participation, ReviewStatus
 from reviews.models import CaseNote, MidwayReview, Review, ReviewDateChange, ReviewDue, Visit
 from reviews.querysets import DueFigures, DueWindow
 
-from ..periods import ReportingYear
 from . import Scope, Section, Table
 from .service import Period, fmt, join_notes, percentage, periods_of, person_scope, to_date_note, today_of
 

@@ -47,8 +47,8 @@ from django.utils import timezone
 from children.caseload import FULL_TIME_BAND, caseload_band, caseload_status
 from children.models import CareEpisode, IROAllocation
 from iro_service import roles
+from iro_service.periods import ReportingYear
 
-from ..periods import ReportingYear
 from . import Scope, Section, Table
 
 STATUS_LABELS = {"within": "Within", "over": "Over", "under": "Under"}

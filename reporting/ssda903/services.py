@@ -23,12 +23,12 @@ from children.models import CareEpisode, Child
 from iro_service.audit import audit_record
 from iro_service.celery import enqueue
 from iro_service.models import AuditAction, AuditEvent
+from iro_service.periods import ReportingYear
 from reviews.codes import ReviewSource, ReviewStatus
 from reviews.models import Review
 from reviews.schedule import schedule_refresh
 
 from ..models import NOT_QUEUED, PlanOutcome, SSDA903PlanLine, SSDA903Upload, UploadStatus
-from ..periods import ReportingYear
 from . import exporter, importer
 from .bulk import insert_with_history
 

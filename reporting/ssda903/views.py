@@ -20,9 +20,9 @@ from children.models import CareEpisode
 from iro_service.audit import audited, audited_by_service, no_child_data, object_in_url
 from iro_service.csv import csv_writer
 from iro_service.forms import add_service_errors
+from iro_service.periods import ReportingYear
 
 from ..models import PlanOutcome, SSDA903Upload, UploadStatus
-from ..periods import ReportingYear
 from . import exporter, services
 from .forms import ExportForm, UploadForm
 

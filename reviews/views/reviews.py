@@ -44,6 +44,9 @@ def _review(request, pk) -> Review:
 def _deadlines_page(request, children, *, title: str, scope: str):
     today = timezone.localdate()
     rows = selectors.caseload_rows(children, today=today)
+    due_so_far = selectors.reviews_due_so_far(request.user, today=today)
+    # The records behind "not held" are another app's page (NOT_HELD_REVIEWS_URL).
+    not_held_url = import_string(settings.NOT_HELD_REVIEWS_URL)(user=request.user, year_label=due_so_far.year_label)
     from children.selectors import unacknowledged_significant_changes
 
     context = {
@@ -57,7 +60,8 @@ def _deadlines_page(request, children, *, title: str, scope: str):
         "records_overdue": list(selectors.records_overdue(children, today=today)),
         "actions_overdue": list(selectors.actions_overdue(children, today=today)),
         "changes": list(unacknowledged_significant_changes(request.user).filter(child__in=children)),
-        "due_so_far": selectors.reviews_due_so_far(request.user, today=today),
+        "due_so_far": due_so_far,
+        "not_held_url": not_held_url,
     }
     note_listing(request, child_ids=[r.child.pk for r in rows], summary=f"{title}: {len(rows)} children")
     return render(request, "reviews/home.html", context)

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from iro_service import roles
 from iro_service.celery import app as celery_app
+from iro_service.periods import ReportingYear
 from reporting import services
 from reporting.models import ReportNarrative, ReportVersion
-from reporting.periods import ReportingYear
 from reporting.tasks import generate_report
 from tests.factories import PASSWORD, UserFactory, make_child_in_care, make_iro
 from tests.reviews.factories import held_review

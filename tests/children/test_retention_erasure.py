@@ -25,10 +25,11 @@ from children.retention_services import (
 )
 from disputes.models import Dispute
 from iro_service.models import AuditAction, AuditEvent, HardDeleteForbidden, SanctionedErasure
+from iro_service.periods import ReportingYear
 from reporting import services as reporting_services
 from reporting.figures.report import annual_report_sections
 from reporting.models import ReportVersion, SSDA903PlanLine, SSDA903Upload
-from reporting.periods import ReportingYear
+from reporting.ssda903.erasure import blank_child_rows
 from reviews.models import Review
 from tests.children.retention_records import BORN, FIRST_NAME, LAST_NAME, MARK, REFERENCE, child_who_died, full_record
 from tests.factories import UserFactory
@@ -439,7 +440,7 @@ def test_the_sanctioned_path_refuses_outside_a_transaction(monkeypatch, record):
     ],
 )
 def test_a_childs_rows_are_blanked_in_place_and_every_other_line_stays_as_it_came(text, expected, rows):
-    assert erasure.blank_child_rows(text, {REFERENCE}) == (expected, rows)
+    assert blank_child_rows(text, {REFERENCE}) == (expected, rows)
 
 
 def test_an_earlier_refused_proposal_loses_its_link_and_reason_when_a_later_one_is_carried_out(

@@ -265,6 +265,31 @@ def test_acknowledge_page_offers_to_bring_the_booked_review_forward(client_for, 
     assert "Bring the booked review forward" in response.text
 
 
+def timeline_elsewhere(*, child_pk: int) -> str:
+    return f"/elsewhere/{child_pk}/"
+
+
+def test_the_page_takes_the_review_offer_and_the_timeline_from_the_settings(settings, client_for, iro, child):
+    """children never imports reviews: the offer to bring the review forward is a section of
+    SIGNIFICANT_CHANGE_SECTIONS, and the timeline the function named by CHILD_TIMELINE_URL."""
+    settings.SIGNIFICANT_CHANGE_SECTIONS = []
+    settings.CHILD_TIMELINE_URL = f"{__name__}.timeline_elsewhere"
+    change = record(child, iro)
+    url = reverse("children:significant_change_acknowledge", args=[change.pk])
+    client = client_for(iro)
+
+    page = client.get(url).text
+
+    assert "Excluded from school for six days." in page
+    assert "Bring the next review forward" not in page
+    assert reverse("reviews:book", args=[child.pk]) not in page
+    assert reverse("reviews:timeline", args=[child.pk]) not in page
+    assert f'href="/elsewhere/{child.pk}/"' in page
+    response = client.post(url, {"iro_response": "Seen."})
+    assert response.status_code == 302
+    assert response.url == f"/elsewhere/{child.pk}/"
+
+
 def test_iro_acknowledges_once_through_the_page(client_for, iro, manager, child):
     change = record(child, manager, category="from_secure")
     client = client_for(iro)

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from disputes.models import EscalationStage
 from iro_service.csv import FORMULA_STARTS, csv_writer, safe_cell
+from iro_service.periods import ReportingYear
 from reporting.models import ReportVersion, SSDA903Upload
-from reporting.periods import ReportingYear
 from reporting.ssda903 import services as ssda903_services
 from tests.disputes.factories import raise_dispute
 from tests.factories import make_child_in_care

@@ -56,12 +56,12 @@ from iro_service.admin import ACCOUNT_ACTIONS
 from iro_service.csv import FORMULA_STARTS
 from iro_service.forms import TextBoundField
 from iro_service.models import AuditAction, AuditEvent
+from iro_service.periods import ReportingYear
 from reporting import pdf
 from reporting.charts import chart_svg
 from reporting.figures import Table
 from reporting.figures.report import annual_report_sections
 from reporting.models import ChildPopulation, ReportNarrative, ReportVersion, SSDA903Upload
-from reporting.periods import ReportingYear
 from reporting.ssda903 import services as ssda903_services
 from reviews import services as review_services
 from reviews.flags import deadlines_daily

@@ -25,9 +25,9 @@ from children.models import CareEpisode, Child, CoverArrangement, RetentionReque
 from disputes import services as disputes_services
 from disputes.models import Dispute
 from iro_service import accounts
+from iro_service.periods import ReportingYear
 from reporting import services as reporting_services
 from reporting.models import ReportStatus, ReportVersion, SSDA903Upload
-from reporting.periods import ReportingYear
 from reviews import services as reviews_services
 from reviews.models import Action, Review
 from tests.disputes.factories import raise_dispute

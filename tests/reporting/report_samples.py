@@ -7,9 +7,9 @@ timing the render.
 
 from __future__ import annotations
 
+from iro_service.periods import ReportingYear
 from reporting.figures import Section, Table
 from reporting.models import ReportNarrative
-from reporting.periods import ReportingYear
 
 YEAR = ReportingYear(2021)
 YEARS = ["2017-18", "2018-19", "2019-20", "2020-21", "2021-22"]

@@ -42,11 +42,11 @@ from django.test.utils import CaptureQueriesContext
 from children import services
 from children.codes import Ethnicity
 from children.models import CareEpisode, Child
+from iro_service.periods import ReportingYear
 from reporting.figures import Scope
 from reporting.figures.cohort import ETHNICITY_GROUPS, rate_per_10000, sections
 from reporting.figures.report import report_years
 from reporting.models import ChildPopulation
-from reporting.periods import ReportingYear
 from tests.factories import TeamFactory, make_child_in_care, make_iro
 
 pytestmark = pytest.mark.django_db

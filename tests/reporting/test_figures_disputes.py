@@ -37,10 +37,10 @@ from django.test.utils import CaptureQueriesContext
 
 from disputes import services
 from disputes.models import Dispute, DisputeSettings, DisputeStep, EscalationStage
+from iro_service.periods import ReportingYear
 from reporting.figures import Scope
 from reporting.figures.disputes import median, sections
 from reporting.figures.report import report_years
-from reporting.periods import ReportingYear
 from tests.disputes.factories import raise_dispute
 from tests.factories import TeamFactory, make_child_in_care, make_iro
 

@@ -62,9 +62,9 @@ import pytest
 from django.urls import include, path
 
 from children.models import CareEpisode, IROAllocation
+from iro_service.periods import ReportingYear
 from reporting.figures import Scope, Section, reviews
 from reporting.figures.report import report_years
-from reporting.periods import ReportingYear
 from reviews.models import CaseNote, MidwayReview, Review, ReviewDateChange, Visit
 from reviews.schedule import schedule_refresh
 from reviews.services.reviews import _check_review_date

@@ -53,10 +53,10 @@ from django.utils import timezone
 from children import services as child_services
 from children.models import CareEpisode
 from iro_service.models import AuditAction, AuditEvent
+from iro_service.periods import ReportingYear
 from reporting.figures import Scope, Section, reviews
 from reporting.figures.report import report_years
 from reporting.pdf import render_annual_report_pdf
-from reporting.periods import ReportingYear
 from reviews import services
 from reviews.models import Review, ReviewDue
 from reviews.querysets import DueWindow

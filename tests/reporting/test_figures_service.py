@@ -43,9 +43,9 @@ from django.db.models import Q
 from django.urls import include, path
 
 from children.models import CareEpisode, Child, IROAllocation
+from iro_service.periods import ReportingYear
 from reporting.figures import Scope, service
 from reporting.figures.report import report_years
-from reporting.periods import ReportingYear
 from tests.factories import ChildFactory, TeamFactory, make_child_in_care, make_iro
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from iro_service.periods import ReportingYear
 from reporting.figures import Scope, Section, Table
 from reporting.figures.report import annual_report_sections
 from reporting.pdf import annual_report_html, render_annual_report_pdf
-from reporting.periods import ReportingYear
 from tests.factories import make_child_in_care
 from tests.reporting.report_samples import YEAR, narrative, small_sections
 from tests.reviews.factories import held_review

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iro_service.models import AuditAction, AuditEvent
+from iro_service.periods import ReportingYear
 from reporting import views
-from reporting.periods import ReportingYear
 from tests.factories import TeamFactory, make_child_in_care, make_iro
 from tests.reviews.factories import held_review
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from iro_service.concurrency import StaleEditError
 from iro_service.models import AuditAction, AuditEvent
+from iro_service.periods import ReportingYear
 from reporting import services
 from reporting.models import ReportNarrative, ReportStatus, ReportVersion
-from reporting.periods import ReportingYear
 from reporting.tasks import generate_report
 from tests.factories import make_child_in_care
 from tests.reviews.factories import held_review

@@ -17,11 +17,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from iro_service.periods import ReportingYear
 from reporting.csv_export import tables_csv
 from reporting.figures import Scope
 from reporting.figures.report import annual_report_sections
 from reporting.models import ReportNarrative
-from reporting.periods import ReportingYear
 
 
 def _year(text: str) -> ReportingYear:

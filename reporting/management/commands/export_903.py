@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.periods import ReportingYear
+from iro_service.periods import ReportingYear
 from reporting.ssda903 import exporter, services
 
 

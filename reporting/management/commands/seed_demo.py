@@ -27,8 +27,8 @@ from django.utils import timezone
 from children import demo
 from disputes import demo as disputes_demo
 from iro_service import roles
+from iro_service.periods import ReportingYear
 from reporting.models import ChildPopulation
-from reporting.periods import ReportingYear
 from reviews import demo as reviews_demo
 
 

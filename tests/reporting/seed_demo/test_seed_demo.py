@@ -515,10 +515,10 @@ def test_planning_is_pure_and_deterministic():
 
 @pytest.mark.django_db
 def test_the_child_population_is_entered_so_the_report_has_a_rate_per_10000(demo_town):
+    from iro_service.periods import ReportingYear
     from reporting.figures import Scope
     from reporting.figures.cohort import sections
     from reporting.models import ChildPopulation
-    from reporting.periods import ReportingYear
 
     assert list(ChildPopulation.objects.order_by("start_year").values_list("start_year", "children_under_18")) == [
         (2022, 44_200),

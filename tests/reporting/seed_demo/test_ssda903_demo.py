@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from children import demo
-from reporting.periods import ReportingYear
+from iro_service.periods import ReportingYear
 from reporting.ssda903 import exporter, spec
 
 ROOT = Path(__file__).resolve().parents[3]

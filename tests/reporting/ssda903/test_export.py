@@ -13,7 +13,7 @@ import pytest
 
 from children.models import CareEpisode, Child
 from iro_service.models import AuditAction, AuditEvent
-from reporting.periods import ReportingYear
+from iro_service.periods import ReportingYear
 from reporting.ssda903 import exporter, services, spec
 from reviews.models import Review
 
