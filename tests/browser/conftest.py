@@ -16,6 +16,14 @@ AXE = Path(__file__).with_name("axe.min.js")
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def expect_waits_as_long_as_the_page():
+    """``expect()`` retries for 5 seconds by default; give it the pages' own 15 (set below)."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

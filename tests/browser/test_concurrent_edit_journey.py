@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from reviews.models import Review
 from tests.factories import PASSWORD, make_child_in_care, make_cover, make_iro
@@ -32,7 +33,7 @@ def save(page):
 def assert_summary_links_resolve(page):
     summary = page.locator(".govuk-error-summary")
     for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        assert page.locator(href).count() == 1, f"the error summary links to {href}, which is not on the page"
+        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
 
 
 def test_two_iros_edit_one_review_and_neither_loses_a_change(
@@ -66,14 +67,14 @@ def test_two_iros_edit_one_review_and_neither_loses_a_change(
     b.goto(url)
     a.locator("#id_venue").fill("Town hall")
     save(a)
-    assert a.get_by_text("Review record saved").is_visible()
+    expect(a.get_by_text("Review record saved")).to_be_visible()
 
     b.locator("#id_discussion").fill("Contact with her brother was discussed.")
     save(b)
     summary = b.locator(".govuk-error-summary")
     assert "This record was changed by Grace Adeyemi while you were editing it" in summary.inner_text()
     panel = b.locator("#edit-conflict")
-    assert panel.get_by_role("heading", name="The record as it is saved now").is_visible()
+    expect(panel.get_by_role("heading", name="The record as it is saved now")).to_be_visible()
     venue = b.locator("#conflict-venue")
     assert "Foster carers' home" in venue.inner_text() and "Town hall" in venue.inner_text()
     assert "Only Grace Adeyemi changed this. Their version is now in the form." in venue.inner_text()
@@ -84,7 +85,7 @@ def test_two_iros_edit_one_review_and_neither_loses_a_change(
     assert_accessible(b)
 
     save(b)
-    assert b.get_by_text("Review record saved").is_visible()
+    expect(b.get_by_text("Review record saved")).to_be_visible()
     review.refresh_from_db()
     assert (review.venue, review.discussion) == ("Town hall", "Contact with her brother was discussed.")
 
@@ -93,25 +94,28 @@ def test_two_iros_edit_one_review_and_neither_loses_a_change(
     b.goto(url)
     a.locator("#id_venue").fill("Library")
     save(a)
-    assert a.get_by_text("Review record saved").is_visible()
+    expect(a.get_by_text("Review record saved")).to_be_visible()
 
     b.locator("#id_venue").fill("Community centre")
     save(b)
     assert "Choose" in b.locator("#conflict-venue").inner_text()
     choice = b.get_by_role("group", name="You and Grace Adeyemi both changed “Venue”. Which do you want to keep?")
-    assert choice.is_visible()
+    expect(choice).to_be_visible()
     assert b.locator("#id_venue").input_value() == "Community centre"
     assert_accessible(b)
 
     save(b)  # without choosing
     summary = b.locator(".govuk-error-summary")
-    assert "You and Grace Adeyemi both changed “Venue”: choose which to keep" in summary.inner_text()
+    # The conflict page already had an error summary: wait for the new one's words.
+    expect(summary).to_contain_text(
+        "You and Grace Adeyemi both changed “Venue”: choose which to keep", use_inner_text=True
+    )
     assert_summary_links_resolve(b)
     assert_accessible(b)
     assert Review.objects.get(pk=review.pk).venue == "Library"
 
     b.get_by_label("Use yours, as it is in the form now").check()
     save(b)
-    assert b.get_by_text("Review record saved").is_visible()
+    expect(b.get_by_text("Review record saved")).to_be_visible()
     review.refresh_from_db()
     assert (review.venue, review.discussion) == ("Community centre", "Contact with her brother was discussed.")

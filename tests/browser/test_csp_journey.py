@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from iro_service import roles
 from reporting.models import ReportVersion
@@ -62,7 +63,7 @@ def sign_in(page, live_server, username):
 def assert_govuk_javascript_ran(page):
     classes = page.evaluate("document.body.className").split()
     assert "js-enabled" in classes and "govuk-frontend-supported" in classes, classes
-    assert page.locator("[data-module='govuk-skip-link'][data-govuk-skip-link-init]").count() == 1
+    expect(page.locator("[data-module='govuk-skip-link'][data-govuk-skip-link-init]")).to_have_count(1)
 
 
 def test_the_main_pages_run_under_the_policy_without_a_violation(enforced, live_server):
@@ -93,13 +94,13 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(enforced, live_
     page.wait_for_url("**/reviews/")
     assert_govuk_javascript_ran(page)
     page.goto(f"{base}/children/{child.pk}/")
-    assert page.get_by_role("heading", name="Ruby Ellis").is_visible()
+    expect(page.get_by_role("heading", name="Ruby Ellis")).to_be_visible()
     assert_govuk_javascript_ran(page)
 
     page.goto(f"{base}/reviews/child/{child.pk}/record/")
     page.get_by_role("button", name="Save review").click()
     page.wait_for_load_state()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     # GOV.UK Frontend's error summary moves focus to itself when it initialises.
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
 
@@ -117,7 +118,7 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(enforced, live_
         assert_govuk_javascript_ran(page)
     page.goto(f"{base}/reporting/dashboard/", timeout=SLOW)  # draws every chart in the request
     assert_govuk_javascript_ran(page)
-    assert page.locator(".app-chart svg").count() > 0  # inline SVG charts, drawn without style attributes
+    expect(page.locator(".app-chart svg")).not_to_have_count(0)  # inline SVG charts, drawn without style attributes
     # The progress page's poller is a static module now: 2 seconds after loading, it fetches the
     # page again (a fetch, not a navigation) to update it in place.
     progress = f"{base}/reporting/versions/{version.pk}/"
@@ -129,6 +130,6 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(enforced, live_
 
     sign_in(page, live_server, "admin1")
     page.goto(f"{base}/admin/")
-    assert page.locator("#site-name").is_visible()
+    expect(page.locator("#site-name")).to_be_visible()
 
     assert problems == []

@@ -7,6 +7,7 @@ from importlib import import_module
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from disputes.models import Dispute
 from iro_service import roles
@@ -37,9 +38,9 @@ def sign_out(page):
 
 def assert_summary_links_resolve(page):
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        assert page.locator(href).count() == 1, f"the error summary links to {href}, which is not on the page"
+        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
 
 
 def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_in, assert_accessible):
@@ -59,7 +60,7 @@ def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_i
     page.wait_for_url("**/reviews/")
     page.goto(f"{live_server.url}/children/{child.pk}/")
     page.get_by_role("link", name="Raise a dispute about Ruby Ellis").click()
-    assert page.get_by_role("heading", name="Raise a dispute").is_visible()
+    expect(page.get_by_role("heading", name="Raise a dispute")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Raise the dispute").click()
@@ -79,8 +80,8 @@ def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_i
     page.get_by_label("Raised with (name, optional)").fill("Sam Field")
     page.get_by_role("button", name="Raise the dispute").click()
 
-    assert page.get_by_text("Dispute raised").is_visible()
-    assert page.get_by_role("heading", name="Dispute: Drift in the care plan").is_visible()
+    expect(page.get_by_text("Dispute raised")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dispute: Drift in the care plan")).to_be_visible()
     assert "Sam Field, Social worker" in page.locator("main").inner_text()
     assert_accessible(page)
     dispute = Dispute.objects.get(child=child)
@@ -92,17 +93,17 @@ def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_i
     page.wait_for_url("**/children/caseloads/")
     page.get_by_role("link", name="Dispute dashboard").click()
     page.wait_for_url("**/disputes/dashboard/")
-    assert page.get_by_role("heading", name="Dispute dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Dispute dashboard")).to_be_visible()
     stage_1 = page.locator("#by-stage tbody tr").filter(has=page.get_by_role("rowheader", name="Stage 1"))
     assert stage_1.locator("td").first.inner_text().split()[0] == "1"  # open now
     assert_accessible(page)
 
     stage_1.get_by_role("link").click()
-    assert page.get_by_text("1 dispute found").is_visible()
+    expect(page.get_by_text("1 dispute found")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Ruby Ellis").click()
-    assert page.get_by_role("heading", name="Dispute: Drift in the care plan").is_visible()
-    assert page.get_by_role("link", name="Record the response").count() == 0
+    expect(page.get_by_role("heading", name="Dispute: Drift in the care plan")).to_be_visible()
+    expect(page.get_by_role("link", name="Record the response")).to_have_count(0)
     assert_accessible(page)
     sign_out(page)
 
@@ -117,22 +118,22 @@ def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_i
     assert_accessible(page)
     page.get_by_label("The response").fill("Family finding will start next month.")
     page.get_by_role("button", name="Save the response").click()
-    assert page.get_by_text("Response recorded").is_visible()
+    expect(page.get_by_text("Response recorded")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Escalate", exact=True).click()
-    assert page.get_by_role("heading", name="Escalate the dispute").is_visible()
-    assert page.get_by_label("Stage 2", exact=True).is_checked()  # the next stage unless one is bypassed
+    expect(page.get_by_role("heading", name="Escalate the dispute")).to_be_visible()
+    expect(page.get_by_label("Stage 2", exact=True)).to_be_checked()  # the next stage unless one is bypassed
     assert_accessible(page)
     page.get_by_label("Raised with (name, optional)").fill("Jo Bright")
     page.get_by_role("button", name="Escalate").click()
-    assert page.get_by_text("Dispute escalated to Stage 2").is_visible()
+    expect(page.get_by_text("Dispute escalated to Stage 2")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Record the response").click()
     page.get_by_label("The response").fill("Family finding starts on Monday; a worker is allocated.")
     page.get_by_role("button", name="Save the response").click()
-    assert page.get_by_text("Response recorded").is_visible()
+    expect(page.get_by_text("Response recorded")).to_be_visible()
 
     page.get_by_role("link", name="Resolve").click()
     assert_accessible(page)
@@ -142,10 +143,10 @@ def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_i
     assert_accessible(page)
     page.get_by_label("How it was resolved").fill("Family finding started and a worker is allocated.")
     page.get_by_role("button", name="Resolve the dispute").click()
-    assert page.get_by_text("Dispute resolved").is_visible()
+    expect(page.get_by_text("Dispute resolved")).to_be_visible()
     main = page.locator("main").inner_text()
     assert "Family finding starts on Monday" in main and "Jo Bright, Team manager" in main
-    assert page.get_by_role("link", name="Record the response").count() == 0
+    expect(page.get_by_role("link", name="Record the response")).to_have_count(0)
     assert_accessible(page)
 
     dispute.refresh_from_db()

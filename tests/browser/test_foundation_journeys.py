@@ -4,6 +4,7 @@ record; every page passes axe-core's WCAG 2.2 AA rules."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from iro_service import roles
 from tests.factories import PASSWORD, UserFactory, make_child_in_care, make_iro
@@ -29,12 +30,12 @@ def test_iro1_signs_in_and_sees_their_caseload(page, live_server, sign_in, asser
     assert_accessible(page)
 
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
     sign_in(page, "iro1", PASSWORD)
     page.wait_for_url("**/reviews/")
-    assert page.get_by_role("heading", name="My caseload and reviews").is_visible()
+    expect(page.get_by_role("heading", name="My caseload and reviews")).to_be_visible()
     body = page.locator("main").inner_text()
     assert "Ruby Ellis" in body and "Omar Haddad" in body
     assert "Lily Cho" not in body
@@ -42,7 +43,7 @@ def test_iro1_signs_in_and_sees_their_caseload(page, live_server, sign_in, asser
     assert_accessible(page)
 
     page.get_by_role("link", name="Ruby Ellis", exact=True).first.click()
-    assert page.get_by_role("heading", name="Ruby Ellis").is_visible()
+    expect(page.get_by_role("heading", name="Ruby Ellis")).to_be_visible()
     assert "IRO allocation history" in page.locator("main").inner_text()
     assert_accessible(page)
 
@@ -55,7 +56,7 @@ def test_manager_opens_the_caseload_table(page, live_server, sign_in, assert_acc
     page.wait_for_url("**/children/caseloads/")
     table = page.get_by_role("table", name="Caseload of each IRO")
     rows = table.locator("tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "Grace Adeyemi" in rows.nth(0).inner_text() or "Grace Adeyemi" in rows.nth(1).inner_text()
     text = table.inner_text()
     assert "30 to 42" in text  # the 0.6 FTE IRO's band
@@ -63,15 +64,15 @@ def test_manager_opens_the_caseload_table(page, live_server, sign_in, assert_acc
     assert_accessible(page)
 
     page.get_by_role("link", name="Children", exact=True).click()
-    assert page.get_by_text("3 children found").is_visible()
+    expect(page.get_by_text("3 children found")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Legal status").select_option("V2")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.get_by_text("1 child found").is_visible()
+    expect(page.get_by_text("1 child found")).to_be_visible()
 
     page.get_by_role("link", name="Omar Haddad").click()
     page.get_by_role("link", name="Change IRO").click()
     page.get_by_role("button", name="Change IRO").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)

@@ -16,6 +16,7 @@ import uuid
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from iro_service import roles
 from iro_service.celery import app as celery_app
@@ -99,11 +100,11 @@ def test_the_manager_publishes_the_annual_report_and_the_committee_downloads_it(
     page.wait_for_url("**/children/caseloads/")
     page.get_by_role("link", name="Annual report").click()
     page.wait_for_url("**/reporting/annual/")
-    assert page.get_by_role("heading", name="Annual IRO report").is_visible()
+    expect(page.get_by_role("heading", name="Annual IRO report")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name=f"Write the narrative for {label}").click()
-    assert page.get_by_role("heading", name=f"Narrative for the {label} report").is_visible()
+    expect(page.get_by_role("heading", name=f"Narrative for the {label} report")).to_be_visible()
     assert_accessible(page)
 
     # A colleague saves first: the manager's save is refused and their words are kept.
@@ -121,12 +122,13 @@ def test_the_manager_publishes_the_annual_report_and_the_committee_downloads_it(
 
     # Both wrote an introduction: saving again is refused until the manager chooses.
     page.get_by_role("button", name="Save the narrative").click()
-    assert "both changed “Introduction”: choose which to keep" in summary.inner_text()
+    # The page already had an error summary: wait for the new one's words.
+    expect(summary).to_contain_text("both changed “Introduction”: choose which to keep", use_inner_text=True)
     assert ReportNarrative.objects.get(start_year=year.start_year).introduction == "Dev's introduction."
     page.get_by_label("Use yours, as it is in the form now").check()
     page.get_by_role("button", name="Save the narrative").click()
     page.wait_for_url("**/reporting/annual/")
-    assert page.get_by_text(f"Narrative for {label} saved").is_visible()
+    expect(page.get_by_text(f"Narrative for {label} saved")).to_be_visible()
     narrative = ReportNarrative.objects.get(start_year=year.start_year)
     assert (narrative.introduction, narrative.version) == ("A year of steady, independent work.", 2)
 
@@ -134,25 +136,26 @@ def test_the_manager_publishes_the_annual_report_and_the_committee_downloads_it(
     with page.expect_navigation(url="**/reporting/versions/*/", timeout=SLOW):
         page.get_by_role("button", name=f"Generate the report for {label}").click(timeout=SLOW)
     page.get_by_text("Ready", exact=True).wait_for(timeout=SLOW)
-    assert page.get_by_role("heading", name="Version 1").is_visible()
-    assert page.get_by_role("link", name="Download the PDF of version 1").is_visible()
+    expect(page.get_by_role("heading", name="Version 1")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the PDF of version 1")).to_be_visible()
     assert_accessible(page)
     version = ReportVersion.objects.get(start_year=year.start_year)
     assert (version.status, len(version.sha256)) == ("ready", 64)
 
     page.get_by_role("link", name="annual report page").click()
     page.get_by_role("button", name=f"Publish version 1 of the {label} report").click()
-    assert page.get_by_text(f"Annual IRO report {label}, version 1 published for the committee").is_visible()
-    assert page.get_by_text(version.sha256).is_visible()
+    expect(page.get_by_text(f"Annual IRO report {label}, version 1 published for the committee")).to_be_visible()
+    expect(page.get_by_text(version.sha256)).to_be_visible()
     assert_accessible(page)
     version.refresh_from_db()
     assert (version.requested_by, version.published_by) == (manager, manager)
 
     # The live dashboard for this year so far.
-    page.get_by_role("link", name="Service dashboard").click()
+    # The click waits for the navigation it starts, and the dashboard draws its charts in the request.
+    page.get_by_role("link", name="Service dashboard").click(timeout=SLOW)
     page.wait_for_url("**/reporting/dashboard/", timeout=SLOW)
-    assert page.get_by_role("heading", name="Service dashboard").is_visible()
-    assert page.locator("svg[role=img]").count() > 0
+    expect(page.get_by_role("heading", name="Service dashboard")).to_be_visible()
+    expect(page.locator("svg[role=img]")).not_to_have_count(0)
     assert_accessible(page)
     sign_out(page)
 
@@ -163,7 +166,7 @@ def test_the_manager_publishes_the_annual_report_and_the_committee_downloads_it(
         committee_page.set_default_timeout(15_000)
         sign_in(committee_page, "cllr", PASSWORD)
         committee_page.wait_for_url(f"{live_server.url}/")
-        assert committee_page.get_by_role("heading", name="Published annual IRO reports").is_visible()
+        expect(committee_page.get_by_role("heading", name="Published annual IRO reports")).to_be_visible()
         assert_accessible(committee_page)
 
         with committee_page.expect_download() as download_info:

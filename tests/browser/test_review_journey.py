@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from reviews.models import ReviewSchedule
 from reviews.schedule import schedule_refresh
@@ -35,20 +36,20 @@ def test_iro1_records_a_full_review(page, live_server, sign_in, assert_accessibl
     sign_in(page, "iro1", PASSWORD)
     page.wait_for_url("**/reviews/")
     page.get_by_role("link", name="Ruby Ellis").first.click()
-    assert page.get_by_text(f"{first_due:%-d %B %Y}").first.is_visible()
+    expect(page.get_by_text(f"{first_due:%-d %B %Y}").first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Record a review").click()
-    assert page.get_by_role("heading", name="Record a review").is_visible()
+    expect(page.get_by_role("heading", name="Record a review")).to_be_visible()
     assert_accessible(page)
 
     # Submit with gaps: one error summary, every field error linked, the form still accessible.
     page.get_by_role("button", name="Save review").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Choose how the child took part in the review" in summary.inner_text()
     for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        assert page.locator(href).count() == 1, f"the error summary links to {href}, which is not on the page"
+        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
     assert_accessible(page)
 
     fill_date(page, "id_held_on", today)
@@ -67,7 +68,7 @@ def test_iro1_records_a_full_review(page, live_server, sign_in, assert_accessibl
     fill_date(page, "id_actions-1-due_on", today + dt.timedelta(days=35))
     page.get_by_role("button", name="Save review").click()
 
-    assert page.get_by_text("Review recorded. The next review date has been updated.").is_visible()
+    expect(page.get_by_text("Review recorded. The next review date has been updated.")).to_be_visible()
     body = page.locator("main").inner_text()
     assert "Apply for school transport" in body and "Arrange contact with grandmother" in body
     assert_accessible(page)
@@ -75,13 +76,13 @@ def test_iro1_records_a_full_review(page, live_server, sign_in, assert_accessibl
     new_due = ReviewSchedule.objects.get(child=child).next_due_on
     assert new_due > first_due
     page.get_by_role("link", name="Back to Ruby Ellis's reviews").click()
-    assert page.get_by_text(f"{new_due:%-d %B %Y}").first.is_visible()
+    expect(page.get_by_text(f"{new_due:%-d %B %Y}").first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Timeline of visits, midway reviews, notes and changes").click()
-    assert "First review" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("First review", use_inner_text=True)
     assert_accessible(page)
     page.get_by_role("button", name="Record a visit").click()
     page.get_by_role("button", name="Record the visit").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from playwright.sync_api import expect
 
 from children.models import Child
 from iro_service import roles
@@ -66,7 +67,7 @@ def test_manager_imports_a_return_after_correcting_it(
     page.get_by_text("There is a problem with the return: nothing can be imported").wait_for()
     row = page.locator("#problems ~ table tbody tr").first
     assert row.locator("td").all_inner_texts() == ["episodes.csv", "3", "PLACE", "U9", "'U9' is not a PLACE code."]
-    assert page.get_by_role("button", name="Import the return").count() == 0
+    expect(page.get_by_role("button", name="Import the return")).to_have_count(0)
     assert_accessible(page)
 
     page.get_by_role("link", name="Back to the SSDA903 return").click()

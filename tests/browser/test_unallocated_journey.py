@@ -5,6 +5,7 @@ violations on any page, the error state included."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from children.models import CareEpisode, IROAllocation
 from iro_service import roles
@@ -41,17 +42,17 @@ def test_manager_allocates_children_with_no_iro(page, live_server, sign_in, asse
     assert_accessible(page)
 
     banner.get_by_role("link", name="Allocate an IRO").click()
-    assert page.get_by_role("heading", name="Children in care with no IRO").is_visible()
+    expect(page.get_by_role("heading", name="Children in care with no IRO")).to_be_visible()
     assert "3 children are looked after with no IRO." in page.locator("main").inner_text()
     assert_accessible(page)
 
     page.get_by_role("button", name="Allocate the selected children").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Select at least one child to allocate" in summary.inner_text()
     assert "Choose the IRO to allocate the children to" in summary.inner_text()
     for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        assert page.locator(href).count() == 1, f"the error summary links to {href}, which is not on the page"
+        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
     assert_accessible(page)
 
     page.get_by_label("Allocate R1").check()
@@ -59,7 +60,7 @@ def test_manager_allocates_children_with_no_iro(page, live_server, sign_in, asse
     page.get_by_label("Grace Adeyemi").check()
     page.get_by_role("button", name="Allocate the selected children").click()
 
-    assert page.get_by_text("2 children allocated to Grace Adeyemi").is_visible()
+    expect(page.get_by_text("2 children allocated to Grace Adeyemi")).to_be_visible()
     assert "1 child is looked after with no IRO." in page.locator("main").inner_text()
     assert "Lily Cho" in page.locator("main").inner_text()
     assert "Ruby Ellis" not in page.locator("main").inner_text()

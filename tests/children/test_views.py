@@ -1,4 +1,6 @@
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -72,21 +74,65 @@ def test_iro_cannot_open_manager_service_pages(client_for, iro, name):
     assert client_for(iro).get(reverse(name)).status_code == 403
 
 
+def heading(response) -> str:
+    """The page's one <h1>, as the reader sees it."""
+    (h1,) = re.findall(r"<h1[^>]*>(.*?)</h1>", response.text, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", h1)).strip()
+
+
+#: The heading of each page, which says what the page is for.
+HEADINGS = {
+    "edit": "Change details of Kai Morgan",
+    "reallocate": "Change IRO",
+    "episode_change": "Record a change of placement or legal status",
+    "leave_care": "Record that the child left care",
+    "audit": "Audit trail for Kai Morgan",
+    "return_to_care": "Record that the child became looked after again",
+    "archive": "Archive this record",
+    "children:list": "Children",
+    "reviews:service": "Reviews across the service",
+    "children:caseloads": "IRO caseloads",
+    "children:cover_list": "Cover arrangements",
+    "children:cover_create": "Arrange cover for an IRO's children",
+    "children:create": "Add a child who is looked after",
+}
+
+
 @pytest.mark.parametrize("page", ["return_to_care", "archive"])
 def test_pages_for_a_child_who_left_care_are_for_managers_only(client_for, iro, manager, child_left_care, page):
     url = reverse(f"children:{page}", args=[child_left_care.pk])
     assert client_for(iro).get(url).status_code == 403
-    assert client_for(manager).get(url).status_code == 200
+    response = client_for(manager).get(url)
+    assert response.status_code == 200
+    assert heading(response) == HEADINGS[page]
+    assert "Lia Stone" in response.text
 
 
 @pytest.mark.parametrize("page", CHILD_PAGES_FOR_MANAGERS_ONLY)
 def test_manager_opens_every_child_page(client_for, manager, child, page):
-    assert client_for(manager).get(reverse(f"children:{page}", args=[child.pk])).status_code == 200
+    response = client_for(manager).get(reverse(f"children:{page}", args=[child.pk]))
+    assert response.status_code == 200
+    assert heading(response) == HEADINGS[page]
+    assert "Kai Morgan" in response.text
+
+
+#: What each service page shows: the one child in care, their IRO, or the page's empty state or form.
+SERVICE_PAGE_SHOWS = {
+    "children:list": "Kai Morgan",
+    "reviews:service": "Kai Morgan",
+    "children:caseloads": "Ada Okafor",
+    "children:cover_list": "No cover has been arranged.",
+    "children:cover_create": "Ada Okafor",
+    "children:create": "Category of need",
+}
 
 
 @pytest.mark.parametrize("name", ["children:list", "reviews:service", *SERVICE_PAGES_FOR_MANAGERS_ONLY])
-def test_manager_opens_every_service_page(client_for, manager, name):
-    assert client_for(manager).get(reverse(name)).status_code == 200
+def test_manager_opens_every_service_page(client_for, manager, child, name):
+    response = client_for(manager).get(reverse(name))
+    assert response.status_code == 200
+    assert heading(response) == HEADINGS[name]
+    assert SERVICE_PAGE_SHOWS[name] in response.text
 
 
 @pytest.mark.parametrize(

@@ -382,11 +382,6 @@ def test_anonymous_users_are_sent_to_sign_in(client, url):
     assert response["Location"].startswith(f"{reverse('login')}?next=")
 
 
-def test_urls_are_named():
-    assert reverse("disputes:dashboard") == URL
-    assert reverse("disputes:dashboard_csv") == CSV_URL
-
-
 # --- The CSV export --------------------------------------------------------------------------
 
 

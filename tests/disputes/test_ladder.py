@@ -20,7 +20,7 @@ DEFAULT = [
     Rung(6),
     Rung(7, is_cafcass=True),
 ]
-SHORT = [Rung(0), Rung(1), Rung(2), Rung(3, is_direct_entry=True)]  # seed 001: informal, stage 1, 2, 3
+SHORT = [Rung(0), Rung(1), Rung(2), Rung(3, is_direct_entry=True)]  # informal, stage 1, 2, 3 (docs/rules.md#disputes)
 NO_INFORMAL = [Rung(1), Rung(2), Rung(3)]
 
 

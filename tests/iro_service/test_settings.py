@@ -6,8 +6,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from iro_service.celery import app as celery_app
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -51,16 +49,6 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
-
-
-def test_celery_uses_redis_when_redis_url_is_set_and_runs_eagerly_otherwise():
-    redis_url = os.environ.get("REDIS_URL", "")
-    if redis_url:
-        assert celery_app.conf.broker_url == redis_url
-        assert settings.CELERY_TASK_ALWAYS_EAGER is False
-    else:
-        assert settings.CELERY_BROKER_URL == "memory://"
-        assert settings.CELERY_TASK_ALWAYS_EAGER is True
 
 
 def test_database_follows_database_url():

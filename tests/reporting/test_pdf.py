@@ -68,10 +68,11 @@ def test_the_cover_names_the_authority_the_report_the_year_and_the_version(pages
         "Independent Reviewing Officer Annual Report",
         "1 April 2021 to 31 March 2022",
         "A report to the Corporate Parenting Committee",
-        "Version Version 3 (draft)",
+        "Version 3 (draft)",
         "Generated 1 June 2022 at 14:05",
     ):
         assert words in cover
+    assert "Version Version" not in cover  # the label names itself: no "Version" heading before it
     assert "Annual Report 2021-22" not in cover  # no running header on the cover
 
 

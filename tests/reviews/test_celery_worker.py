@@ -38,11 +38,6 @@ def test_the_sweep_runs_daily_at_half_past_six_london_time():
     assert "reviews.tasks.sweep_deadlines" in app.tasks
 
 
-def test_the_task_is_late_acknowledged_and_time_limited():
-    assert sweep_deadlines.acks_late is True
-    assert (sweep_deadlines.soft_time_limit, sweep_deadlines.time_limit) == (300, 360)
-
-
 @pytest.mark.django_db
 def test_the_task_returns_its_counts_as_json(iro, other_iro, manager):
     flagged_children(iro, other_iro)

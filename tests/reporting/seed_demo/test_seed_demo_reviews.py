@@ -1,8 +1,9 @@
 """The demo authority's review history (reviews/demo.py, run by ``manage.py seed_demo``).
 
 Checked against the rules of docs/rules.md sections 2 to 4, recomputed here from the stored
-episodes and allocations with ``reviews.deadlines``, and against the figures seed 004
-reports (about 99-100% of reviews in timescale, 99.1% of records distributed in time).
+episodes and allocations with ``reviews.deadlines``, and against the figures a real IRO
+service's annual report gives (docs/rules.md#annual-report: about 99-100% of reviews in
+timescale, 99.1% of records distributed in time).
 Uses the package's full-size ``demo_town`` (conftest.py): the seed runs once.
 """
 
