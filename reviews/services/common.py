@@ -33,7 +33,7 @@ def require_in_care(child: Child, day: date) -> None:
     home between the breaks of one series of short breaks are inside it (reg 48)."""
     from ..schedule import chains_for
 
-    first = CareEpisode.objects.filter(child=child).order_by("started_on").values_list("started_on", flat=True).first()
+    first = CareEpisode.objects.filter(child=child).first_started_on()
     if first is None or day < first:
         since = f" on {first:%-d %B %Y}" if first else ""
         raise ValidationError({"held_on": f"The review date is before {child.first_name} became looked after{since}."})

@@ -43,7 +43,7 @@ class ProgressInput:
 def _require_while_known(child: Child, day: date, *, today: date, field: str, what: str) -> None:
     """``day`` is not in the future and not before the child first became looked after."""
     require_not_future(day, today=today, field=field, what=what)
-    first = CareEpisode.objects.filter(child=child).order_by("started_on").values_list("started_on", flat=True).first()
+    first = CareEpisode.objects.filter(child=child).first_started_on()
     if first is None:
         raise ValidationError({field: f"{child.first_name} has never been looked after."})
     if day < first:
