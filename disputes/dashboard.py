@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -122,12 +122,13 @@ def _median(values: list[int]) -> int | float | None:
 def closures(disputes: QuerySet[Dispute], *, period: Period) -> list[Closure]:
     """Disputes closed in ``period`` (any outcome), with the working days from raising to
     closing: two queries (the rows, then the calendar) whatever the number of disputes."""
-    rows = list(
+    query = (
         disputes.exclude(status=OPEN)
         .filter(closed_on__range=period.range)
         .order_by()
         .values_list("current_stage__number", "raised_by_id", "opened_on", "closed_on")
     )
+    rows = cast("list[tuple[int, int, date, date]]", list(query))  # closed_on is set: in the range
     if not rows:
         return []
     holidays = local_non_working_days(min(r[2] for r in rows), max(r[3] for r in rows))

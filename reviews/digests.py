@@ -164,8 +164,8 @@ def _own_lines(
     iros: dict[int, User] = {}
     for flag, line in zip(flags, lines, strict=True):
         if flag.iro is not None and flag.iro.is_active and flag.iro.email:
-            own[flag.iro_id].append(line)
-            iros[flag.iro_id] = flag.iro
+            own[flag.iro.pk].append(line)
+            iros[flag.iro.pk] = flag.iro
     return own, iros
 
 

@@ -133,7 +133,7 @@ class DueFigures:
         return round(self.days_overdue / self.not_held, 1) if self.not_held else None
 
 
-def _days(value) -> int:
+def _days(value: timedelta | None) -> int:
     """A duration from an aggregate, in whole days (0 for none)."""
     return value.days if value else 0
 

@@ -102,8 +102,10 @@ def _calendar(
 ) -> frozenset[date]:
     """The bank holidays from the earliest fact to the latest 18th birthday."""
     dates = [e.started_on for eps in episodes.values() for e in eps] + [h[1] for hs in held.values() for h in hs]
-    latest = max([*dates, *(eighteenth_birthday(c.date_of_birth) for c in children.values())], default=None)
-    return statutory_non_working_days(min(dates), latest) if dates else frozenset()
+    if not dates:
+        return frozenset()
+    latest = max([*dates, *(eighteenth_birthday(c.date_of_birth) for c in children.values())])
+    return statutory_non_working_days(min(dates), latest)
 
 
 def chains_for(child_ids: Iterable[int], *, as_at: date | None = None, lock: bool = False) -> Chains:
@@ -145,7 +147,7 @@ def chains_for(child_ids: Iterable[int], *, as_at: date | None = None, lock: boo
 
 
 def _due_rows(child_id: int, answer: chain.Chain) -> dict[tuple[int, date, int], dict[str, object]]:
-    rows = {}
+    rows: dict[tuple[int, date, int], dict[str, object]] = {}
     for period in answer.periods:
         for item in period.reviews:
             rows[(child_id, period.start, item.number)] = {

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, QuerySet
 
 from children.models import Child
+from children.querysets import ChildQuerySet
 from reporting.periods import ReportingYear
 
 from . import deadlines
@@ -31,7 +32,7 @@ class CaseloadRow:
     first_due_unknown: bool = False
 
 
-def caseload_rows(children: QuerySet[Child], *, today: date) -> list[CaseloadRow]:
+def caseload_rows(children: ChildQuerySet, *, today: date) -> list[CaseloadRow]:
     """Each child with their next review due, the booked date and the deadline status.
 
     ``children`` is a Child queryset; this adds the schedule with one join and the care

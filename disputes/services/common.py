@@ -46,10 +46,11 @@ def response_due_on(stage: EscalationStage, raised_on: date) -> date | None:
     raised; meetings get their date when booked; informal has none. A local target, so the
     authority's closure days move it only where ``CLOSURE_DAYS_MOVE_LOCAL_TARGETS`` says so
     (docs/rules.md#review-timescales); bank holidays in England always do."""
-    if stage.response_kind != ResponseKind.WRITTEN:
+    days = stage.response_working_days
+    if stage.response_kind != ResponseKind.WRITTEN or days is None:  # written: never None (a constraint)
         return None
     calendar = local_non_working_days(raised_on, raised_on)
-    return deadlines.add_working_days(raised_on, stage.response_working_days, non_working=calendar)
+    return deadlines.add_working_days(raised_on, days, non_working=calendar)
 
 
 def open_dispute(dispute: Dispute, *, expected_version: int | None) -> tuple[Dispute, DisputeStep]:
