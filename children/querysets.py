@@ -215,6 +215,11 @@ class CareEpisodeQuerySet(ChildRecordQuerySet):
     def open(self):
         return self.filter(ended_on__isnull=True)
 
+    def first_started_on(self) -> date | None:
+        """The day the earliest of these episodes began: of one child's, the day they first became
+        looked after (``None`` if they never were)."""
+        return self.order_by("started_on").values_list("started_on", flat=True).first()
+
 
 class SignificantChangeQuerySet(ChildRecordQuerySet):
     def unacknowledged(self):

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -30,6 +31,10 @@ from reviews.deadlines import working_days_between
 
 from .codes import DisputeCategory, DisputeStatus
 from .models import Dispute, EscalationStage
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
 OPEN = DisputeStatus.OPEN
 CLOSED_OUTCOMES = (
@@ -68,7 +73,7 @@ def between(start: date, end: date) -> Period:
     return Period(start, end, f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}")
 
 
-def active_between(disputes, period: Period):
+def active_between(disputes: QuerySet[Dispute], period: Period) -> QuerySet[Dispute]:
     """Disputes raised, open or closed in ``period``: raised by its end, not closed before its start."""
     return disputes.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start), opened_on__lte=period.end)
 
@@ -114,15 +119,16 @@ def _median(values: list[int]) -> int | float | None:
     return int(middle) if middle == int(middle) else middle
 
 
-def closures(disputes, *, period: Period) -> list[Closure]:
+def closures(disputes: QuerySet[Dispute], *, period: Period) -> list[Closure]:
     """Disputes closed in ``period`` (any outcome), with the working days from raising to
     closing: two queries (the rows, then the calendar) whatever the number of disputes."""
-    rows = list(
+    query = (
         disputes.exclude(status=OPEN)
         .filter(closed_on__range=period.range)
         .order_by()
         .values_list("current_stage__number", "raised_by_id", "opened_on", "closed_on")
     )
+    rows = cast("list[tuple[int, int, date, date]]", list(query))  # closed_on is set: in the range
     if not rows:
         return []
     holidays = local_non_working_days(min(r[2] for r in rows), max(r[3] for r in rows))
@@ -135,7 +141,7 @@ def closures(disputes, *, period: Period) -> list[Closure]:
 # --- The figures -----------------------------------------------------------------------------
 
 
-def headline(disputes, *, today: date, period: Period) -> dict[str, int]:
+def headline(disputes: QuerySet[Dispute], *, today: date, period: Period) -> dict[str, int]:
     """Open now, responses overdue now and CAFCASS referrals in the period: one query."""
     overdue = Dispute.objects.responses_overdue(on=today).values("pk")
     return disputes.aggregate(
@@ -145,7 +151,7 @@ def headline(disputes, *, today: date, period: Period) -> dict[str, int]:
     )
 
 
-def raised_and_closed(disputes, *, periods: list[Period]) -> list[dict]:
+def raised_and_closed(disputes: QuerySet[Dispute], *, periods: list[Period]) -> list[dict]:
     """For each period: disputes raised in it, and closed in it by outcome. One query.
     Returns rows ``{"label": ..., "counts": [n for each period]}``."""
     counts = {}
@@ -159,7 +165,7 @@ def raised_and_closed(disputes, *, periods: list[Period]) -> list[dict]:
 
 
 def by_stage(
-    disputes, *, today: date, period: Period, closed: list[Closure], category: str = ""
+    disputes: QuerySet[Dispute], *, today: date, period: Period, closed: list[Closure], category: str = ""
 ) -> dict[str, list | dict]:
     """Per rung of the ladder: open now (linked to the list), responses overdue now, closed in
     the period at that stage, and the median and longest working days to close. Two queries
@@ -230,7 +236,7 @@ def _buckets(period: Period, *, today: date) -> tuple[str, list[tuple[date, str]
     return "reporting year", sorted(labels.items()), starts
 
 
-def categories_over_time(disputes, *, period: Period, today: date) -> dict:
+def categories_over_time(disputes: QuerySet[Dispute], *, period: Period, today: date) -> dict:
     """Disputes raised in the period by category and month, quarter or year: one query that
     counts by category and month; the months are then added up into the columns."""
     kind, columns, column_of = _buckets(period, today=today)
@@ -259,7 +265,7 @@ def categories_over_time(disputes, *, period: Period, today: date) -> dict:
     }
 
 
-def per_iro(disputes, *, period: Period, iros: Iterable, closed: list[Closure]) -> list[dict]:
+def per_iro(disputes: QuerySet[Dispute], *, period: Period, iros: Iterable[User], closed: list[Closure]) -> list[dict]:
     """Per IRO who raised disputes, and every IRO in ``iros`` even with none (a quiet IRO is a
     finding too: Ofsted's most frequent criticism is a lack of challenge, seed 003): raised in
     the period, open now, resolved and referred to CAFCASS in the period, and the median working
@@ -293,7 +299,15 @@ def per_iro(disputes, *, period: Period, iros: Iterable, closed: list[Closure]) 
     return rows
 
 
-def figures(disputes, *, any_period, period: Period, today: date, iros: Iterable, category: str = "") -> dict:
+def figures(
+    disputes: QuerySet[Dispute],
+    *,
+    any_period: QuerySet[Dispute],
+    period: Period,
+    today: date,
+    iros: Iterable[User],
+    category: str = "",
+) -> dict:
     """Everything the dashboard shows. ``disputes``: the filtered disputes raised, open or
     closed in ``period``; ``any_period``: the same filters without the period, for the this
     month and this reporting year columns."""
@@ -328,7 +342,7 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(disputes, *, today: date) -> list[list]:
+def export_rows(disputes: QuerySet[Dispute], *, today: date) -> list[list]:
     """One row per dispute, newest first: two queries (the rows, the calendar). Working days
     run to the closing date, or to today for a dispute still open."""
     rows = list(

@@ -23,11 +23,17 @@ class Rung:
 
 
 class StageLike(Protocol):
-    """What the ladder reads of a stage (``disputes.models.EscalationStage`` has these)."""
+    """What the ladder reads of a stage (``disputes.models.EscalationStage`` has these). Read
+    only, so that a model's fields, which accept more types than they give back, match."""
 
-    number: int
-    is_direct_entry: bool
-    is_cafcass: bool
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def is_direct_entry(self) -> bool: ...
+
+    @property
+    def is_cafcass(self) -> bool: ...
 
 
 def rungs_of(stages: Iterable[StageLike]) -> list[Rung]:

@@ -14,15 +14,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
-from children.models import CareEpisode
+from children.models import CareEpisode, Child
 from reviews.models import Review
 
 from . import ladder
 from .codes import DisputeStatus
 from .models import Dispute, DisputeStep
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class OpenRow:
     response_overdue: bool
 
 
-def _since_when(child) -> tuple[date | None, str]:
+def _since_when(child: Child) -> tuple[date | None, str]:
     """The date of the child's last held review, or if none the start of their current period
     of care, and what it is. (None, "") when neither exists."""
     held_on = Review.objects.held().filter(child=child).order_by("-held_on").values_list("held_on", flat=True).first()
@@ -83,7 +87,7 @@ def _events(dispute: Dispute, since: date | None) -> list[str]:
     return events
 
 
-def disputes_since_last_review(*, child, user, today: date) -> dict:
+def disputes_since_last_review(*, child: Child, user: User, today: date) -> dict[str, Any]:
     """The disputes about ``child`` raised, escalated or closed since their last held review
     (or, before the first review, since the start of the period of care), for the review
     record form. Three queries (four before the first review): the date, the disputes with
@@ -107,7 +111,7 @@ def disputes_since_last_review(*, child, user, today: date) -> dict:
     }
 
 
-def child_disputes(*, child, user, today: date) -> dict:
+def child_disputes(*, child: Child, user: User, today: date) -> dict[str, Any]:
     """The disputes panel of the child's record: how many are open and closed, and the open
     ones with their stage and response date. Two queries."""
     disputes = Dispute.objects.visible_to(user, on=today).filter(child=child)

@@ -4,7 +4,8 @@
 birth, care episodes, the dates of reviews held) and returns each period of care with the due
 date of every review held in it, whether it was on time, and the review still outstanding.
 Every date comes with the rule that gave it and a sentence saying why, made by the same code
-that computed the date, so the two cannot disagree. It imports nothing from Django and reads no
+that computed the date, so the two cannot disagree (``reviews.due_reasons``: which rule gives each
+date, and its sentence; ``Rule`` and ``Due`` are theirs). It imports nothing from Django and reads no
 clock: the stored dates (``Review.due_on``, ``ReviewSchedule``, ``ReviewDue``) are caches of
 its answer, refreshed by ``reviews.schedule.schedule_refresh`` whenever a fact changes.
 
@@ -35,33 +36,15 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
 from children.ages import eighteenth_birthday
 
-from . import deadlines
+from .due_reasons import Due, Rule, first_due, next_due, settle_assumed
 
 #: Legal statuses of children accommodated under an agreed series of short breaks (reg 48).
 SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
 #: The reason for a new episode that starts a period of care (SSDA903 RNE).
 STARTED_CARE = "S"
-REG48_FIRST_REVIEW_MONTHS = 3
-REG48_LATER_REVIEW_MONTHS = 6
-
-
-class Rule(StrEnum):
-    """Which rule gave a due date. The values are a stable interface (``review_schedule --json``)."""
-
-    REG33_FIRST = "reg33-first"
-    REG33_SECOND = "reg33-second"
-    REG33_LATER = "reg33-later"
-    REG48_FIRST = "reg48-first"
-    REG48_LATER = "reg48-later"
-    #: Imported data starts part-way through the period: the start of care is not known.
-    FIRST_NOT_KNOWN = "first-not-known"
-    #: Imported data: one review is known and whether earlier ones were held is not; the
-    #: 3-month rule is assumed (the earlier of the two possible dates).
-    SECOND_ASSUMED = "reg33-second-assumed"
 
 
 @dataclass(frozen=True)
@@ -78,22 +61,6 @@ class Held:
 
     review_id: int | None
     held_on: date
-
-
-@dataclass(frozen=True)
-class Due:
-    """A due date, the rule that gave it, the date it counts from, and why."""
-
-    due_on: date | None
-    rule: Rule
-    basis_on: date
-    reason: str
-
-    def sentence(self) -> str:
-        """``due by 20 September 2024: 3 months after the first review on 20 June 2024``."""
-        if self.due_on is None:
-            return f"due date not known: {self.reason}"
-        return f"due by {_day(self.due_on)}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -177,111 +144,6 @@ class Chain:
         return None
 
 
-# --- wording -------------------------------------------------------------------------------------
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-def _holiday_note(start: date, due_on: date, non_working: Collection[date]) -> str:
-    """``(25 and 26 December are bank holidays)`` for the weekday holidays the count skipped."""
-    skipped = sorted(d for d in non_working if start < d <= due_on and d.weekday() < 5)
-    if not skipped:
-        return ""
-    groups: list[tuple[str, list[int]]] = []
-    for day in skipped:
-        month = f"{day:%B}" + ("" if day.year == due_on.year else f" {day.year}")
-        if groups and groups[-1][0] == month:
-            groups[-1][1].append(day.day)
-        else:
-            groups.append((month, [day.day]))
-    parts = [_and([str(n) for n in days]) + f" {month}" for month, days in groups]
-    verb = "is a bank holiday" if len(skipped) == 1 else "are bank holidays"
-    return f" ({_and(parts)} {verb})"
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _ordinal(n: int) -> str:
-    return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")
-
-
-# --- the rules -----------------------------------------------------------------------------------
-
-
-def _first_due(
-    period_start: date, *, start_known: bool, short_breaks: bool, non_working, name: str, known_from: date | None
-) -> Due:
-    if start_known and known_from is not None and period_start < known_from:
-        return Due(
-            None,
-            Rule.FIRST_NOT_KNOWN,
-            period_start,
-            f"{name} became looked after on {_day(period_start)}, but the records held list reviews only from "
-            f"{_day(known_from)}, so which reviews came before, and this one's due date, are not known",
-        )
-    if not start_known:
-        return Due(
-            None,
-            Rule.FIRST_NOT_KNOWN,
-            period_start,
-            f"the records held begin part-way through the period of care, on {_day(period_start)}, so when "
-            f"{name} became looked after, and the first review's due date, are not known",
-        )
-    if short_breaks:
-        due = deadlines.add_months(period_start, REG48_FIRST_REVIEW_MONTHS)
-        return Due(
-            due,
-            Rule.REG48_FIRST,
-            period_start,
-            f"short breaks: 3 months from the first placement on {_day(period_start)} (reg 48)",
-        )
-    due = deadlines.first_review_due(period_start, non_working=non_working)
-    return Due(
-        due,
-        Rule.REG33_FIRST,
-        period_start,
-        f"20 working days after {_day(period_start)}, when {name} became looked after"
-        + _holiday_note(period_start, due, non_working),
-    )
-
-
-def _next_due(period: _Building, previous: ChainReview, *, name: str) -> Due:
-    last = previous.held_on
-    if period.short_breaks:
-        due = deadlines.add_months(last, REG48_LATER_REVIEW_MONTHS)
-        return Due(
-            due,
-            Rule.REG48_LATER,
-            last,
-            f"short breaks: 6 months after the {_ordinal(previous.number)} review on {_day(last)} (reg 48)",
-        )
-    if previous.number == 1 and not previous.complete:
-        return Due(
-            deadlines.second_review_due(last),
-            Rule.SECOND_ASSUMED,
-            last,
-            f"3 months after the review on {_day(last)}; whether it was {name}'s first review is not known "
-            "from the records held, so the earlier of the two possible dates is used",
-        )
-    if previous.number == 1:
-        return Due(
-            deadlines.second_review_due(last),
-            Rule.REG33_SECOND,
-            last,
-            f"3 months after the first review on {_day(last)}",
-        )
-    return Due(
-        deadlines.later_review_due(last),
-        Rule.REG33_LATER,
-        last,
-        f"6 months after the previous review on {_day(last)}",
-    )
-
-
 @dataclass
 class _Building:
     start: date
@@ -310,32 +172,56 @@ def _periods(episodes: Sequence[Episode], *, short_breaks_reg48: bool) -> list[_
             starts, known = False, True
         if starts:
             periods.append(_Building(episode.started_on, known, short, episode.ended_on))
-        elif current.ended_on is not None:
+        elif current is not None and current.ended_on is not None:
             current.ended_on = None if episode.ended_on is None else max(current.ended_on, episode.ended_on)
     return periods
 
 
-def _settle_assumed(due: Due, held_on: date, *, name: str) -> Due:
-    """A review held after one whose place in the period is not known was due 3 months after it
-    (if that was the first) or 6 (if not). Held within 3 months it was on time either way; held
-    more than 6 months after, late either way (counted from the later date); in between, not known."""
-    if due.rule != Rule.SECOND_ASSUMED or due.due_on is None or held_on <= due.due_on:
-        return due
-    later = deadlines.later_review_due(due.basis_on)
-    if held_on > later:
-        return Due(
-            later,
-            Rule.SECOND_ASSUMED,
-            due.basis_on,
-            f"held more than 6 months after the review on {_day(due.basis_on)}, so late whether or not that was "
-            f"{name}'s first review (counted from the later possible date)",
+def _period(
+    period: _Building,
+    *,
+    upper: date,
+    adult_on: date,
+    held: Sequence[Held],
+    placed: set[int],
+    non_working: Collection[date],
+    name: str,
+    known_from: date | None,
+) -> Period:
+    """One period of care with its reviews: those in ``held`` dated from its start to before
+    ``upper`` and not yet ``placed`` (their positions are added to ``placed``)."""
+    items: list[ChainReview] = []
+    due = first_due(
+        period.start,
+        start_known=period.start_known,
+        short_breaks=period.short_breaks,
+        non_working=non_working,
+        name=name,
+        known_from=known_from,
+    )
+    complete = due.rule != Rule.FIRST_NOT_KNOWN
+    for position, review in enumerate(held):
+        if position in placed or not (period.start <= review.held_on < upper):
+            continue
+        placed.add(position)
+        held_against = settle_assumed(due, review.held_on, name=name)
+        item = ChainReview(review.review_id, review.held_on, len(items) + 1, held_against, complete)
+        items.append(item)
+        due = next_due(
+            item.held_on, number=item.number, complete=item.complete, short_breaks=period.short_breaks, name=name
         )
-    return Due(
-        None,
-        Rule.SECOND_ASSUMED,
-        due.basis_on,
-        f"held between 3 and 6 months after the review on {_day(due.basis_on)}: on time unless that was {name}'s "
-        "first review, which the records held do not show",
+    stops = min(period.ended_on, adult_on) if period.ended_on else adult_on
+    outstanding = due if due.due_on is None or due.due_on < stops else None
+    if due.due_on is None and period.ended_on is not None:
+        outstanding = None  # not known, and care ended: nothing can be said
+    return Period(
+        start=period.start,
+        start_known=period.start_known,
+        short_breaks=period.short_breaks,
+        ended_on=period.ended_on,
+        adult_on=adult_on,
+        reviews=tuple(items),
+        outstanding=outstanding,
     )
 
 
@@ -367,37 +253,16 @@ def review_chain(
         # A review belongs to the period that includes its date; one held after care ended (but
         # before the next period) still counts in the period it closes, as services refuse it.
         upper = min(d for d in (next_start, adult_on) if d is not None)
-        items: list[ChainReview] = []
-        due = _first_due(
-            period.start,
-            start_known=period.start_known,
-            short_breaks=period.short_breaks,
-            non_working=non_working,
-            name=name,
-            known_from=reviews_known_from,
-        )
-        complete = due.rule != Rule.FIRST_NOT_KNOWN
-        for position, review in enumerate(held):
-            if position in placed or not (period.start <= review.held_on < upper):
-                continue
-            placed.add(position)
-            held_against = _settle_assumed(due, review.held_on, name=name)
-            item = ChainReview(review.review_id, review.held_on, len(items) + 1, held_against, complete)
-            items.append(item)
-            due = _next_due(period, item, name=name)
-        stops = min(period.ended_on, adult_on) if period.ended_on else adult_on
-        outstanding = due if due.due_on is None or due.due_on < stops else None
-        if due.due_on is None and period.ended_on is not None:
-            outstanding = None  # not known, and care ended: nothing can be said
         periods.append(
-            Period(
-                start=period.start,
-                start_known=period.start_known,
-                short_breaks=period.short_breaks,
-                ended_on=period.ended_on,
+            _period(
+                period,
+                upper=upper,
                 adult_on=adult_on,
-                reviews=tuple(items),
-                outstanding=outstanding,
+                held=held,
+                placed=placed,
+                non_working=non_working,
+                name=name,
+                known_from=reviews_known_from,
             )
         )
     outside = tuple(review for position, review in enumerate(held) if position not in placed)

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -32,6 +33,9 @@ from iro_service import roles
 
 from .codes import FlagKind
 from .models import DeadlineFlag, DigestSent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ class DigestGroup:
     lines: list[DigestLine]
 
 
-def _name(user) -> str:
+def _name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
@@ -113,7 +117,7 @@ def _groups(lines: list[DigestLine]) -> list[DigestGroup]:
     return [DigestGroup(kind.label, by_kind[kind.value]) for kind in FlagKind if by_kind[kind.value]]
 
 
-def _by_iro(lines: list[DigestLine]) -> list[dict]:
+def _by_iro(lines: list[DigestLine]) -> list[dict[str, Any]]:
     """For the manager: each IRO's open flags counted by kind (unallocated children last)."""
     counts: dict[tuple[bool, str, int | None], Counter] = defaultdict(Counter)
     for line in lines:
@@ -133,51 +137,64 @@ def _subject(kind: str, count: int, today: date) -> str:
     return f"{kind}: {count} {flags} to act on, {today:%-d %B %Y}"
 
 
-def digests_send(*, today: date) -> int:
-    """Send today's digests to everyone who has not had one today; return how many were sent.
-
-    Four queries whatever the number of flags, IROs or managers: open flags with their child,
-    IRO, review and action; managers; today's digests already sent; the ``DigestSent`` rows
-    (on SQLite, one insert per 199 recipients). People without an email address, inactive accounts and IROs without open
-    flags get nothing; managers get nothing when the service has no open flags.
-    """
-    flags = list(
+def _open_flags() -> list[DeadlineFlag]:
+    return list(
         DeadlineFlag.objects.open()
         .select_related("child", "iro", "review", "action")
         .order_by("due_on", "child__last_name", "child__first_name", "pk")
     )
-    if not flags:
-        return 0
-    lines = [_line(flag) for flag in flags]
-    managers = list(
+
+
+def _managers() -> list[User]:
+    """Active "IRO manager" accounts with an email address."""
+    return list(
         get_user_model()
         .objects.filter(groups__name=roles.IRO_MANAGER, is_active=True)
         .exclude(email="")
         .distinct()
         .order_by("pk")
     )
-    already_sent = set(DigestSent.objects.filter(sent_on=today).values_list("recipient_id", flat=True))
 
+
+def _own_lines(
+    flags: list[DeadlineFlag], lines: list[DigestLine]
+) -> tuple[dict[int, list[DigestLine]], dict[int, User]]:
+    """Each reachable IRO's own lines (active, with an email address), and the IROs by id."""
     own: dict[int, list[DigestLine]] = defaultdict(list)
-    iros = {}
+    iros: dict[int, User] = {}
     for flag, line in zip(flags, lines, strict=True):
         if flag.iro is not None and flag.iro.is_active and flag.iro.email:
-            own[flag.iro_id].append(line)
-            iros[flag.iro_id] = flag.iro
+            own[flag.iro.pk].append(line)
+            iros[flag.iro.pk] = flag.iro
+    return own, iros
 
-    messages: list[EmailMessage] = []
-    records: list[DigestSent] = []
 
-    def add(recipient, *, template: str, subject: str, listed: int, **context) -> None:
-        body = render_to_string(template, {"recipient": recipient, "today": today, **context})
-        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]))
-        records.append(DigestSent(recipient=recipient, sent_on=today, flag_count=listed))
+@dataclass
+class _Outbox:
+    """The emails to send today and the ``DigestSent`` rows that record them."""
 
+    today: date
+    messages: list[EmailMessage] = field(default_factory=list)
+    records: list[DigestSent] = field(default_factory=list)
+
+    def add(self, recipient: User, *, template: str, subject: str, listed: int, **context: Any) -> None:
+        body = render_to_string(template, {"recipient": recipient, "today": self.today, **context})
+        self.messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]))
+        self.records.append(DigestSent(recipient=recipient, sent_on=self.today, flag_count=listed))
+
+
+def _outbox(flags: list[DeadlineFlag], *, today: date) -> _Outbox:
+    """The digests due today: one to each manager (the whole service) and one to each IRO who
+    is not a manager (their own caseload), leaving out whoever already had one today."""
+    lines = [_line(flag) for flag in flags]
+    managers = _managers()
+    already_sent = set(DigestSent.objects.filter(sent_on=today).values_list("recipient_id", flat=True))
+    own, iros = _own_lines(flags, lines)
+    outbox = _Outbox(today)
     for manager in managers:
         if manager.pk in already_sent:
             continue
-        mine = own.get(manager.pk, [])
-        add(
+        outbox.add(
             manager,
             template="emails/deadline_digest_manager.txt",
             subject=_subject("IRO service deadlines", len(lines), today),
@@ -186,13 +203,13 @@ def digests_send(*, today: date) -> int:
             by_kind=[(group.label, len(group.lines)) for group in _groups(lines)],
             by_iro=_by_iro(lines),
             groups=_groups(lines),
-            own_groups=_groups(mine),
+            own_groups=_groups(own.get(manager.pk, [])),
         )
     manager_ids = {manager.pk for manager in managers}
     for iro_id, mine in own.items():
         if iro_id in already_sent or iro_id in manager_ids:
             continue
-        add(
+        outbox.add(
             iros[iro_id],
             template="emails/deadline_digest_iro.txt",
             subject=_subject("Your caseload", len(mine), today),
@@ -200,18 +217,35 @@ def digests_send(*, today: date) -> int:
             total=len(mine),
             groups=_groups(mine),
         )
+    return outbox
 
-    if not messages:
-        return 0
+
+def _send(outbox: _Outbox) -> int:
     try:
         with transaction.atomic():
-            DigestSent.objects.bulk_create(records)
+            DigestSent.objects.bulk_create(outbox.records)
             # Inside the transaction: if the mail server refuses, no row is kept and the
             # retry sends again (a person may then get a second copy, never none).
-            sent = get_connection().send_messages(messages) or 0
+            return get_connection().send_messages(outbox.messages) or 0
     except IntegrityError:
         # Another run recorded a digest for one of these people today after we looked: it
         # sends them, this run sends nobody (one digest per person per day).
-        logger.warning("Digests for %s were sent by another run; this run sent none.", today)
+        logger.warning("Digests for %s were sent by another run; this run sent none.", outbox.today)
         return 0
-    return sent
+
+
+def digests_send(*, today: date) -> int:
+    """Send today's digests to everyone who has not had one today; return how many were sent.
+
+    Four queries whatever the number of flags, IROs or managers: open flags with their child,
+    IRO, review and action; managers; today's digests already sent; the ``DigestSent`` rows
+    (on SQLite, one insert per 199 recipients). People without an email address, inactive accounts and IROs without open
+    flags get nothing; managers get nothing when the service has no open flags.
+    """
+    flags = _open_flags()
+    if not flags:
+        return 0
+    outbox = _outbox(flags, today=today)
+    if not outbox.messages:
+        return 0
+    return _send(outbox)

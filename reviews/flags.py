@@ -105,7 +105,7 @@ class IsoDate(Func):
         return self.as_sql(compiler, connection, template="TO_CHAR(%(expressions)s, 'YYYY-MM-DD')", **extra_context)
 
 
-def _text(*parts) -> Concat:
+def _text(*parts: str | Expression) -> Concat:
     return Concat(*(Value(p) if isinstance(p, str) else p for p in parts), output_field=CharField())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
@@ -24,6 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 
 from children.querysets import ChildRecordQuerySet, VisibleThroughChild
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class ReviewQuerySet(ChildRecordQuerySet):
@@ -129,7 +133,7 @@ class DueFigures:
         return round(self.days_overdue / self.not_held, 1) if self.not_held else None
 
 
-def _days(value) -> int:
+def _days(value: timedelta | None) -> int:
     """A duration from an aggregate, in whole days (0 for none)."""
     return value.days if value else 0
 
@@ -281,5 +285,5 @@ class DeadlineFlagQuerySet(VisibleThroughChild, models.QuerySet):
     def open(self):
         return self.filter(resolved_on__isnull=True)
 
-    def for_iro(self, user):
+    def for_iro(self, user: User) -> DeadlineFlagQuerySet:
         return self.filter(Q(iro=user))

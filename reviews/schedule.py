@@ -57,9 +57,58 @@ def short_breaks_reg48() -> bool:
     return getattr(settings, "SHORT_BREAKS_REG48", True)
 
 
-def chains_for(
-    child_ids: Iterable[int], *, as_at: date | None = None, lock: bool = False
-) -> dict[int, tuple[Child, chain.Chain, list[tuple]]]:
+#: A held review as stored: ``(id, held_on, review_type, due_on)``.
+HeldRow = tuple[int, date, str, date | None]
+#: ``chains_for``'s answer: ``{child_id: (child, chain, held rows)}``.
+Chains = dict[int, tuple[Child, chain.Chain, list[HeldRow]]]
+
+
+def _children(child_ids: Iterable[int], *, lock: bool) -> dict[int, Child]:
+    children_query = Child.objects.filter(pk__in=set(child_ids)).order_by("pk")
+    if lock and transaction.get_connection().in_atomic_block:
+        children_query = children_query.select_for_update(of=("self",))
+    return {c.pk: c for c in children_query.only("pk", "date_of_birth", "first_name", "reviews_known_from")}
+
+
+def _episodes(ids: list[int], *, as_at: date | None) -> dict[int, list[chain.Episode]]:
+    """Each child's care episodes; with ``as_at``, those begun by then, and open if they ended later."""
+    episodes: dict[int, list[chain.Episode]] = defaultdict(list)
+    for child_id, started, ended, rne, status in CareEpisode.objects.filter(child_id__in=ids).values_list(
+        "child_id", "started_on", "ended_on", "reason_new_episode", "legal_status"
+    ):
+        if as_at is not None and started > as_at:
+            continue
+        if as_at is not None and ended is not None and ended > as_at:
+            ended = None
+        episodes[child_id].append(chain.Episode(started, ended, rne, status))
+    return episodes
+
+
+def _held(ids: list[int], *, as_at: date | None) -> dict[int, list[HeldRow]]:
+    """Each child's held reviews as stored, in date order; with ``as_at``, those held by then."""
+    held: dict[int, list[HeldRow]] = defaultdict(list)
+    for row in (
+        Review.objects.filter(child_id__in=ids, status=ReviewStatus.HELD)
+        .order_by("held_on", "pk")
+        .values_list("child_id", "pk", "held_on", "review_type", "due_on")
+    ):
+        if as_at is None or row[2] <= as_at:
+            held[row[0]].append(row[1:])
+    return held
+
+
+def _calendar(
+    children: dict[int, Child], episodes: dict[int, list[chain.Episode]], held: dict[int, list[HeldRow]]
+) -> frozenset[date]:
+    """The bank holidays from the earliest fact to the latest 18th birthday."""
+    dates = [e.started_on for eps in episodes.values() for e in eps] + [h[1] for hs in held.values() for h in hs]
+    if not dates:
+        return frozenset()
+    latest = max([*dates, *(eighteenth_birthday(c.date_of_birth) for c in children.values())])
+    return statutory_non_working_days(min(dates), latest)
+
+
+def chains_for(child_ids: Iterable[int], *, as_at: date | None = None, lock: bool = False) -> Chains:
     """Each child's chain from the facts: three queries whatever the number of children.
 
     Returns ``{child_id: (child, chain, held rows)}``; a held row is ``(id, held_on, review_type,
@@ -70,33 +119,13 @@ def chains_for(
     two transactions changing one child's facts at once recompute one after the other: the
     second waits, then reads the first's committed facts with its own (PostgreSQL; SQLite
     writes one transaction at a time anyway)."""
-    children_query = Child.objects.filter(pk__in=set(child_ids)).order_by("pk")
-    if lock and transaction.get_connection().in_atomic_block:
-        children_query = children_query.select_for_update(of=("self",))
-    children = {c.pk: c for c in children_query.only("pk", "date_of_birth", "first_name", "reviews_known_from")}
+    children = _children(child_ids, lock=lock)
     if not children:
         return {}
     ids = sorted(children)
-    episodes: dict[int, list[chain.Episode]] = defaultdict(list)
-    for child_id, started, ended, rne, status in CareEpisode.objects.filter(child_id__in=ids).values_list(
-        "child_id", "started_on", "ended_on", "reason_new_episode", "legal_status"
-    ):
-        if as_at is not None and started > as_at:
-            continue
-        if as_at is not None and ended is not None and ended > as_at:
-            ended = None
-        episodes[child_id].append(chain.Episode(started, ended, rne, status))
-    held: dict[int, list[tuple]] = defaultdict(list)
-    for row in (
-        Review.objects.filter(child_id__in=ids, status=ReviewStatus.HELD)
-        .order_by("held_on", "pk")
-        .values_list("child_id", "pk", "held_on", "review_type", "due_on")
-    ):
-        if as_at is None or row[2] <= as_at:
-            held[row[0]].append(row[1:])
-    dates = [e.started_on for eps in episodes.values() for e in eps] + [h[1] for hs in held.values() for h in hs]
-    latest = max([*dates, *(eighteenth_birthday(c.date_of_birth) for c in children.values())], default=None)
-    calendar = statutory_non_working_days(min(dates), latest) if dates else frozenset()
+    episodes = _episodes(ids, as_at=as_at)
+    held = _held(ids, as_at=as_at)
+    calendar = _calendar(children, episodes, held)
     reg48 = short_breaks_reg48()
     result = {}
     for child_id in ids:
@@ -117,8 +146,8 @@ def chains_for(
     return result
 
 
-def _due_rows(child_id: int, answer: chain.Chain) -> dict[tuple, dict]:
-    rows = {}
+def _due_rows(child_id: int, answer: chain.Chain) -> dict[tuple[int, date, int], dict[str, object]]:
+    rows: dict[tuple[int, date, int], dict[str, object]] = {}
     for period in answer.periods:
         for item in period.reviews:
             rows[(child_id, period.start, item.number)] = {
@@ -141,7 +170,7 @@ def _due_rows(child_id: int, answer: chain.Chain) -> dict[tuple, dict]:
     return rows
 
 
-def _schedule_values(answer: chain.Chain, booked_for: date | None) -> dict:
+def _schedule_values(answer: chain.Chain, booked_for: date | None) -> dict[str, object]:
     latest = answer.periods[-1] if answer.periods else None
     due = latest.next_due if latest else None
     return {
@@ -156,21 +185,21 @@ def _schedule_values(answer: chain.Chain, booked_for: date | None) -> dict:
     }
 
 
-def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None = None) -> int:
-    """Recompute the chains of these children and write what changed; return how many
-    children had a cached value change. With ``changes``, append each change to it."""
-    chains = chains_for(child_ids, lock=True)
-    if not chains:
-        return 0
-    ids = sorted(chains)
-    touched: set[int] = set()
+class _Notes:
+    """The children a refresh changed and, when asked for, each change."""
 
-    def note(child_id: int, kind: str, what: str, before, after) -> None:
-        touched.add(child_id)
-        if changes is not None:
-            changes.append(Change(child_id, kind, what, before, after))
+    def __init__(self, changes: list[Change] | None) -> None:
+        self.touched: set[int] = set()
+        self.changes = changes
 
-    # 1. Each held review's due date and type.
+    def __call__(self, child_id: int, kind: str, what: str, before: object, after: object) -> None:
+        self.touched.add(child_id)
+        if self.changes is not None:
+            self.changes.append(Change(child_id, kind, what, before, after))
+
+
+def _refresh_held(chains: Chains, note: _Notes) -> None:
+    """1. Each held review's due date and type."""
     review_updates = []
     for child_id, (_, answer, held) in chains.items():
         for pk, held_on, stored_type, stored_due in held:
@@ -184,12 +213,14 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
                 review_updates.append({"pk": pk, "due_on": due_on, "review_type": review_type})
     update_rows(Review, review_updates, ["due_on", "review_type"])
 
-    # 2. Every review due, held or not.
-    wanted: dict[tuple, dict] = {}
+
+def _refresh_due(chains: Chains, ids: list[int], note: _Notes) -> None:
+    """2. Every review due, held or not."""
+    wanted: dict[tuple[int, date, int], dict[str, object]] = {}
     for child_id, (_, answer, _) in chains.items():
         wanted.update(_due_rows(child_id, answer))
     stale = []
-    kept: set[tuple] = set()
+    kept: set[tuple[int, date, int]] = set()
     fields = ("due_on", "rule", "reason", "review_id", "held_on", "stops_on")
     for row in ReviewDue.objects.filter(child_id__in=ids).values("pk", "child_id", "period_start", "number", *fields):
         key = (row["child_id"], row["period_start"], row["number"])
@@ -212,7 +243,9 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
             )
     insert_rows(ReviewDue, new_rows, returning=False)
 
-    # 3. The next review due.
+
+def _refresh_next(chains: Chains, ids: list[int], note: _Notes) -> None:
+    """3. The next review due."""
     booked = dict(
         Review.objects.filter(child_id__in=ids, status=ReviewStatus.BOOKED).values_list("child_id", "booked_for")
     )
@@ -233,4 +266,17 @@ def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None =
             else:  # the rule's wording, the booked date or the count, not the date
                 note(child_id, "other", ", ".join(sorted(differing)), None, None)
     ReviewSchedule.objects.bulk_create(new_schedules, batch_size=1000)
-    return len(touched)
+
+
+def schedule_refresh(child_ids: Iterable[int], *, changes: list[Change] | None = None) -> int:
+    """Recompute the chains of these children and write what changed; return how many
+    children had a cached value change. With ``changes``, append each change to it."""
+    chains = chains_for(child_ids, lock=True)
+    if not chains:
+        return 0
+    ids = sorted(chains)
+    note = _Notes(changes)
+    _refresh_held(chains, note)
+    _refresh_due(chains, ids, note)
+    _refresh_next(chains, ids, note)
+    return len(note.touched)

@@ -7,12 +7,18 @@ docs/rules.md#significant-changes) and the address of the child's timeline
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
 from . import deadlines
 from .calendar import local_non_working_days
 from .models import Review, ReviewSchedule
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from children.models import Child
 
 
 def schedule_state(schedule: ReviewSchedule | None, *, today: date) -> deadlines.DueState | None:
@@ -22,7 +28,7 @@ def schedule_state(schedule: ReviewSchedule | None, *, today: date) -> deadlines
     return deadlines.due_status(schedule.next_due_on, today=today, non_working=local_non_working_days(start, today))
 
 
-def review_section(*, child, user, today: date) -> dict:
+def review_section(*, child: Child, user: User, today: date) -> dict[str, Any]:
     """Next review due, booked date and status for the child's record page (three queries)."""
     schedule = ReviewSchedule.objects.filter(child=child).first()
     return {

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from children.models import Child
+from children.querysets import ChildQuerySet
 from iro_service.periods import ReportingYear
 
 from . import deadlines
 from .calendar import local_non_working_days
 from .models import Action, Review, ReviewDateChange, ReviewDue, ReviewSchedule
 from .querysets import DueFigures, DueWindow
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class CaseloadRow:
     first_due_unknown: bool = False
 
 
-def caseload_rows(children, *, today: date) -> list[CaseloadRow]:
+def caseload_rows(children: ChildQuerySet, *, today: date) -> list[CaseloadRow]:
     """Each child with their next review due, the booked date and the deadline status.
 
     ``children`` is a Child queryset; this adds the schedule with one join and the care
@@ -76,7 +81,7 @@ class DueSoFar:
     figures: DueFigures
 
 
-def reviews_due_so_far(user, *, today: date) -> DueSoFar:
+def reviews_due_so_far(user: User, *, today: date) -> DueSoFar:
     """The reviews due in the current reporting year before ``today`` for the children ``user``
     may see, held on time, late or not held (overdue now): the same function and the same
     counting as the annual report and the service dashboard (``ReviewDue.objects.timeliness``).
@@ -87,7 +92,7 @@ def reviews_due_so_far(user, *, today: date) -> DueSoFar:
     return DueSoFar(year.label, window, figures)
 
 
-def records_overdue(children, *, today: date):
+def records_overdue(children: QuerySet[Child], *, today: date) -> QuerySet[Review]:
     return (
         Review.objects.records_overdue(on=today)
         .filter(child__in=children)
@@ -96,7 +101,7 @@ def records_overdue(children, *, today: date):
     )
 
 
-def actions_overdue(children, *, today: date):
+def actions_overdue(children: QuerySet[Child], *, today: date) -> QuerySet[Action]:
     return (
         Action.objects.overdue(on=today)
         .filter(child__in=children)
@@ -105,7 +110,7 @@ def actions_overdue(children, *, today: date):
     )
 
 
-def child_reviews_queryset():
+def child_reviews_queryset() -> QuerySet[Review]:
     """Reviews with what their pages show: the child, the chair, actions and date changes."""
     return Review.objects.select_related("child", "chair", "due").prefetch_related(
         Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")),
@@ -113,7 +118,7 @@ def child_reviews_queryset():
     )
 
 
-def child_reviews(child: Child):
+def child_reviews(child: Child) -> QuerySet[Review]:
     """The child's reviews, newest first, with their actions and date changes: three queries."""
     return (
         Review.objects.filter(child=child)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -19,6 +20,9 @@ from children.models import CareEpisode, Child, IROAllocation, SignificantChange
 
 from .codes import ActionStatus, DateChangeKind, ReviewStatus
 from .models import ActionProgress, CaseNote, MidwayReview, Review, ReviewDateChange, Visit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Kind:
@@ -81,7 +85,7 @@ class TimelineEntry:
         return (self.date, Kind.ORDER.index(self.kind), self.order)
 
 
-def _name(user) -> str:
+def _name(user: User) -> str:
     return (user.get_full_name() or user.username) if user is not None else "–"
 
 

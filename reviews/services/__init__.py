@@ -1,5 +1,15 @@
-"""Every change to reviews and the IRO's footprint goes through these services."""
+"""Every change to reviews and the IRO's footprint goes through these services.
 
+``booking``: booking the next review, moving or cancelling it. ``reviews``: recording a review
+held, correcting it, distributing its record, and its actions. ``footprint``: visits, midway
+reviews and case notes between reviews. ``common``: the checks and follow-ups they share.
+"""
+
+from .booking import (  # noqa: F401
+    review_book,
+    review_cancel,
+    review_reschedule,
+)
 from .footprint import (  # noqa: F401
     ProgressInput,
     case_note_add,
@@ -9,10 +19,7 @@ from .footprint import (  # noqa: F401
 from .reviews import (  # noqa: F401
     ActionInput,
     action_update,
-    review_book,
-    review_cancel,
     review_record,
     review_record_distribution,
-    review_reschedule,
     review_update,
 )

@@ -1,16 +1,22 @@
-"""Checks shared by the review services."""
+"""Checks and follow-ups shared by the review services."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
-from children.models import CareEpisode, Child
+from children.models import CareEpisode, Child, IROAllocation
 from iro_service.services import require_may_act
 
+from ..schedule import schedule_refresh
 
-def require_can_chair(child: Child, user, *, on: date | None = None) -> None:
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def require_can_chair(child: Child, user: User, *, on: date | None = None) -> None:
     """Only an IRO who holds or covers the child may book or record their reviews."""
     require_may_act(
         child,
@@ -27,7 +33,7 @@ def require_in_care(child: Child, day: date) -> None:
     home between the breaks of one series of short breaks are inside it (reg 48)."""
     from ..schedule import chains_for
 
-    first = CareEpisode.objects.filter(child=child).order_by("started_on").values_list("started_on", flat=True).first()
+    first = CareEpisode.objects.filter(child=child).first_started_on()
     if first is None or day < first:
         since = f" on {first:%-d %B %Y}" if first else ""
         raise ValidationError({"held_on": f"The review date is before {child.first_name} became looked after{since}."})
@@ -36,3 +42,17 @@ def require_in_care(child: Child, day: date) -> None:
         if period.start <= day and (period.ended_on is None or day <= period.ended_on):
             return
     raise ValidationError({"held_on": f"{child.first_name} was not looked after on that date."})
+
+
+def current_iro(child: Child) -> User | None:
+    """The IRO allocated to the child now, if any (who chairs a review booked or recorded)."""
+    allocation = IROAllocation.objects.filter(child=child, ended_on__isnull=True).select_related("iro").first()
+    return allocation.iro if allocation else None
+
+
+def after_change(child_id: int, *, today: date) -> None:
+    """Refresh the child's cached review dates, then their deadline flags, after a write."""
+    from ..flags import flags_sweep
+
+    schedule_refresh([child_id])
+    flags_sweep(today=today, child_ids=[child_id])

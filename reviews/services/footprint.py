@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,8 +25,10 @@ from iro_service.services import require_not_future, save_validated
 
 from ..codes import ActionStatus
 from ..models import Action, ActionProgress, CaseNote, MidwayReview, Review, Visit
-from .common import require_can_chair
-from .reviews import after_change
+from .common import after_change, require_can_chair
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class ProgressInput:
 def _require_while_known(child: Child, day: date, *, today: date, field: str, what: str) -> None:
     """``day`` is not in the future and not before the child first became looked after."""
     require_not_future(day, today=today, field=field, what=what)
-    first = CareEpisode.objects.filter(child=child).order_by("started_on").values_list("started_on", flat=True).first()
+    first = CareEpisode.objects.filter(child=child).first_started_on()
     if first is None:
         raise ValidationError({field: f"{child.first_name} has never been looked after."})
     if day < first:
@@ -51,7 +54,7 @@ def _require_while_known(child: Child, day: date, *, today: date, field: str, wh
 
 @transaction.atomic
 def visit_record(
-    *, child: Child, by, visited_on: date, seen_alone: bool, notes: str, today: date | None = None
+    *, child: Child, by: User, visited_on: date, seen_alone: bool, notes: str, today: date | None = None
 ) -> Visit:
     """The IRO saw the child on ``visited_on``."""
     today = today or timezone.localdate()
@@ -92,11 +95,42 @@ def _validated_progress(child: Child, held_on: date, progress: list[ProgressInpu
     return open_actions
 
 
+def _record_progress(
+    midway: MidwayReview, actions: dict[int, Action], progress: list[ProgressInput], *, by: User
+) -> dict[str, list[str]]:
+    """Each action's progress row, and the status found written to the action (one marked done
+    is completed on the day of the midway review); return the changes of status, by action."""
+    changed = {}
+    for entry in progress:
+        action = actions[entry.action_id]
+        save_validated(
+            ActionProgress(midway_review=midway, action=action, status=entry.status, note=entry.note.strip()), by=by
+        )
+        if entry.status == action.status:
+            continue
+        before = action.status
+        action.status = entry.status
+        action.completed_on = midway.held_on if entry.status == ActionStatus.DONE else None
+        save_validated(action, by=by)
+        touch_version(Review, action.review_id)  # an open form of the review must not revert it
+        changed[f"action {action.pk}"] = [before, entry.status]
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATED,
+            child_id=midway.child_id,
+            obj=action,
+            summary=f"Action '{action.description[:80]}' now {ActionStatus(entry.status).label.lower()} "
+            f"(midway review {midway.held_on:%-d %B %Y})",
+            changes={"status": [before, entry.status]},
+        )
+    return changed
+
+
 @transaction.atomic
 def midway_review_record(
     *,
     child: Child,
-    by,
+    by: User,
     held_on: date,
     notes: str,
     progress: list[ProgressInput],
@@ -110,29 +144,7 @@ def midway_review_record(
     actions = _validated_progress(child, held_on, progress)
     midway = MidwayReview(child=child, iro=by, held_on=held_on, notes=notes.strip())
     save_validated(midway, by=by)
-    changed = {}
-    for entry in progress:
-        action = actions[entry.action_id]
-        save_validated(
-            ActionProgress(midway_review=midway, action=action, status=entry.status, note=entry.note.strip()), by=by
-        )
-        if entry.status == action.status:
-            continue
-        before = action.status
-        action.status = entry.status
-        action.completed_on = held_on if entry.status == ActionStatus.DONE else None
-        save_validated(action, by=by)
-        touch_version(Review, action.review_id)  # an open form of the review must not revert it
-        changed[f"action {action.pk}"] = [before, entry.status]
-        audit_record(
-            actor=by,
-            action=AuditAction.UPDATED,
-            child_id=child.pk,
-            obj=action,
-            summary=f"Action '{action.description[:80]}' now {ActionStatus(entry.status).label.lower()} "
-            f"(midway review {held_on:%-d %B %Y})",
-            changes={"status": [before, entry.status]},
-        )
+    changed = _record_progress(midway, actions, progress, by=by)
     audit_record(
         actor=by,
         action=AuditAction.CREATED,
@@ -148,7 +160,7 @@ def midway_review_record(
 
 
 @transaction.atomic
-def case_note_add(*, child: Child, by, written_on: date, text: str, today: date | None = None) -> CaseNote:
+def case_note_add(*, child: Child, by: User, written_on: date, text: str, today: date | None = None) -> CaseNote:
     """A note by the IRO on the child's case, dated the day it is about."""
     today = today or timezone.localdate()
     require_can_chair(child, by, on=today)

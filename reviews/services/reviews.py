@@ -1,21 +1,24 @@
-"""Booking, recording and distributing looked-after reviews (docs/rules.md sections 2 to 4).
+"""Recording a review that was held, correcting it, distributing its record, and its actions
+(docs/rules.md#review-timescales, #participation and #after-the-review).
 
-Each service runs in one transaction, checks that ``by`` may chair the child's reviews,
-validates the rules that span records, writes the audit event and the history row, then
-refreshes the child's cached schedule and deadline flags.
+Booking the next review, and moving or cancelling the booking, are in ``booking``. Each service
+runs in one transaction, checks that ``by`` may chair the child's reviews, validates the rules
+that span records, writes the audit event and the history row, then refreshes the child's
+cached schedule and deadline flags.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from children.ages import eighteenth_birthday
-from children.models import Child, IROAllocation, age_on
+from children.models import Child, age_on
 from iro_service.audit import audit_record, diff_fields
 from iro_service.concurrency import claim_version, touch_version
 from iro_service.models import AuditAction
@@ -23,10 +26,12 @@ from iro_service.services import require_not_future, save_validated
 
 from .. import deadlines
 from ..calendar import local_non_working_days
-from ..codes import PN0_AGE_LIMIT, ActionStatus, DateChangeKind, Participation, ReviewStatus, ReviewType
-from ..models import Action, Review, ReviewDateChange
-from ..schedule import schedule_refresh
-from .common import require_can_chair, require_in_care
+from ..codes import PN0_AGE_LIMIT, ActionStatus, Participation, ReviewStatus, ReviewType
+from ..models import Action, Review
+from .common import after_change, current_iro, require_can_chair, require_in_care
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 #: Fields of a held review that ``review_record`` and ``review_update`` write.
 REVIEW_FIELDS = (
@@ -52,18 +57,6 @@ class ActionInput:
     due_on: date
     status: str = ActionStatus.OPEN
     id: int | None = None
-
-
-def after_change(child_id: int, *, today: date) -> None:
-    from ..flags import flags_sweep
-
-    schedule_refresh([child_id])
-    flags_sweep(today=today, child_ids=[child_id])
-
-
-def _current_iro(child: Child):
-    allocation = IROAllocation.objects.filter(child=child, ended_on__isnull=True).select_related("iro").first()
-    return allocation.iro if allocation else None
 
 
 def validate_participation(child: Child, held_on: date, code: str) -> None:
@@ -115,6 +108,31 @@ def _check_review_date(child: Child, held_on: date, *, exclude_review: int | Non
     return deadlines.record_distribution_due(held_on, non_working=local_non_working_days(held_on, held_on))
 
 
+def _check_held_review(
+    child: Child,
+    held_on: date,
+    participation_code: str,
+    actions: list[ActionInput],
+    *,
+    today: date,
+    exclude_review: int | None = None,
+) -> date:
+    """Every check of a held review's answers, in the order the form shows its errors; return the
+    date its record is due to be distributed by."""
+    require_not_future(held_on, today=today, field="held_on", what="The review date")
+    record_due_on = _check_review_date(child, held_on, exclude_review=exclude_review)
+    validate_participation(child, held_on, participation_code)
+    _validate_actions(actions, held_on)
+    return record_due_on
+
+
+def _place_in_chain(review: Review, *, additional: bool, record_due_on: date) -> None:
+    # The type and due date follow from the whole chain (``after_change``); "additional" is kept
+    # unless the review turns out to be the first of its period.
+    review.review_type = ReviewType.ADDITIONAL if additional else ""
+    review.record_due_on = record_due_on
+
+
 def _chain_summary(review: Review) -> str:
     """``in time`` or ``late: due ...`` from the refreshed chain, for the audit event."""
     review.refresh_from_db(fields=["due_on", "review_type"])
@@ -123,7 +141,7 @@ def _chain_summary(review: Review) -> str:
     return "in time" if review.held_on <= review.due_on else f"late: due {review.due_on:%-d %B %Y}"
 
 
-def _write_actions(review: Review, actions: list[ActionInput], *, by, today: date) -> list[Action]:
+def _write_actions(review: Review, actions: list[ActionInput], *, by: User, today: date) -> list[Action]:
     existing = {a.pk: a for a in review.actions.all()} if review.pk else {}
     written = []
     for entry in actions:
@@ -143,131 +161,24 @@ def _write_actions(review: Review, actions: list[ActionInput], *, by, today: dat
     return written
 
 
-@transaction.atomic
-def review_book(*, child: Child, by, booked_for: date, venue: str = "", today: date | None = None) -> Review:
-    """Book the child's next review. One booked review at a time; move it with ``review_reschedule``."""
-    today = today or timezone.localdate()
-    require_can_chair(child, by, on=today)
-    if booked_for < today:
-        raise ValidationError({"booked_for": "A review can only be booked for today or a later date."})
-    # Bookings of one child take turns: a second one made at the same moment waits here, then
-    # finds the first booked below, instead of failing on one_booked_review_per_child.
-    Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True).first()
-    if not child.episodes.filter(ended_on__isnull=True).exists():
-        raise ValidationError("This child is not looked after, so no review can be booked.")
-    adult_on = eighteenth_birthday(child.date_of_birth)
-    if booked_for >= adult_on:
-        raise ValidationError(
-            {
-                "booked_for": f"{child.first_name} turns 18 on {adult_on:%-d %B %Y} and stops being looked after "
-                "that day, so no statutory review can be booked on or after it."
-            }
-        )
-    booked = Review.objects.booked().filter(child=child).first()
-    if booked is not None:
-        raise ValidationError(
-            f"A review is already booked for {booked.booked_for:%-d %B %Y}. Postpone or bring that one forward instead."
-        )
-    review = Review(
-        child=child,
-        chair=_current_iro(child) or by,
-        status=ReviewStatus.BOOKED,
-        booked_for=booked_for,
-        venue=venue.strip(),
-        created_by=by,
-    )
-    save_validated(review, by=by)
+def _audit_recorded(review: Review, *, by: User, actions: int) -> None:
+    """The audit event of a review recorded, with how it stands against its due date."""
+    timing = _chain_summary(review)
     audit_record(
         actor=by,
         action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=review,
-        summary=f"Review booked for {booked_for:%-d %B %Y}",
-    )
-    after_change(child.pk, today=today)
-    return review
-
-
-def _change_booking(review: Review, *, by, kind: str, to_date: date | None, reason: str, iro_consented: bool):
-    if review.status != ReviewStatus.BOOKED:
-        raise ValidationError("Only a booked review can be moved or cancelled.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter the reason."})
-    if not iro_consented:
-        raise ValidationError({"iro_consented": "The IRO must agree before a review is moved or cancelled."})
-    change = ReviewDateChange(
-        review=review,
-        kind=kind,
-        from_date=review.booked_for,
-        to_date=to_date,
-        reason=reason.strip(),
-        iro_consented=True,
-        changed_by=by,
-    )
-    change.full_clean()
-    change.save()
-    return change
-
-
-@transaction.atomic
-def review_reschedule(
-    *, review: Review, by, new_date: date, reason: str, iro_consented: bool, today: date | None = None
-) -> Review:
-    """Postpone or bring forward a booked review, with a reason and the IRO's consent (section 2)."""
-    today = today or timezone.localdate()
-    review = Review.objects.select_for_update().get(pk=review.pk)
-    require_can_chair(review.child, by, on=today)
-    if new_date < today:
-        raise ValidationError({"new_date": "The new date must be today or later."})
-    if new_date == review.booked_for:
-        raise ValidationError({"new_date": "The new date is the same as the booked date."})
-    kind = DateChangeKind.POSTPONED if new_date > review.booked_for else DateChangeKind.BROUGHT_FORWARD
-    old = review.booked_for
-    _change_booking(review, by=by, kind=kind, to_date=new_date, reason=reason, iro_consented=iro_consented)
-    review.booked_for = new_date
-    review.version += 1
-    save_validated(review, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATED,
         child_id=review.child_id,
         obj=review,
-        summary=f"Review {DateChangeKind(kind).label.lower()} from {old:%-d %B %Y} to {new_date:%-d %B %Y}",
-        changes={"booked_for": [old, new_date], "reason": [None, reason.strip()]},
+        summary=f"{review.get_review_type_display()} held on {review.held_on:%-d %B %Y} "
+        f"({review.participation_code}); {actions} action{'s' if actions != 1 else ''}; {timing}",
     )
-    after_change(review.child_id, today=today)
-    return review
-
-
-@transaction.atomic
-def review_cancel(*, review: Review, by, reason: str, iro_consented: bool, today: date | None = None) -> Review:
-    """Cancel a booked review, with a reason and the IRO's consent; the record keeps both."""
-    today = today or timezone.localdate()
-    review = Review.objects.select_for_update().get(pk=review.pk)
-    require_can_chair(review.child, by, on=today)
-    _change_booking(
-        review, by=by, kind=DateChangeKind.CANCELLED, to_date=None, reason=reason, iro_consented=iro_consented
-    )
-    review.status = ReviewStatus.CANCELLED
-    review.cancelled_on = today
-    review.version += 1
-    save_validated(review, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATED,
-        child_id=review.child_id,
-        obj=review,
-        summary=f"Review booked for {review.booked_for:%-d %B %Y} cancelled: {reason.strip()}",
-    )
-    after_change(review.child_id, today=today)
-    return review
 
 
 @transaction.atomic
 def review_record(
     *,
     child: Child,
-    by,
+    by: User,
     held_on: date,
     participation_code: str,
     parents_participation: str,
@@ -287,20 +198,14 @@ def review_record(
     unless the IRO marks it as an additional or early review."""
     today = today or timezone.localdate()
     require_can_chair(child, by, on=today)
-    require_not_future(held_on, today=today, field="held_on", what="The review date")
-    record_due_on = _check_review_date(child, held_on)
-    validate_participation(child, held_on, participation_code)
-    _validate_actions(actions, held_on)
+    record_due_on = _check_held_review(child, held_on, participation_code, actions, today=today)
     review = Review.objects.select_for_update().booked().filter(child=child).first() or Review(
         child=child, created_by=by
     )
-    review.chair = _current_iro(child) or by
+    review.chair = current_iro(child) or by
     review.status = ReviewStatus.HELD
-    # The type and due date follow from the whole chain (``after_change``); "additional" is kept
-    # unless the review turns out to be the first of its period.
-    review.review_type = ReviewType.ADDITIONAL if additional else ""
-    review.record_due_on = record_due_on
-    values = {
+    _place_in_chain(review, additional=additional, record_due_on=record_due_on)
+    answers = {
         "held_on": held_on,
         "venue": venue.strip(),
         "invited": sorted(set(invited or [])),
@@ -312,26 +217,24 @@ def review_record(
         "discussion": discussion.strip(),
         "child_friendly_summary": child_friendly_summary.strip(),
     }
-    for name, value in values.items():
+    for name, value in answers.items():
         setattr(review, name, value)
     save_validated(review, by=by)
     written = _write_actions(review, actions, by=by, today=today)
     after_change(child.pk, today=today)
-    timing = _chain_summary(review)
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=review,
-        summary=f"{review.get_review_type_display()} held on {held_on:%-d %B %Y} ({participation_code}); "
-        f"{len(written)} action{'s' if len(written) != 1 else ''}; {timing}",
-    )
+    _audit_recorded(review, by=by, actions=len(written))
     return review
 
 
 @transaction.atomic
 def review_update(
-    *, review: Review, by, expected_version: int, actions: list[ActionInput], today: date | None = None, **fields
+    *,
+    review: Review,
+    by: User,
+    expected_version: int,
+    actions: list[ActionInput],
+    today: date | None = None,
+    **fields: Any,
 ) -> Review:
     """Correct a held review. Refused with ``StaleEditError`` when someone else saved it since
     ``expected_version`` was read; nothing is written then."""
@@ -346,15 +249,12 @@ def review_update(
     review = Review.objects.select_related("child").get(pk=review.pk)
     additional = fields.pop("additional", review.review_type == ReviewType.ADDITIONAL)
     held_on = fields.get("held_on", review.held_on)
-    require_not_future(held_on, today=today, field="held_on", what="The review date")
-    record_due_on = _check_review_date(review.child, held_on, exclude_review=review.pk)
-    validate_participation(review.child, held_on, fields.get("participation_code", review.participation_code))
-    _validate_actions(actions, held_on)
+    code = fields.get("participation_code", review.participation_code)
+    record_due_on = _check_held_review(review.child, held_on, code, actions, today=today, exclude_review=review.pk)
     before = {name: getattr(review, name) for name in fields}
     for name, value in fields.items():
         setattr(review, name, value.strip() if isinstance(value, str) else value)
-    review.review_type = ReviewType.ADDITIONAL if additional else ""
-    review.record_due_on = record_due_on
+    _place_in_chain(review, additional=additional, record_due_on=record_due_on)
     save_validated(review, by=by)
     _write_actions(review, actions, by=by, today=today)
     after_change(review.child_id, today=today)
@@ -371,11 +271,29 @@ def review_update(
     return review
 
 
+def _check_record_dates(review: Review, completed_on: date | None, distributed_on: date | None, *, today: date) -> None:
+    """Neither date in the future nor before the review; distributed only once completed, and
+    not before it (docs/rules.md#after-the-review)."""
+    for field, value, what in (
+        ("record_completed_on", completed_on, "The completion date"),
+        ("record_distributed_on", distributed_on, "The distribution date"),
+    ):
+        if value is None:
+            continue
+        require_not_future(value, today=today, field=field, what=what)
+        if value < review.held_on:
+            raise ValidationError({field: f"{what} cannot be before the review on {review.held_on:%-d %B %Y}."})
+    if distributed_on and not completed_on:
+        raise ValidationError({"record_completed_on": "Enter when the record was completed."})
+    if distributed_on and completed_on and distributed_on < completed_on:
+        raise ValidationError({"record_distributed_on": "The record cannot be distributed before it was completed."})
+
+
 @transaction.atomic
 def review_record_distribution(
     *,
     review: Review,
-    by,
+    by: User,
     expected_version: int,
     record_completed_on: date | None,
     record_distributed_on: date | None,
@@ -387,19 +305,7 @@ def review_record_distribution(
     if review.status != ReviewStatus.HELD:
         raise ValidationError("Only a review that was held has a record to distribute.")
     require_can_chair(review.child, by, on=today)
-    for field, value, what in (
-        ("record_completed_on", record_completed_on, "The completion date"),
-        ("record_distributed_on", record_distributed_on, "The distribution date"),
-    ):
-        if value is None:
-            continue
-        require_not_future(value, today=today, field=field, what=what)
-        if value < review.held_on:
-            raise ValidationError({field: f"{what} cannot be before the review on {review.held_on:%-d %B %Y}."})
-    if record_distributed_on and not record_completed_on:
-        raise ValidationError({"record_completed_on": "Enter when the record was completed."})
-    if record_distributed_on and record_completed_on and record_distributed_on < record_completed_on:
-        raise ValidationError({"record_distributed_on": "The record cannot be distributed before it was completed."})
+    _check_record_dates(review, record_completed_on, record_distributed_on, today=today)
     claim_version(review, expected_version=expected_version)
     review = Review.objects.get(pk=review.pk)
     before = {"record_completed_on": review.record_completed_on, "record_distributed_on": review.record_distributed_on}
@@ -425,7 +331,7 @@ def review_record_distribution(
 
 
 @transaction.atomic
-def action_update(*, action: Action, by, status: str, today: date | None = None) -> Action:
+def action_update(*, action: Action, by: User, status: str, today: date | None = None) -> Action:
     """Change an action's status (done, not done, no longer needed) outside a review."""
     today = today or timezone.localdate()
     action = Action.objects.select_for_update(of=("self",)).select_related("child").get(pk=action.pk)
