@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "reviews",
     "disputes",
     "reporting",
+    "interchange",
 ]
 
 MIDDLEWARE = [

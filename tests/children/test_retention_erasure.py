@@ -32,7 +32,7 @@ from reporting.periods import ReportingYear
 from reviews.models import Review
 from tests.children.retention_records import BORN, FIRST_NAME, LAST_NAME, MARK, REFERENCE, child_who_died, full_record
 from tests.factories import UserFactory
-from tests.reporting.ssda903.helpers import hand_made_texts
+from tests.interchange.helpers import hand_made_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -406,7 +406,7 @@ def test_only_the_retention_service_uses_the_sanctioned_path():
     root = Path(__file__).resolve().parents[2]
     users = sorted(
         str(path.relative_to(root))
-        for package in ("iro_service", "children", "reviews", "disputes", "reporting")
+        for package in ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
         for path in (root / package).rglob("*.py")
         if "SanctionedErasure" in path.read_text(encoding="utf-8")
     )

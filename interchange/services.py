@@ -23,12 +23,12 @@ from children.models import CareEpisode, Child
 from iro_service.audit import audit_record
 from iro_service.celery import enqueue
 from iro_service.models import AuditAction, AuditEvent
+from reporting.models import NOT_QUEUED, PlanOutcome, SSDA903PlanLine, SSDA903Upload, UploadStatus
+from reporting.periods import ReportingYear
 from reviews.codes import ReviewSource, ReviewStatus
 from reviews.models import Review
 from reviews.schedule import schedule_refresh
 
-from ..models import NOT_QUEUED, PlanOutcome, SSDA903PlanLine, SSDA903Upload, UploadStatus
-from ..periods import ReportingYear
 from . import exporter, importer
 from .bulk import insert_with_history
 
@@ -264,7 +264,7 @@ def _one_import_at_a_time() -> None:
 
 # --------------------------------------------------------------------------- uploads (web)
 #
-# An upload is checked, and later imported, by Celery tasks (reporting.tasks): a large return
+# An upload is checked, and later imported, by Celery tasks (interchange.tasks): a large return
 # takes minutes, longer than a request may. The check's result is stored once, on the upload
 # (counts) and as plan lines (every change and problem), and its page shows them a page at a
 # time. Like the annual report, a task that cannot be queued is recorded at once, and a
@@ -301,13 +301,13 @@ def _queue(task, upload_id: int, *args, working: str, otherwise: str) -> None:
 
 
 def _queue_check(upload_id: int) -> None:
-    from ..tasks import check_ssda903_upload  # the task module imports this one
+    from .tasks import check_ssda903_upload  # the task module imports this one
 
     _queue(check_ssda903_upload, upload_id, working=UploadStatus.QUEUED, otherwise=UploadStatus.FAILED)
 
 
 def _queue_import(upload_id: int, by_id: int | None) -> None:
-    from ..tasks import import_ssda903_upload  # the task module imports this one
+    from .tasks import import_ssda903_upload  # the task module imports this one
 
     _queue(import_ssda903_upload, upload_id, by_id, working=UploadStatus.IMPORTING, otherwise=UploadStatus.CHECKED)
 
@@ -447,7 +447,7 @@ def ssda903_upload_check(*, upload_id: int, today: date | None = None) -> SSDA90
     """Check a queued upload against the records held and store the result once: the counts,
     every change it would make and every bad row. Writes no child's record.
 
-    Called by ``reporting.tasks.check_ssda903_upload``. Like ``report_generate`` this is not
+    Called by ``interchange.tasks.check_ssda903_upload``. Like ``report_generate`` this is not
     one transaction: the claim, each step and the result commit separately so that the page
     can follow a check that takes minutes. Any error marks the upload failed with the
     message (it can be tried again) and is logged; a checked upload is left alone.
@@ -502,7 +502,7 @@ def _import_not_done(upload_id: int, reason: str) -> SSDA903Upload:
 
 
 def ssda903_upload_import(*, upload_id: int, by, today: date | None = None) -> SSDA903Upload:
-    """Import an upload queued for import (``reporting.tasks.import_ssda903_upload``).
+    """Import an upload queued for import (``interchange.tasks.import_ssda903_upload``).
 
     In one transaction: the upload is locked (a second delivery of the task finds it imported
     and does nothing), the return is checked again against today's records with those records

@@ -19,10 +19,10 @@ from django.db.models import Q
 
 from children.models import CareEpisode, Child
 from iro_service.csv import csv_writer
+from reporting.periods import ReportingYear
 from reviews.codes import ReviewStatus
 from reviews.models import Review
 
-from ..periods import ReportingYear
 from . import spec
 from .spec import format_date
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from iro_service.forms import GDSForm
+from reporting.periods import ReportingYear
 
-from ..periods import ReportingYear
 from .services import max_upload_bytes, too_large_message
 
 

@@ -29,10 +29,10 @@ from children.ages import age_on, eighteenth_birthday
 from children.models import CareEpisode, Child, upn_validator
 from children.rules import motherhood_broken
 from iro_service.forms import EARLIEST, EARLIEST_BIRTH
+from reporting.periods import ReportingYear
 from reviews.codes import PN0_AGE_LIMIT, Participation, ReviewStatus
 from reviews.models import Review
 
-from ..periods import ReportingYear
 from . import spec
 
 NAME_TO_BE_ENTERED = "Name not entered"

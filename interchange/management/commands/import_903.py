@@ -16,7 +16,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.ssda903 import services
+from interchange import services
 
 
 class Command(BaseCommand):
