@@ -284,28 +284,7 @@ def ssda903_upload_import(*, upload_id: int, by: User | None, today: date | None
             if upload.status != UploadStatus.IMPORTING:
                 return upload
             plan = ssda903_import(files=_stored_files(upload), by=by, commit=True, today=today)
-            _store_plan(upload, plan, when="import")
-            upload.progress_message = ""
-            if plan.is_valid:
-                upload.status = UploadStatus.IMPORTED
-                upload.imported_at = timezone.now()
-                upload.imported_by = by
-            else:
-                upload.status = UploadStatus.REFUSED
-            upload.save(
-                update_fields=["summary", "status", "progress_message", "imported_at", "imported_by", "updated_at"]
-            )
-            s = upload.summary
-            audit_record(
-                actor=by,
-                action=AuditAction.UPDATED,
-                child_id=None,
-                obj=upload,
-                summary=f"SSDA903 return imported: {s['create_child']} new and {s['update_child']} updated children"
-                if plan.is_valid
-                else f"SSDA903 import refused: {len(plan.problems)} problems",
-            )
-            return upload
+            return _record_import(upload, plan, by=by)
     except (ValidationError, PermissionDenied) as error:
         reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         return _import_not_done(upload_id, reason)
@@ -316,6 +295,31 @@ def ssda903_upload_import(*, upload_id: int, by: User | None, today: date | None
         logger.exception("Importing SSDA903 upload %s failed", upload_id)
         reason = f"The import failed and nothing was written ({type(error).__name__}: {error})."
         return _import_not_done(upload_id, reason)
+
+
+def _record_import(upload: SSDA903Upload, plan: importer.ImportPlan, *, by: User | None) -> SSDA903Upload:
+    """The upload imported, or refused with the problems found: its stored plan becomes what
+    the import did (in the import's transaction)."""
+    _store_plan(upload, plan, when="import")
+    upload.progress_message = ""
+    if plan.is_valid:
+        upload.status = UploadStatus.IMPORTED
+        upload.imported_at = timezone.now()
+        upload.imported_by = by
+    else:
+        upload.status = UploadStatus.REFUSED
+    upload.save(update_fields=["summary", "status", "progress_message", "imported_at", "imported_by", "updated_at"])
+    s = upload.summary
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATED,
+        child_id=None,
+        obj=upload,
+        summary=f"SSDA903 return imported: {s['create_child']} new and {s['update_child']} updated children"
+        if plan.is_valid
+        else f"SSDA903 import refused: {len(plan.problems)} problems",
+    )
+    return upload
 
 
 @transaction.atomic
