@@ -1,5 +1,5 @@
-"""Rules about a child's own details that every writer applies: the forms, the services (through
-``Child.clean``), the SSDA903 import and the demo. Each rule is written once, here, and each
+"""Rules about a child's own details and care that every writer applies: the forms, the services
+(some through ``Child.clean``), the SSDA903 import and the demo. Each rule is written once, here, and each
 caller words the answer for its reader (a form names the field; the import names the SSDA903
 column).
 """
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import codes
+from .ages import eighteenth_birthday
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,20 @@ def motherhood_broken(
             Broken("mother_child_dob", "born-before-mother", "Her child's date of birth must be after her own")
         )
     return broken
+
+
+def too_old_to_start(*, date_of_birth: date, started_on: date) -> bool:
+    """Nobody starts to be looked after, or starts an episode of care, on or after their 18th
+    birthday (docs/rules.md#turning-18; the DfE rejects it as rule 352)."""
+    return started_on >= eighteenth_birthday(date_of_birth)
+
+
+def ends_after_eighteen(*, date_of_birth: date, ended_on: date | None) -> bool:
+    """Care ends on the 18th birthday at the latest (docs/rules.md#turning-18)."""
+    return ended_on is not None and ended_on > eighteenth_birthday(date_of_birth)
+
+
+def restarts_same_day(*, previous_ended_on: date | None, started_on: date) -> bool:
+    """A new period of care (RNE S) that starts on the day the previous episode ceased is
+    continuous care, not a new period (docs/rules.md#periods-of-care; DfE rule 431)."""
+    return previous_ended_on is not None and started_on == previous_ended_on

@@ -32,6 +32,7 @@ from .models import (
     SiblingGroup,
     SignificantChange,
 )
+from .rules import ends_after_eighteen, restarts_same_day, too_old_to_start
 
 User = get_user_model()
 
@@ -87,7 +88,7 @@ def _require_under_eighteen_to_start(child: Child, started_on: date, *, field: s
     """Nobody starts to be looked after on or after their 18th birthday (docs/rules.md#review-timescales;
     the DfE rejects it as rule 352)."""
     birthday = eighteenth_birthday(child.date_of_birth)
-    if started_on >= birthday:
+    if too_old_to_start(date_of_birth=child.date_of_birth, started_on=started_on):
         raise ValidationError(
             {
                 field: f"{_called(child)} turned 18 on {birthday:%-d %B %Y}, so cannot start to be looked after "
@@ -162,7 +163,7 @@ def care_period_start(
                 "the new one cannot start before it."
             }
         )
-    if last is not None and started_on == last.ended_on:
+    if last is not None and restarts_same_day(previous_ended_on=last.ended_on, started_on=started_on):
         raise ValidationError(
             {
                 "started_on": f"{_called(child)}'s last episode of care ended on {last.ended_on:%-d %B %Y}. "
@@ -344,7 +345,7 @@ def episode_change(
             }
         )
     birthday = eighteenth_birthday(child.date_of_birth)
-    if changed_on >= birthday:
+    if too_old_to_start(date_of_birth=child.date_of_birth, started_on=changed_on):
         raise ValidationError(
             {
                 "changed_on": f"{_called(child)} turned 18 on {birthday:%-d %B %Y} and stopped being looked after "
@@ -411,7 +412,7 @@ def care_period_end(*, child: Child, by, ended_on: date, reason_ceased: str, tod
             {"ended_on": f"The current episode started on {current.started_on:%-d %B %Y}; care cannot end before it."}
         )
     birthday = eighteenth_birthday(child.date_of_birth)
-    if ended_on > birthday:
+    if ends_after_eighteen(date_of_birth=child.date_of_birth, ended_on=ended_on):
         raise ValidationError(
             {
                 "ended_on": f"{_called(child)} turned 18 on {birthday:%-d %B %Y}, and care ends on the 18th birthday "

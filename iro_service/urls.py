@@ -23,6 +23,7 @@ urlpatterns = [
     path("children/", include("children.urls")),
     path("reviews/", include("reviews.urls")),
     path("disputes/", include("disputes.urls")),
+    path("reporting/ssda903/", include("interchange.urls")),  # SSDA903 import and export
     path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]

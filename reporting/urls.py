@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .ssda903 import views as ssda903_views
 
 app_name = "reporting"
 
@@ -17,11 +16,4 @@ urlpatterns = [
     path("published/", views.published, name="published"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("records/", views.records, name="records"),
-    path("ssda903/", ssda903_views.index, name="ssda903"),
-    path("ssda903/export/", ssda903_views.export, name="ssda903_export"),
-    path("ssda903/uploads/", ssda903_views.upload, name="ssda903_upload_create"),
-    path("ssda903/uploads/<int:pk>/", ssda903_views.upload_detail, name="ssda903_upload"),
-    path("ssda903/uploads/<int:pk>/check.csv", ssda903_views.upload_report, name="ssda903_upload_report"),
-    path("ssda903/uploads/<int:pk>/import/", ssda903_views.upload_import, name="ssda903_upload_import"),
-    path("ssda903/uploads/<int:pk>/retry/", ssda903_views.upload_retry, name="ssda903_upload_retry"),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "reviews",
     "disputes",
     "reporting",
+    "interchange",
 ]
 
 MIDDLEWARE = [
@@ -226,7 +227,7 @@ CHILD_TIMELINE_URL = "reviews.sections.timeline_url"
 # What other apps keep about a child by reference, outside the relations, and blank when the
 # retention service destroys or anonymises the record (children/erasure.py): each is called with
 # references (every local reference the child has had) and returns the rows changed, by kind.
-CHILD_ERASURE_STEPS = ["reporting.ssda903.erasure.redact_uploads"]
+CHILD_ERASURE_STEPS = ["interchange.erasure.redact_uploads"]
 
 # Panels other apps add to the review record form (reviews never imports them): each is called
 # with child, user and today and returns its template's context, the template under "template".

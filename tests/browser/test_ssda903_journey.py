@@ -13,11 +13,11 @@ from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
 from children.models import Child
+from interchange.tasks import check_ssda903_upload, import_ssda903_upload
 from iro_service import roles
 from iro_service.celery import app as celery_app
-from reporting.tasks import check_ssda903_upload, import_ssda903_upload
 from tests.factories import PASSWORD, UserFactory
-from tests.reporting.ssda903.helpers import hand_made_texts, with_cell
+from tests.interchange.helpers import hand_made_texts, with_cell
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -24,16 +24,16 @@ from children.retention_services import (
     retention_request_refuse,
 )
 from disputes.models import Dispute
+from interchange.erasure import blank_child_rows
 from iro_service.models import AuditAction, AuditEvent, HardDeleteForbidden, SanctionedErasure
 from iro_service.periods import ReportingYear
 from reporting import services as reporting_services
 from reporting.figures.report import annual_report_sections
 from reporting.models import ReportVersion, SSDA903PlanLine, SSDA903Upload
-from reporting.ssda903.erasure import blank_child_rows
 from reviews.models import Review
 from tests.children.retention_records import BORN, FIRST_NAME, LAST_NAME, MARK, REFERENCE, child_who_died, full_record
 from tests.factories import UserFactory
-from tests.reporting.ssda903.helpers import hand_made_texts
+from tests.interchange.helpers import hand_made_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -407,7 +407,7 @@ def test_only_the_retention_service_uses_the_sanctioned_path():
     root = Path(__file__).resolve().parents[2]
     users = sorted(
         str(path.relative_to(root))
-        for package in ("iro_service", "children", "reviews", "disputes", "reporting")
+        for package in ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
         for path in (root / package).rglob("*.py")
         if "SanctionedErasure" in path.read_text(encoding="utf-8")
     )

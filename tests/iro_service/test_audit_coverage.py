@@ -26,7 +26,7 @@ LIBRARY_VIEWS = {
     "login": "Django's sign-in form: shows no child's data",
     "logout": "Django's sign-out: shows no child's data",
 }
-OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting")
+OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
 
 #: The pages issue 10 found showing a child's data without an audit event: they must stay audited.
 FORM_PAGES = (
@@ -55,8 +55,8 @@ FORM_PAGES = (
     "disputes:withdraw",
     "disputes:refer",
     "disputes:cafcass_outcome",
-    "reporting:ssda903_upload",
-    "reporting:ssda903_upload_report",
+    "interchange:ssda903_upload",
+    "interchange:ssda903_upload_report",
 )
 
 #: Lists whose event must name the child (the data set puts the child on each).
@@ -66,8 +66,8 @@ LISTS_THE_CHILD = ("children:list", "reviews:home", "reviews:service", "disputes
 NO_ONE_CHILD = (
     "reporting:download",
     "reporting:tables_csv",
-    "reporting:ssda903_upload",
-    "reporting:ssda903_upload_report",
+    "interchange:ssda903_upload",
+    "interchange:ssda903_upload_report",
 )
 
 
@@ -206,7 +206,7 @@ def test_the_ssda903_export_is_audited_by_its_service_for_each_child(client):
     world = build_world()
     client.force_login(world.users[MANAGER])
     before = _last_id()
-    response = client.get(reverse("reporting:ssda903_export") + f"?year={world.year}")
+    response = client.get(reverse("interchange:ssda903_export") + f"?year={world.year}")
     assert response.status_code == 200
     exported = {e.child_id for e in _new_events(before, AuditAction.EXPORTED)}
     assert world.child.pk in exported

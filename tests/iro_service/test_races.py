@@ -25,15 +25,15 @@ from django.utils import timezone
 
 from children import services as children_services
 from children.models import Child, IROAllocation, SignificantChange
+from interchange import services as ssda903_services
 from iro_service import roles
 from iro_service.celery import app as celery_app
 from iro_service.models import AuditAction, AuditEvent
 from reporting.models import SSDA903Upload, UploadStatus
-from reporting.ssda903 import services as ssda903_services
 from reviews import services as review_services
 from reviews.models import Review
 from tests.factories import UserFactory, make_child_in_care, make_iro
-from tests.reporting.ssda903.helpers import hand_made_texts
+from tests.interchange.helpers import hand_made_texts
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks (CI runs on PostgreSQL)"),
@@ -257,7 +257,7 @@ def test_two_imports_of_one_upload_through_the_pages_the_second_is_told_it_is_be
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     upload = _queued_for_import(manager)
     SSDA903Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.CHECKED)
-    url = reverse("reporting:ssda903_upload_import", args=[upload.pk])
+    url = reverse("interchange:ssda903_upload_import", args=[upload.pk])
 
     def post():
         return _client(manager).post(url)

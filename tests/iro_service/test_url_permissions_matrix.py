@@ -61,7 +61,7 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "two_factor_verify": SIGNED_IN,
     # trying again a report or an upload check that failed or stuck
     "reporting:retry": {"GET": frozenset(), "POST": MANAGERS},
-    "reporting:ssda903_upload_retry": {"GET": frozenset(), "POST": MANAGERS},
+    "interchange:ssda903_upload_retry": {"GET": frozenset(), "POST": MANAGERS},
     # role grants: decided by an IRO manager (separation of duties)
     "role_requests": MANAGERS,
     "role_request_approve": {"GET": frozenset(), "POST": MANAGERS},
@@ -131,12 +131,12 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "reporting:published": REPORT_READERS,
     "reporting:dashboard": MANAGERS,
     "reporting:records": MANAGERS,
-    "reporting:ssda903": MANAGERS,
-    "reporting:ssda903_export": MANAGERS,
-    "reporting:ssda903_upload_create": MANAGERS,
-    "reporting:ssda903_upload": MANAGERS,
-    "reporting:ssda903_upload_report": MANAGERS,
-    "reporting:ssda903_upload_import": MANAGERS,
+    "interchange:ssda903": MANAGERS,
+    "interchange:ssda903_export": MANAGERS,
+    "interchange:ssda903_upload_create": MANAGERS,
+    "interchange:ssda903_upload": MANAGERS,
+    "interchange:ssda903_upload_report": MANAGERS,
+    "interchange:ssda903_upload_import": MANAGERS,
 }
 
 ALLOWED_STATUS = {200, 302, 400, 405}

@@ -51,6 +51,7 @@ from children import retention_services
 from children import services as child_services
 from children.models import CareEpisode, SiblingGroup
 from disputes import services as dispute_services
+from interchange import services as ssda903_services
 from iro_service import accounts, roles
 from iro_service.admin import ACCOUNT_ACTIONS
 from iro_service.csv import FORMULA_STARTS
@@ -62,13 +63,12 @@ from reporting.charts import chart_svg
 from reporting.figures import Table
 from reporting.figures.report import annual_report_sections
 from reporting.models import ChildPopulation, ReportNarrative, ReportVersion, SSDA903Upload
-from reporting.ssda903 import services as ssda903_services
 from reviews import services as review_services
 from reviews.flags import deadlines_daily
 from reviews.models import ClosureDay, ReviewDateChange
 from tests.disputes.factories import raise_dispute
 from tests.factories import ChildFactory, TeamFactory, UserFactory, make_child_in_care, make_iro
-from tests.reporting.ssda903.helpers import hand_made_texts
+from tests.interchange.helpers import hand_made_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -422,10 +422,10 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "reporting:download": [ready],
         "reporting:publish": [ready],
         "reporting:tables_csv": [ready],
-        "reporting:ssda903_export": [{"?": f"year={world.year.label}"}],
-        "reporting:ssda903_upload": [upload],
-        "reporting:ssda903_upload_report": [upload],
-        "reporting:ssda903_upload_import": [upload],
+        "interchange:ssda903_export": [{"?": f"year={world.year.label}"}],
+        "interchange:ssda903_upload": [upload],
+        "interchange:ssda903_upload_report": [upload],
+        "interchange:ssda903_upload_import": [upload],
         "admin:auth_user_password_change": [{"id": world.users["iro"].pk}],
         "children:significant_change_seen": [{"pk": world.change.pk}],
         "admin:otp_totp_totpdevice_config": [{"pk": world.device.pk}],
@@ -437,7 +437,7 @@ def _fills(world: World) -> dict[str, list[dict]]:
             for view in ("change", "history")
         },
         "reporting:retry": [{"pk": v.pk} for v in world.versions.values()],
-        "reporting:ssda903_upload_retry": [upload],
+        "interchange:ssda903_upload_retry": [upload],
         "role_request_approve": [{"pk": world.grant.pk}],
         "role_request_refuse": [{"pk": world.grant.pk}],
         "role_remove": [{"user_pk": world.users["committee"].pk}],
@@ -468,12 +468,12 @@ NOT_PAGES = {
     "logout": "POST only (Django's LogoutView answers a GET with 405)",
     "reporting:generate": "POST only: queues a report",
     "reporting:publish": "POST only: publishes a version",
-    "reporting:ssda903_upload_import": "POST only: imports an upload",
+    "interchange:ssda903_upload_import": "POST only: imports an upload",
     "children:cover_end": "POST only: ends a cover arrangement",
     "reviews:action_update": "POST only: the status buttons on the review page",
-    "reporting:ssda903_upload_create": "POST only: the upload form is on the SSDA903 page",
+    "interchange:ssda903_upload_create": "POST only: the upload form is on the SSDA903 page",
     "reporting:retry": "POST only: queues a report version again",
-    "reporting:ssda903_upload_retry": "POST only: queues an upload's check again",
+    "interchange:ssda903_upload_retry": "POST only: queues an upload's check again",
     "children:significant_change_seen": "POST only: a manager records that they have seen a change",
     "role_request_approve": "POST only: a manager approves a role request",
     "role_request_refuse": "POST only: a manager refuses a role request",
@@ -591,8 +591,8 @@ MUST_SHOW = {
     ("children:retention_request", "manager"),
     ("reporting:narrative", "manager"),
     ("reporting:progress", "manager"),
-    ("reporting:ssda903_upload", "manager"),
-    ("reporting:ssda903_upload_report", "manager"),
+    ("interchange:ssda903_upload", "manager"),
+    ("interchange:ssda903_upload_report", "manager"),
     ("reporting:dashboard", "manager"),
     ("admin:iro_service_auditevent_changelist", "superuser"),
     ("admin:children_team_change", "superuser"),
@@ -675,7 +675,7 @@ def _walk(world: World) -> tuple[list[str], int]:
 
 # --- Nothing prints stored text as markup ---------------------------------------------------
 
-OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting")
+OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
 FORM_MODULES = (
     "iro_service.forms",
     "children.forms",
@@ -685,7 +685,7 @@ FORM_MODULES = (
     "disputes.forms",
     "disputes.filters",
     "reporting.forms",
-    "reporting.ssda903.forms",
+    "interchange.forms",
 )
 #: The only places text is marked safe, each reviewed.
 MARKED_SAFE = {

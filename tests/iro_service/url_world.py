@@ -32,7 +32,7 @@ from reviews import services as reviews_services
 from reviews.models import Action, Review
 from tests.disputes.factories import raise_dispute
 from tests.factories import UserFactory, make_child_in_care, make_cover, make_iro
-from tests.reporting.ssda903.helpers import hand_made_texts
+from tests.interchange.helpers import hand_made_texts
 from tests.reviews.factories import held_review
 
 #: The roles every URL is tried as.
@@ -240,7 +240,7 @@ def build_world() -> World:
             for name in ("progress", "retry", "download", "publish", "tables_csv")
         },
         **{
-            f"reporting:{name}": {"pk": world.upload.pk}
+            f"interchange:{name}": {"pk": world.upload.pk}
             for name in ("ssda903_upload", "ssda903_upload_report", "ssda903_upload_import", "ssda903_upload_retry")
         },
         **_account_kwargs(users),
@@ -287,7 +287,7 @@ def _account_kwargs(users) -> dict[str, dict]:
 
 #: The child each audited page names, by URL name (None: a record about no one child).
 def expected_child(world: World, name: str) -> int | None:
-    if name.startswith("reporting:"):
+    if name.startswith(("reporting:", "interchange:")):
         return None
     if name == "children:retention_request":
         return world.proposal.child_id
@@ -295,4 +295,4 @@ def expected_child(world: World, name: str) -> int | None:
 
 
 #: Query strings some pages need to show their data.
-QUERY = {"reporting:ssda903_export": "?year={year}"}
+QUERY = {"interchange:ssda903_export": "?year={year}"}

@@ -204,7 +204,7 @@ def test_publishing_changes_nothing_but_who_published_it_and_when(manager):
 
 def _project_python_files():
     root = Path(django_settings.BASE_DIR)
-    for package in ("iro_service", "children", "reviews", "disputes", "reporting"):
+    for package in ("iro_service", "children", "reviews", "disputes", "reporting", "interchange"):
         for path in (root / package).rglob("*.py"):
             if "migrations" not in path.parts:
                 yield path

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from children import demo
+from interchange import exporter, spec
 from iro_service.periods import ReportingYear
-from reporting.ssda903 import exporter, spec
 
 ROOT = Path(__file__).resolve().parents[3]
 VALIDATOR_PYTHON = ROOT / ".venv-903" / "bin" / "python"

@@ -25,12 +25,12 @@ def _uploads(texts: dict[str, str]):
 
 def _urls(upload_pk: int) -> list[tuple[str, str]]:
     return [
-        ("get", reverse("reporting:ssda903")),
-        ("get", reverse("reporting:ssda903_export") + "?year=2023-24"),
-        ("post", reverse("reporting:ssda903_upload_create")),
-        ("get", reverse("reporting:ssda903_upload", args=[upload_pk])),
-        ("get", reverse("reporting:ssda903_upload_report", args=[upload_pk])),
-        ("post", reverse("reporting:ssda903_upload_import", args=[upload_pk])),
+        ("get", reverse("interchange:ssda903")),
+        ("get", reverse("interchange:ssda903_export") + "?year=2023-24"),
+        ("post", reverse("interchange:ssda903_upload_create")),
+        ("get", reverse("interchange:ssda903_upload", args=[upload_pk])),
+        ("get", reverse("interchange:ssda903_upload_report", args=[upload_pk])),
+        ("post", reverse("interchange:ssda903_upload_import", args=[upload_pk])),
     ]
 
 
@@ -57,15 +57,17 @@ def test_signed_out_users_are_sent_to_sign_in(client, checked):
 
 def test_the_manager_uploads_checks_and_imports_a_return(client_for, manager, tasks):
     client = client_for(manager)
-    page = client.get(reverse("reporting:ssda903"))
+    page = client.get(reverse("interchange:ssda903"))
     assert page.status_code == 200
     assert "Upload a return" in page.content.decode()
 
     with tasks():
-        response = client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
+        response = client.post(reverse("interchange:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
 
     upload = SSDA903Upload.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("reporting:ssda903_upload", args=[upload.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "interchange:ssda903_upload", args=[upload.pk]
+    )
     upload.refresh_from_db()
     assert upload.status == UploadStatus.CHECKED and Child.objects.count() == 0
     dry_run = client.get(response["Location"]).content.decode()
@@ -73,7 +75,7 @@ def test_the_manager_uploads_checks_and_imports_a_return(client_for, manager, ta
     assert "HM001" in dry_run and "Import the return" in dry_run
 
     with tasks():
-        imported = client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
+        imported = client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
     done = client.get(imported["Location"]).content.decode()
 
     assert "Imported: 3 new and 0 updated children, 4 episodes, 6 reviews" in done
@@ -82,8 +84,8 @@ def test_the_manager_uploads_checks_and_imports_a_return(client_for, manager, ta
     assert (upload.status, upload.imported_by) == (UploadStatus.IMPORTED, manager)
 
     with tasks():
-        client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
-    again = client.get(reverse("reporting:ssda903_upload", args=[SSDA903Upload.objects.first().pk])).content.decode()
+        client.post(reverse("interchange:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
+    again = client.get(reverse("interchange:ssda903_upload", args=[SSDA903Upload.objects.first().pk])).content.decode()
     assert "0 new, 0 updated" in again and "13 records" in again and "Import the return" not in again
 
 
@@ -92,7 +94,7 @@ def test_a_return_with_problems_lists_each_by_line_and_cannot_be_imported(client
     texts = with_cell(hand_made_texts(), "reviews.csv", 3, "REVIEW_CODE", "PN9")
 
     with tasks():
-        response = client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(texts)})
+        response = client.post(reverse("interchange:ssda903_upload_create"), {"files": _uploads(texts)})
 
     page = client.get(response["Location"]).content.decode()
     assert "There is a problem with the return: nothing can be imported" in page
@@ -104,21 +106,21 @@ def test_a_return_with_problems_lists_each_by_line_and_cannot_be_imported(client
     assert upload.problem_rows() == [["reviews.csv", 3, "REVIEW_CODE", "'PN9' is not a REVIEW_CODE code.", "PN9"]]
 
     with tasks():
-        refused = client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
+        refused = client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
     assert refused.status_code == 400
     assert "Only a return that has been checked and has no problems can be imported." in refused.text
     assert Child.objects.count() == 0
 
-    report = client.get(reverse("reporting:ssda903_upload_report", args=[upload.pk])).content.decode()
+    report = client.get(reverse("interchange:ssda903_upload_report", args=[upload.pk])).content.decode()
     assert "problem,reviews.csv,3,REVIEW_CODE,PN9,'PN9' is not a REVIEW_CODE code." in report
 
 
 def test_uploading_nothing_or_not_csv_shows_a_gov_uk_error_summary(client_for, manager):
     client = client_for(manager)
 
-    empty = client.post(reverse("reporting:ssda903_upload_create"), {})
+    empty = client.post(reverse("interchange:ssda903_upload_create"), {})
     wrong = client.post(
-        reverse("reporting:ssda903_upload_create"), {"files": [SimpleUploadedFile("return.xlsx", b"PK")]}
+        reverse("interchange:ssda903_upload_create"), {"files": [SimpleUploadedFile("return.xlsx", b"PK")]}
     )
 
     assert empty.status_code == 400 and "Select the return&#x27;s CSV files" in empty.content.decode()
@@ -130,11 +132,11 @@ def test_uploading_nothing_or_not_csv_shows_a_gov_uk_error_summary(client_for, m
 def test_the_manager_downloads_a_year_as_a_zip_of_five_tables(client_for, manager, tasks):
     client = client_for(manager)
     with tasks():
-        client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
+        client.post(reverse("interchange:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
     with tasks():
-        client.post(reverse("reporting:ssda903_upload_import", args=[SSDA903Upload.objects.get().pk]))
+        client.post(reverse("interchange:ssda903_upload_import", args=[SSDA903Upload.objects.get().pk]))
 
-    response = client.get(reverse("reporting:ssda903_export"), {"year": "2023-24"})
+    response = client.get(reverse("interchange:ssda903_export"), {"year": "2023-24"})
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="ssda903-2023-24.zip"'
@@ -144,7 +146,7 @@ def test_the_manager_downloads_a_year_as_a_zip_of_five_tables(client_for, manage
 
 
 def test_an_unknown_year_is_an_error_not_a_download(client_for, manager):
-    response = client_for(manager).get(reverse("reporting:ssda903_export"), {"year": "1990-91"})
+    response = client_for(manager).get(reverse("interchange:ssda903_export"), {"year": "1990-91"})
 
     assert response.status_code == 400
     assert "Choose a year from the list" in response.content.decode()
@@ -153,9 +155,9 @@ def test_an_unknown_year_is_an_error_not_a_download(client_for, manager):
 def test_after_an_import_the_manager_finds_the_children_whose_names_are_to_enter(client_for, manager, tasks):
     client = client_for(manager)
     with tasks():
-        client.post(reverse("reporting:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
+        client.post(reverse("interchange:ssda903_upload_create"), {"files": _uploads(hand_made_texts())})
     with tasks():
-        imported = client.post(reverse("reporting:ssda903_upload_import", args=[SSDA903Upload.objects.get().pk]))
+        imported = client.post(reverse("interchange:ssda903_upload_import", args=[SSDA903Upload.objects.get().pk]))
     done = client.get(imported["Location"])
     assert "?details=name_to_be_entered" in done.text
     named = Child.objects.get(local_reference="HM002")

@@ -21,8 +21,8 @@ from iro_service.audit import audited, audited_by_service, no_child_data, object
 from iro_service.csv import csv_writer
 from iro_service.forms import add_service_errors
 from iro_service.periods import ReportingYear
+from reporting.models import PlanOutcome, SSDA903Upload, UploadStatus
 
-from ..models import PlanOutcome, SSDA903Upload, UploadStatus
 from . import exporter, services
 from .forms import ExportForm, UploadForm
 
@@ -49,7 +49,7 @@ def _page(request, *, export_form=None, upload_form=None, status=200):
         "upload_form": upload_form or UploadForm(),
         "uploads": SSDA903Upload.objects.defer("files").select_related("uploaded_by", "imported_by")[:10],
     }
-    return render(request, "reporting/ssda903/index.html", context, status=status)
+    return render(request, "interchange/index.html", context, status=status)
 
 
 @no_child_data("The SSDA903 forms and the last uploads (file names and who uploaded them)")
@@ -102,7 +102,7 @@ def upload(request):
     except ValidationError as error:
         add_service_errors(form, error)
         return _page(request, upload_form=form, status=400)
-    return redirect("reporting:ssda903_upload", pk=created.pk)
+    return redirect("interchange:ssda903_upload", pk=created.pk)
 
 
 def _upload_page(request, pk, *, errors=(), status=200):
@@ -116,7 +116,7 @@ def _upload_page(request, pk, *, errors=(), status=200):
         "stuck_minutes": settings.TASK_STUCK_AFTER_MINUTES,
     }
     if checked.working or checked.status == UploadStatus.FAILED:
-        return render(request, "reporting/ssda903/progress.html", context, status=status)
+        return render(request, "interchange/progress.html", context, status=status)
     summary = checked.summary
     page = Paginator(checked.plan_lines.order_by("position"), PAGE_SIZE).get_page(request.GET.get("page"))
     context |= {
@@ -126,7 +126,7 @@ def _upload_page(request, pk, *, errors=(), status=200):
         "changes": summary.get("changes", 0),
         "can_import": checked.status == UploadStatus.CHECKED and bool(summary.get("changes")),
     }
-    return render(request, "reporting/ssda903/upload.html", context, status=status)
+    return render(request, "interchange/upload.html", context, status=status)
 
 
 @audited(child=object_in_url(SSDA903Upload, summary="SSDA903 upload {obj.pk} dry run viewed"))
@@ -165,7 +165,7 @@ def upload_import(request, pk):
         services.ssda903_upload_import_request(upload=checked, by=request.user)
     except ValidationError as error:
         return _upload_page(request, pk, errors=[("#main-content", m) for m in error.messages], status=400)
-    return redirect("reporting:ssda903_upload", pk=checked.pk)
+    return redirect("interchange:ssda903_upload", pk=checked.pk)
 
 
 @audited_by_service("POST only: queues the check or import again; the task records what it writes")
@@ -179,4 +179,4 @@ def upload_retry(request, pk):
         services.ssda903_upload_retry(upload=checked, by=request.user)
     except ValidationError as error:
         return _upload_page(request, pk, errors=[("#main-content", m) for m in error.messages], status=400)
-    return redirect("reporting:ssda903_upload", pk=checked.pk)
+    return redirect("interchange:ssda903_upload", pk=checked.pk)

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from ..models import SSDA903PlanLine, SSDA903Upload
+from reporting.models import SSDA903PlanLine, SSDA903Upload
 
 
 def blank_child_rows(text: str, references: set[str]) -> tuple[str, list[int]]:

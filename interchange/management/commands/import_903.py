@@ -14,9 +14,10 @@ import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.ssda903 import services
+from interchange import services
 
 
 class Command(BaseCommand):
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             plan = services.ssda903_import(files=files, by=by, commit=commit)
-        except services.PermissionDenied as error:
+        except PermissionDenied as error:
             raise CommandError(str(error)) from error
         seconds = time.perf_counter() - started
         for file_name, table in plan.read.ignored:

@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 
 from children.models import CareEpisode, Child
+from interchange import services
 from iro_service.models import AuditEvent
-from reporting.ssda903 import services
 from reviews.models import Review
 
 from .helpers import as_files, hand_made_texts, with_line

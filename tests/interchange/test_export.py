@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from children.models import CareEpisode, Child
+from interchange import exporter, services, spec
 from iro_service.models import AuditAction, AuditEvent
 from iro_service.periods import ReportingYear
-from reporting.ssda903 import exporter, services, spec
 from reviews.models import Review
 
 from .helpers import hand_made_files, hand_made_texts, synthetic_files

@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 
 HAND_MADE = Path(__file__).parent / "data" / "hand_made"
-SYNTHETIC = Path(__file__).resolve().parents[3] / "tools" / "synthetic_903.py"
+SYNTHETIC = Path(__file__).resolve().parents[2] / "tools" / "synthetic_903.py"
 
 
 def hand_made_texts() -> dict[str, str]:

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from children.models import CareEpisode, Child
+from interchange import importer, services
 from reporting.models import NOT_QUEUED, SSDA903PlanLine, SSDA903Upload, UploadStatus
-from reporting.ssda903 import importer, services
 from tests.factories import ChildFactory
 from tests.reporting.test_redis_down import redis_down
 
@@ -25,7 +25,7 @@ from .helpers import hand_made_texts, synthetic_files, with_cell, with_line
 
 pytestmark = pytest.mark.django_db
 
-PAGE = reverse("reporting:ssda903")
+PAGE = reverse("interchange:ssda903")
 
 
 def _files(texts: dict[str, str], *, encoding: str = "utf-8") -> list[SimpleUploadedFile]:
@@ -33,11 +33,11 @@ def _files(texts: dict[str, str], *, encoding: str = "utf-8") -> list[SimpleUplo
 
 
 def _upload(client, files) -> object:
-    return client.post(reverse("reporting:ssda903_upload_create"), {"files": files})
+    return client.post(reverse("interchange:ssda903_upload_create"), {"files": files})
 
 
 def _page(upload_pk: int) -> str:
-    return reverse("reporting:ssda903_upload", args=[upload_pk])
+    return reverse("interchange:ssda903_upload", args=[upload_pk])
 
 
 # --- Checked by a task, stored once -------------------------------------------------------------
@@ -104,7 +104,7 @@ def test_long_problem_lists_are_shown_100_a_page_with_gov_uk_pagination(client_f
     assert 'class="govuk-pagination"' in first.text and "Page 1 of 2" in first.text and "?page=2" in first.text
     assert second.text.count("&#x27;PN9&#x27; is not a REVIEW_CODE code.") == 50
     assert ">8</td>" in first.text and ">157</td>" in second.text  # lines 8 to 157 of reviews.csv
-    report = client.get(reverse("reporting:ssda903_upload_report", args=[upload.pk])).content.decode()
+    report = client.get(reverse("interchange:ssda903_upload_report", args=[upload.pk])).content.decode()
     assert report.count("'PN9' is not a REVIEW_CODE code.") == 150
 
 
@@ -134,7 +134,7 @@ def test_the_import_runs_as_a_task_and_the_page_then_shows_what_it_did(client_fo
     upload = SSDA903Upload.objects.get()
 
     with tasks() as queued:
-        response = client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
+        response = client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
         importing = client.get(_page(upload.pk))
         assert Child.objects.count() == 0
 
@@ -166,7 +166,7 @@ def test_the_import_checks_again_and_writes_nothing_when_records_changed_since_t
     )
 
     with tasks():
-        client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
+        client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
 
     upload.refresh_from_db()
     assert upload.status == UploadStatus.REFUSED
@@ -183,14 +183,14 @@ def test_a_second_import_of_the_same_upload_is_refused_while_the_first_runs(clie
     upload = SSDA903Upload.objects.get()
 
     with tasks():
-        client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
-        second = client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))  # before it ran
+        client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
+        second = client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))  # before it ran
 
     assert second.status_code == 400
     assert "This return is already being imported. Wait for the import to finish." in second.text
     assert Child.objects.count() == 3
     with tasks():
-        third = client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
+        third = client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
     assert third.status_code == 400 and "This return has already been imported." in third.text
 
 
@@ -276,10 +276,10 @@ def test_a_check_that_cannot_be_queued_fails_at_once_and_is_tried_again_once_red
     page = client.get(response["Location"])
     assert page.status_code == 200 and "The check could not be started." in page.text
     assert NOT_QUEUED in page.text and "http-equiv" not in page.text
-    assert reverse("reporting:ssda903_upload_retry", args=[upload.pk]) in page.text
+    assert reverse("interchange:ssda903_upload_retry", args=[upload.pk]) in page.text
 
     with tasks():
-        client.post(reverse("reporting:ssda903_upload_retry", args=[upload.pk]))
+        client.post(reverse("interchange:ssda903_upload_retry", args=[upload.pk]))
 
     upload.refresh_from_db()
     assert (upload.status, upload.error, upload.summary["create_child"]) == (UploadStatus.CHECKED, "", 3)
@@ -294,7 +294,7 @@ def test_an_import_that_cannot_be_queued_goes_back_to_checked_with_the_reason(
     upload = SSDA903Upload.objects.get()
 
     with redis_down(), django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reporting:ssda903_upload_import", args=[upload.pk]))
+        client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
 
     upload.refresh_from_db()
     assert (upload.status, upload.error) == (UploadStatus.CHECKED, NOT_QUEUED)
@@ -312,12 +312,12 @@ def test_a_check_stuck_in_the_queue_can_be_tried_again_and_a_fresh_one_cannot(cl
 
     assert "Try again" in client.get(_page(stuck.pk)).text
     assert "Try again" not in client.get(_page(fresh.pk)).text
-    refused = client.post(reverse("reporting:ssda903_upload_retry", args=[fresh.pk]))
+    refused = client.post(reverse("interchange:ssda903_upload_retry", args=[fresh.pk]))
     assert refused.status_code == 400
     assert "This return is waiting to be checked. If it has not moved on in 15 minutes" in refused.text
 
     with tasks():
-        client.post(reverse("reporting:ssda903_upload_retry", args=[stuck.pk]))
+        client.post(reverse("interchange:ssda903_upload_retry", args=[stuck.pk]))
 
     stuck.refresh_from_db()
     assert stuck.status == UploadStatus.CHECKED

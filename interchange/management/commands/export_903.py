@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from interchange import exporter, services
 from iro_service.periods import ReportingYear
-from reporting.ssda903 import exporter, services
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ held in the year, a UASC row for each unaccompanied asylum-seeking child, and a 
 for each child who started to be looked after in the year. An episode still open on 31 March
 is returned open (DEC and REC empty), as the guidance asks, even when it ended later.
 
-Four queries whatever the number of children; rows come straight from ``values()``.
+Three queries whatever the number of children; rows come straight from ``values()``.
 """
 
 from __future__ import annotations
@@ -44,8 +44,30 @@ def build_return(year: ReportingYear) -> dict[str, list[list[str]]]:
 
 def build_return_with_children(year: ReportingYear) -> tuple[dict[str, list[list[str]]], set[int]]:
     """``build_return`` and the ids of the children in the return (for the audit trail)."""
-    end_year = year.start_year + 1
-    episodes = list(
+    episodes = _episodes(year)
+    child_ids = {e["child_id"] for e in episodes}
+    starters = {e["child_id"] for e in episodes if e["reason_new_episode"] == "S" and e["started_on"] >= year.start}
+    children = _children(child_ids)
+    dob = {c["pk"]: format_date(c["date_of_birth"]) for c in children}
+    tables: dict[str, list[list[str]]] = {name: [columns] for name, columns in spec.COLUMNS.items()}
+    for c in children:
+        _add_child(tables, c, dob=dob[c["pk"]], end_year=year.start_year + 1, starter=c["pk"] in starters)
+    tables[spec.EPISODES].extend(_episode_row(e, year) for e in episodes)
+    reviews = (
+        Review.objects.filter(
+            child_id__in=child_ids, status=ReviewStatus.HELD, held_on__gte=year.start, held_on__lte=year.end
+        )
+        .order_by("child__local_reference", "held_on", "pk")
+        .values_list("child_id", "child__local_reference", "held_on", "participation_code")
+    )
+    for child_id, reference, held_on, code in reviews:
+        tables[spec.REVIEWS].append([reference, dob[child_id], format_date(held_on), code])
+    return tables, child_ids
+
+
+def _episodes(year: ReportingYear) -> list[dict]:
+    """Every episode open at any time in ``year``, in the order of the return."""
+    return list(
         CareEpisode.objects.filter(_in_year(year))
         .order_by("child__local_reference", "started_on", "pk")
         .values(
@@ -65,9 +87,10 @@ def build_return_with_children(year: ReportingYear) -> tuple[dict[str, list[list
             "urn",
         )
     )
-    child_ids = {e["child_id"] for e in episodes}
-    starters = {e["child_id"] for e in episodes if e["reason_new_episode"] == "S" and e["started_on"] >= year.start}
-    children = list(
+
+
+def _children(child_ids: set[int]) -> list[dict]:
+    return list(
         Child.objects.filter(pk__in=child_ids)
         .order_by("local_reference")
         .values(
@@ -86,64 +109,43 @@ def build_return_with_children(year: ReportingYear) -> tuple[dict[str, list[list
             "previous_permanence_date",
         )
     )
-    dob = {c["pk"]: format_date(c["date_of_birth"]) for c in children}
-    reviews = (
-        Review.objects.filter(
-            child_id__in=child_ids, status=ReviewStatus.HELD, held_on__gte=year.start, held_on__lte=year.end
-        )
-        .order_by("child__local_reference", "held_on", "pk")
-        .values_list("child_id", "child__local_reference", "held_on", "participation_code")
-    )
 
-    tables: dict[str, list[list[str]]] = {name: [columns] for name, columns in spec.COLUMNS.items()}
-    for c in children:
-        sex = spec.sex_for_year(c["sex"], end_year)
-        tables[spec.HEADER].append(
-            [
-                c["local_reference"],
-                sex,
-                dob[c["pk"]],
-                c["ethnicity"],
-                c["upn"],
-                _mother(c["is_mother"]),
-                format_date(c["mother_child_dob"]),
-            ]
+
+def _add_child(tables: dict[str, list[list[str]]], c: dict, *, dob: str, end_year: int, starter: bool) -> None:
+    """The child's Header row, a UASC row for an unaccompanied asylum-seeking child, and a
+    PrevPerm row for a child who started to be looked after in the year."""
+    sex = spec.sex_for_year(c["sex"], end_year)
+    reference = c["local_reference"]
+    tables[spec.HEADER].append(
+        [reference, sex, dob, c["ethnicity"], c["upn"], _mother(c["is_mother"]), format_date(c["mother_child_dob"])]
+    )
+    if c["is_uasc"]:
+        tables[spec.UASC].append([reference, sex, dob, format_date(c["uasc_ceased_on"])])
+    if starter:
+        tables[spec.PREV_PERM].append(
+            [reference, dob, c["previous_permanence"], c["previous_permanence_la"], c["previous_permanence_date"]]
         )
-        if c["is_uasc"]:
-            tables[spec.UASC].append([c["local_reference"], sex, dob[c["pk"]], format_date(c["uasc_ceased_on"])])
-        if c["pk"] in starters:
-            tables[spec.PREV_PERM].append(
-                [
-                    c["local_reference"],
-                    dob[c["pk"]],
-                    c["previous_permanence"],
-                    c["previous_permanence_la"],
-                    c["previous_permanence_date"],
-                ]
-            )
-    for e in episodes:
-        ended_in_year = e["ended_on"] is not None and e["ended_on"] <= year.end
-        tables[spec.EPISODES].append(
-            [
-                e["child__local_reference"],
-                format_date(e["started_on"]),
-                e["reason_new_episode"],
-                e["legal_status"],
-                e["category_of_need"],
-                e["placement_type"],
-                e["placement_provider"],
-                format_date(e["ended_on"]) if ended_in_year else "",
-                e["reason_ceased"] if ended_in_year else "",
-                # The reason a placement changed belongs to the episode that ended (rule 233).
-                e["reason_place_change"] if ended_in_year else "",
-                e["home_postcode"],
-                e["placement_postcode"],
-                e["urn"],
-            ]
-        )
-    for child_id, reference, held_on, code in reviews:
-        tables[spec.REVIEWS].append([reference, dob[child_id], format_date(held_on), code])
-    return tables, child_ids
+
+
+def _episode_row(e: dict, year: ReportingYear) -> list[str]:
+    """An episode as the return holds it: open (DEC and REC empty) if still open on 31 March."""
+    ended_in_year = e["ended_on"] is not None and e["ended_on"] <= year.end
+    return [
+        e["child__local_reference"],
+        format_date(e["started_on"]),
+        e["reason_new_episode"],
+        e["legal_status"],
+        e["category_of_need"],
+        e["placement_type"],
+        e["placement_provider"],
+        format_date(e["ended_on"]) if ended_in_year else "",
+        e["reason_ceased"] if ended_in_year else "",
+        # The reason a placement changed belongs to the episode that ended (rule 233).
+        e["reason_place_change"] if ended_in_year else "",
+        e["home_postcode"],
+        e["placement_postcode"],
+        e["urn"],
+    ]
 
 
 def table_csv(rows: list[list[str]]) -> bytes:

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from children.models import CareEpisode, Child
+from interchange import importer, services
 from iro_service.models import AuditAction, AuditEvent
-from reporting.ssda903 import importer, services
 from reviews.models import Review, ReviewSchedule
 
 from .helpers import as_files, hand_made_files, hand_made_texts, synthetic_files, with_cell
