@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "reviews",
     "disputes",
     "reporting",
+    "demo",  # the synthetic demo authority (seed_demo); nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -15,9 +15,11 @@ from decimal import Decimal
 
 import pytest
 
-from children import codes, demo, demo_postcodes
+from children import codes
 from children.models import CareEpisode, Child, age_on
-from tests.reporting.seed_demo.seeding import TODAY
+from demo import children as demo
+from demo import postcodes as demo_postcodes
+from tests.demo.seeding import TODAY
 
 HOMES = {postcode for postcode, *_ in demo_postcodes.HOME_POSTCODES}
 IN_AREA = set(demo.IN_AREA)

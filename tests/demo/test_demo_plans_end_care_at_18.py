@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from children import demo
 from children.ages import eighteenth_birthday
+from demo import children as demo
 
 FTES = [1.0, 1.0, 1.0, 1.0, 0.6]
 

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 import pytest
 from django.db.models import Prefetch
 
-from children.demo import HISTORY_YEARS
 from children.models import CoverArrangement
 from children.querysets import years_before
+from demo.children import HISTORY_YEARS
 from disputes import dashboard, ladder
 from disputes.codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
 from disputes.models import CafcassReferral, Dispute, DisputeSettings, DisputeStep, EscalationStage
@@ -26,8 +26,8 @@ from disputes.services import response_due_on
 from reviews import deadlines
 from reviews.codes import FlagKind
 from reviews.models import DeadlineFlag
-from tests.reporting.seed_demo.seeding import TODAY
-from tests.reporting.seed_demo.test_seed_demo_reviews import allocations_by_child, calendar, iro_on, periods_by_child
+from tests.demo.seeding import TODAY
+from tests.demo.test_seed_demo_reviews import allocations_by_child, calendar, iro_on, periods_by_child
 
 pytestmark = pytest.mark.django_db
 

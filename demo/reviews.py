@@ -41,10 +41,9 @@ from children.models import (
     SignificantChange,
     age_on,
 )
-
-from . import deadlines
-from .calendar import local_non_working_days
-from .codes import (
+from reviews import deadlines
+from reviews.calendar import local_non_working_days
+from reviews.codes import (
     PN0_AGE_LIMIT,
     ActionStatus,
     DateChangeKind,
@@ -55,9 +54,9 @@ from .codes import (
     ReviewStatus,
     ReviewType,
 )
-from .flags import flags_sweep
-from .models import Action, ActionProgress, CaseNote, MidwayReview, Review, ReviewDateChange, Visit
-from .schedule import schedule_refresh
+from reviews.flags import flags_sweep
+from reviews.models import Action, ActionProgress, CaseNote, MidwayReview, Review, ReviewDateChange, Visit
+from reviews.schedule import schedule_refresh
 
 User = get_user_model()
 

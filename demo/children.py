@@ -37,11 +37,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from children import services
+from children.models import CareEpisode, Child, CoverArrangement, IROAllocation, IROProfile, SiblingGroup, Team, age_on
+from children.querysets import years_before
 from iro_service import accounts, roles
 
-from . import demo_postcodes, services
-from .models import CareEpisode, Child, CoverArrangement, IROAllocation, IROProfile, SiblingGroup, Team, age_on
-from .querysets import years_before
+from . import postcodes as demo_postcodes
 
 User = get_user_model()
 

@@ -38,18 +38,18 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from children.demo import HISTORY_YEARS
 from children.models import CareEpisode, Child, CoverArrangement, IROAllocation, age_on
 from children.querysets import years_before
+from disputes import ladder
+from disputes.codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
+from disputes.flags import dispute_flags_sweep
+from disputes.models import CafcassReferral, Dispute, DisputeStep, EscalationStage
+from disputes.services import response_due_on
 from reviews import deadlines
 from reviews.calendar import local_non_working_days
 from reviews.codes import FlagKind
 
-from . import ladder
-from .codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
-from .flags import dispute_flags_sweep
-from .models import CafcassReferral, Dispute, DisputeStep, EscalationStage
-from .services import response_due_on
+from .children import HISTORY_YEARS
 
 User = get_user_model()
 

@@ -1,10 +1,9 @@
 """``python manage.py seed_demo [--seed N] [--today YYYY-MM-DD] [--children N] [--reset]``
 
-Builds "Demoshire County Council", a clearly synthetic local authority, for demonstrations
-(children/demo.py does the work through the services). It lives in ``reporting`` because
-it spans the apps (reviews/demo.py adds the review history and disputes/demo.py the disputes
-in the same transaction, with the same random generator), and only ``reporting`` may import
-every app.
+Builds "Demoshire County Council", a clearly synthetic local authority, for demonstrations.
+The ``demo`` app does the work: the children through the children's services, then the
+review history and the disputes in the same transaction, with the same random generator. It
+sits on top of every app, and nothing imports it.
 
 It refuses to run unless the setting ``DEMO_DATA_ALLOWED`` is True (the local and test
 settings; production forces it False), because it creates staff accounts with the published
@@ -24,12 +23,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from children import demo
-from disputes import demo as disputes_demo
+from demo import children as demo
+from demo import disputes as disputes_demo
+from demo import reviews as reviews_demo
 from iro_service import roles
 from reporting.models import ChildPopulation
 from reporting.periods import ReportingYear
-from reviews import demo as reviews_demo
 
 
 def _date(value: str | date) -> date:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from children import demo
+from demo import children as demo
 from reporting.periods import ReportingYear
 from reporting.ssda903 import exporter, spec
 

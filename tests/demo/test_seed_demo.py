@@ -20,7 +20,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 
-from children import codes, demo
+from children import codes
 from children.models import (
     CareEpisode,
     Child,
@@ -33,10 +33,11 @@ from children.models import (
     age_on,
     upn_validator,
 )
+from demo import children as demo
+from demo.management.commands.seed_demo import empty_database
 from disputes.models import CafcassReferral, Dispute, DisputeStep
 from iro_service import roles
 from iro_service.models import AuditEvent
-from reporting.management.commands.seed_demo import empty_database
 from reviews.models import (
     Action,
     ActionProgress,
@@ -48,7 +49,7 @@ from reviews.models import (
     ReviewSchedule,
     Visit,
 )
-from tests.reporting.seed_demo.seeding import SEED_ARGS, TODAY, seed
+from tests.demo.seeding import SEED_ARGS, TODAY, seed
 
 User = get_user_model()
 
