@@ -1,4 +1,4 @@
-"""The disputes of the synthetic demo authority ("Demoshire", built by children/demo.py).
+"""The disputes of the synthetic demo authority ("Demoshire", built by demo/children.py).
 
 Four years of the IRO's challenges (docs/rules.md#disputes), shaped like the public reports:
 seed 004 resolves most disagreement informally and records about a dozen formal disputes a
@@ -49,7 +49,7 @@ from reviews import deadlines
 from reviews.calendar import local_non_working_days
 from reviews.codes import FlagKind
 
-from .children import HISTORY_YEARS
+from .shape import HISTORY_YEARS
 
 User = get_user_model()
 

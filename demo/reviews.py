@@ -1,4 +1,4 @@
-"""The review history of the synthetic demo authority ("Demoshire", built by children/demo.py).
+"""The review history of the synthetic demo authority ("Demoshire", built by demo/children.py).
 
 For every period of care of every demo child, the reviews reg 33 requires from the period's
 start up to ``today`` (docs/rules.md#review-timescales): the first within 20 working days, the second
@@ -438,7 +438,7 @@ def _load(today: date) -> _Facts:
     ]
     iro_ids = sorted({a.iro_id for allocs in allocations.values() for a in allocs})
     iro_names = dict(User.objects.filter(pk__in=iro_ids).order_by("pk").values_list("pk", "first_name"))
-    # The demo records everything as the IRO manager (children/demo.py); fall back to any IRO.
+    # The demo records everything as the IRO manager (demo/children.py); fall back to any IRO.
     recorder = User.objects.filter(username="manager").values_list("pk", flat=True).first()
     earliest = min((p.start for p in periods), default=today)
     return _Facts(

@@ -1,4 +1,4 @@
-"""The demo authority's disputes (disputes/demo.py, run by ``manage.py seed_demo``).
+"""The demo authority's disputes (demo/disputes.py, run by ``manage.py seed_demo``).
 
 Checked against the rules of docs/rules.md#disputes, recomputed here from the stored episodes,
 allocations and cover with ``disputes.ladder`` and ``disputes.services.response_due_on``, and
@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 
 from children.models import CoverArrangement
 from children.querysets import years_before
-from demo.children import HISTORY_YEARS
+from demo.shape import HISTORY_YEARS
 from disputes import dashboard, ladder
 from disputes.codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
 from disputes.models import CafcassReferral, Dispute, DisputeSettings, DisputeStep, EscalationStage

@@ -23,9 +23,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from demo import children as demo
+from demo import children as demo_children
 from demo import disputes as disputes_demo
+from demo import people, shape
 from demo import reviews as reviews_demo
+from demo.summary import summary
 from iro_service import roles
 from reporting.models import ChildPopulation
 from reporting.periods import ReportingYear
@@ -81,14 +83,14 @@ class Command(BaseCommand):
     help = "Fill an empty (demo) database with a synthetic local authority: staff, children, reviews, years of history."
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="Random seed (default %(default)s).")
+        parser.add_argument("--seed", type=int, default=shape.DEFAULT_SEED, help="Random seed (default %(default)s).")
         parser.add_argument(
             "--today", type=_date, default=None, help="Build the data as at this date (default: today)."
         )
         parser.add_argument(
             "--children",
             type=int,
-            default=demo.DEFAULT_CHILDREN_IN_CARE,
+            default=shape.DEFAULT_CHILDREN_IN_CARE,
             help="Children looked after today (default %(default)s); leavers scale with it.",
         )
         parser.add_argument(
@@ -109,7 +111,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if children < 10:
             raise CommandError("--children must be at least 10.")
-        if not reset and demo.demo_data_present():
+        if not reset and people.demo_data_present():
             self.stdout.write("Demo data already present; use --reset to rebuild.")
             return
 
@@ -119,13 +121,13 @@ class Command(BaseCommand):
             if reset:
                 empty_database()
             rng = random.Random(seed)
-            result = demo.build(rng=rng, today=today, children_in_care=children)
+            result = demo_children.build(rng=rng, today=today, children_in_care=children)
             reviews = reviews_demo.build_reviews(rng=rng, today=today)
             disputes = disputes_demo.build_disputes(rng=rng, today=today)
             demo_child_population(today=today)
         elapsed = time.perf_counter() - started
         self._report(
-            demo.summary(today=today),
+            summary(today=today),
             reviews,
             disputes,
             seed=seed,
@@ -209,14 +211,14 @@ class Command(BaseCommand):
         def pct(n: int) -> str:
             return f"{n} ({100 * n / in_care:.0f}%)" if in_care else str(n)
 
-        out(self.style.SUCCESS(f"{demo.LA_NAME}: built in {elapsed:.1f}s (seed {seed}, today {today:%Y-%m-%d})."))
+        out(self.style.SUCCESS(f"{shape.LA_NAME}: built in {elapsed:.1f}s (seed {seed}, today {today:%Y-%m-%d})."))
         out(
-            f"  Postcodes: real ONS postcodes borrowed from {demo.DEMO_LA_CODE} (every person is invented); "
-            f"check the SSDA903 return as local authority {demo.DEMO_LA_CODE}."
+            f"  Postcodes: real ONS postcodes borrowed from {shape.DEMO_LA_CODE} (every person is invented); "
+            f"check the SSDA903 return as local authority {shape.DEMO_LA_CODE}."
         )
         out(
             f"  Children: {figures['children']} records; {in_care} looked after today; "
-            f"{figures['left_care']} periods of care ended in the last {demo.HISTORY_YEARS} years; "
+            f"{figures['left_care']} periods of care ended in the last {shape.HISTORY_YEARS} years; "
             f"{figures['reentered']} children came back into care."
         )
         out(
@@ -236,14 +238,14 @@ class Command(BaseCommand):
         for username, name, fte, caseload, (low, high) in figures["caseloads"]:
             out(f"    {username:<6} {name:<20} {fte} FTE  {caseload:>3} children (band {low}-{high})")
         out(
-            f"  Cover: {demo.COVER_COVERING} covers {demo.COVER_ABSENT} (on leave) from "
+            f"  Cover: {people.COVER_COVERING} covers {people.COVER_ABSENT} (on leave) from "
             f"{figures['cover_from']:%Y-%m-%d}."
         )
         self._report_reviews(reviews)
         self._report_disputes(disputes)
         out("")
-        out(f"Demo logins (every account's password is {demo.DEMO_PASSWORD}):")
+        out(f"Demo logins (every account's password is {people.DEMO_PASSWORD}):")
         out(f"  {'username':<10} {'role':<18} {'name':<22} password")
-        for member in demo.STAFF:
+        for member in people.STAFF:
             user = users[member.username]
-            out(f"  {member.username:<10} {member.role:<18} {user.get_full_name():<22} {demo.DEMO_PASSWORD}")
+            out(f"  {member.username:<10} {member.role:<18} {user.get_full_name():<22} {people.DEMO_PASSWORD}")
