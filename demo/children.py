@@ -3,8 +3,8 @@
 All the people are invented: children's names come from fixed lists (surnames are made up
 from English-sounding parts), UPNs use the non-existent LA number 999, and Ofsted URNs are
 made up. The postcodes are not: they are real public ONS postcodes, borrowed from one real
-county (Lincolnshire, ``DEMO_LA_CODE``; see demo/postcodes.py and demo/data/postcodes.csv) so that the DfE
-SSDA903 checks, which look every postcode up, can run on the demo's return. No child, carer
+county (Lincolnshire, ``DEMO_LA_CODE``; see demo/postcodes.py and demo/data/postcodes.csv) so
+that the DfE SSDA903 checks, which look every postcode up, can run on the demo's return. No child, carer
 or address behind a postcode is real. Distances from home are computed from the postcodes'
 grid references with the DfE's formula, as the validator computes them.
 
@@ -15,23 +15,30 @@ most of them on care orders and in foster care, with four years of history behin
 SSDA903 details follow the DfE validator's rules for 2022/23 to 2025/26 (section 9).
 
 Planning is pure: ``plan_children`` takes a ``random.Random`` and the pinned ``today`` and
-returns plans. ``build`` then writes staff directly (there are no services for users,
-teams or IRO profiles) and every child's record through ``children.services``, in a fixed
-order, so the same seed and ``today`` give the same data. The services do not yet take the
-SSDA903-only details (a reason for each change of placement, URNs, the date UASC status
-ceases, motherhood, previous permanence), so ``record_ssda903_details`` writes those
-directly once the services have recorded every child.
+returns plans (``demo.in_care`` for the children looked after today, ``demo.leavers`` for those
+who left, ``demo.episodes`` for each period of care, ``demo.placements`` and ``demo.places``
+for where they lived, ``demo.ssda903`` for the return's own details). ``build`` then writes
+staff directly (``demo.people``: there are no services for users, teams or IRO profiles) and
+every child's record through ``children.services``, in a fixed order, so the same seed and
+``today`` give the same data. The services do not yet take the SSDA903-only details (a reason
+for each change of placement, URNs, the date UASC status ceases, motherhood, previous
+permanence), so ``record_ssda903_details`` checks them all by the rules the services and the
+import apply (``children.rules``, ``iro_service.services``), then writes them in bulk.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
+
 from children import services
 from children.models import CareEpisode, Child, SiblingGroup
+from children.rules import motherhood_broken
+from iro_service.services import require_not_future
 
 from .draw import in_days
 from .in_care import plan_in_care
@@ -69,8 +76,8 @@ def write_child(plan: ChildPlan, *, by, iros: Sequence, today: date, sibling_gro
             group = sibling_groups[plan.sibling_group] = SiblingGroup.objects.create(name=plan.sibling_group)
     child = None
     for period in plan.periods:
-        first = period.episodes[0]
-        facts = _episode_facts(first, period)
+        facts = _episode_facts(period.episodes[0], period)
+        iro = iros[period.allocations[0].iro]
         if child is None:
             child = services.child_create(
                 by=by,
@@ -85,41 +92,45 @@ def write_child(plan: ChildPlan, *, by, iros: Sequence, today: date, sibling_gro
                 is_uasc=plan.is_uasc,
                 sibling_group=group,
                 looked_after_on=period.start,
-                iro=iros[period.allocations[0].iro],
+                iro=iro,
                 today=today,
                 **facts,
             )
         else:
-            services.care_period_start(
-                child=child, by=by, started_on=period.start, iro=iros[period.allocations[0].iro], today=today, **facts
-            )
-        events = [(e.start, 0, e) for e in period.episodes[1:]] + [(a.start, 1, a) for a in period.allocations[1:]]
-        for _, kind, event in sorted(events, key=lambda x: (x[0], x[1])):
-            if kind == 0:
-                services.episode_change(
-                    child=child,
-                    by=by,
-                    changed_on=event.start,
-                    reason_new_episode=event.reason,
-                    today=today,
-                    **_episode_facts(event, period),
-                )
-            else:
-                services.allocation_change(
-                    child=child, by=by, iro=iros[event.iro], starts_on=event.start, reason=event.reason, today=today
-                )
-        if period.end is not None:
-            services.care_period_end(
-                child=child, by=by, ended_on=period.end, reason_ceased=period.reason_ceased, today=today
-            )
+            services.care_period_start(child=child, by=by, started_on=period.start, iro=iro, today=today, **facts)
+        _write_period_events(child, period, by=by, iros=iros, today=today)
     return child
 
 
-def record_ssda903_details(written: dict[int, ChildPlan]) -> None:
+def _write_period_events(child: Child, period: PeriodPlan, *, by, iros: Sequence, today: date) -> None:
+    """The changes of episode and of IRO in a period, in date order, then its end."""
+    events = [(e.start, 0, e) for e in period.episodes[1:]] + [(a.start, 1, a) for a in period.allocations[1:]]
+    for _, kind, event in sorted(events, key=lambda x: (x[0], x[1])):
+        if kind == 0:
+            services.episode_change(
+                child=child,
+                by=by,
+                changed_on=event.start,
+                reason_new_episode=event.reason,
+                today=today,
+                **_episode_facts(event, period),
+            )
+        else:
+            services.allocation_change(
+                child=child, by=by, iro=iros[event.iro], starts_on=event.start, reason=event.reason, today=today
+            )
+    if period.end is not None:
+        services.care_period_end(
+            child=child, by=by, ended_on=period.end, reason_ceased=period.reason_ceased, today=today
+        )
+
+
+def record_ssda903_details(written: dict[int, ChildPlan], *, today: date) -> None:
     """The SSDA903 details the services do not take yet, for every child written (id → plan),
     straight to the rows: the date an unaccompanied child's UASC status ceases, each child's
     motherhood and previous permanence, each episode's URN and the reason for the change of
-    placement that ended it."""
+    placement that ended it. Checked first, all at once, by the rules every writer applies."""
+    _check_ssda903_details(written.values(), today=today)
     children = list(Child.objects.filter(pk__in=written))
     for child in children:
         plan = written[child.pk]
@@ -154,6 +165,23 @@ def record_ssda903_details(written: dict[int, ChildPlan]) -> None:
     )
 
 
+def _check_ssda903_details(plans: Iterable[ChildPlan], *, today: date) -> None:
+    """The rules ``Child.clean`` and the SSDA903 import apply to these details, for every plan
+    before any is written: motherhood (``children.rules.motherhood_broken``) and no date of
+    UASC status ceasing that has not come yet (``require_not_future``)."""
+    for plan in plans:
+        broken = motherhood_broken(
+            sex=plan.sex,
+            is_mother=plan.is_mother,
+            mother_child_dob=plan.mother_child_dob,
+            date_of_birth=plan.date_of_birth,
+        )
+        if broken:
+            raise ValidationError({b.field: b.message for b in broken})
+        if plan.uasc_ceased_on is not None:
+            require_not_future(plan.uasc_ceased_on, today=today, field="uasc_ceased_on")
+
+
 def _episode_facts(episode: EpisodePlan, period: PeriodPlan) -> dict:
     return {
         "legal_status": episode.legal_status,
@@ -183,7 +211,7 @@ def build(*, rng: random.Random, today: date, children_in_care: int = DEFAULT_CH
     written = {
         write_child(plan, by=manager, iros=iros, today=today, sibling_groups=sibling_groups).pk: plan for plan in plans
     }
-    record_ssda903_details(written)
+    record_ssda903_details(written, today=today)
     # A fortnight's leave last year, and the cover in place today (return date not yet known).
     services.cover_grant(
         by=manager,

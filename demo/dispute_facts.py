@@ -196,9 +196,7 @@ def load_facts(today: date) -> DisputeFacts:
         absences=absences,
         iro_names=names,
         stages=stages,
-        rungs=[
-            ladder.Rung(s.number, is_direct_entry=s.is_direct_entry, is_cafcass=s.is_cafcass) for s in stages.values()
-        ],
+        rungs=ladder.rungs_of(stages.values()),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from children.models import age_on
+from children.ages import age_on
 from disputes import ladder
 from disputes.codes import DisputeCategory
 

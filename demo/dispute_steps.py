@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from children.models import age_on
+from children.ages import age_on
 from disputes.codes import CafcassOutcome, DisputeStatus, ResponseKind
 from reviews import deadlines
 

@@ -43,7 +43,15 @@ from disputes.models import CafcassReferral, Dispute, DisputeStep
 from reviews import deadlines
 from reviews.codes import FlagKind
 
-from .dispute_facts import CAFCASS_PER_CHILD_IN_CARE, PER_CHILD_YEAR, DisputeFacts, DisputePlan, load_facts
+from .dispute_facts import (
+    CAFCASS_PER_CHILD_IN_CARE,
+    PER_CHILD_YEAR,
+    DisputeFacts,
+    DisputePlan,
+    ReferralPlan,
+    StepPlan,
+    load_facts,
+)
 from .dispute_planner import Planner
 
 # --------------------------------------------------------------------------- writing and reporting
@@ -95,69 +103,71 @@ def _reporting_year(day: date) -> str:
 
 
 def _save(plans: list[DisputePlan], facts: DisputeFacts) -> None:
-    disputes = [
-        Dispute(
-            child_id=p.child.pk,
-            raised_by_id=p.raised_by,
-            category=p.category,
-            issue=p.template.issue.format(name=p.child.name),
-            impact_on_child=p.template.impact.format(name=p.child.name),
-            what_must_change=p.template.change.format(name=p.child.name),
-            change_by_whom=p.template.by_whom,
-            change_by_when=p.change_by_when,
-            opened_on=p.opened_on,
-            urgent_reason=p.urgent_reason,
-            current_stage=facts.stages[p.steps[-1].stage],
-            status=p.status,
-            closed_on=p.closed_on,
-            outcome_note=p.outcome_note,
-        )
-        for p in plans
-    ]
+    """Insert the disputes, then their steps and CAFCASS referrals, in bulk."""
+    disputes = [_dispute_row(p, facts) for p in plans]
     Dispute.objects.bulk_create(disputes, batch_size=500)
+    pairs = list(zip(disputes, plans, strict=True))
     DisputeStep.objects.bulk_create(
-        [
-            DisputeStep(
-                dispute=dispute,
-                stage=facts.stages[s.stage],
-                raised_on=s.raised_on,
-                raised_by_id=s.raised_by,
-                recipient_name=s.recipient_name,
-                recipient_role=facts.role(s.stage),
-                response_due_on=s.response_due_on,
-                responded_on=s.responded_on,
-                response=s.response,
-                meeting_on=s.meeting_on,
-                attendees=s.attendees,
-                minutes=s.minutes,
-                ended_on=s.ended_on,
-            )
-            for dispute, plan in zip(disputes, plans, strict=True)
-            for s in plan.steps
-        ],
-        batch_size=500,
+        [_step_row(dispute, s, facts) for dispute, plan in pairs for s in plan.steps], batch_size=500
     )
     CafcassReferral.objects.bulk_create(
-        [
-            CafcassReferral(
-                dispute=dispute,
-                referred_on=r.referred_on,
-                referred_by_id=r.referred_by,
-                stages_exhausted_evidence=r.evidence[0],
-                human_rights_risk_evidence=r.evidence[1],
-                no_other_adult_evidence=r.evidence[2],
-                outcome=r.outcome,
-                outcome_on=r.outcome_on,
-                outcome_note=r.outcome_note,
-            )
-            for dispute, plan in zip(disputes, plans, strict=True)
-            if (r := plan.referral) is not None
-        ]
+        [_referral_row(dispute, plan.referral) for dispute, plan in pairs if plan.referral is not None]
+    )
+
+
+def _dispute_row(p: DisputePlan, facts: DisputeFacts) -> Dispute:
+    return Dispute(
+        child_id=p.child.pk,
+        raised_by_id=p.raised_by,
+        category=p.category,
+        issue=p.template.issue.format(name=p.child.name),
+        impact_on_child=p.template.impact.format(name=p.child.name),
+        what_must_change=p.template.change.format(name=p.child.name),
+        change_by_whom=p.template.by_whom,
+        change_by_when=p.change_by_when,
+        opened_on=p.opened_on,
+        urgent_reason=p.urgent_reason,
+        current_stage=facts.stages[p.steps[-1].stage],
+        status=p.status,
+        closed_on=p.closed_on,
+        outcome_note=p.outcome_note,
+    )
+
+
+def _step_row(dispute: Dispute, s: StepPlan, facts: DisputeFacts) -> DisputeStep:
+    return DisputeStep(
+        dispute=dispute,
+        stage=facts.stages[s.stage],
+        raised_on=s.raised_on,
+        raised_by_id=s.raised_by,
+        recipient_name=s.recipient_name,
+        recipient_role=facts.role(s.stage),
+        response_due_on=s.response_due_on,
+        responded_on=s.responded_on,
+        response=s.response,
+        meeting_on=s.meeting_on,
+        attendees=s.attendees,
+        minutes=s.minutes,
+        ended_on=s.ended_on,
+    )
+
+
+def _referral_row(dispute: Dispute, r: ReferralPlan) -> CafcassReferral:
+    return CafcassReferral(
+        dispute=dispute,
+        referred_on=r.referred_on,
+        referred_by_id=r.referred_by,
+        stages_exhausted_evidence=r.evidence[0],
+        human_rights_risk_evidence=r.evidence[1],
+        no_other_adult_evidence=r.evidence[2],
+        outcome=r.outcome,
+        outcome_on=r.outcome_on,
+        outcome_note=r.outcome_note,
     )
 
 
 def build_disputes(*, rng: random.Random, today: date) -> DisputeDemoResult:
-    """Write the disputes of the demo authority built by ``children.demo.build``.
+    """Write the disputes of the demo authority built by ``demo.children.build``.
 
     Call inside the same transaction, after the children and reviews. Uses only ``rng``; reads
     children, episodes, allocations and cover in a fixed order, so the same seed gives the same

@@ -104,8 +104,74 @@ def plan_episodes(
     latest = max(start, stop - in_days(1))
     taken = {day for day, _ in legal}
     events: dict[date, str] = {day: "legal" for day, _ in legal[1:]}
+    _add_moves(rng, events, taken, dob=dob, start=start, stop=stop, latest=latest)
+    code = _final_placement_code(
+        rng,
+        events,
+        taken,
+        dob=dob,
+        start=start,
+        stop=stop,
+        latest=latest,
+        legal=legal,
+        uasc=uasc,
+        final_legal_status=final_legal_status,
+        final_weights=final_weights,
+    )
+    starts = [start, *sorted(events)]
+    statuses = _statuses_on(starts, legal)
+    placements, reasons = _placements_backwards(
+        rng, code, starts, statuses, events, stop=stop, dob=dob, home=home, uasc=uasc
+    )
+    return with_reasons_and_urns(
+        rng,
+        [
+            EpisodePlan(start=day, reason=reason, legal_status=status, placement=placement)
+            for day, reason, status, placement in zip(starts, reasons, statuses, placements, strict=True)
+        ],
+    )
 
-    # Changes of placement: an early move from an emergency placement, then moves at the child's rate.
+
+def _placements_backwards(
+    rng: random.Random,
+    code: str,
+    starts: list[date],
+    statuses: list[str],
+    events: dict[date, str],
+    *,
+    stop: date,
+    dob: date,
+    home: str,
+    uasc: bool,
+) -> tuple[list[Placement], list[str]]:
+    """Each episode's placement and the reason each began, from the last episode back."""
+    placements: list[Placement] = [new_placement(rng, code, on=starts[-1], home=home)]
+    reasons = ["S"]
+    stay_ends = {id(placements[0]): stop}  # the day each placement ends
+    for j in range(len(starts) - 2, -1, -1):
+        until = starts[j + 1]
+        before, reason = _placement_before(
+            rng,
+            placements[0],
+            on=starts[j],
+            status=statuses[j],
+            until=until,
+            kind=events[until],
+            stay_ends=stay_ends,
+            dob=dob,
+            home=home,
+            uasc=uasc,
+        )
+        stay_ends.setdefault(id(before), until)
+        placements.insert(0, before)
+        reasons.insert(1, reason)
+    return placements, reasons
+
+
+def _add_moves(
+    rng: random.Random, events: dict[date, str], taken: set[date], *, dob: date, start: date, stop: date, latest: date
+) -> None:
+    """Changes of placement: an early move from an emergency placement, then moves at the child's rate."""
     years = (stop - start).days / 365.25
     moves = poisson(rng, _move_rate(age_on(dob, start)) * min(years, 3.0))
     if (stop - start).days > 30 and rng.random() < 0.25:
@@ -117,8 +183,23 @@ def plan_episodes(
         if day:
             events[day] = "move"
 
-    # The placement at the end, and a move into it if the child was too young for it (or not
-    # yet under a placement order) when the last episode would otherwise have started.
+
+def _final_placement_code(
+    rng: random.Random,
+    events: dict[date, str],
+    taken: set[date],
+    *,
+    dob: date,
+    start: date,
+    stop: date,
+    latest: date,
+    legal: list[tuple[date, str]],
+    uasc: bool,
+    final_legal_status: str,
+    final_weights: dict[str, float] | None,
+) -> str:
+    """The placement at the end, and a move into it if the child was too young for it (or not
+    yet under a placement order) when the last episode would otherwise have started."""
     code = choose_placement_code(
         rng, weights=final_weights, dob=dob, on=latest, legal_status=final_legal_status, uasc=uasc
     )
@@ -129,86 +210,84 @@ def plan_episodes(
     if code == "SUP":
         # e.g. an H5 stay still open on 1 April 2025: the move is into K3 from then instead
         lower = max([lower, *(first for first, second in SUPPORTED_ACCOMMODATION_BREAKS if stop >= second)])
-    if lower > last_change:
-        day = free_day(rng, max(lower, last_change + in_days(1)), latest, taken)
-        if day:
-            events[day] = "move"
-        else:
-            code = choose_placement_code(
-                rng,
-                weights=None,
-                dob=dob,
-                on=last_change,
-                legal_status=final_legal_status,
-                uasc=uasc,
-                allow_adoption=False,
-                until=stop,
-            )
+    if lower <= last_change:
+        return code
+    day = free_day(rng, max(lower, last_change + in_days(1)), latest, taken)
+    if day:
+        events[day] = "move"
+        return code
+    return choose_placement_code(
+        rng,
+        weights=None,
+        dob=dob,
+        on=last_change,
+        legal_status=final_legal_status,
+        uasc=uasc,
+        allow_adoption=False,
+        until=stop,
+    )
 
-    starts = [start, *sorted(events)]
+
+def _statuses_on(starts: list[date], legal: list[tuple[date, str]]) -> list[str]:
+    """The legal status at the start of each episode."""
     statuses, status_at = [], dict(legal)
     current = legal[0][1]
     for day in starts:
         current = status_at.get(day, current)
         statuses.append(current)
+    return statuses
 
-    placements: list[Placement] = [new_placement(rng, code, on=starts[-1], home=home)]
-    reasons = ["S"]
-    stay_ends = {id(placements[0]): stop}  # the day each placement ends
-    for j in range(len(starts) - 2, -1, -1):
-        after, on, status, until = placements[0], starts[j], statuses[j], starts[j + 1]
-        age = age_on(dob, on)
-        kind = events[until]
-        before_code = SAME_CARER_BEFORE.get(after.type)
-        same_carer_ok = before_code is not None and placement_valid(
-            before_code, legal_status=status, age=age, uasc=uasc, on=on
-        )
 
-        def moved(after=after, on=on, status=status, until=until) -> Placement:
-            """A placement with another carer, from which the child moved to ``after``."""
-            pick = choose_placement_code(
-                rng,
-                weights=None,
-                dob=dob,
-                on=on,
-                legal_status=status,
-                uasc=uasc,
-                allow_adoption=False,
-                until=until,
-                instead_of=after.type,
-            )
-            return new_placement(rng, pick, on=on, home=home, moving_from=after.postcode)
-
-        if kind == "legal":
-            keep = placement_valid(after.type, legal_status=status, age=age, uasc=uasc, on=on) and not (
-                after.type in SUPPORTED_ACCOMMODATION
-                and supported_accommodation_spans_a_break(on, stay_ends[id(after)])
-            )
-            if keep and same_carer_ok and after.type != "A5" and rng.random() < 0.3:
-                # e.g. the foster placement became long-term when the final care order was made
-                before, reason = (
-                    new_placement(rng, before_code, on=on, home=home, provider=after.provider, place=after),
-                    "U",
-                )
-            elif keep and rng.random() >= 0.15:
-                before, reason = after, "L"
-            else:
-                before, reason = moved(), "B"
-        elif same_carer_ok and (after.type == "A5" or rng.random() < 0.35):
-            provider = after.provider if after.type in FOSTER else None
-            before, reason = new_placement(rng, before_code, on=on, home=home, provider=provider, place=after), "T"
-        else:
-            before, reason = moved(), "P"
-        stay_ends.setdefault(id(before), until)
-        placements.insert(0, before)
-        reasons.insert(1, reason)
-    return with_reasons_and_urns(
-        rng,
-        [
-            EpisodePlan(start=day, reason=reason, legal_status=status, placement=placement)
-            for day, reason, status, placement in zip(starts, reasons, statuses, placements, strict=True)
-        ],
+def _placement_before(
+    rng: random.Random,
+    after: Placement,
+    *,
+    on: date,
+    status: str,
+    until: date,
+    kind: str,
+    stay_ends: dict[int, date],
+    dob: date,
+    home: str,
+    uasc: bool,
+) -> tuple[Placement, str]:
+    """The placement of the episode from ``on`` to ``until``, before ``after``, and the reason
+    the next episode started: the same placement (L), the same carer (T, U) or a move (P, B)."""
+    age = age_on(dob, on)
+    before_code = SAME_CARER_BEFORE.get(after.type)
+    same_carer_ok = before_code is not None and placement_valid(
+        before_code, legal_status=status, age=age, uasc=uasc, on=on
     )
+
+    def moved() -> Placement:
+        """A placement with another carer, from which the child moved to ``after``."""
+        pick = choose_placement_code(
+            rng,
+            weights=None,
+            dob=dob,
+            on=on,
+            legal_status=status,
+            uasc=uasc,
+            allow_adoption=False,
+            until=until,
+            instead_of=after.type,
+        )
+        return new_placement(rng, pick, on=on, home=home, moving_from=after.postcode)
+
+    if kind == "legal":
+        keep = placement_valid(after.type, legal_status=status, age=age, uasc=uasc, on=on) and not (
+            after.type in SUPPORTED_ACCOMMODATION and supported_accommodation_spans_a_break(on, stay_ends[id(after)])
+        )
+        if keep and same_carer_ok and after.type != "A5" and rng.random() < 0.3:
+            # e.g. the foster placement became long-term when the final care order was made
+            return new_placement(rng, before_code, on=on, home=home, provider=after.provider, place=after), "U"
+        if keep and rng.random() >= 0.15:
+            return after, "L"
+        return moved(), "B"
+    if same_carer_ok and (after.type == "A5" or rng.random() < 0.35):
+        provider = after.provider if after.type in FOSTER else None
+        return new_placement(rng, before_code, on=on, home=home, provider=provider, place=after), "T"
+    return moved(), "P"
 
 
 def plan_allocations(

@@ -78,6 +78,30 @@ def _ico_weight(d: _Draft) -> float:
 
 def plan_in_care(rng: random.Random, *, today: date, n: int, ftes: Sequence[float], upns: set[str]) -> list[ChildPlan]:
     """``n`` children looked after on ``today``, with their history."""
+    drafts = _drafts_by_age(rng, n)
+    uasc = [d for d in drafts if d.uasc]
+    others = [d for d in drafts if not d.uasc]
+    _draw_sex_and_birth(rng, drafts, uasc, others, today=today)
+    _draw_legal_status(rng, uasc, others, n=len(drafts), today=today)
+    for d in drafts:
+        d.start = today - in_days(_days_in_care(rng, d, today=today))
+    for d, ethnicity in zip(others, quota(rng, len(others), ETHNICITY_WEIGHTS), strict=True):
+        d.ethnicity = ethnicity
+    for d in uasc:
+        d.ethnicity = weighted(rng, UASC_ETHNICITY_WEIGHTS)
+    for d in drafts:
+        d.surname = rng.choice(UASC_SURNAMES if d.uasc else SURNAMES)
+        d.home_postcode = "" if d.uasc else home_postcode(rng)
+
+    groups = _form_sibling_groups(rng, others)
+    units = [groups[g] for g in sorted(groups)] + [[d] for d in drafts if d.group is None]
+    _assign_caseloads(rng, units, ftes)
+    plans = [d for unit in units for d in _plan_unit(rng, unit, today=today, ftes=ftes)]
+    return [_child_plan(rng, d, today=today, upns=upns) for d in sorted(plans, key=lambda d: d.key)]
+
+
+def _drafts_by_age(rng: random.Random, n: int) -> list[_Draft]:
+    """The unaccompanied children by their ages, then the others filling each age band's quota."""
     n_uasc = round(n * UASC_SHARE)
     drafts = [_Draft(key=i, uasc=True, age=a) for i, a in enumerate(quota(rng, n_uasc, UASC_AGE_WEIGHTS))]
     bands = quota_counts(n, AGE_BAND_WEIGHTS)
@@ -88,21 +112,24 @@ def plan_in_care(rng: random.Random, *, today: date, n: int, ftes: Sequence[floa
     for (low, high), count in bands.items():
         weights = {a: (1 + (a - 10) * 0.08 if low == 10 else 1) for a in range(low, high + 1)}
         ages += [weighted(rng, weights) for _ in range(count)]
-    drafts += [_Draft(key=n_uasc + i, uasc=False, age=a) for i, a in enumerate(ages)]
-    n = len(drafts)
+    return drafts + [_Draft(key=n_uasc + i, uasc=False, age=a) for i, a in enumerate(ages)]
 
-    uasc = [d for d in drafts if d.uasc]
-    others = [d for d in drafts if not d.uasc]
+
+def _draw_sex_and_birth(
+    rng: random.Random, drafts: list[_Draft], uasc: list[_Draft], others: list[_Draft], *, today: date
+) -> None:
     uasc_boys = round(len(uasc) * UASC_BOYS_SHARE)
     for d, sex in zip(uasc, quota(rng, len(uasc), {"M": uasc_boys, "F": len(uasc) - uasc_boys}), strict=True):
         d.sex = sex
-    other_boys = min(len(others), max(0, round(n * BOYS_SHARE) - uasc_boys))
+    other_boys = min(len(others), max(0, round(len(drafts) * BOYS_SHARE) - uasc_boys))
     for d, sex in zip(others, quota(rng, len(others), {"M": other_boys, "F": len(others) - other_boys}), strict=True):
         d.sex = sex
     for d in drafts:
         d.dob = dob_for_age(rng, today, d.age)
 
-    # Legal status: UASC are accommodated under s20; placement orders for the youngest; the rest care orders.
+
+def _draw_legal_status(rng: random.Random, uasc: list[_Draft], others: list[_Draft], *, n: int, today: date) -> None:
+    """UASC are accommodated under s20; placement orders for the youngest; the rest care orders."""
     for d in uasc:
         d.legal_status = "V2"
     undecided = list(others)
@@ -115,46 +142,33 @@ def plan_in_care(rng: random.Random, *, today: date, n: int, ftes: Sequence[floa
         # A final care order takes months of proceedings: the youngest babies are still on interim orders.
         d.legal_status = "C2" if (today - d.dob).days >= 180 else "C1"
 
-    for d in drafts:
-        since_birth = (today - d.dob).days
-        if d.uasc:
-            days = sample_days(rng, UASC_DURATIONS, 1, max(1, (today - birthday(d.dob, 13)).days))
-        elif d.legal_status == "C1":
-            days = sample_days(rng, ((3, 500, 1),), 3, since_birth)
-        elif d.legal_status == "E1":
-            days = sample_days(rng, ((200, 1100, 1),), 200, since_birth)
-        elif d.legal_status == "V2":
-            days = sample_days(rng, S20_DURATIONS, 1, since_birth)
-        else:
-            days = sample_days(rng, CARE_ORDER_DURATIONS, 150, since_birth)
-        d.start = today - in_days(min(days, since_birth))
 
-    for d, ethnicity in zip(others, quota(rng, len(others), ETHNICITY_WEIGHTS), strict=True):
-        d.ethnicity = ethnicity
-    for d in uasc:
-        d.ethnicity = weighted(rng, UASC_ETHNICITY_WEIGHTS)
-    for d in drafts:
-        d.surname = rng.choice(UASC_SURNAMES if d.uasc else SURNAMES)
-        d.home_postcode = "" if d.uasc else home_postcode(rng)
+def _days_in_care(rng: random.Random, d: _Draft, *, today: date) -> int:
+    since_birth = (today - d.dob).days
+    if d.uasc:
+        days = sample_days(rng, UASC_DURATIONS, 1, max(1, (today - birthday(d.dob, 13)).days))
+    elif d.legal_status == "C1":
+        days = sample_days(rng, ((3, 500, 1),), 3, since_birth)
+    elif d.legal_status == "E1":
+        days = sample_days(rng, ((200, 1100, 1),), 200, since_birth)
+    elif d.legal_status == "V2":
+        days = sample_days(rng, S20_DURATIONS, 1, since_birth)
+    else:
+        days = sample_days(rng, CARE_ORDER_DURATIONS, 150, since_birth)
+    return min(days, since_birth)
 
-    groups = _form_sibling_groups(rng, others)
-    units = [groups[g] for g in sorted(groups)] + [[d] for d in drafts if d.group is None]
-    _assign_caseloads(rng, units, ftes)
 
-    plans = []
-    for unit in units:
-        lead = unit[0]
-        lead_period = _plan_open_period(rng, lead, today=today, ftes=ftes)
-        for d in unit:
-            d.periods = [lead_period if d is lead else _plan_sibling_period(rng, d, lead, lead_period, today=today)]
-            if d.group is None and not d.uasc and rng.random() < 0.06:
-                previous = plan_previous_period(
-                    rng, dob=d.dob, before=d.start, home=d.home_postcode, iro=d.iro, ftes=ftes
-                )
-                if previous:
-                    d.periods.insert(0, previous)
-            plans.append(d)
-    return [_child_plan(rng, d, today=today, upns=upns) for d in sorted(plans, key=lambda d: d.key)]
+def _plan_unit(rng: random.Random, unit: list[_Draft], *, today: date, ftes: Sequence[float]) -> list[_Draft]:
+    """The periods of care of a child, or of a sibling group led by its first member."""
+    lead = unit[0]
+    lead_period = _plan_open_period(rng, lead, today=today, ftes=ftes)
+    for d in unit:
+        d.periods = [lead_period if d is lead else _plan_sibling_period(rng, d, lead, lead_period, today=today)]
+        if d.group is None and not d.uasc and rng.random() < 0.06:
+            previous = plan_previous_period(rng, dob=d.dob, before=d.start, home=d.home_postcode, iro=d.iro, ftes=ftes)
+            if previous:
+                d.periods.insert(0, previous)
+    return unit
 
 
 def _form_sibling_groups(rng: random.Random, drafts: list[_Draft]) -> dict[int, list[_Draft]]:

@@ -8,9 +8,9 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from children.ages import age_on
 from children.models import (
     SignificantChange,
-    age_on,
 )
 from reviews import deadlines
 from reviews.codes import (
@@ -106,9 +106,10 @@ class Writer(TodayRows):
             chair_id=chair,
             created_by_id=chair,
             status=ReviewStatus.HELD,
-            review_type=held.review_type,
+            # As ``review_record`` leaves them: the due date and the review's place in the chain
+            # (first, second, subsequent) are ``reviews.chain``'s, cached by ``schedule_refresh``.
+            review_type=ReviewType.ADDITIONAL if held.review_type == ReviewType.ADDITIONAL else "",
             held_on=day,
-            due_on=held.due_on,
             venue=self._venue(placement, age),
             invited=invited,
             attended=attended,

@@ -6,10 +6,9 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from children.ages import eighteenth_birthday
+from children.ages import age_on, eighteenth_birthday
 from children.models import (
     SignificantChange,
-    age_on,
 )
 from reviews.codes import (
     DateChangeKind,

@@ -13,9 +13,12 @@ This is a seeder of historical data, not user input: rows are written with ``bul
 rather than through ``reviews.services`` (whose permission checks, audit events and per-child
 flag sweeps would make it minutes long), so no audit events or simple-history rows are
 written for them (history starts at the first real edit); ``created_at`` is the day the
-seeder ran, except on the date changes and significant changes, whose pages show it. Every row keeps the models'
-constraints and the services' rules; the cached schedules and the deadline flags are then
-brought up to date once, through ``schedule_refresh`` and ``flags_sweep``.
+seeder ran, except on the date changes and significant changes, whose pages show it. Every
+row keeps the models' constraints, and the rules come from the domain modules rather than
+copies: when each review falls due is ``reviews.deadlines``' (planning), each held review's
+stored due date and type are left to ``reviews.chain`` as the services leave them, and the
+cached schedules and the deadline flags are brought up to date once, through
+``schedule_refresh`` and ``flags_sweep``.
 
 Deterministic: only the given ``random.Random`` is used and children, episodes and allocations
 are read in primary-key order.
@@ -39,6 +42,7 @@ from reviews.codes import (
     ReviewStatus,
 )
 from reviews.flags import flags_sweep
+from reviews.models import Review
 from reviews.schedule import schedule_refresh
 
 from .draw import in_days
@@ -88,7 +92,7 @@ class ReviewDemoResult:
 
 
 def build_reviews(*, rng: random.Random, today: date) -> ReviewDemoResult:
-    """Write the review history of the demo authority built by ``children.demo.build``.
+    """Write the review history of the demo authority built by ``demo.children.build``.
 
     Call inside the same transaction, after the children. Uses only ``rng``; reads children,
     episodes and allocations in primary-key order, so the same seed gives the same rows.
@@ -109,8 +113,22 @@ def build_reviews(*, rng: random.Random, today: date) -> ReviewDemoResult:
     writer.save()
 
     schedule_refresh(Child.objects.order_by("pk").values_list("pk", flat=True))
+    _read_back_chain(writer.reviews)
     sweep = flags_sweep(today=today)
     return _result(writer, facts, plans, open_flags=sweep.open)
+
+
+def _read_back_chain(reviews: list[Review]) -> None:
+    """The due dates and review types ``schedule_refresh`` wrote, onto the rows in memory."""
+    chain = {
+        pk: (due_on, review_type)
+        for pk, due_on, review_type in Review.objects.filter(status=ReviewStatus.HELD).values_list(
+            "pk", "due_on", "review_type"
+        )
+    }
+    for review in reviews:
+        if review.pk in chain:
+            review.due_on, review.review_type = chain[review.pk]
 
 
 def _result(

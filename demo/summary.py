@@ -10,8 +10,6 @@ from children.querysets import years_before
 from .placements import ADOPTION, FOSTER
 from .shape import HISTORY_YEARS
 
-# --------------------------------------------------------------------------- what was built
-
 
 def summary(*, today: date) -> dict:
     """Figures about the demo authority on ``today``, for the command to print."""
@@ -22,27 +20,10 @@ def summary(*, today: date) -> dict:
     episodes_by_child: dict[int, list[CareEpisode]] = {}
     for e in CareEpisode.objects.order_by("child_id", "started_on", "pk"):
         episodes_by_child.setdefault(e.child_id, []).append(e)
-    three_or_more = 0
-    for child in in_care:
-        in_year = [e for e in episodes_by_child[child.pk] if e.ended_on is None or e.ended_on > year_start]
-        placements = len(in_year) - sum(1 for e in in_year if e.started_on > year_start and e.reason_new_episode == "L")
-        three_or_more += placements >= 3
+    three_or_more = _three_or_more_placements(in_care, episodes_by_child, year_start=year_start)
     bands = {"under 1": (0, 0), "1-4": (1, 4), "5-9": (5, 9), "10-15": (10, 15), "16-17": (16, 17)}
     ages = [c.age_on(today) for c in in_care]
-    legal: dict[str, int] = {}
-    placement_groups: dict[str, int] = {}
-    for child in in_care:
-        e = open_episodes[child.pk]
-        key = {"C1": "care order", "C2": "care order", "V2": "section 20", "E1": "placement order"}.get(
-            e.legal_status, e.legal_status
-        )
-        legal[key] = legal.get(key, 0) + 1
-        group = (
-            "foster care"
-            if e.placement_type in FOSTER
-            else ("placed for adoption" if e.placement_type in ADOPTION else e.placement_type)
-        )
-        placement_groups[group] = placement_groups.get(group, 0) + 1
+    legal, placement_groups = _legal_statuses_and_placements(in_care, open_episodes)
     return {
         "children": Child.objects.count(),
         "in_care": len(in_care),
@@ -68,3 +49,32 @@ def summary(*, today: date) -> dict:
             for p in IROProfile.objects.with_caseload(on=today).order_by("user__username")
         ],
     }
+
+
+def _three_or_more_placements(in_care: list[Child], episodes_by_child: dict, *, year_start: date) -> int:
+    """Children in care today with three or more placements in the last 12 months."""
+    three_or_more = 0
+    for child in in_care:
+        in_year = [e for e in episodes_by_child[child.pk] if e.ended_on is None or e.ended_on > year_start]
+        placements = len(in_year) - sum(1 for e in in_year if e.started_on > year_start and e.reason_new_episode == "L")
+        three_or_more += placements >= 3
+    return three_or_more
+
+
+def _legal_statuses_and_placements(in_care: list[Child], open_episodes: dict) -> tuple[dict, dict]:
+    """Children in care today by legal status and by kind of placement."""
+    legal: dict[str, int] = {}
+    placement_groups: dict[str, int] = {}
+    for child in in_care:
+        e = open_episodes[child.pk]
+        key = {"C1": "care order", "C2": "care order", "V2": "section 20", "E1": "placement order"}.get(
+            e.legal_status, e.legal_status
+        )
+        legal[key] = legal.get(key, 0) + 1
+        group = (
+            "foster care"
+            if e.placement_type in FOSTER
+            else ("placed for adoption" if e.placement_type in ADOPTION else e.placement_type)
+        )
+        placement_groups[group] = placement_groups.get(group, 0) + 1
+    return legal, placement_groups

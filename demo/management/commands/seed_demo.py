@@ -136,6 +136,39 @@ class Command(BaseCommand):
             users=result.users,
         )
 
+    def _report_children(self, figures: dict) -> None:
+        out = self.stdout.write
+        in_care = figures["in_care"]
+
+        def pct(n: int) -> str:
+            return f"{n} ({100 * n / in_care:.0f}%)" if in_care else str(n)
+
+        out(
+            f"  Children: {figures['children']} records; {in_care} looked after today; "
+            f"{figures['left_care']} periods of care ended in the last {shape.HISTORY_YEARS} years; "
+            f"{figures['reentered']} children came back into care."
+        )
+        out(
+            f"  In care today: boys {pct(figures['boys'])}, UASC {pct(figures['uasc'])}, "
+            f"more than 20 miles from home {pct(figures['far_from_home'])}, "
+            f"3+ placements in the last 12 months {pct(figures['three_or_more_placements'])}."
+        )
+        out("  Ages: " + ", ".join(f"{band} {pct(n)}" for band, n in figures["ages"].items()))
+        out("  Legal status: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["legal"].items()))
+        out("  Placements: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["placements"].items()))
+        out(
+            f"  Sibling groups: {figures['sibling_groups']} ({figures['in_sibling_groups']} children). "
+            f"Episodes: {figures['episodes']}. IRO allocations: {figures['allocations']} "
+            f"({figures['reallocations']} changes of IRO)."
+        )
+        out("  Caseloads today:")
+        for username, name, fte, caseload, (low, high) in figures["caseloads"]:
+            out(f"    {username:<6} {name:<20} {fte} FTE  {caseload:>3} children (band {low}-{high})")
+        out(
+            f"  Cover: {people.COVER_COVERING} covers {people.COVER_ABSENT} (on leave) from "
+            f"{figures['cover_from']:%Y-%m-%d}."
+        )
+
     def _report_reviews(self, r: reviews_demo.ReviewDemoResult) -> None:
         out = self.stdout.write
         out("  Reviews:")
@@ -206,41 +239,12 @@ class Command(BaseCommand):
         users: dict,
     ) -> None:
         out = self.stdout.write
-        in_care = figures["in_care"]
-
-        def pct(n: int) -> str:
-            return f"{n} ({100 * n / in_care:.0f}%)" if in_care else str(n)
-
         out(self.style.SUCCESS(f"{shape.LA_NAME}: built in {elapsed:.1f}s (seed {seed}, today {today:%Y-%m-%d})."))
         out(
             f"  Postcodes: real ONS postcodes borrowed from {shape.DEMO_LA_CODE} (every person is invented); "
             f"check the SSDA903 return as local authority {shape.DEMO_LA_CODE}."
         )
-        out(
-            f"  Children: {figures['children']} records; {in_care} looked after today; "
-            f"{figures['left_care']} periods of care ended in the last {shape.HISTORY_YEARS} years; "
-            f"{figures['reentered']} children came back into care."
-        )
-        out(
-            f"  In care today: boys {pct(figures['boys'])}, UASC {pct(figures['uasc'])}, "
-            f"more than 20 miles from home {pct(figures['far_from_home'])}, "
-            f"3+ placements in the last 12 months {pct(figures['three_or_more_placements'])}."
-        )
-        out("  Ages: " + ", ".join(f"{band} {pct(n)}" for band, n in figures["ages"].items()))
-        out("  Legal status: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["legal"].items()))
-        out("  Placements: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["placements"].items()))
-        out(
-            f"  Sibling groups: {figures['sibling_groups']} ({figures['in_sibling_groups']} children). "
-            f"Episodes: {figures['episodes']}. IRO allocations: {figures['allocations']} "
-            f"({figures['reallocations']} changes of IRO)."
-        )
-        out("  Caseloads today:")
-        for username, name, fte, caseload, (low, high) in figures["caseloads"]:
-            out(f"    {username:<6} {name:<20} {fte} FTE  {caseload:>3} children (band {low}-{high})")
-        out(
-            f"  Cover: {people.COVER_COVERING} covers {people.COVER_ABSENT} (on leave) from "
-            f"{figures['cover_from']:%Y-%m-%d}."
-        )
+        self._report_children(figures)
         self._report_reviews(reviews)
         self._report_disputes(disputes)
         out("")

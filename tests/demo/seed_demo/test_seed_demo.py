@@ -51,7 +51,7 @@ from reviews.models import (
     ReviewSchedule,
     Visit,
 )
-from tests.demo.seeding import SEED_ARGS, TODAY, seed
+from tests.demo.seed_demo.seeding import SEED_ARGS, TODAY, seed
 
 User = get_user_model()
 

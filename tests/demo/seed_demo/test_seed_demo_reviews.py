@@ -38,7 +38,7 @@ from reviews.models import (
     ReviewSchedule,
     Visit,
 )
-from tests.demo.seeding import TODAY
+from tests.demo.seed_demo.seeding import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ from disputes.services import response_due_on
 from reviews import deadlines
 from reviews.codes import FlagKind
 from reviews.models import DeadlineFlag
-from tests.demo.seeding import TODAY
-from tests.demo.test_seed_demo_reviews import allocations_by_child, calendar, iro_on, periods_by_child
+from tests.demo.seed_demo.seeding import TODAY
+from tests.demo.seed_demo.test_seed_demo_reviews import allocations_by_child, calendar, iro_on, periods_by_child
 
 pytestmark = pytest.mark.django_db
 

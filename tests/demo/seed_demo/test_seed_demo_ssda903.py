@@ -23,7 +23,7 @@ import demo.ssda903
 from children import codes
 from children.models import CareEpisode, Child, age_on
 from demo import postcodes as demo_postcodes
-from tests.demo.seeding import TODAY
+from tests.demo.seed_demo.seeding import TODAY
 
 HOMES = {postcode for postcode, *_ in demo_postcodes.HOME_POSTCODES}
 IN_AREA = set(demo.places.IN_AREA)
