@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "disputes",
     "reporting",
     "interchange",
+    "demo",  # the synthetic demo authority (seed_demo); nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from disputes.demo import restore_migrated_rows
+from demo.disputes import restore_migrated_rows
 
 # Playwright's sync API runs an event loop in this thread; the live server's ORM work is
 # in its own thread, so Django's async-safety guard does not apply here.

@@ -1,4 +1,4 @@
-"""The demo authority the ``tests/reporting`` modules share (see conftest.py)."""
+"""The demo authority the ``tests/demo/seed_demo`` modules share (see conftest.py)."""
 
 from __future__ import annotations
 

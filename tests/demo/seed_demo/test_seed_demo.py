@@ -20,7 +20,10 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 
-from children import codes, demo
+import demo.children
+import demo.people
+import demo.shape
+from children import codes
 from children.models import (
     CareEpisode,
     Child,
@@ -33,10 +36,10 @@ from children.models import (
     age_on,
     upn_validator,
 )
+from demo.management.commands.seed_demo import empty_database
 from disputes.models import CafcassReferral, Dispute, DisputeStep
 from iro_service import roles
 from iro_service.models import AuditEvent
-from reporting.management.commands.seed_demo import empty_database
 from reviews.models import (
     Action,
     ActionProgress,
@@ -48,7 +51,7 @@ from reviews.models import (
     ReviewSchedule,
     Visit,
 )
-from tests.reporting.seed_demo.seeding import SEED_ARGS, TODAY, seed
+from tests.demo.seed_demo.seeding import SEED_ARGS, TODAY, seed
 
 User = get_user_model()
 
@@ -124,7 +127,7 @@ def digest() -> str:
 
 
 def dispute_rows() -> list[list[tuple]]:
-    """The disputes (disputes/demo.py), their steps and CAFCASS referrals, keyed by child
+    """The disputes (demo/disputes.py), their steps and CAFCASS referrals, keyed by child
     reference and dates, not keys."""
 
     def key(d: Dispute) -> tuple:
@@ -184,7 +187,7 @@ def dispute_rows() -> list[list[tuple]]:
 
 
 def review_rows() -> list[list[tuple]]:
-    """The review history (reviews/demo.py), keyed by child reference and dates, not keys."""
+    """The review history (demo/reviews.py), keyed by child reference and dates, not keys."""
 
     def ref(obj) -> str:
         return obj.child.local_reference
@@ -327,7 +330,9 @@ def test_the_staff_sign_in_with_the_demo_password_and_have_their_roles(demo_town
     }
     for username, role in expected.items():
         # The lockout backend (django-axes) needs the request, as the sign-in page passes it.
-        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password=demo.DEMO_PASSWORD)
+        user = authenticate(
+            RequestFactory().post("/accounts/login/"), username=username, password=demo.people.DEMO_PASSWORD
+        )
         assert user is not None, username
         assert [g.name for g in user.groups.all()] == [role]
         assert not user.is_superuser
@@ -339,8 +344,8 @@ def test_the_staff_sign_in_with_the_demo_password_and_have_their_roles(demo_town
     assert {p.fte for name, p in profiles.items() if name != "iro5"} == {Decimal("1.00")}
     assert 1 <= Team.objects.count() <= 2
     assert all(p.team is not None for p in profiles.values())
-    assert demo.DEMO_PASSWORD in demo_town
-    assert demo.LA_NAME in demo_town
+    assert demo.people.DEMO_PASSWORD in demo_town
+    assert demo.shape.LA_NAME in demo_town
 
 
 @pytest.mark.django_db
@@ -386,7 +391,7 @@ def test_the_children_in_care_look_like_the_public_reports(demo_town):
 
 @pytest.mark.django_db
 def test_four_years_of_history_are_recorded_through_the_services(demo_town):
-    window_start = TODAY.replace(year=TODAY.year - demo.HISTORY_YEARS)
+    window_start = TODAY.replace(year=TODAY.year - demo.shape.HISTORY_YEARS)
     exits = Counter(
         CareEpisode.objects.exclude(reason_ceased__in=["", "X1"])
         .filter(ended_on__gte=window_start)
@@ -502,7 +507,7 @@ def test_same_seed_and_today_give_the_same_data_and_another_seed_does_not(forget
 
 def test_planning_is_pure_and_deterministic():
     def plan(seed_value: int):
-        return demo.plan_children(
+        return demo.children.plan_children(
             random.Random(seed_value), today=TODAY, children_in_care=60, ftes=[1.0, 1.0, 1.0, 1.0, 0.6]
         )
 

@@ -1,10 +1,9 @@
 """``python manage.py seed_demo [--seed N] [--today YYYY-MM-DD] [--children N] [--reset]``
 
-Builds "Demoshire County Council", a clearly synthetic local authority, for demonstrations
-(children/demo.py does the work through the services). It lives in ``reporting`` because
-it spans the apps (reviews/demo.py adds the review history and disputes/demo.py the disputes
-in the same transaction, with the same random generator), and only ``reporting`` may import
-every app.
+Builds "Demoshire County Council", a clearly synthetic local authority, for demonstrations.
+The ``demo`` app does the work: the children through the children's services, then the
+review history and the disputes in the same transaction, with the same random generator. It
+sits on top of every app, and nothing imports it.
 
 It refuses to run unless the setting ``DEMO_DATA_ALLOWED`` is True (the local and test
 settings; production forces it False), because it creates staff accounts with the published
@@ -24,12 +23,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from children import demo
-from disputes import demo as disputes_demo
+from demo import children as demo_children
+from demo import disputes as disputes_demo
+from demo import people, shape
+from demo import reviews as reviews_demo
+from demo.summary import summary
 from iro_service import roles
 from iro_service.periods import ReportingYear
 from reporting.models import ChildPopulation
-from reviews import demo as reviews_demo
 
 
 def _date(value: str | date) -> date:
@@ -82,14 +83,14 @@ class Command(BaseCommand):
     help = "Fill an empty (demo) database with a synthetic local authority: staff, children, reviews, years of history."
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="Random seed (default %(default)s).")
+        parser.add_argument("--seed", type=int, default=shape.DEFAULT_SEED, help="Random seed (default %(default)s).")
         parser.add_argument(
             "--today", type=_date, default=None, help="Build the data as at this date (default: today)."
         )
         parser.add_argument(
             "--children",
             type=int,
-            default=demo.DEFAULT_CHILDREN_IN_CARE,
+            default=shape.DEFAULT_CHILDREN_IN_CARE,
             help="Children looked after today (default %(default)s); leavers scale with it.",
         )
         parser.add_argument(
@@ -110,7 +111,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if children < 10:
             raise CommandError("--children must be at least 10.")
-        if not reset and demo.demo_data_present():
+        if not reset and people.demo_data_present():
             self.stdout.write("Demo data already present; use --reset to rebuild.")
             return
 
@@ -120,19 +121,52 @@ class Command(BaseCommand):
             if reset:
                 empty_database()
             rng = random.Random(seed)
-            result = demo.build(rng=rng, today=today, children_in_care=children)
+            result = demo_children.build(rng=rng, today=today, children_in_care=children)
             reviews = reviews_demo.build_reviews(rng=rng, today=today)
             disputes = disputes_demo.build_disputes(rng=rng, today=today)
             demo_child_population(today=today)
         elapsed = time.perf_counter() - started
         self._report(
-            demo.summary(today=today),
+            summary(today=today),
             reviews,
             disputes,
             seed=seed,
             today=today,
             elapsed=elapsed,
             users=result.users,
+        )
+
+    def _report_children(self, figures: dict) -> None:
+        out = self.stdout.write
+        in_care = figures["in_care"]
+
+        def pct(n: int) -> str:
+            return f"{n} ({100 * n / in_care:.0f}%)" if in_care else str(n)
+
+        out(
+            f"  Children: {figures['children']} records; {in_care} looked after today; "
+            f"{figures['left_care']} periods of care ended in the last {shape.HISTORY_YEARS} years; "
+            f"{figures['reentered']} children came back into care."
+        )
+        out(
+            f"  In care today: boys {pct(figures['boys'])}, UASC {pct(figures['uasc'])}, "
+            f"more than 20 miles from home {pct(figures['far_from_home'])}, "
+            f"3+ placements in the last 12 months {pct(figures['three_or_more_placements'])}."
+        )
+        out("  Ages: " + ", ".join(f"{band} {pct(n)}" for band, n in figures["ages"].items()))
+        out("  Legal status: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["legal"].items()))
+        out("  Placements: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["placements"].items()))
+        out(
+            f"  Sibling groups: {figures['sibling_groups']} ({figures['in_sibling_groups']} children). "
+            f"Episodes: {figures['episodes']}. IRO allocations: {figures['allocations']} "
+            f"({figures['reallocations']} changes of IRO)."
+        )
+        out("  Caseloads today:")
+        for username, name, fte, caseload, (low, high) in figures["caseloads"]:
+            out(f"    {username:<6} {name:<20} {fte} FTE  {caseload:>3} children (band {low}-{high})")
+        out(
+            f"  Cover: {people.COVER_COVERING} covers {people.COVER_ABSENT} (on leave) from "
+            f"{figures['cover_from']:%Y-%m-%d}."
         )
 
     def _report_reviews(self, r: reviews_demo.ReviewDemoResult) -> None:
@@ -205,46 +239,17 @@ class Command(BaseCommand):
         users: dict,
     ) -> None:
         out = self.stdout.write
-        in_care = figures["in_care"]
-
-        def pct(n: int) -> str:
-            return f"{n} ({100 * n / in_care:.0f}%)" if in_care else str(n)
-
-        out(self.style.SUCCESS(f"{demo.LA_NAME}: built in {elapsed:.1f}s (seed {seed}, today {today:%Y-%m-%d})."))
+        out(self.style.SUCCESS(f"{shape.LA_NAME}: built in {elapsed:.1f}s (seed {seed}, today {today:%Y-%m-%d})."))
         out(
-            f"  Postcodes: real ONS postcodes borrowed from {demo.DEMO_LA_CODE} (every person is invented); "
-            f"check the SSDA903 return as local authority {demo.DEMO_LA_CODE}."
+            f"  Postcodes: real ONS postcodes borrowed from {shape.DEMO_LA_CODE} (every person is invented); "
+            f"check the SSDA903 return as local authority {shape.DEMO_LA_CODE}."
         )
-        out(
-            f"  Children: {figures['children']} records; {in_care} looked after today; "
-            f"{figures['left_care']} periods of care ended in the last {demo.HISTORY_YEARS} years; "
-            f"{figures['reentered']} children came back into care."
-        )
-        out(
-            f"  In care today: boys {pct(figures['boys'])}, UASC {pct(figures['uasc'])}, "
-            f"more than 20 miles from home {pct(figures['far_from_home'])}, "
-            f"3+ placements in the last 12 months {pct(figures['three_or_more_placements'])}."
-        )
-        out("  Ages: " + ", ".join(f"{band} {pct(n)}" for band, n in figures["ages"].items()))
-        out("  Legal status: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["legal"].items()))
-        out("  Placements: " + ", ".join(f"{name} {pct(n)}" for name, n in figures["placements"].items()))
-        out(
-            f"  Sibling groups: {figures['sibling_groups']} ({figures['in_sibling_groups']} children). "
-            f"Episodes: {figures['episodes']}. IRO allocations: {figures['allocations']} "
-            f"({figures['reallocations']} changes of IRO)."
-        )
-        out("  Caseloads today:")
-        for username, name, fte, caseload, (low, high) in figures["caseloads"]:
-            out(f"    {username:<6} {name:<20} {fte} FTE  {caseload:>3} children (band {low}-{high})")
-        out(
-            f"  Cover: {demo.COVER_COVERING} covers {demo.COVER_ABSENT} (on leave) from "
-            f"{figures['cover_from']:%Y-%m-%d}."
-        )
+        self._report_children(figures)
         self._report_reviews(reviews)
         self._report_disputes(disputes)
         out("")
-        out(f"Demo logins (every account's password is {demo.DEMO_PASSWORD}):")
+        out(f"Demo logins (every account's password is {people.DEMO_PASSWORD}):")
         out(f"  {'username':<10} {'role':<18} {'name':<22} password")
-        for member in demo.STAFF:
+        for member in people.STAFF:
             user = users[member.username]
-            out(f"  {member.username:<10} {member.role:<18} {user.get_full_name():<22} {demo.DEMO_PASSWORD}")
+            out(f"  {member.username:<10} {member.role:<18} {user.get_full_name():<22} {people.DEMO_PASSWORD}")

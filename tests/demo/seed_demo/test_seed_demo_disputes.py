@@ -1,4 +1,4 @@
-"""The demo authority's disputes (disputes/demo.py, run by ``manage.py seed_demo``).
+"""The demo authority's disputes (demo/disputes.py, run by ``manage.py seed_demo``).
 
 Checked against the rules of docs/rules.md#disputes, recomputed here from the stored episodes,
 allocations and cover with ``disputes.ladder`` and ``disputes.services.response_due_on``, and
@@ -16,9 +16,9 @@ from datetime import date, timedelta
 import pytest
 from django.db.models import Prefetch
 
-from children.demo import HISTORY_YEARS
 from children.models import CoverArrangement
 from children.querysets import years_before
+from demo.shape import HISTORY_YEARS
 from disputes import dashboard, ladder
 from disputes.codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
 from disputes.models import CafcassReferral, Dispute, DisputeSettings, DisputeStep, EscalationStage
@@ -26,8 +26,8 @@ from disputes.services import response_due_on
 from reviews import deadlines
 from reviews.codes import FlagKind
 from reviews.models import DeadlineFlag
-from tests.reporting.seed_demo.seeding import TODAY
-from tests.reporting.seed_demo.test_seed_demo_reviews import allocations_by_child, calendar, iro_on, periods_by_child
+from tests.demo.seed_demo.seeding import TODAY
+from tests.demo.seed_demo.test_seed_demo_reviews import allocations_by_child, calendar, iro_on, periods_by_child
 
 pytestmark = pytest.mark.django_db
 

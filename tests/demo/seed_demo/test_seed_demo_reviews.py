@@ -1,4 +1,4 @@
-"""The demo authority's review history (reviews/demo.py, run by ``manage.py seed_demo``).
+"""The demo authority's review history (demo/reviews.py, run by ``manage.py seed_demo``).
 
 Checked against the rules of docs/rules.md sections 2 to 4, recomputed here from the stored
 episodes and allocations with ``reviews.deadlines``, and against the figures a real IRO
@@ -39,7 +39,7 @@ from reviews.models import (
     ReviewSchedule,
     Visit,
 )
-from tests.reporting.seed_demo.seeding import TODAY
+from tests.demo.seed_demo.seeding import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,11 @@
-"""The full-size demo authority, built once for the whole ``tests/reporting`` package."""
+"""The full-size demo authority, built once for the whole ``tests/demo/seed_demo`` package."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import transaction
 
-from tests.reporting.seed_demo.seeding import SEED_ARGS, seed
+from tests.demo.seed_demo.seeding import SEED_ARGS, seed
 
 
 @pytest.fixture(scope="package")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from children import demo
+import demo.shape
 from interchange import exporter, spec
 from iro_service.periods import ReportingYear
 
@@ -38,7 +38,7 @@ def _validate(directory: Path, end_year: int) -> dict:
             str(ROOT / "tools" / "validate_903.py"),
             str(directory),
             str(end_year),
-            demo.DEMO_LA_CODE,
+            demo.shape.DEMO_LA_CODE,
         ],
         capture_output=True,
         text=True,

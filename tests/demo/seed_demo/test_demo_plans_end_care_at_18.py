@@ -11,13 +11,15 @@ from datetime import date
 
 import pytest
 
-from children import demo
+import demo.children
+import demo.plans
+import demo.shape
 from children.ages import eighteenth_birthday
 
 FTES = [1.0, 1.0, 1.0, 1.0, 0.6]
 
 
-def _breaches(plans: list[demo.ChildPlan]) -> list[str]:
+def _breaches(plans: list[demo.plans.ChildPlan]) -> list[str]:
     found = []
     for plan in plans:
         eighteen = eighteenth_birthday(plan.date_of_birth)
@@ -39,7 +41,7 @@ def _breaches(plans: list[demo.ChildPlan]) -> list[str]:
 @pytest.mark.parametrize("seed", [7, 2026, 11])
 @pytest.mark.parametrize("today", [date(2026, 11, 23), date(2028, 2, 29)])
 def test_demo_plans_end_care_at_18_and_never_restart_on_the_day_care_ended(seed, today):
-    plans = demo.plan_children(random.Random(seed), today=today, children_in_care=300, ftes=FTES)
+    plans = demo.children.plan_children(random.Random(seed), today=today, children_in_care=300, ftes=FTES)
 
-    assert any(p.periods[-1].reason_ceased in demo.AT_EIGHTEEN for p in plans)  # some do leave at 18
+    assert any(p.periods[-1].reason_ceased in demo.shape.AT_EIGHTEEN for p in plans)  # some do leave at 18
     assert _breaches(plans) == []
