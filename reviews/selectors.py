@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from children.models import Child
 from children.querysets import ChildQuerySet
@@ -119,7 +119,8 @@ def child_reviews_queryset() -> QuerySet[Review]:
 
 
 def child_reviews(child: Child) -> QuerySet[Review]:
-    """The child's reviews, newest first, with their actions and date changes: three queries."""
+    """The child's reviews, newest first (a booked review, not yet held, above them all, on every
+    database), with their actions and date changes: three queries."""
     return (
         Review.objects.filter(child=child)
         .select_related("chair", "due")
@@ -127,5 +128,5 @@ def child_reviews(child: Child) -> QuerySet[Review]:
             Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk")),
             "date_changes",
         )
-        .order_by("-held_on", "-booked_for", "-pk")
+        .order_by(F("held_on").desc(nulls_first=True), F("booked_for").desc(nulls_last=True), "-pk")
     )
