@@ -48,7 +48,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from disputes.codes import CafcassOutcome, DisputeCategory, DisputeStatus
 from disputes.dashboard import CLOSED_OUTCOMES, raised_and_closed, stage_label
@@ -157,11 +157,7 @@ def median(values: list[int]) -> int | float | None:
 
 
 def _list_url(**params: str) -> str:
-    try:
-        base = reverse("disputes:list")
-    except NoReverseMatch:
-        return ""
-    return f"{base}?{urlencode(params)}"
+    return f"{reverse('disputes:list')}?{urlencode(params)}"
 
 
 def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:

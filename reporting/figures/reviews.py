@@ -49,8 +49,8 @@ service dashboard and the deadlines pages also call (``ReviewDue.objects.timelin
   not yet held, now. A due date on which no IRO held the child is in the service's figures only.
   ``team_id`` narrows to those IROs whose profile is in that team.
 
-Links: rows that stand for a list of reviews link to ``reporting:records`` (when that URL
-exists) with these GET parameters:
+Links: rows that stand for a list of reviews link to ``reporting:records`` with these GET
+parameters:
 
 * ``kind``: ``reviews`` (held reviews), ``late_reviews`` (held out of timescale),
   ``records_late`` (records distributed late or overdue), ``participation`` (held reviews by code),
@@ -72,7 +72,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from reviews.codes import DateChangeKind, ParentParticipation, Participation, ReviewStatus
 from reviews.models import CaseNote, MidwayReview, Review, ReviewDateChange, ReviewDue, Visit
@@ -95,18 +95,11 @@ ATTENDED = (Participation.PN1, Participation.PN2, Participation.PN3, Participati
 # --- links -------------------------------------------------------------------------------------
 
 
-def _records_base() -> str:
-    try:
-        return reverse("reporting:records")
-    except NoReverseMatch:
-        return ""
-
-
 class _Links:
-    """Builds ``reporting:records`` URLs for one scope; empty when that page does not exist."""
+    """Builds ``reporting:records`` URLs for one scope."""
 
     def __init__(self, scope: Scope):
-        self.base = _records_base()
+        self.base = reverse("reporting:records")
         self.scope_params = {}
         if scope.iro_id is not None:
             self.scope_params["iro"] = scope.iro_id
@@ -114,15 +107,11 @@ class _Links:
             self.scope_params["team"] = scope.team_id
 
     def url(self, kind: str, year: ReportingYear, **params) -> str:
-        if not self.base:
-            return ""
         query = {"kind": kind, "year": year.label, **{k: v for k, v in params.items() if v is not None}}
         return f"{self.base}?{urlencode({**query, **self.scope_params})}"
 
     def add(self, links: dict[str, str], label: str, kind: str, year: ReportingYear, **params) -> None:
-        url = self.url(kind, year, **params)
-        if url:
-            links[label] = url
+        links[label] = self.url(kind, year, **params)
 
 
 # --- queries -----------------------------------------------------------------------------------

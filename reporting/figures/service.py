@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from children.caseload import FULL_TIME_BAND, caseload_band, caseload_status
@@ -140,7 +140,6 @@ def _held_during(prefix: str, start: date, end: date) -> Q:
 def _iro_rows(periods: list[Period], scope: Scope) -> list[dict]:
     """One row per user who is an IRO now or has ever held a child: whether they are an IRO
     in post, their FTE, and per year the children held during it and at its end. One query."""
-    User = get_user_model()  # noqa: N806
     in_iro_group = Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=roles.IRO))
     ever_allocated = Exists(IROAllocation.objects.filter(iro_id=OuterRef("pk")))
     users = User.objects.all()
@@ -193,10 +192,7 @@ def _name(row: dict) -> str:
 
 
 def _children_url(iro_id: int) -> str:
-    try:
-        return f"{reverse('children:list')}?iro={iro_id}"
-    except NoReverseMatch:
-        return ""
+    return f"{reverse('children:list')}?iro={iro_id}"
 
 
 @dataclass
@@ -256,9 +252,7 @@ def _caseload_table(period: Period, index: int, figures: _YearFigures) -> Table:
             low, high = caseload_band(row["fte"])
             band, against = f"{low}-{high}", STATUS_LABELS[str(caseload_status(children, row["fte"]))]
         rows.append([label, float(row["fte"]) if row["fte"] is not None else None, children, band, against])
-        url = _children_url(row["pk"])
-        if url:
-            links[label] = url
+        links[label] = _children_url(row["pk"])
     rows.append(["Total", figures.fte_at_end, figures.children, "", ""])
     when = f"{period.end:%-d %B %Y}"
     low, high = FULL_TIME_BAND
