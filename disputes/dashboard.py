@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from reviews.calendar import local_non_working_days
 from reviews.deadlines import working_days_between
@@ -91,14 +91,9 @@ def _person(first: str, last: str, username: str) -> str:
 
 
 def open_at_stage_url(stage_pk: int, *, category: str = "") -> str:
-    """The dispute list showing the open disputes at a stage (the dashboard itself if the list
-    page is not installed)."""
+    """The dispute list showing the open disputes at a stage."""
     query = {"stage": stage_pk, "status": OPEN, **({"category": category} if category else {})}
-    try:
-        base = reverse("disputes:list")
-    except NoReverseMatch:
-        base = reverse("disputes:dashboard")
-    return f"{base}?{urlencode(query)}"
+    return f"{reverse('disputes:list')}?{urlencode(query)}"
 
 
 # --- Working days ----------------------------------------------------------------------------

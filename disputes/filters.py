@@ -11,13 +11,11 @@ from datetime import date
 from functools import cached_property
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout, Size, Submit
 from django import forms
 from django.http import QueryDict
 
 from children.forms import IROChoiceField, iro_queryset
-from iro_service.forms import TextForm
+from iro_service.forms import TextForm, filter_panel_helper
 
 from . import dashboard
 from .codes import DisputeCategory, DisputeStatus
@@ -105,12 +103,7 @@ class DisputeDashboardFilter(django_filters.FilterSet):
     def form(self):
         form = super().form
         if not hasattr(form, "helper"):
-            form.helper = FormHelper()
-            form.helper.form_tag = False
-            form.helper.disable_csrf = True  # a GET form: no token in the address
-            form.helper.label_size = Size.SMALL
-            form.helper.layout = Layout(*form.fields)  # through the layout, labels get govuk-label--s
-            form.helper.add_input(Submit("apply", "Apply filters", css_class="govuk-button--secondary"))
+            form.helper = filter_panel_helper(form)
         return form
 
     @cached_property

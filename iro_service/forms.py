@@ -4,7 +4,7 @@ from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size, Submit
+from crispy_forms_gds.layout import Layout, Size, Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
@@ -48,6 +48,19 @@ class GDSForm:
         self.helper.legend_size = Size.for_legend(Size.SMALL)
         if self.submit_text:
             self.helper.add_input(Submit("submit", self.submit_text))
+
+
+def filter_panel_helper(form: forms.Form) -> FormHelper:
+    """The helper of a GET form in the grey filter panel (the report dashboard, the records
+    behind a figure, the dispute dashboard): no form tag, no CSRF token in the address, small
+    labels (through the layout, which takes sizes, not classes) and an "Apply filters" button."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.label_size = Size.SMALL
+    helper.layout = Layout(*form.fields)
+    helper.add_input(Submit("apply", "Apply filters", css_class="govuk-button--secondary"))
+    return helper
 
 
 class LoginForm(GDSForm, AuthenticationForm):

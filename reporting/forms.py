@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import Layout, Size, Submit
+from crispy_forms_gds.layout import Layout, Size
 from django import forms
 from django.core.validators import MaxLengthValidator
 
 from children.forms import IROChoiceField, iro_queryset
 from children.models import Team
 from iro_service.concurrency import LockedForm
-from iro_service.forms import GDSForm
+from iro_service.forms import GDSForm, filter_panel_helper
 from iro_service.periods import ReportingYear
 from reviews.codes import Participation
 
@@ -64,15 +64,13 @@ class NarrativeForm(LockedForm, GDSForm, forms.Form):
 
 
 class _FilterForm(GDSForm, forms.Form):
-    """A GET form in the grey filter panel: no CSRF token in the address, small labels."""
+    """A GET form in the grey filter panel (``iro_service.forms.filter_panel_helper``)."""
 
     submit_text = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper.disable_csrf = True
-        self.helper.label_size = Size.for_label(Size.SMALL)
-        self.helper.add_input(Submit("apply", "Apply filters", css_class="govuk-button--secondary"))
+        self.helper = filter_panel_helper(self)
 
 
 class DashboardFilterForm(_FilterForm):

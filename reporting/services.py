@@ -18,6 +18,7 @@ import hashlib
 import logging
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,9 @@ from iro_service.periods import ReportingYear
 from .figures import Scope
 from .figures.report import annual_report_sections
 from .models import NOT_QUEUED, ReportNarrative, ReportStatus, ReportVersion
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ class ReportVersionImmutable(ValidationError):
         )
 
 
-def _require_manager(by) -> None:
+def _require_manager(by: User) -> None:
     if not by.has_perm(MANAGE_PERMISSION):
         raise PermissionDenied("Only the IRO manager writes, generates and publishes the annual report.")
 
@@ -74,7 +78,7 @@ def report_file_name(version: ReportVersion) -> str:
 
 
 @transaction.atomic
-def narrative_save(*, start_year: int, by, expected_version: int, **fields: str) -> ReportNarrative:
+def narrative_save(*, start_year: int, by: User, expected_version: int, **fields: str) -> ReportNarrative:
     """Save the manager's words for a reporting year, creating the row on the first save.
 
     ``expected_version`` is the version the form was loaded with (0 before the first save).
@@ -121,7 +125,7 @@ def narrative_save(*, start_year: int, by, expected_version: int, **fields: str)
 
 
 @transaction.atomic
-def report_request(*, year: ReportingYear, by, today: date | None = None) -> ReportVersion:
+def report_request(*, year: ReportingYear, by: User, today: date | None = None) -> ReportVersion:
     """Queue a new version of ``year``'s report; the Celery task generates it once this commits.
 
     If the task cannot be sent (Redis is down) the version is marked failed with the reason
@@ -165,7 +169,7 @@ def stuck_after() -> timedelta:
 
 
 @transaction.atomic
-def report_retry(*, version: ReportVersion, by, now: datetime | None = None) -> ReportVersion:
+def report_retry(*, version: ReportVersion, by: User, now: datetime | None = None) -> ReportVersion:
     """Queue a failed or stuck version again: the same version, not a new number.
 
     Stuck means queued or running with no progress for ``stuck_after()`` (its task was never
@@ -299,7 +303,7 @@ def report_generate(*, version_id: int) -> ReportVersion:
 
 
 @transaction.atomic
-def report_publish(*, version: ReportVersion, by) -> ReportVersion:
+def report_publish(*, version: ReportVersion, by: User) -> ReportVersion:
     """Show a ready version to the committee. Only ``published_at``/``published_by`` change."""
     _require_manager(by)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)

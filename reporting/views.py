@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,6 +40,9 @@ from .figures import Scope
 from .figures.report import annual_report_sections
 from .forms import DashboardFilterForm, NarrativeForm, RecordsForm
 from .models import ReportNarrative, ReportStatus, ReportVersion
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MANAGE = "reporting.generate_annual_report"
 READ_PUBLISHED = "reporting.view_published_reports"
@@ -71,7 +75,7 @@ def _with_current(versions):
     return versions.select_related("requested_by", "published_by").annotate(is_current=~Exists(newer))
 
 
-def _downloadable(user):
+def _downloadable(user: User):
     """Managers may download any ready version; everyone else only published ones."""
     ready = ReportVersion.objects.filter(status=ReportStatus.READY)
     return ready if user.has_perm(MANAGE) else ready.published()
@@ -259,7 +263,7 @@ def dashboard(request):
     return render(request, "reporting/dashboard.html", context)
 
 
-def _reviews_behind(user, data: dict, *, today: date):
+def _reviews_behind(user: User, data: dict, *, today: date):
     """The held reviews a dashboard figure counts (as ``reporting.figures.reviews`` counts
     them), for the cleaned filters in ``data``."""
     year: ReportingYear = data["year"]
@@ -284,7 +288,7 @@ def _reviews_behind(user, data: dict, *, today: date):
     return reviews.filter(*conditions).select_related("child").order_by("held_on", "pk")
 
 
-def _not_held_behind(user, data: dict, *, window: DueWindow):
+def _not_held_behind(user: User, data: dict, *, window: DueWindow):
     """The reviews due in the year and not held by its end (or today), as
     ``reporting.figures.reviews`` counts them: ``month`` is the month due, and the IRO or team
     is the one allocated to the child on the due date."""

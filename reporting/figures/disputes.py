@@ -48,7 +48,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from disputes.codes import CafcassOutcome, DisputeCategory, DisputeStatus
 from disputes.dashboard import CLOSED_OUTCOMES, raised_and_closed, stage_label
@@ -59,7 +59,7 @@ from reviews.calendar import local_non_working_days
 from reviews.deadlines import working_days_between
 
 from . import Scope, Section, Table
-from .service import Period, fmt, join_notes, periods_of, person_scope, to_date_note
+from .shared import Period, fmt, join_notes, periods_of, person_scope, to_date_note
 
 # --- the queries ------------------------------------------------------------------------------
 
@@ -157,11 +157,35 @@ def median(values: list[int]) -> int | float | None:
 
 
 def _list_url(**params: str) -> str:
-    try:
-        base = reverse("disputes:list")
-    except NoReverseMatch:
-        return ""
-    return f"{base}?{urlencode(params)}"
+    return f"{reverse('disputes:list')}?{urlencode(params)}"
+
+
+class _Columns:
+    """The years a table prints: the report's year, and earlier years in which a dispute was
+    raised, closed or open at the year end."""
+
+    def __init__(self, periods: list[Period], summary: list[dict], open_at_end: list[int]):
+        n = len(periods)
+        self.periods = periods
+        self.kept = [
+            i for i in range(n) if i == n - 1 or open_at_end[i] > 0 or any(row["counts"][i] for row in summary)
+        ]
+        self.labels = [p.label for i, p in enumerate(periods) if i in self.kept]
+        self.note_to_date = to_date_note(periods)
+
+    def zeroes(self) -> list[int]:
+        return [0] * len(self.periods)
+
+    def table(self, key: str, title: str, heading: str, rows: list[list], *, note="", chart="", links=None) -> Table:
+        return Table(
+            key=key,
+            title=title,
+            columns=[heading, *self.labels],
+            rows=[[label, *(values[i] for i in self.kept)] for label, *values in rows],
+            note=join_notes(note, self.note_to_date),
+            chart=chart,
+            links={label: url for label, url in (links or {}).items() if url},
+        )
 
 
 def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
@@ -173,41 +197,35 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
     )  # rows Raised, Resolved, Withdrawn, Referred to CAFCASS
     totals = _open_and_referred(disputes, periods)
     grouped = _raised_by_stage_and_category(disputes, periods)
-    stages = list(EscalationStage.objects.order_by("number"))
     days = _working_days_to_close(disputes, periods)
-    # Handbook para 6.2: the whole process should take no more than this many working days; the
-    # limit the "open too long" flag uses (disputes.flags), so the report and the flag agree.
-    target = DisputeSettings.current().max_open_working_days
-
-    n = len(periods)
-    open_at_end = [totals[f"open_{i}"] for i in range(n)]
-    has_data = [i == n - 1 or open_at_end[i] > 0 or any(row["counts"][i] for row in summary) for i in range(n)]
-    kept = [i for i in range(n) if has_data[i]]
-    columns = [p.label for i, p in enumerate(periods) if i in kept]
-    note_to_date = to_date_note(periods)
-
-    def cells(values: list) -> list:
-        return [values[i] for i in kept]
-
-    def table(key: str, title: str, heading: str, rows: list[list], *, note: str = "", chart: str = "", links=None):
-        return Table(
-            key=key,
-            title=title,
-            columns=[heading, *columns],
-            rows=[[label, *cells(values)] for label, *values in rows],
-            note=join_notes(note, note_to_date),
-            chart=chart,
-            links={label: url for label, url in (links or {}).items() if url},
+    open_at_end = [totals[f"open_{i}"] for i in range(len(periods))]
+    referrals = [sum(totals[f"cafcass_{o}_{i}"] for o in CafcassOutcome.values) for i in range(len(periods))]
+    columns = _Columns(periods, summary, open_at_end)
+    last = len(periods) - 1
+    return [
+        Section(
+            key="disputes",
+            title="Dispute resolution",
+            tables=[
+                _raised_closed_table(columns, summary, open_at_end),
+                *_stage_and_category_tables(columns, grouped),
+                _time_table(columns, days),
+                _cafcass_table(columns, totals, referrals),
+            ],
+            headline=[
+                ("Disputes raised", fmt(summary[0]["counts"][last])),
+                ("Resolved", fmt(summary[1]["counts"][last])),
+                ("Open at the year end", fmt(open_at_end[last])),
+                ("Median working days to close", fmt(median(days[last]))),
+                ("Referrals to CAFCASS", fmt(referrals[last])),
+            ],
         )
+    ]
 
-    by_stage: dict[int, list[int]] = defaultdict(lambda: [0] * n)
-    by_category: dict[str, list[int]] = defaultdict(lambda: [0] * n)
-    for row in grouped:
-        by_stage[row["reached"]][row["year"]] += row["n"]
-        by_category[row["category"]][row["year"]] += row["n"]
 
+def _raised_closed_table(columns: _Columns, summary: list[dict], open_at_end: list[int]) -> Table:
     outcome_status = {label: status for _key, status, label in CLOSED_OUTCOMES}
-    raised_closed = table(
+    return columns.table(
         "disputes",
         "Disputes raised and closed",
         "Measure",
@@ -221,15 +239,24 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
         chart="bar",
         links={
             **{label: _list_url(status=status) for label, status in outcome_status.items()},
-            "Open at the year end": _list_url(status=DisputeStatus.OPEN) if periods[-1].is_current else "",
+            "Open at the year end": _list_url(status=DisputeStatus.OPEN) if columns.periods[-1].is_current else "",
         },
     )
+
+
+def _stage_and_category_tables(columns: _Columns, grouped: list[dict]) -> list[Table]:
+    """The disputes raised in each year by the highest stage they reached, and by what they were about."""
+    by_stage: dict[int, list[int]] = defaultdict(columns.zeroes)
+    by_category: dict[str, list[int]] = defaultdict(columns.zeroes)
+    for row in grouped:
+        by_stage[row["reached"]][row["year"]] += row["n"]
+        by_category[row["category"]][row["year"]] += row["n"]
     stage_rows = [
-        [stage_label(stage.name, stage.raised_with), *by_stage.get(stage.number, [0] * n)]
-        for stage in stages
+        [stage_label(stage.name, stage.raised_with), *by_stage.get(stage.number, columns.zeroes())]
+        for stage in EscalationStage.objects.order_by("number")
         if stage.active or any(by_stage.get(stage.number, []))
     ]
-    stage_table = table(
+    stage_table = columns.table(
         "disputes_stage",
         "Disputes raised, by the highest stage they reached",
         "Stage",
@@ -237,15 +264,22 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
         note="The highest stage each dispute raised in the year had reached by the year end.",
         chart="bar",
     )
-    category_table = table(
+    category_table = columns.table(
         "disputes_category",
         "Disputes raised, by what they were about",
         "About",
-        [[label, *by_category.get(value, [0] * n)] for value, label in DisputeCategory.choices],
+        [[label, *by_category.get(value, columns.zeroes())] for value, label in DisputeCategory.choices],
         chart="bar",
         links={label: _list_url(category=value) for value, label in DisputeCategory.choices},
     )
-    time_table = table(
+    return [stage_table, category_table]
+
+
+def _time_table(columns: _Columns, days: list[list[int]]) -> Table:
+    # Handbook para 6.2: the whole process should take no more than this many working days; the
+    # limit the "open too long" flag uses (disputes.flags), so the report and the flag agree.
+    target = DisputeSettings.current().max_open_working_days
+    return columns.table(
         "disputes_time",
         "Working days from raising a dispute to closing it",
         "Measure",
@@ -260,8 +294,11 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
         "the whole process (the IRO Handbook expects no more than 20).",
         chart="line",
     )
-    referrals = [sum(totals[f"cafcass_{o}_{i}"] for o in CafcassOutcome.values) for i in range(n)]
-    cafcass_table = table(
+
+
+def _cafcass_table(columns: _Columns, totals: dict[str, int], referrals: list[int]) -> Table:
+    n = len(columns.periods)
+    return columns.table(
         "disputes_cafcass",
         "Referrals to CAFCASS",
         "Measure",
@@ -272,18 +309,3 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
         note="Referrals made in the year (s25B(3)(a) Children Act 1989), by CAFCASS's outcome as recorded now.",
         chart="bar",
     )
-    last = n - 1
-    return [
-        Section(
-            key="disputes",
-            title="Dispute resolution",
-            tables=[raised_closed, stage_table, category_table, time_table, cafcass_table],
-            headline=[
-                ("Disputes raised", fmt(summary[0]["counts"][last])),
-                ("Resolved", fmt(summary[1]["counts"][last])),
-                ("Open at the year end", fmt(open_at_end[last])),
-                ("Median working days to close", fmt(median(days[last]))),
-                ("Referrals to CAFCASS", fmt(referrals[last])),
-            ],
-        )
-    ]

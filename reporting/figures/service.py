@@ -39,10 +39,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
 
 from children.caseload import FULL_TIME_BAND, caseload_band, caseload_status
 from children.models import CareEpisode, IROAllocation
@@ -50,78 +49,12 @@ from iro_service import roles
 from iro_service.periods import ReportingYear
 
 from . import Scope, Section, Table
+from .shared import Period, fmt, join_notes, periods_of, person_scope, to_date_note
 
 STATUS_LABELS = {"within": "Within", "over": "Over", "under": "Under"}
 
 
-# --- helpers shared by the section modules (reviews, cohort and disputes import them) ---------
-
-
-@dataclass(frozen=True)
-class Period:
-    """A reporting year as far as the figures go: 1 April to 31 March, or to today."""
-
-    year: ReportingYear
-    start: date
-    end: date  # 31 March, or today for a year in progress (before ``start`` for a future year)
-    to_date: bool  # the year is still in progress
-
-    @property
-    def label(self) -> str:
-        return self.year.label
-
-    @property
-    def is_current(self) -> bool:
-        """Today falls in this year."""
-        return self.to_date and self.end >= self.start
-
-
-def today_of(scope: Scope) -> date:
-    return scope.today or timezone.localdate()
-
-
-def periods_of(years: list[ReportingYear], scope: Scope) -> list[Period]:
-    today = today_of(scope)
-    return [Period(year, year.start, min(year.end, today), today < year.end) for year in years]
-
-
-def person_scope(scope: Scope, field: str) -> Q:
-    """``scope`` as a filter on the user foreign key ``field`` (``chair``, ``iro``, ``author``)."""
-    condition = Q()
-    if scope.iro_id is not None:
-        condition &= Q(**{f"{field}_id": scope.iro_id})
-    if scope.team_id is not None:
-        condition &= Q(**{f"{field}__iro_profile__team_id": scope.team_id})
-    return condition
-
-
-def percentage(part: int | None, whole: int | None) -> float | None:
-    if not whole or part is None:
-        return None
-    return round(100 * part / whole, 1)
-
-
-def fmt(value) -> str:
-    """A number as the headline prints it: 59, 59.2, 2.6; "none" for a missing value."""
-    if value is None:
-        return "none"
-    if isinstance(value, float | Decimal):
-        return f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def to_date_note(periods: list[Period]) -> str:
-    current = periods[-1]
-    if current.to_date and current.end >= current.start:
-        return f"{current.label} is to {current.end:%-d %B %Y}: the year is still in progress."
-    return ""
-
-
-def join_notes(*notes: str) -> str:
-    return " ".join(note for note in notes if note)
-
-
-# --- the section ------------------------------------------------------------------------------
+# --- the queries ------------------------------------------------------------------------------
 
 
 def _held_on(prefix: str, day: date) -> Q:
@@ -140,7 +73,6 @@ def _held_during(prefix: str, start: date, end: date) -> Q:
 def _iro_rows(periods: list[Period], scope: Scope) -> list[dict]:
     """One row per user who is an IRO now or has ever held a child: whether they are an IRO
     in post, their FTE, and per year the children held during it and at its end. One query."""
-    User = get_user_model()  # noqa: N806
     in_iro_group = Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=roles.IRO))
     ever_allocated = Exists(IROAllocation.objects.filter(iro_id=OuterRef("pk")))
     users = User.objects.all()
@@ -193,10 +125,7 @@ def _name(row: dict) -> str:
 
 
 def _children_url(iro_id: int) -> str:
-    try:
-        return f"{reverse('children:list')}?iro={iro_id}"
-    except NoReverseMatch:
-        return ""
+    return f"{reverse('children:list')}?iro={iro_id}"
 
 
 @dataclass
@@ -256,9 +185,7 @@ def _caseload_table(period: Period, index: int, figures: _YearFigures) -> Table:
             low, high = caseload_band(row["fte"])
             band, against = f"{low}-{high}", STATUS_LABELS[str(caseload_status(children, row["fte"]))]
         rows.append([label, float(row["fte"]) if row["fte"] is not None else None, children, band, against])
-        url = _children_url(row["pk"])
-        if url:
-            links[label] = url
+        links[label] = _children_url(row["pk"])
     rows.append(["Total", figures.fte_at_end, figures.children, "", ""])
     when = f"{period.end:%-d %B %Y}"
     low, high = FULL_TIME_BAND
@@ -287,6 +214,29 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
     changes = _changes_of_iro(periods, scope)
     figures = [_year_figures(i, period, rows, changes[i]) for i, period in enumerate(periods)]
     last = len(periods) - 1
+    this_year = figures[last]
+    return [
+        Section(
+            key="service",
+            title="The IRO service",
+            tables=[_trend_table(periods, figures), _caseload_table(periods[last], last, this_year)],
+            headline=[
+                ("IROs", fmt(this_year.iros)),
+                ("Full-time equivalent", fmt(this_year.fte)),
+                ("Average caseload per FTE", fmt(this_year.average)),
+                (
+                    "Caseload range per FTE",
+                    f"{fmt(this_year.lowest)} to {fmt(this_year.highest)}" if this_year.lowest is not None else "none",
+                ),
+                ("Changes of IRO", fmt(this_year.changes)),
+            ],
+        )
+    ]
+
+
+def _trend_table(periods: list[Period], figures: list[_YearFigures]) -> Table:
+    """The service across the years: the report's year, and earlier years in which an IRO held a child."""
+    last = len(periods) - 1
     kept = [i for i in range(len(periods)) if i == last or figures[i].held_any]
 
     def row(label: str, attribute: str) -> list:
@@ -296,8 +246,7 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
         return [label, *(figures[i].status_counts[status] for i in kept)]
 
     low, high = FULL_TIME_BAND
-    current = periods[last]
-    trend = Table(
+    return Table(
         key="iro_service",
         title="The IRO service",
         columns=["Measure", *(periods[i].label for i in kept)],
@@ -326,21 +275,3 @@ def sections(years: list[ReportingYear], *, scope: Scope) -> list[Section]:
         ),
         chart="line",
     )
-    this_year = figures[last]
-    return [
-        Section(
-            key="service",
-            title="The IRO service",
-            tables=[trend, _caseload_table(current, last, this_year)],
-            headline=[
-                ("IROs", fmt(this_year.iros)),
-                ("Full-time equivalent", fmt(this_year.fte)),
-                ("Average caseload per FTE", fmt(this_year.average)),
-                (
-                    "Caseload range per FTE",
-                    f"{fmt(this_year.lowest)} to {fmt(this_year.highest)}" if this_year.lowest is not None else "none",
-                ),
-                ("Changes of IRO", fmt(this_year.changes)),
-            ],
-        )
-    ]

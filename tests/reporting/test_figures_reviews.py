@@ -59,7 +59,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.urls import include, path
 
 from children.models import CareEpisode, IROAllocation
 from iro_service.periods import ReportingYear
@@ -90,12 +89,6 @@ MONTHS = [
     "February 2025",
     "March 2025",
 ]
-
-
-class WithoutRecordsPage:
-    """A URLconf with the children list only, as before ``reporting:records`` exists."""
-
-    urlpatterns = [path("children/", include("children.urls"))]
 
 
 def held(child, chair, held_on, code, parents, *, distributed=None, created_by=None) -> Review:
@@ -616,13 +609,6 @@ def test_links_go_to_the_records_behind_each_figure(authority):
         "June 2024": f"{base}?kind=records_late&year=2024-25&month=6",
         "October 2024": f"{base}?kind=records_late&year=2024-25&month=10",
     }
-
-
-def test_no_links_while_the_records_page_does_not_exist(authority, settings):
-    settings.ROOT_URLCONF = WithoutRecordsPage
-    for section in run().values():
-        for table in section.tables:
-            assert table.links == {}, table.key
 
 
 def bulk(authority, count: int) -> None:
