@@ -1,4 +1,4 @@
-"""Caseload bands (IRO Handbook 2010, quoted in docs/rules.md#people and seeds 001, 004).
+"""Caseload bands (IRO Handbook 2010, quoted in docs/rules.md#people and docs/sources.md).
 
 A full-time IRO should hold 50 to 70 children; part-time IROs pro rata to their FTE,
 so an IRO on 0.6 FTE has a band of 30 to 42. Pure functions: no Django imports.

@@ -62,7 +62,7 @@ class LegalStatus(models.TextChoices):
     )
 
 
-#: Legal statuses grouped as the annual reports group them (seed 004 section 8.5).
+#: Legal statuses grouped as the annual reports group them (docs/sources.md#thurrock-2021-22 section 8.5).
 LEGAL_STATUS_GROUPS = {
     "Care order (interim or full)": ("C1", "C2"),
     "Placement order": ("D1", "E1"),
@@ -231,7 +231,7 @@ ADOPTION_EXITS = ("E11", "E12")
 
 
 class AgeBand(models.TextChoices):
-    """The age bands of the SSDA903 statistics and the annual reports (seed 004 section 8)."""
+    """The age bands of the SSDA903 statistics and the annual reports (docs/sources.md#thurrock-2021-22 section 8)."""
 
     UNDER_1 = "under-1", "Under 1"
     ONE_TO_FOUR = "1-4", "1 to 4"
@@ -251,7 +251,8 @@ AGE_BAND_YEARS = {
 
 
 class SignificantChangeCategory(models.TextChoices):
-    """Significant changes the IRO must be told of (docs/rules.md#significant-changes, seed 000 section 5)."""
+    """Significant changes the IRO must be told of (docs/rules.md#significant-changes;
+    docs/sources.md#thurrock-2011 section 5)."""
 
     PANEL_OUTCOME = "panel_outcome", "Placement, fostering or adoption panel outcome"
     PLACEMENT_CHANGE_REQUEST = "placement_change_request", "Placement change request or change of placement"

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from disputes.codes import DisputeCategory, ResponseKind
 
-#: Themes with weights: drift, permanence, placement and education the most common (seed 000
-#: section 5.5 puts the emphasis on drift and permanence; seed 001 names the same themes).
+#: Themes with weights: drift, permanence, placement and education the most common (docs/sources.md#thurrock-2011
+#: section 5.5 puts the emphasis on drift and permanence; docs/sources.md#kirklees-2016-17 names the same themes).
 CATEGORY_WEIGHTS = {
     DisputeCategory.DRIFT: 18,
     DisputeCategory.PERMANENCE: 15,

@@ -1,15 +1,15 @@
 """The disputes of the synthetic demo authority ("Demoshire", built by demo/children.py).
 
 Four years of the IRO's challenges (docs/rules.md#disputes), shaped like the public reports:
-seed 004 resolves most disagreement informally and records about a dozen formal disputes a
-year, seed 001 counts its DRPs by stage (informal 281, stage 1 120, stage 2 45, stage 3 4 for
-looked-after children), and seed 000 lists the themes and the ladder. About one dispute a year
+docs/sources.md#thurrock-2021-22 resolves most disagreement informally and records about a dozen formal disputes a
+year, docs/sources.md#kirklees-2016-17 counts its DRPs by stage (informal 281, stage 1 120, stage 2 45, stage 3 4 for
+looked-after children), and docs/sources.md#thurrock-2011 lists the themes and the ladder. About one dispute a year
 for every five or six children in care (40 to 70 a year for 300 children): most resolved at
 informal resolution or stage 1, fewer at stages 2 and 3, a handful reaching the minuted
 meetings of stages 4 to 6, one CAFCASS referral in four years (with the evidence for each
 precondition), a few started directly at stage 3 with an urgent reason and some withdrawn with
 a reason. Each is raised by the child's IRO of the day about a child in care that day, states
-the issue, its impact, what must change, by whom and by when (seed 001: SMART), and closes
+the issue, its impact, what must change, by whom and by when (docs/sources.md#kirklees-2016-17: SMART), and closes
 typically within 5 to 30 working days. A few are still open today, one of them for more than
 20 working days and some waiting for a response past its due date, so that the dashboard and
 the deadline flags show something.

@@ -19,7 +19,7 @@ from .review_facts import HeldPlan, PeriodFacts, ReviewFacts
 
 # --------------------------------------------------------------------------- how reviews are held
 
-#: Reviews held after their due date (seed 004 reports 98.4% to 100% in timescale).
+#: Reviews held after their due date (docs/sources.md#thurrock-2021-22 reports 98.4% to 100% in timescale).
 LATE_SHARE = 0.02
 LATE_DAYS = (1, 20)
 #: How many days before the due date a review is usually held (booked at five months).
@@ -31,12 +31,12 @@ FIRST_REVIEW_AFTER_DAYS = 14
 ADDITIONAL_SHARE = 0.03
 #: Children in care overdue for their review today (the dashboard should show a few).
 OVERDUE_CHILDREN = (2, 3)
-#: Records distributed after the 20 working days (seed 004: 99.1% in time).
+#: Records distributed after the 20 working days (docs/sources.md#thurrock-2021-22: 99.1% in time).
 RECORD_LATE_SHARE = 0.009
 #: Of the records whose due date passed in the last month, the share still not distributed.
 RECORD_OUTSTANDING_SHARE = 0.05
 
-#: Participation of children aged 4 and over (seed 004, 2021-22: attended and spoke 471,
+#: Participation of children aged 4 and over (docs/sources.md#thurrock-2021-22, 2021-22: attended and spoke 471,
 #: views sent 242, no views 15, advocate briefed 12, attended without contributing 6,
 #: advocate spoke 3, non-verbal 2).
 PARTICIPATION_WEIGHTS = {

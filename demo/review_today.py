@@ -71,7 +71,7 @@ class TodayRows:
                 if day > due:
                     continue
             booked.append((self._booking(period, day, facts.iro_on(period.child.pk, today)), period, due))
-        # A few were moved on the way, with a reason and the IRO's consent (section 2, seed 002);
+        # A few were moved on the way, with a reason and the IRO's consent (section 2, docs/sources.md#southwark-2008);
         # a date brought forward was itself within timescale.
         moved = max(1, round(len(booked) * MOVED_SHARE)) if booked else 0
         for review, period, due in rng.sample(booked, moved):

@@ -1,10 +1,10 @@
-"""Codes for the dispute resolution process (docs/rules.md#disputes; seed 000 Appendix One)."""
+"""Codes for the dispute resolution process (docs/rules.md#disputes; docs/sources.md#thurrock-2011 Appendix One)."""
 
 from django.db import models
 
 
 class DisputeCategory(models.TextChoices):
-    """The issues seed 000 lists as reasons to start the process."""
+    """The issues docs/sources.md#thurrock-2011 lists as reasons to start the process."""
 
     REVIEW_PREPARATION = "review_preparation", "Preparation for the review"
     DECISIONS_TIMESCALE = "decisions_timescale", "Decisions not carried out within timescale"

@@ -1,7 +1,7 @@
 """The manager's dispute dashboard: plain functions answering in SQL (STYLE.md 4 and 5).
 
 docs/rules.md#disputes: the annual report counts disputes by stage and outcome and the time
-taken to resolve them; NAIRO (seed 003) asks to be heard about service-wide themes, so the
+taken to resolve them; NAIRO (docs/sources.md#nairo-2019) asks to be heard about service-wide themes, so the
 categories are counted over time. Each function takes the disputes already narrowed by
 ``disputes.filters.DisputeDashboardFilter`` and runs a fixed number of queries whatever their
 number. Working days need the calendar, which SQL does not have: the functions that report them
@@ -262,7 +262,7 @@ def categories_over_time(disputes: QuerySet[Dispute], *, period: Period, today: 
 
 def per_iro(disputes: QuerySet[Dispute], *, period: Period, iros: Iterable[User], closed: list[Closure]) -> list[dict]:
     """Per IRO who raised disputes, and every IRO in ``iros`` even with none (a quiet IRO is a
-    finding too: Ofsted's most frequent criticism is a lack of challenge, seed 003): raised in
+    finding too: Ofsted's most frequent criticism is a lack of challenge, docs/sources.md#nairo-2019): raised in
     the period, open now, resolved and referred to CAFCASS in the period, and the median working
     days to close. Two queries (the counts, the IROs) plus ``closed``."""
     counts = {

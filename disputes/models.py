@@ -64,7 +64,7 @@ class EscalationStage(TimeStampedModel):
 
 
 class Dispute(UndeletableModel):
-    """A SMART challenge (seed 001): the issue, its impact on the child, what must change, by
+    """A SMART challenge (docs/sources.md#kirklees-2016-17): the issue, its impact on the child, what must change, by
     whom and by when."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="disputes")
@@ -153,7 +153,7 @@ class DisputeStep(UndeletableModel):
 
 class CafcassReferral(UndeletableModel):
     """A referral to CAFCASS, the last resort: recorded only with evidence for each precondition
-    of docs/rules.md#disputes (seed 000 section 3)."""
+    of docs/rules.md#disputes (docs/sources.md#thurrock-2011 section 3)."""
 
     dispute = models.OneToOneField(Dispute, on_delete=models.PROTECT, related_name="cafcass_referral")
     referred_on = models.DateField()

@@ -3,7 +3,7 @@ never import ``disputes``:
 
 * ``disputes_since_last_review`` on the review record form (``REVIEW_FORM_SECTIONS``): at each
   review the IRO reports the disputes raised, escalated or resolved since the last one
-  (docs/rules.md#disputes, seed 000 section 4);
+  (docs/rules.md#disputes, docs/sources.md#thurrock-2011 section 4);
 * ``child_disputes`` on the child's record (``CHILD_RECORD_SECTIONS``).
 
 Each returns its template's context with the template under ``"template"``, in a fixed number

@@ -26,7 +26,7 @@ def _text(label: str, hint: str, *, rows: int = 8) -> forms.CharField:
 
 
 class NarrativeForm(LockedForm, GDSForm, forms.Form):
-    """The manager's words for the report (IRO Handbook para 7.11; NAIRO, seed 003). Every
+    """The manager's words for the report (IRO Handbook para 7.11; NAIRO, docs/sources.md#nairo-2019). Every
     section may be left empty and filled in later; the report prints what is there."""
 
     submit_text = "Save the narrative"

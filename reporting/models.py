@@ -29,7 +29,7 @@ class ChildPopulation(TimeStampedModel):
 
 
 class ReportNarrative(UndeletableModel):
-    """The words the manager writes for a reporting year (IRO Handbook para 7.11; NAIRO, seed 003)."""
+    """The words the manager writes for a reporting year (IRO Handbook para 7.11; NAIRO, docs/sources.md#nairo-2019)."""
 
     start_year = models.PositiveSmallIntegerField(unique=True)
     introduction = models.TextField(blank=True)

@@ -48,7 +48,8 @@ class ParticipantRole(models.TextChoices):
 
 
 class ParentParticipation(models.TextChoices):
-    """How the parents took part (seed 004: parents are invited, consulted, receive the record)."""
+    """How the parents took part (docs/sources.md#thurrock-2021-22: parents are invited, consulted
+    and receive the record)."""
 
     ATTENDED = "attended", "Attended and gave their views"
     VIEWS_GIVEN = "views_given", "Did not attend but gave their views"

@@ -156,7 +156,7 @@ class Action(UndeletableModel):
 
 class ReviewDateChange(UndeletableModel):
     """Cancelling, postponing or bringing forward a booked review: the reason and the IRO's
-    consent are kept on the record (docs/rules.md#review-timescales; seed 002)."""
+    consent are kept on the record (docs/rules.md#review-timescales; docs/sources.md#southwark-2008)."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="date_changes")
     kind = models.CharField(max_length=20, choices=DateChangeKind.choices)
@@ -192,7 +192,7 @@ class Visit(UndeletableModel):
 
 
 class MidwayReview(UndeletableModel):
-    """The IRO's check between reviews on how each action is progressing (seed 001)."""
+    """The IRO's check between reviews on how each action is progressing (docs/sources.md#kirklees-2016-17)."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="midway_reviews")
     iro = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

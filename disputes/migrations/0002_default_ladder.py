@@ -1,4 +1,4 @@
-"""The default ladder of docs/rules.md#disputes (seed 000, Thurrock's management alert process).
+"""The default ladder of docs/rules.md#disputes (docs/sources.md#thurrock-2011, Thurrock's management alert process).
 An administrator edits it in the admin; a shorter ladder deactivates the rungs it does not use."""
 
 from django.db import migrations

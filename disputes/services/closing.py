@@ -140,7 +140,7 @@ def dispute_refer_to_cafcass(
     expected_version: int | None = None,
     today: date | None = None,
 ) -> CafcassReferral:
-    """The last resort (docs/rules.md#disputes; seed 000 section 3): only with evidence that the
+    """The last resort (docs/rules.md#disputes; docs/sources.md#thurrock-2011 section 3): only with evidence that the
     stages up to the chief executive were tried or the delay became unreasonable, that the child's
     human rights remain at risk, and that no other suitable adult can act."""
     today = today or timezone.localdate()

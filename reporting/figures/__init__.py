@@ -3,7 +3,7 @@
 Each section module exposes ``section(years: list[ReportingYear], *, scope: Scope) -> Section``
 where ``years`` is the reporting year with up to four earlier years before it (oldest first,
 the report's year last), and returns tables whose columns are those years where a trend is
-printed (seeds 000, 001, 004 print four- and five-year trends). The dashboard, the PDF and the
+printed (the reports of docs/sources.md print four- and five-year trends). The dashboard, the PDF and the
 CSV all render these same objects.
 """
 

@@ -4,8 +4,9 @@ time taken to close them and referrals to CAFCASS.
 docs/rules.md#disputes (the annual report counts disputes by stage and outcome and the time
 taken to resolve them; the whole process should take no more than 20 working days, configurable:
 ``DisputeSettings.max_open_working_days``, the same limit the "open too long" flag uses) and section
-8; seed 001 prints DRPs by stage (informal, stages 1 to 3), seed 004 the completed disputes, how
-they ended and the referrals to CAFCASS, seed 000 the themes.
+8. Kirklees prints DRPs by stage (informal, stages 1 to 3: docs/sources.md#kirklees-2016-17),
+Thurrock the completed disputes, how they ended and the referrals to CAFCASS
+(docs/sources.md#thurrock-2021-22), and the themes (docs/sources.md#thurrock-2011).
 
 How each figure is counted, so that the dashboard, the PDF and the CSV agree:
 

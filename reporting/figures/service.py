@@ -2,7 +2,7 @@
 
 docs/rules.md#people (50 to 70 children per full-time IRO, part-time IROs pro rata; keep
 the same IRO for the whole time in care) and section 8 (the report shows the staffing, FTE,
-stability and caseloads, average and range per FTE, with a four-year trend; seed 004 section
+stability and caseloads, average and range per FTE, with a four-year trend; docs/sources.md#thurrock-2021-22 section
 6.1 prints "Average caseload 62 60 60 59 / Caseload range 44-68 57-62 58-61 57-61").
 
 How each figure is counted, so that the dashboard, the PDF and the CSV agree:

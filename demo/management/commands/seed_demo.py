@@ -60,7 +60,8 @@ def empty_database() -> None:
 
 
 #: The demo authority's population under 18 (synthetic, in the range of a unitary council
-#: like seed 004's, where about 300 children looked after is a rate near 67 per 10,000).
+#: like Thurrock's, docs/sources.md#thurrock-2021-22, where about 300 children looked after is a
+#: rate near 67 per 10,000).
 DEMO_CHILD_POPULATION = 44_800
 
 

@@ -3,7 +3,7 @@
 docs/rules.md#annual-report (the report shows the cohort at year end: number, rate per 10,000
 children, UASC, adopted, with gender, age bands, ethnicity, legal status, time in care,
 placement stability and placements more than 20 miles from home; exits by special guardianship
-and child arrangements orders) and section 9 (SSDA903 codes); seed 004 sections 8 and 9 print
+and child arrangements orders) and section 9 (SSDA903 codes); docs/sources.md#thurrock-2021-22 sections 8 and 9 print
 these tables with a five-year trend.
 
 How each figure is counted, so that the dashboard, the PDF and the CSV agree:

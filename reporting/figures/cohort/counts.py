@@ -30,7 +30,7 @@ from ...models import ChildPopulation
 from .. import Scope
 from ..shared import Period, person_scope
 
-#: SSDA903 ethnicity codes grouped as the annual reports group them (seed 004 section 8.3),
+#: SSDA903 ethnicity codes grouped as the annual reports group them (docs/sources.md#thurrock-2021-22 section 8.3),
 #: by the first letters of the code: W White, M Mixed, A Asian, B Black, C (Chinese) and O
 #: (any other) Other, and REFU (refused) and NOBT (not yet obtained) Not known.
 ETHNICITY_GROUP_PREFIXES: dict[str, tuple[str, ...]] = {

@@ -1,7 +1,7 @@
 """Reviews held, the child's participation, review records and the IRO's footprint.
 
 docs/rules.md#review-timescales (timescales), 3 (the record within 20 working days; the footprint),
-4 (participation codes PN0 to PN7) and 8; seed 004 sections 7 to 7.2 print reviews held by month
+4 (participation codes PN0 to PN7) and 8; docs/sources.md#thurrock-2021-22 sections 7 to 7.2 print reviews held by month
 and quarter with the share in timescale, participation by code over four years and the share of
 records completed within timescale.
 

@@ -191,6 +191,7 @@ def _cancellations_table(data: ReviewData) -> Table:
         title=f"Booked reviews cancelled, {data.current.year.label}",
         columns=["Reason", "Reviews cancelled"],
         rows=[*([reason, n] for reason, n in ordered(cancel_reasons)), ["Total", this_year["cancelled"]]],
-        note="Cancelling a review needs the IRO's consent and a recorded reason (seed 002). Counted by the "
+        # The IRO's consent and a reason are kept on the record: docs/sources.md#southwark-2008.
+        note="Cancelling a review needs the IRO's consent and a recorded reason. Counted by the "
         "date it was cancelled. " + FREE_TEXT_NOTE,
     )

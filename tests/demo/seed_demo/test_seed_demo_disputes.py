@@ -2,7 +2,7 @@
 
 Checked against the rules of docs/rules.md#disputes, recomputed here from the stored episodes,
 allocations and cover with ``disputes.ladder`` and ``disputes.services.response_due_on``, and
-against the shape of the public reports (seeds 000, 001 and 004: most challenges settled
+against the shape of the public reports (the reports of docs/sources.md: most challenges settled
 informally or at stage 1, few reaching the senior meetings, CAFCASS a last resort).
 Uses the package's full-size ``demo_town`` (conftest.py): the seed runs once.
 """
