@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_SEED ?= 2026
 
-.PHONY: demo test install lint format check bench clean
+.PHONY: demo test install lint typecheck templates format check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +34,15 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## Types: mypy with django-stubs (configured in pyproject.toml; strict on the pure rule modules).
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
 format: $(INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-check: $(INSTALLED) lint
+check: $(INSTALLED) lint typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=iro_service.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  DATABASE_URL=sqlite:///tmp-check.sqlite3 ALLOWED_HOSTS=iro.example.gov.uk \
@@ -51,4 +55,4 @@ bench: $(INSTALLED)
 	$(BIN)/python tools/bench_redis_down.py --runs 5 --budget 3
 
 clean:
-	rm -rf $(VENV) .venv-903 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-903 staticfiles .pytest_cache .ruff_cache .mypy_cache
