@@ -76,7 +76,7 @@ def export(request):
 def _too_large(request) -> bool:
     """The request body alone is larger than the files may be (checked before reading it)."""
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        length = int(request.headers.get("content-length") or 0)
     except ValueError:
         return False
     return length > services.max_upload_bytes() + BODY_OVERHEAD

@@ -8,6 +8,8 @@ Each field's value is converted through the ORM's adapters once.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import connection, models
 
 #: Rows per INSERT: under SQLite's limit of 32,766 bound values for the widest table.
@@ -72,14 +74,16 @@ def update_rows(model: type[models.Model], rows: list[dict], fields: list[str]) 
     if not rows:
         return 0
     meta = model._meta
-    model_fields = [meta.get_field(name) for name in fields]
+    # Concrete columns only: a relation or generic key has no column to set.
+    model_fields = [cast(models.Field, meta.get_field(name)) for name in fields]
     converters = [_converter(f) for f in model_fields]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     # PostgreSQL types a VALUES list from its first row, so each value is cast; SQLite would
     # turn a date cast to "date" into a number, and needs none.
     if connection.vendor == "postgresql":
-        casts = ["CAST(%s AS integer)", *(f"CAST(%s AS {f.cast_db_type(connection)})" for f in model_fields)]
+        db_types = [f.cast_db_type(connection) for f in model_fields]  # type: ignore[attr-defined]  # not in django-stubs
+        casts = ["CAST(%s AS integer)", *(f"CAST(%s AS {db_type})" for db_type in db_types)]
     else:
         casts = ["%s"] * (len(fields) + 1)
     one_row = "(" + ", ".join(casts) + ")"

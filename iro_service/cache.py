@@ -53,6 +53,8 @@ def redis_caches(url: str) -> dict:
 class ResilientRedisCache(RedisCache):
     """``RedisCache`` that behaves as an empty cache while Redis cannot be reached."""
 
+    _servers: list[str]  # set by RedisCache.__init__; django-stubs does not declare it
+
     def _call(self, method: str, fallback, *args, **kwargs):
         location = ",".join(self._servers)
         if _down_until.get(location, 0.0) > time.monotonic():

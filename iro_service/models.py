@@ -119,7 +119,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="audit_events"
     )
-    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    action = models.CharField(max_length=32, choices=AuditAction)
     # A plain id, not a foreign key: iro_service depends on no domain app.
     child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)
@@ -193,9 +193,9 @@ class RoleGrant(UndeletableModel):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants")
-    role = models.CharField(max_length=32, choices=RoleName.choices)
-    status = models.CharField(max_length=16, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING)
-    route = models.CharField(max_length=16, choices=RoleGrantRoute.choices, default=RoleGrantRoute.APPROVAL)
+    role = models.CharField(max_length=32, choices=RoleName)
+    status = models.CharField(max_length=16, choices=RoleGrantStatus, default=RoleGrantStatus.PENDING)
+    route = models.CharField(max_length=16, choices=RoleGrantRoute, default=RoleGrantRoute.APPROVAL)
     reason = models.CharField("why this person needs the role", max_length=255, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -71,7 +71,7 @@ class ReportVersion(TimeStampedModel):
 
     start_year = models.PositiveSmallIntegerField()
     number = models.PositiveIntegerField("version")
-    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    status = models.CharField(max_length=10, choices=ReportStatus, default=ReportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, for the progress page.")
     progress_message = models.CharField(max_length=200, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -144,7 +144,7 @@ class SSDA903Upload(TimeStampedModel):
     #: File name → text, as uploaded. Large: read only by the tasks (pages defer it).
     files = models.JSONField(default=dict)
     file_names = models.JSONField(default=list)
-    status = models.CharField(max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED)
+    status = models.CharField(max_length=10, choices=UploadStatus, default=UploadStatus.QUEUED)
     progress_message = models.CharField(max_length=200, blank=True)
     #: Why the last check or import could not run (shown on the upload's page).
     error = models.TextField(blank=True)
@@ -202,7 +202,7 @@ class SSDA903PlanLine(models.Model):
 
     upload = models.ForeignKey(SSDA903Upload, on_delete=models.CASCADE, related_name="plan_lines")
     position = models.PositiveIntegerField()
-    outcome = models.CharField(max_length=7, choices=PlanOutcome.choices)
+    outcome = models.CharField(max_length=7, choices=PlanOutcome)
     kind = models.CharField(max_length=7, blank=True)  # child, episode or review (changes)
     file = models.CharField(max_length=255, blank=True)
     line = models.PositiveIntegerField(default=0)
