@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from iro_service import roles
-from iro_service.concurrency import LockedForm
 from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField
+from iro_service.locked_forms import LockedForm
 
 from . import codes, rules
 from .models import Child, IROProfile, SiblingGroup
