@@ -40,7 +40,8 @@ from django.contrib.auth.hashers import make_password
 from iro_service import accounts, roles
 
 from . import demo_postcodes, services
-from .models import CareEpisode, Child, CoverArrangement, IROAllocation, IROProfile, SiblingGroup, Team, age_on
+from .ages import age_on
+from .models import CareEpisode, Child, CoverArrangement, IROAllocation, IROProfile, SiblingGroup, Team
 from .querysets import years_before
 
 User = get_user_model()

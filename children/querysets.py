@@ -84,7 +84,7 @@ class ChildQuerySet(UndeletableQuerySet):
         )
         open_episodes = _model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
         died_on = Subquery(deaths.order_by("-ended_on", "-pk").values("ended_on")[:1], output_field=DateField())
-        # Age at death in whole years, as children.models.age_on counts it, from year, month and day.
+        # Age at death in whole years, as children.ages.age_on counts it, from year, month and day.
         birthday_not_reached = LessThan(
             ExtractMonth("died_on") * 100 + ExtractDay("died_on"),
             ExtractMonth("date_of_birth") * 100 + ExtractDay("date_of_birth"),

@@ -38,8 +38,9 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
+from children.ages import age_on
 from children.demo import HISTORY_YEARS
-from children.models import CareEpisode, Child, CoverArrangement, IROAllocation, age_on
+from children.models import CareEpisode, Child, CoverArrangement, IROAllocation
 from children.querysets import years_before
 from reviews import deadlines
 from reviews.calendar import local_non_working_days

@@ -31,7 +31,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from children.ages import eighteenth_birthday
+from children.ages import age_on, eighteenth_birthday
 from children.codes import SignificantChangeCategory
 from children.models import (
     CareEpisode,
@@ -39,7 +39,6 @@ from children.models import (
     CoverArrangement,
     IROAllocation,
     SignificantChange,
-    age_on,
 )
 
 from . import deadlines

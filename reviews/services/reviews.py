@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from children.ages import eighteenth_birthday
-from children.models import Child, IROAllocation, age_on
+from children.ages import age_on, eighteenth_birthday
+from children.models import Child, IROAllocation
 from iro_service.audit import audit_record, diff_fields
 from iro_service.concurrency import claim_version, touch_version
 from iro_service.models import AuditAction

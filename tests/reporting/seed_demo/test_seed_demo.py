@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 
 from children import codes, demo
+from children.ages import age_on
 from children.models import (
     CareEpisode,
     Child,
@@ -30,7 +31,6 @@ from children.models import (
     SiblingGroup,
     SignificantChange,
     Team,
-    age_on,
     upn_validator,
 )
 from disputes.models import CafcassReferral, Dispute, DisputeStep

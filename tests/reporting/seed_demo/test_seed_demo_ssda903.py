@@ -16,7 +16,8 @@ from decimal import Decimal
 import pytest
 
 from children import codes, demo, demo_postcodes
-from children.models import CareEpisode, Child, age_on
+from children.ages import age_on
+from children.models import CareEpisode, Child
 from tests.reporting.seed_demo.seeding import TODAY
 
 HOMES = {postcode for postcode, *_ in demo_postcodes.HOME_POSTCODES}
