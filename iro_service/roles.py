@@ -6,7 +6,7 @@ manages users and reference data but cannot read children's records.
 
 ``ROLE_PERMISSIONS`` is the single definition of what each role can do: ``ensure_roles`` applies
 it after every ``migrate``, and nobody edits a group's permissions in the browser. Who holds a
-role is decided through ``iro_service/accounts.py`` (separation of duties: a role that reads
+role is decided through ``iro_service/role_grants.py`` (separation of duties: a role that reads
 children's records, or the Administrator role, needs a second person's approval).
 """
 
@@ -96,7 +96,7 @@ def ensure_roles(**kwargs) -> None:
 
     Connected to ``post_migrate``: the code is the single source of each role's permissions.
     It writes the join table directly, so applying the code's definition is not reported as
-    a permission change by the audit receiver (``accounts.audit_permission_change``), which
+    a permission change by the audit receiver (``permission_audit.audit_permission_change``), which
     records changes made any other way (the shell included).
     """
     through = Group.permissions.through
