@@ -18,6 +18,7 @@ import csv
 import io
 from collections import defaultdict, deque
 from graphlib import TopologicalSorter
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -31,6 +32,9 @@ from iro_service.models import AuditEvent, SanctionedErasure
 
 from .erasure_fields import ANONYMISE, KEPT
 from .models import Child, SiblingGroup
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 #: Rows that refer to the child but are not part of the record: the retention requests
 #: themselves, which the service keeps without the link (``retention_services``).
@@ -273,7 +277,7 @@ def destroy(child: Child) -> dict[str, int]:
     return {k: v for k, v in outcome.items() if v}
 
 
-def anonymise(child: Child, *, by) -> dict[str, int]:
+def anonymise(child: Child, *, by: User) -> dict[str, int]:
     """Replace every field of every row about ``child`` that could identify them (``ANONYMISE``),
     in the history copies too, and remove the detail of the audit events about them; keep the
     rows and what the statistics count. The record is marked anonymised and archived (by ``by``,

@@ -39,16 +39,16 @@ ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email", "is_active")
 # --- reads ---------------------------------------------------------------------------------
 
 
-def roles_held(user) -> list[str]:
+def roles_held(user: User) -> list[str]:
     names = set(User.groups.through.objects.filter(user=user).values_list("group__name", flat=True))
     return [role for role in roles.ROLE_ORDER if role in names]
 
 
-def holds_role(user, role: str) -> bool:
+def holds_role(user: User, role: str) -> bool:
     return User.groups.through.objects.filter(user=user, group__name=role).exists()
 
 
-def is_privileged(user) -> bool:
+def is_privileged(user: User) -> bool:
     """A superuser, or someone holding a role that needs a second person's approval."""
     return (
         user.is_superuser
@@ -56,7 +56,7 @@ def is_privileged(user) -> bool:
     )
 
 
-def email_change_refusal(*, user, by) -> str:
+def email_change_refusal(*, user: User, by: User) -> str:
     """Why ``by`` may not change ``user``'s email address, or "" if they may.
 
     The email address is where password resets go: if an administrator could change the
@@ -75,12 +75,12 @@ def email_change_refusal(*, user, by) -> str:
 # --- accounts --------------------------------------------------------------------------------
 
 
-def _account_values(user) -> dict:
+def _account_values(user: User) -> dict:
     return {name: getattr(user, name) for name in ACCOUNT_FIELDS}
 
 
 @transaction.atomic
-def user_create(*, user, by, domain: str, use_https: bool = True):
+def user_create(*, user: User, by: User, domain: str, use_https: bool = True) -> User:
     """Create ``user`` (an unsaved User with the account fields set) with no usable password,
     and email them a link to set one. They hold no role until one is granted."""
     if not by.has_perm("auth.add_user"):
@@ -105,7 +105,7 @@ def user_create(*, user, by, domain: str, use_https: bool = True):
 
 
 @transaction.atomic
-def user_change(*, user, by):
+def user_change(*, user: User, by: User) -> User:
     """Save the account fields an administrator may change from ``user`` (an edited instance).
 
     Anything else set on the instance (password, superuser, staff status) is not saved.
@@ -133,7 +133,9 @@ def user_change(*, user, by):
 
 
 @transaction.atomic
-def account_detail_save(*, instance: models.Model, user, by, fields: tuple[str, ...], label: str) -> models.Model:
+def account_detail_save(
+    *, instance: models.Model, user: User, by: User, fields: tuple[str, ...], label: str
+) -> models.Model:
     """Save a record that belongs to an account (an IRO's profile: FTE and team) and audit
     what changed as a change to that account."""
     if not by.has_perm("auth.change_user"):
@@ -162,7 +164,7 @@ def account_detail_save(*, instance: models.Model, user, by, fields: tuple[str, 
 
 
 @transaction.atomic
-def password_change(*, user, by, new_password: str, via: str):
+def password_change(*, user: User, by: User | None, new_password: str, via: str) -> User:
     """Set ``user``'s password. Only the account holder does this (after signing in, or with a
     reset link sent to their email): nobody sets another person's password."""
     if by is None or by.pk != user.pk:
@@ -177,7 +179,9 @@ def password_change(*, user, by, new_password: str, via: str):
 
 
 @transaction.atomic
-def password_reset_send(*, user, by, domain: str, use_https: bool = True, new_account: bool = False) -> None:
+def password_reset_send(
+    *, user: User, by: User, domain: str, use_https: bool = True, new_account: bool = False
+) -> None:
     """Email ``user`` a single-use link to set their password (Django's reset tokens).
 
     ``by`` is the administrator who sent it, or None when the person asked for it themselves

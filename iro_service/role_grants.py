@@ -22,7 +22,7 @@ from .audit import audit_record
 from .models import AuditAction, RoleGrant, RoleGrantRoute, RoleGrantStatus, RoleName
 
 
-def approver_refusal(*, grant: RoleGrant, by) -> str:
+def approver_refusal(*, grant: RoleGrant, by: User) -> str:
     """Why ``by`` may not approve ``grant``, or "" if they may (the same rule as the service)."""
     if not (by.is_active and holds_role(by, roles.APPROVER_ROLE) and by.has_perm("iro_service.approve_role_grant")):
         return "Only an IRO manager can approve a role request."
@@ -36,21 +36,21 @@ def approver_refusal(*, grant: RoleGrant, by) -> str:
 # --- roles -----------------------------------------------------------------------------------
 
 
-def _add_role(user, role: str) -> None:
+def _add_role(user: User, role: str) -> None:
     User.groups.through.objects.get_or_create(user=user, group=Group.objects.get(name=role))
     if role == roles.ADMINISTRATOR and not user.is_staff:
         user.is_staff = True  # the Django admin is the administrator's workplace
         user.save(update_fields=["is_staff"])
 
 
-def _remove_role(user, role: str) -> None:
+def _remove_role(user: User, role: str) -> None:
     User.groups.through.objects.filter(user=user, group__name=role).delete()
     if role == roles.ADMINISTRATOR and user.is_staff and not user.is_superuser:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
 
 
-def _check_role_can_be_given(*, user, role: str) -> None:
+def _check_role_can_be_given(*, user: User, role: str) -> None:
     if role not in RoleName.values:
         raise ValidationError({"role": f"{role!r} is not a role. Choose one of: {', '.join(RoleName.values)}."})
     if not user.is_active:
@@ -61,7 +61,7 @@ def _check_role_can_be_given(*, user, role: str) -> None:
         raise ValidationError({"role": f"The {role} role for {user.username} is already waiting for a manager."})
 
 
-def role_grant_check_request(*, user, role: str, by) -> None:
+def role_grant_check_request(*, user: User, role: str, by: User) -> None:
     """Raise PermissionDenied or ValidationError if ``by`` cannot ask for ``role`` for ``user``."""
     if not by.has_perm("iro_service.request_role_grant"):
         raise PermissionDenied("You cannot ask for roles.")
@@ -69,7 +69,7 @@ def role_grant_check_request(*, user, role: str, by) -> None:
 
 
 @transaction.atomic
-def role_grant_request(*, user, role: str, by, reason: str = "") -> RoleGrant:
+def role_grant_request(*, user: User, role: str, by: User, reason: str = "") -> RoleGrant:
     """Ask for ``user`` to hold ``role``. The Committee member role is given at once; any
     other role waits for an IRO manager who is neither ``by`` nor ``user`` to approve it."""
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -121,7 +121,7 @@ def _pending_for_decision(grant: RoleGrant) -> RoleGrant:
 
 
 @transaction.atomic
-def role_grant_approve(*, grant: RoleGrant, by, note: str = "") -> RoleGrant:
+def role_grant_approve(*, grant: RoleGrant, by: User, note: str = "") -> RoleGrant:
     """An IRO manager other than the requester and the grantee approves: the role takes effect."""
     grant = _pending_for_decision(grant)
     if refusal := approver_refusal(grant=grant, by=by):
@@ -155,7 +155,7 @@ def role_grant_approve(*, grant: RoleGrant, by, note: str = "") -> RoleGrant:
 
 
 @transaction.atomic
-def role_grant_refuse(*, grant: RoleGrant, by, note: str = "") -> RoleGrant:
+def role_grant_refuse(*, grant: RoleGrant, by: User, note: str = "") -> RoleGrant:
     """An IRO manager refuses a pending request: nothing changes for the user."""
     grant = _pending_for_decision(grant)
     if not (by.is_active and holds_role(by, roles.APPROVER_ROLE) and by.has_perm("iro_service.approve_role_grant")):
@@ -178,7 +178,7 @@ def role_grant_refuse(*, grant: RoleGrant, by, note: str = "") -> RoleGrant:
 
 
 @transaction.atomic
-def role_revoke(*, user, role: str, by, reason: str = ""):
+def role_revoke(*, user: User, role: str, by: User, reason: str = "") -> User:
     """Remove a role (removing access needs no second person). Administrators and managers."""
     if not by.has_perm("iro_service.revoke_role"):
         raise PermissionDenied("You cannot remove roles.")
@@ -205,7 +205,7 @@ def role_revoke(*, user, role: str, by, reason: str = ""):
 
 
 @transaction.atomic
-def role_grant_bootstrap(*, user, role: str, reason: str) -> RoleGrant:
+def role_grant_bootstrap(*, user: User, role: str, reason: str) -> RoleGrant:
     """The server operator gives a role (``manage.py grant_role``, the demo). Shell access is
     infrastructure trust; this path is never reachable from the browser. Audited with no actor."""
     user = User.objects.select_for_update().get(pk=user.pk)

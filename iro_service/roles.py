@@ -12,9 +12,14 @@ children's records, or the Administrator role, needs a second person's approval)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import Group, Permission
 
 from .models import RoleName
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 IRO = RoleName.IRO.value
 IRO_MANAGER = RoleName.IRO_MANAGER.value
@@ -116,7 +121,7 @@ def ensure_roles(**kwargs) -> None:
         through.objects.bulk_create([through(group=group, permission_id=pk) for pk in sorted(wanted - held)])
 
 
-def role_of(user) -> str:
+def role_of(user: User) -> str:
     """The user's role for display: the most senior group they belong to."""
     if not user.is_authenticated:
         return ""
