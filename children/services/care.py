@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, NotRequired, TypedDict
+from typing import TYPE_CHECKING, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -85,16 +85,11 @@ def care_period_start(
     by: User,
     started_on: date,
     iro: User,
-    legal_status: str,
-    placement_type: str,
-    placement_provider: str,
-    category_of_need: str,
-    placement_postcode: str = "",
-    home_postcode: str = "",
-    distance_from_home_miles: Decimal | None = None,
     today: date | None = None,
+    **care: Unpack[CareFacts],
 ) -> CareEpisode:
-    """The child becomes looked after on ``started_on``: an episode with reason S and an IRO.
+    """The child becomes looked after on ``started_on``: an episode with reason S (with the facts
+    of ``care``) and an IRO.
 
     A child who left care and returns starts a new period (docs/rules.md#review-timescales: the
     first-review rule applies again from the new start date). Refused on or after the 18th
@@ -106,17 +101,7 @@ def care_period_start(
     _refuse_new_period(child, started_on)
     require_iro(iro)
     episode = CareEpisode(
-        child=child,
-        started_on=started_on,
-        reason_new_episode=ReasonNewEpisode.S,
-        legal_status=legal_status,
-        placement_type=placement_type,
-        placement_provider=placement_provider,
-        category_of_need=category_of_need,
-        placement_postcode=placement_postcode,
-        home_postcode=home_postcode,
-        distance_from_home_miles=distance_from_home_miles,
-        recorded_by=by,
+        child=child, started_on=started_on, reason_new_episode=ReasonNewEpisode.S, recorded_by=by, **care
     )
     save_validated(episode, by=by)
     audit_record(
@@ -183,17 +168,12 @@ def episode_change(
     by: User,
     changed_on: date,
     reason_new_episode: str,
-    legal_status: str,
-    placement_type: str,
-    placement_provider: str,
-    category_of_need: str,
-    placement_postcode: str = "",
-    home_postcode: str = "",
-    distance_from_home_miles: Decimal | None = None,
     today: date | None = None,
+    **care: Unpack[CareFacts],
 ) -> CareEpisode:
     """A change of legal status and/or placement within a period of care: the open episode
-    ceases with X1 and a new one begins the same day (SSDA903)."""
+    ceases with X1 and a new one begins the same day (SSDA903). ``care`` holds the facts of the
+    new episode."""
     today = today or timezone.localdate()
     require_not_future(changed_on, today=today, field="changed_on")
     current = open_episode(child)
@@ -204,24 +184,14 @@ def episode_change(
         current,
         changed_on=changed_on,
         reason_new_episode=reason_new_episode,
-        legal_status=legal_status,
-        placement_type=placement_type,
+        legal_status=care["legal_status"],
+        placement_type=care["placement_type"],
     )
     current.ended_on = changed_on
     current.reason_ceased = ReasonEpisodeCeased.X1
     save_validated(current, by=by)
     episode = CareEpisode(
-        child=child,
-        started_on=changed_on,
-        reason_new_episode=reason_new_episode,
-        legal_status=legal_status,
-        placement_type=placement_type,
-        placement_provider=placement_provider,
-        category_of_need=category_of_need,
-        placement_postcode=placement_postcode,
-        home_postcode=home_postcode,
-        distance_from_home_miles=distance_from_home_miles,
-        recorded_by=by,
+        child=child, started_on=changed_on, reason_new_episode=reason_new_episode, recorded_by=by, **care
     )
     save_validated(episode, by=by)
     audit_record(

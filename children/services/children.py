@@ -31,6 +31,18 @@ def _renamed(error: ValidationError, **names: str) -> ValidationError:
     return ValidationError({names.get(field, field): errors for field, errors in error.error_dict.items()})
 
 
+def _save_new(child: Child, *, by: User) -> None:
+    save_validated(child, by=by)
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATED,
+        child_id=child.pk,
+        obj=child,
+        summary="Child record created",
+        changes={name: [None, value] for name, value in field_values(child, CHILD_EDITABLE_FIELDS).items()},
+    )
+
+
 @transaction.atomic
 def child_create(
     *,
@@ -56,7 +68,7 @@ def child_create(
     **care: Unpack[CareFacts],
 ) -> Child:
     """Add a child who becomes looked after, with their first episode and IRO: ``care`` holds the
-    facts of the placement and legal status, as ``care_period_start`` takes them."""
+    facts of the placement and legal status (``CareFacts``), as ``care_period_start`` takes them."""
     today = today or timezone.localdate()
     require_not_future(date_of_birth, today=today, field="date_of_birth")
     child = Child(
@@ -76,15 +88,7 @@ def child_create(
         previous_permanence_date=previous_permanence_date,
         sibling_group=sibling_group,
     )
-    save_validated(child, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=child,
-        summary="Child record created",
-        changes={name: [None, value] for name, value in field_values(child, CHILD_EDITABLE_FIELDS).items()},
-    )
+    _save_new(child, by=by)
     try:
         care_period_start(child=child, by=by, started_on=looked_after_on, iro=iro, today=today, **care)
     except ValidationError as error:
