@@ -320,13 +320,19 @@ class CoverForm(GDSForm, forms.Form):
         self.fields["absent_iro"].queryset = iro_queryset()
         self.fields["covering_iro"].queryset = iro_queryset()
 
+    #: How this form words the cover rules (``children.rules.cover_broken``).
+    COVER_WORDS = {"own-caseload": "Choose a different IRO to cover"}
+
     def clean(self):
         cleaned = super().clean()
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", "Cover must end on or after the day it starts")
-        if cleaned.get("absent_iro") and cleaned.get("absent_iro") == cleaned.get("covering_iro"):
-            self.add_error("covering_iro", "Choose a different IRO to cover")
+        absent, covering = cleaned.get("absent_iro"), cleaned.get("covering_iro")
+        for broken in rules.cover_broken(
+            absent_iro_id=absent.pk if absent else None,
+            covering_iro_id=covering.pk if covering else None,
+            starts_on=cleaned.get("starts_on"),
+            ends_on=cleaned.get("ends_on"),
+        ):
+            self.add_error(broken.field, self.COVER_WORDS.get(broken.code, broken.message))
         return cleaned
 
 

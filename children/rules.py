@@ -72,3 +72,17 @@ def new_period_broken(*, started_on: date, previous_ended_on: date | None) -> li
     if started_on < previous_ended_on:
         return [Broken("started_on", "before-previous-end", "The new period starts before the last one ended")]
     return [Broken("started_on", "continuous-care", "Starting again the same day is continuous care, not a new period")]
+
+
+def cover_broken(
+    *, absent_iro_id: int | None, covering_iro_id: int | None, starts_on: date | None, ends_on: date | None
+) -> list[Broken]:
+    """Cover ends on or after the day it starts, and an IRO covers another IRO's caseload, not
+    their own (docs/rules.md#people; the database refuses both too). A fact not known yet (None)
+    breaks nothing."""
+    broken = []
+    if starts_on and ends_on and ends_on < starts_on:
+        broken.append(Broken("ends_on", "ends-before-start", "Cover must end on or after the day it starts"))
+    if absent_iro_id is not None and absent_iro_id == covering_iro_id:
+        broken.append(Broken("covering_iro", "own-caseload", "An IRO cannot cover their own caseload"))
+    return broken

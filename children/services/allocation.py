@@ -15,6 +15,7 @@ from iro_service.audit import audit_record
 from iro_service.models import AuditAction
 from iro_service.services import require_not_future, save_validated
 
+from .. import rules
 from ..models import CareEpisode, Child, CoverArrangement, IROAllocation
 from .common import require_iro
 
@@ -168,6 +169,20 @@ def allocation_bulk_create(
     return [allocate(child=child, iro=iro, started_on=started_on, reason=reason.strip(), by=by) for child in locked]
 
 
+def _refuse_cover(*, absent_iro_id: int, covering_iro_id: int, starts_on: date, ends_on: date | None) -> None:
+    """The cover rules of ``children.rules.cover_broken``, in the services' words."""
+    broken = {
+        b.code
+        for b in rules.cover_broken(
+            absent_iro_id=absent_iro_id, covering_iro_id=covering_iro_id, starts_on=starts_on, ends_on=ends_on
+        )
+    }
+    if "own-caseload" in broken:
+        raise ValidationError({"covering_iro": "An IRO cannot cover their own caseload."})
+    if "ends-before-start" in broken:
+        raise ValidationError({"ends_on": f"The cover started on {starts_on:%-d %B %Y}; it cannot end before it."})
+
+
 @transaction.atomic
 def cover_grant(
     *, by: User, absent_iro: User, covering_iro: User, starts_on: date, ends_on: date | None, reason: str
@@ -175,8 +190,7 @@ def cover_grant(
     """``covering_iro`` covers every child of ``absent_iro`` from ``starts_on`` to ``ends_on``."""
     require_iro(absent_iro)
     require_iro(covering_iro)
-    if absent_iro.pk == covering_iro.pk:
-        raise ValidationError({"covering_iro": "An IRO cannot cover their own caseload."})
+    _refuse_cover(absent_iro_id=absent_iro.pk, covering_iro_id=covering_iro.pk, starts_on=starts_on, ends_on=ends_on)
     overlapping = CoverArrangement.objects.filter(absent_iro=absent_iro, covering_iro=covering_iro).exclude(
         ends_on__lt=starts_on
     )
@@ -207,10 +221,12 @@ def cover_grant(
 
 @transaction.atomic
 def cover_end(*, cover: CoverArrangement, by: User, ends_on: date) -> CoverArrangement:
-    if ends_on < cover.starts_on:
-        raise ValidationError(
-            {"ends_on": f"The cover started on {cover.starts_on:%-d %B %Y}; it cannot end before it."}
-        )
+    _refuse_cover(
+        absent_iro_id=cover.absent_iro_id,
+        covering_iro_id=cover.covering_iro_id,
+        starts_on=cover.starts_on,
+        ends_on=ends_on,
+    )
     previous = cover.ends_on
     cover.ends_on = ends_on
     cover.full_clean()
