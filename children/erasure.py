@@ -5,7 +5,7 @@ Which rows are about the child is found through Django's model relations, not fr
 every row that refers to the child by a foreign key, every row that refers to one of those, and
 so on, with the copies django-simple-history keeps of each. A model added later is found the
 same way: destroying removes its rows, and anonymising refuses to run until ``ANONYMISE`` or
-``KEPT`` says what happens to each of its free-text fields.
+``KEPT`` (``erasure_fields.py``) says what happens to each of its free-text fields.
 
 Besides those rows, the child appears in the audit trail (``child_id``, and the ids a listing
 recorded), and by reference in what other apps keep outside the relations: the SSDA903 returns
@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from graphlib import TopologicalSorter
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models import Case, CharField, DateField, F, TextField, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, Substr, TruncMonth
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.exceptions import NotHistoricalModelError
@@ -30,103 +31,17 @@ from simple_history.utils import get_history_model_for_model
 
 from iro_service.models import AuditEvent, SanctionedErasure
 
+from .erasure_fields import ANONYMISE, KEPT
 from .models import Child, SiblingGroup
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 #: Rows that refer to the child but are not part of the record: the retention requests
 #: themselves, which the service keeps without the link (``retention_services``).
 NOT_PART_OF_THE_RECORD = ("children.RetentionRequest",)
 
-#: Text that replaces a required free-text field (a check constraint refuses it empty).
-REMOVED = "Removed when the record was anonymised (retention)."
 CHUNK = 500
-
-
-def _first_of_month(name: str):
-    return TruncMonth(name, output_field=DateField())
-
-
-#: Anonymising: for each model (its history copies too), what replaces each field that could
-#: identify the child. Dates of birth become the 1st of the month (ages stay right to the month);
-#: everything a person typed is removed. Every other field stays: dates, codes and statuses feed
-#: the statistics, and published figures must still add up.
-ANONYMISE: dict[str, dict[str, object]] = {
-    "children.Child": {
-        "local_reference": Concat(Value("ANON-"), Cast("id", CharField())),
-        "first_name": Value("Anonymised"),
-        "last_name": Value("record"),
-        "preferred_name": Value(""),
-        "date_of_birth": _first_of_month("date_of_birth"),
-        "upn": Value(""),
-        "uasc_ceased_on": _first_of_month("uasc_ceased_on"),
-        "mother_child_dob": _first_of_month("mother_child_dob"),
-        "previous_permanence_date": Case(
-            When(previous_permanence_date="", then=Value("")),
-            default=Concat(Value("zz"), Substr("previous_permanence_date", 3)),
-        ),
-        "sibling_group": Value(None),
-        "name_to_be_entered": Value(False),
-    },
-    "children.CareEpisode": {"placement_postcode": Value(""), "home_postcode": Value(""), "urn": Value("")},
-    "children.IROAllocation": {"reason": Value("")},
-    "children.SignificantChange": {"description": Value(""), "iro_response": Value("")},
-    "reviews.Review": {
-        "venue": Value(""),
-        "others_present": Value(""),
-        "wishes_and_feelings": Value(""),
-        "child_friendly_summary": Value(""),
-        "discussion": Value(""),
-    },
-    "reviews.Action": {"description": Value(""), "owner": Value("")},
-    "reviews.ReviewDateChange": {"reason": Value(REMOVED)},
-    "reviews.Visit": {"notes": Value("")},
-    "reviews.MidwayReview": {"notes": Value("")},
-    "reviews.ActionProgress": {"note": Value("")},
-    "reviews.CaseNote": {"text": Value("")},
-    "disputes.Dispute": {
-        "issue": Value(""),
-        "impact_on_child": Value(""),
-        "what_must_change": Value(""),
-        "change_by_whom": Value(""),
-        "urgent_reason": Value(""),
-        "outcome_note": Value(""),
-    },
-    "disputes.DisputeStep": {
-        "recipient_name": Value(""),
-        "recipient_role": Value(""),
-        "response": Value(""),
-        "attendees": Value(""),
-        "minutes": Value(""),
-        "bypass_reason": Value(""),
-    },
-    "disputes.CafcassReferral": {
-        "stages_exhausted_evidence": Value(REMOVED),
-        "human_rights_risk_evidence": Value(REMOVED),
-        "no_other_adult_evidence": Value(REMOVED),
-        "outcome_note": Value(""),
-    },
-}
-
-#: Free-text, JSON and (on the child) date fields anonymising keeps, with the reason.
-KEPT: dict[str, dict[str, str]] = {
-    "children.Child": {
-        "previous_permanence_la": "a local authority's code",
-        "archived_at": "when the record was archived: not about the person",
-        "anonymised_at": "when the record was anonymised",
-        "created_at": "when the record was made",
-        "updated_at": "when the record was last changed",
-        "reviews_known_from": "the start of an imported return's year: not about the person",
-    },
-    "reviews.Review": {"invited": "role codes", "attended": "role codes"},
-    "reviews.ReviewDue": {
-        "rule": "a rule code",
-        "reason": "the rule's wording with dates; the name is a {name} placeholder",
-    },
-    "reviews.ReviewSchedule": {
-        "next_rule": "a rule code",
-        "next_reason": "the rule's wording with dates; the name is a {name} placeholder",
-    },
-    "reviews.DeadlineFlag": {"key": "a machine key of kinds, ids and dates"},
-}
 
 
 def _is_history(model) -> bool:
@@ -320,14 +235,16 @@ def destroy(child: Child) -> dict[str, int]:
     return {k: v for k, v in outcome.items() if v}
 
 
-def anonymise(child: Child, *, by) -> dict[str, int]:
+def anonymise(child: Child, *, by: User) -> dict[str, int]:
     """Replace every field of every row about ``child`` that could identify them (``ANONYMISE``),
     in the history copies too, and remove the detail of the audit events about them; keep the
     rows and what the statistics count. The record is marked anonymised and archived (by ``by``,
     unless it was already), so it leaves the working lists. Returns the rows changed, by kind."""
     if missing := unclassified_fields(models_holding_rows_about_a_child()):
         raise ImproperlyConfigured(
-            "Anonymising does not know what to do with: " + ", ".join(missing) + " (children/erasure.py ANONYMISE)"
+            "Anonymising does not know what to do with: "
+            + ", ".join(missing)
+            + " (children/erasure_fields.py ANONYMISE)"
         )
     found = rows_about(child)
     groups = _sibling_groups_of(found)

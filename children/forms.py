@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from iro_service import roles
-from iro_service.concurrency import LockedForm
 from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField
+from iro_service.locked_forms import LockedForm
 
 from . import codes, rules
 from .models import Child, IROProfile, SiblingGroup
@@ -320,13 +320,19 @@ class CoverForm(GDSForm, forms.Form):
         self.fields["absent_iro"].queryset = iro_queryset()
         self.fields["covering_iro"].queryset = iro_queryset()
 
+    #: How this form words the cover rules (``children.rules.cover_broken``).
+    COVER_WORDS = {"own-caseload": "Choose a different IRO to cover"}
+
     def clean(self):
         cleaned = super().clean()
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", "Cover must end on or after the day it starts")
-        if cleaned.get("absent_iro") and cleaned.get("absent_iro") == cleaned.get("covering_iro"):
-            self.add_error("covering_iro", "Choose a different IRO to cover")
+        absent, covering = cleaned.get("absent_iro"), cleaned.get("covering_iro")
+        for broken in rules.cover_broken(
+            absent_iro_id=absent.pk if absent else None,
+            covering_iro_id=covering.pk if covering else None,
+            starts_on=cleaned.get("starts_on"),
+            ends_on=cleaned.get("ends_on"),
+        ):
+            self.add_error(broken.field, self.COVER_WORDS.get(broken.code, broken.message))
         return cleaned
 
 
@@ -369,58 +375,3 @@ class AcknowledgeForm(GDSForm, forms.Form):
         help_text="What you will do, for example bring the next review forward or speak to the social worker.",
         error_messages={"required": "Enter your response to the change"},
     )
-
-
-class RetentionProposalForm(GDSForm, forms.Form):
-    submit_text = "Propose it to a second manager"
-    action = forms.ChoiceField(
-        label="What should happen to the record?",
-        widget=forms.RadioSelect,
-        choices=[
-            Choice(
-                "anonymise",
-                "Anonymise it",
-                hint="Names, reference, pupil number, postcodes and everything typed are removed; the date of "
-                "birth becomes the 1st of its month. Dates and codes stay for the statistics.",
-            ),
-            Choice(
-                "destroy", "Destroy it", hint="Every row about the child is deleted, with its history and audit trail."
-            ),
-        ],
-        error_messages={"required": "Choose whether to anonymise or destroy the record"},
-    )
-    reason = forms.CharField(
-        label="Why now",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Say what you checked, for example that no complaint, claim or inquiry needs the record kept. "
-        "Do not name the child: this is removed when it is carried out.",
-        error_messages={"required": "Say why the record should be anonymised or destroyed now"},
-    )
-
-
-class RetentionDecisionForm(GDSForm, forms.Form):
-    submit_text = "Confirm the decision"
-    decision = forms.ChoiceField(
-        label="Your decision",
-        widget=forms.RadioSelect,
-        choices=[
-            Choice("approve", "Approve: carry it out now", hint="This cannot be undone."),
-            Choice("refuse", "Refuse: keep the record", hint="The proposer can withdraw it this way too."),
-        ],
-        error_messages={"required": "Choose whether to approve or refuse the proposal"},
-    )
-    confirm = forms.BooleanField(
-        required=False,
-        label="I have checked that nothing needs this record kept: no complaint, claim, inquiry or request for it",
-    )
-
-    def __init__(self, *args, can_approve: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not can_approve:  # the proposer: another manager must approve, but they may withdraw
-            self.fields["decision"].choices = [Choice("refuse", "Withdraw the proposal: keep the record")]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "approve" and not cleaned.get("confirm"):
-            self.add_error("confirm", "Confirm that nothing needs the record kept before you approve")
-        return cleaned

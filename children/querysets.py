@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
@@ -16,6 +17,9 @@ from iro_service.models import UndeletableQuerySet
 
 from .codes import AGE_BAND_YEARS, AgeBand, ReasonEpisodeCeased
 from .retention import ADULT_AGE, retention_cutoffs
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def years_before(on: date, years: int) -> date:
@@ -31,7 +35,7 @@ def _model(name: str):
 
 
 class ChildQuerySet(UndeletableQuerySet):
-    def visible_to(self, user, *, on: date | None = None):
+    def visible_to(self, user: User, *, on: date | None = None):
         """The children ``user`` may see: a manager sees all; an IRO the children allocated to
         them and to any IRO they cover on ``on``; anyone else (committee, administrator) none.
 
@@ -45,7 +49,7 @@ class ChildQuerySet(UndeletableQuerySet):
             return self.none()
         return self.held_or_covered_by(user, on=on)
 
-    def held_or_covered_by(self, user, *, on: date | None = None):
+    def held_or_covered_by(self, user: User, *, on: date | None = None):
         """The children allocated now to ``user``, or to an IRO ``user`` covers on ``on``: the
         children whose IRO ``user`` is, whatever else they may see."""
         return self.filter(
@@ -84,7 +88,7 @@ class ChildQuerySet(UndeletableQuerySet):
         )
         open_episodes = _model("CareEpisode").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
         died_on = Subquery(deaths.order_by("-ended_on", "-pk").values("ended_on")[:1], output_field=DateField())
-        # Age at death in whole years, as children.models.age_on counts it, from year, month and day.
+        # Age at death in whole years, as children.ages.age_on counts it, from year, month and day.
         birthday_not_reached = LessThan(
             ExtractMonth("died_on") * 100 + ExtractDay("died_on"),
             ExtractMonth("date_of_birth") * 100 + ExtractDay("date_of_birth"),
@@ -203,7 +207,7 @@ class VisibleThroughChild:
     #: The lookup from the record to its child, e.g. ``"dispute__child"``.
     child_lookup = "child"
 
-    def visible_to(self, user, *, on: date | None = None):
+    def visible_to(self, user: User, *, on: date | None = None):
         return self.filter(**{f"{self.child_lookup}__in": _model("Child").objects.visible_to(user, on=on)})
 
 
@@ -236,7 +240,7 @@ class CoverArrangementQuerySet(UndeletableQuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
 
-    def covered_by(self, user):
+    def covered_by(self, user: User):
         """The absent IROs whose children ``user`` covers (a values queryset for ``__in``)."""
         return self.filter(covering_iro=user).values("absent_iro")
 
@@ -269,7 +273,7 @@ class RetentionRequestQuerySet(ChildRecordQuerySet):
     def carried_out(self):
         return self.filter(status="carried_out")
 
-    def visible_to(self, user, *, on: date | None = None):
+    def visible_to(self, user: User, *, on: date | None = None):
         """Requests about a child ``user`` may see, and the ones carried out (they name no child;
         the pages that show them need the retention capability)."""
         return self.filter(Q(child__isnull=True) | Q(pk__in=super().visible_to(user, on=on).values("pk")))

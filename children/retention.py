@@ -41,7 +41,7 @@ class Retention:
 
 def anniversary(day: date, years: int) -> date:
     """``day`` moved ``years`` years on. 29 February falls on 1 March in a common year: a person
-    born on 29 February attains an age on 1 March (as ``children.models.age_on`` counts)."""
+    born on 29 February attains an age on 1 March (as ``children.ages.age_on`` counts)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:

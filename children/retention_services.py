@@ -16,6 +16,7 @@ request row then keeps the same and nothing more: its link to the child and its 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,19 +29,22 @@ from . import erasure
 from .models import Child, RetentionAction, RetentionRequest, RetentionRequestStatus
 from .retention import Retention
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MANAGE_PERMISSION = "children.manage_retention"
 
 
-def _is_manager(user) -> bool:
+def _is_manager(user: User) -> bool:
     return bool(user.is_active and user.has_perm(MANAGE_PERMISSION))
 
 
-def _require_manager(by) -> None:
+def _require_manager(by: User) -> None:
     if not _is_manager(by):
         raise PermissionDenied("Only an IRO manager can anonymise or destroy a record past its retention date.")
 
 
-def approver_refusal(*, request: RetentionRequest, by) -> str:
+def approver_refusal(*, request: RetentionRequest, by: User) -> str:
     """Why ``by`` may not approve ``request``, or "" if they may (the same rule as the service)."""
     if not _is_manager(by):
         return "Only an IRO manager can approve anonymising or destroying a record."
@@ -110,7 +114,7 @@ def _pending(request: RetentionRequest) -> RetentionRequest:
 
 
 @transaction.atomic
-def retention_request_approve(*, request: RetentionRequest, by, today: date | None = None) -> RetentionRequest:
+def retention_request_approve(*, request: RetentionRequest, by: User, today: date | None = None) -> RetentionRequest:
     """A second IRO manager approves: the record is anonymised or destroyed now, in this
     transaction, and the request and the audit event keep no personal data."""
     request = _pending(request)
@@ -151,7 +155,7 @@ def retention_request_approve(*, request: RetentionRequest, by, today: date | No
 
 
 @transaction.atomic
-def retention_request_refuse(*, request: RetentionRequest, by) -> RetentionRequest:
+def retention_request_refuse(*, request: RetentionRequest, by: User) -> RetentionRequest:
     """Any IRO manager refuses a proposal, or its proposer withdraws it: the record stays."""
     request = _pending(request)
     _require_manager(by)

@@ -15,7 +15,7 @@ from iro_service.audit import audited, child_in_url, note_listing, object_in_url
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction
 
-from . import erasure, forms, retention_services
+from . import erasure, retention_forms, retention_services
 from .models import Child, RetentionAction, RetentionRequest
 from .retention import rule_text
 
@@ -61,7 +61,7 @@ def retention_list(request):
 def retention_propose(request, pk):
     queryset = Child.objects.visible_to(request.user).with_retention().with_pending_retention_request()
     child = get_object_or_404(queryset, pk=pk)
-    form = forms.RetentionProposalForm(request.POST or None)
+    form = retention_forms.RetentionProposalForm(request.POST or None)
     if save_with_service(
         request,
         form,
@@ -93,7 +93,7 @@ def _rows_to_change(proposal: RetentionRequest) -> list[tuple[str, int]]:
 def retention_request(request, pk):
     proposal = get_object_or_404(RetentionRequest.objects.visible_to(request.user).for_review(), pk=pk)
     refusal = retention_services.approver_refusal(request=proposal, by=request.user)
-    form = forms.RetentionDecisionForm(request.POST or None, can_approve=not refusal)
+    form = retention_forms.RetentionDecisionForm(request.POST or None, can_approve=not refusal)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         service = (

@@ -1,7 +1,8 @@
-"""Rules about a child's own details and care that every writer applies: the forms, the services
-(some through ``Child.clean``), the SSDA903 import and the demo. Each rule is written once, here, and each
-caller words the answer for its reader (a form names the field; the import names the SSDA903
-column).
+"""Rules about a child's details and their periods of care that every writer applies: the forms,
+the services (directly, or through ``Child.clean``), the SSDA903 import and the demo. Each rule is
+written once, here, as a pure function returning what it finds ``Broken``; each caller words the
+answer for its reader (a form names the field; a service names the child; the import names the
+SSDA903 column).
 """
 
 from __future__ import annotations
@@ -42,18 +43,46 @@ def motherhood_broken(
     return broken
 
 
-def too_old_to_start(*, date_of_birth: date, started_on: date) -> bool:
-    """Nobody starts to be looked after, or starts an episode of care, on or after their 18th
-    birthday (docs/rules.md#turning-18; the DfE rejects it as rule 352)."""
-    return started_on >= eighteenth_birthday(date_of_birth)
+def episode_start_broken(*, date_of_birth: date, started_on: date) -> list[Broken]:
+    """An episode of care, a new period or a change within one, starts on or after the child's
+    birth and before their 18th birthday (docs/rules.md#turning-18: a person stops being looked
+    after at 18, and nobody starts to be looked after at 18 or over, DfE rule 352)."""
+    if started_on < date_of_birth:
+        return [Broken("started_on", "before-birth", "The episode cannot start before the child's date of birth")]
+    birthday = eighteenth_birthday(date_of_birth)
+    if started_on >= birthday:
+        return [Broken("started_on", "at-18", f"The child turned 18 on {birthday:%-d %B %Y}: care has ended")]
+    return []
 
 
-def ends_after_eighteen(*, date_of_birth: date, ended_on: date | None) -> bool:
+def episode_end_broken(*, date_of_birth: date, ended_on: date) -> list[Broken]:
     """Care ends on the 18th birthday at the latest (docs/rules.md#turning-18)."""
-    return ended_on is not None and ended_on > eighteenth_birthday(date_of_birth)
+    birthday = eighteenth_birthday(date_of_birth)
+    if ended_on > birthday:
+        return [Broken("ended_on", "after-18", f"Care ends on the 18th birthday ({birthday:%-d %B %Y}) at the latest")]
+    return []
 
 
-def restarts_same_day(*, previous_ended_on: date | None, started_on: date) -> bool:
-    """A new period of care (RNE S) that starts on the day the previous episode ceased is
-    continuous care, not a new period (docs/rules.md#periods-of-care; DfE rule 431)."""
-    return previous_ended_on is not None and started_on == previous_ended_on
+def new_period_broken(*, started_on: date, previous_ended_on: date | None) -> list[Broken]:
+    """A new period of care (reason S) starts after the previous one ended. Starting again the day
+    it ended is continuous care, not a new period (DfE rule 431; docs/rules.md#periods-of-care),
+    so the review clock does not restart."""
+    if previous_ended_on is None or started_on > previous_ended_on:
+        return []
+    if started_on < previous_ended_on:
+        return [Broken("started_on", "before-previous-end", "The new period starts before the last one ended")]
+    return [Broken("started_on", "continuous-care", "Starting again the same day is continuous care, not a new period")]
+
+
+def cover_broken(
+    *, absent_iro_id: int | None, covering_iro_id: int | None, starts_on: date | None, ends_on: date | None
+) -> list[Broken]:
+    """Cover ends on or after the day it starts, and an IRO covers another IRO's caseload, not
+    their own (docs/rules.md#people; the database refuses both too). A fact not known yet (None)
+    breaks nothing."""
+    broken = []
+    if starts_on and ends_on and ends_on < starts_on:
+        broken.append(Broken("ends_on", "ends-before-start", "Cover must end on or after the day it starts"))
+    if absent_iro_id is not None and absent_iro_id == covering_iro_id:
+        broken.append(Broken("covering_iro", "own-caseload", "An IRO cannot cover their own caseload"))
+    return broken

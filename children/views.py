@@ -1,5 +1,7 @@
 """Thin views: scope the object to the user, bind the form, call one service, redirect."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -12,7 +14,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iro_service.audit import audited, audited_by_service, child_in_url, no_child_data, note_listing, object_in_url
-from iro_service.concurrency import StaleEditError
+from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction, AuditEvent
 
@@ -157,14 +159,9 @@ def child_edit(request, pk):
     child = _visible_child(request, pk)
     form = forms.ChildDetailsForm(request.POST or None, instance=child)
     form.lock(child)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.child_update(child=child, by=request.user, expected_version=data.pop("version"), **data)
-        except StaleEditError as stale:
-            form.merge(stale)
-        else:
-            return redirect("children:detail", pk=child.pk)
+    update = partial(services.child_update, child=child)
+    if request.method == "POST" and form.is_valid() and save_or_merge(request, form, update).saved:
+        return redirect("children:detail", pk=child.pk)
     return render(request, "children/child_edit.html", {"form": form, "child": child, "conflict": form.conflict})
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from children.models import Child, IROProfile, Team
-from iro_service import accounts, roles
+from iro_service import role_grants, roles
 
 User = get_user_model()
 
@@ -58,7 +58,7 @@ def demo_data_present() -> bool:
 
 def create_staff() -> dict[str, object]:
     """The demo accounts, teams and IRO profiles. Accounts and profiles are written directly; each
-    role is given through the server operator's path (``accounts.role_grant_bootstrap``), as
+    role is given through the server operator's path (``role_grants.role_grant_bootstrap``), as
     ``manage.py grant_role`` would, so the demo's roles are in the audit trail too."""
     roles.ensure_roles()
     password = make_password(DEMO_PASSWORD)  # one hash for all: the password is published anyway
@@ -74,7 +74,7 @@ def create_staff() -> dict[str, object]:
             is_staff=member.is_staff,
             is_superuser=False,
         )
-        accounts.role_grant_bootstrap(user=user, role=member.role, reason="Demo account (seed_demo)")
+        role_grants.role_grant_bootstrap(user=user, role=member.role, reason="Demo account (seed_demo)")
         if member.fte is not None:
             IROProfile.objects.create(user=user, fte=member.fte, team=teams[member.team])
         users[member.username] = user

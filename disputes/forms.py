@@ -11,8 +11,8 @@ from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from iro_service.concurrency import LockedForm
 from iro_service.forms import GDSForm, SensibleDateField, TextForm
+from iro_service.locked_forms import LockedForm
 
 from . import ladder
 from .codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind

@@ -7,11 +7,10 @@ Managers (``disputes.view_dispute_dashboard``) read every dispute but do not act
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from children.models import Child
 from iro_service.audit import audited, child_in_url, note_listing, object_in_url
-from iro_service.concurrency import StaleEditError
-from iro_service.forms import add_service_errors, save_with_service
+from iro_service.concurrency import save_or_merge
+from iro_service.forms import save_with_service
 from iro_service.models import AuditAction
 
 from . import forms, ladder, services
@@ -142,17 +141,11 @@ def _act(request, dispute, form, call, *, success: str | Callable[[Dispute], str
         return redirect("disputes:detail", pk=dispute.pk)
     form.lock(dispute)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            result = call(dispute=dispute, by=request.user, expected_version=data.pop("version"), **data)
-        except StaleEditError as error:
-            form.merge(error)
-            dispute = _actionable(request, dispute.pk)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, success(result) if callable(success) else success)
+        attempt = save_or_merge(request, form, partial(call, dispute=dispute), success=success)
+        if attempt.saved:
             return redirect("disputes:detail", pk=dispute.pk)
+        if attempt.stale:
+            dispute = _actionable(request, dispute.pk)
     step = dispute.steps.filter(ended_on__isnull=True).select_related("stage").first()
     context.update(form=form, dispute=dispute, child=dispute.child, step=step, conflict=form.conflict, title=title)
     return render(request, "disputes/form.html", context)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import accounts, roles
+from . import role_grants, roles
 from .account_forms import RoleDecisionForm
 from .audit import no_child_data
 from .models import RoleGrant, RoleGrantStatus
@@ -53,7 +53,7 @@ def _decide(request, pk, service, *, done: str):
 @permission_required("iro_service.approve_role_grant", raise_exception=True)
 @require_POST
 def role_request_approve(request, pk):
-    return _decide(request, pk, accounts.role_grant_approve, done="{user} now has the {role} role.")
+    return _decide(request, pk, role_grants.role_grant_approve, done="{user} now has the {role} role.")
 
 
 @no_child_data("staff accounts and roles only: no child's data")
@@ -61,7 +61,7 @@ def role_request_approve(request, pk):
 @permission_required("iro_service.approve_role_grant", raise_exception=True)
 @require_POST
 def role_request_refuse(request, pk):
-    return _decide(request, pk, accounts.role_grant_refuse, done="The {role} role for {user} was refused.")
+    return _decide(request, pk, role_grants.role_grant_refuse, done="The {role} role for {user} was refused.")
 
 
 @no_child_data("staff accounts and roles only: no child's data")
@@ -71,7 +71,7 @@ def role_request_refuse(request, pk):
 def role_remove(request, user_pk):
     user = get_object_or_404(User, pk=user_pk)
     try:
-        accounts.role_revoke(user=user, role=request.POST.get("role", ""), by=request.user)
+        role_grants.role_revoke(user=user, role=request.POST.get("role", ""), by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

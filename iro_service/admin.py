@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
-from . import accounts
+from . import role_grants
 from .forms import TextBoundField
 from .models import AuditAction, AuditEvent, RoleGrant, RoleGrantStatus
 
@@ -153,7 +153,7 @@ class RoleRequestForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("user") and cleaned.get("role"):
             try:
-                accounts.role_grant_check_request(user=cleaned["user"], role=cleaned["role"], by=self.requested_by)
+                role_grants.role_grant_check_request(user=cleaned["user"], role=cleaned["role"], by=self.requested_by)
             except PermissionDenied as error:
                 raise ValidationError(str(error)) from error
         return cleaned
@@ -199,7 +199,7 @@ class RoleGrantAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        grant = accounts.role_grant_request(user=obj.user, role=obj.role, by=request.user, reason=obj.reason)
+        grant = role_grants.role_grant_request(user=obj.user, role=obj.role, by=request.user, reason=obj.reason)
         obj.pk, obj.status = grant.pk, grant.status
         if grant.status == RoleGrantStatus.PENDING:
             messages.info(request, f"The {grant.role} role for {grant.user} now waits for an IRO manager's approval.")
@@ -208,7 +208,7 @@ class RoleGrantAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
     def remove_roles(self, request, queryset):
         removed = 0
         for grant in queryset.held().select_related("user"):
-            accounts.role_revoke(user=grant.user, role=grant.role, by=request.user)
+            role_grants.role_revoke(user=grant.user, role=grant.role, by=request.user)
             removed += 1
         self.message_user(request, f"{removed} role{'s' if removed != 1 else ''} removed.")
 

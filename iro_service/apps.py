@@ -8,7 +8,7 @@ class IroServiceConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 (registers the system checks)
-        from .accounts import connect_permission_audit
+        from .permission_audit import connect_permission_audit
         from .roles import ensure_roles
         from .signin import connect_receivers
 

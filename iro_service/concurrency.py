@@ -11,31 +11,30 @@ not depend on history existing for the record), what they typed (*mine*) and wha
 saved now (*theirs*). A field only they changed takes their value in the form; a field
 only I changed keeps mine; a field we both changed differently needs an explicit choice
 before anything is saved. The version moves to the current one, so the next save claims it.
+
+Three modules: this one (the lock, and ``save_or_merge``, which every view that edits a locked
+record calls), ``merge.py`` (the three-way merge and the words of the conflict panel, pure) and
+``locked_forms.py`` (``LockedForm``, the mixin that carries the snapshot and merges).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import asdict, dataclass
-from decimal import Decimal
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from crispy_forms_gds.choices import Choice
-from django import forms
-from django.core import signing
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
-from django.forms.utils import pretty_name
-from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.text import Truncator
 
-#: The hidden field carrying the signed snapshot the user started from.
-BASE_FIELD = "edit_base"
-#: Prefix of the radios that settle a field both people changed.
-RESOLVE_PREFIX = "resolve_"
-THEIRS, MINE = "theirs", "mine"
+from .forms import add_service_errors
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
+
+    from .locked_forms import LockedForm
 
 
 class StaleEditError(ValidationError):
@@ -50,11 +49,12 @@ class StaleEditError(ValidationError):
         )
 
 
-def _who(user) -> str:
+def name_of(user: User | None) -> str:
+    """How the conflict panel names a person: their full name, else their username."""
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
-def claim_version(instance, *, expected_version: int) -> None:
+def claim_version(instance: models.Model, *, expected_version: int) -> None:
     """Increment ``instance.version`` in the database if it still equals ``expected_version``.
 
     Raises ``StaleEditError`` (with the fresh record) otherwise. Call inside a transaction.
@@ -64,601 +64,51 @@ def claim_version(instance, *, expected_version: int) -> None:
     if not claimed:
         current = model._default_manager.get(pk=instance.pk)
         latest = current.history.select_related("history_user").first() if hasattr(current, "history") else None
-        raise StaleEditError(current=current, changed_by=_who(latest.history_user) if latest else "")
+        raise StaleEditError(current=current, changed_by=name_of(latest.history_user) if latest else "")
     instance.version = expected_version + 1
 
 
-def touch_version(model, pk) -> None:
+def touch_version(model: type[models.Model], pk: Any) -> None:
     """Count a change to a record's parts made outside its form (a review's actions, say), so
     that a form of the record opened before it is refused and merged instead of reverting it."""
     model._default_manager.filter(pk=pk).update(version=F("version") + 1)
 
 
-# --- The three-way merge (pure) ------------------------------------------------------------
-
-UNCHANGED, ONLY_MINE, ONLY_THEIRS, SAME, CONFLICT = "unchanged", "mine", "theirs", "same", "conflict"
-_MISSING = object()
-
-
-def normalise(value):
-    """The value as compared: text without surrounding space or CR, an object as its key, a
-    list as a sorted set, and every kind of empty as None."""
-    if value is _MISSING:
-        return value
-    if isinstance(value, models.Model):
-        value = value.pk
-    if isinstance(value, str):
-        value = value.replace("\r\n", "\n").strip()
-    elif isinstance(value, (list, tuple, set)):
-        value = sorted((normalise(v) for v in value), key=repr)
-    elif isinstance(value, dict):
-        value = {key: normalise(v) for key, v in value.items()}
-        if all(v is None for v in value.values()):
-            value = None
-    if value is None or value == "" or value == []:
-        return None
-    return value
-
-
-def _same(a, b) -> bool:
-    return normalise(a) == normalise(b)
-
-
 @dataclass(frozen=True)
-class FieldMerge:
-    """One field's outcome, and the value the form holds after the merge (mine for a conflict,
-    until the user chooses)."""
+class Attempt:
+    """What became of one save under the lock: ``saved``, with what the service returned; or
+    ``stale``, and the form now shows the merge; or neither, and the form shows the rule the
+    service refused."""
 
-    outcome: str
-    value: Any
+    saved: bool = False
+    stale: bool = False
+    result: Any = None
 
 
-def three_way_merge(base: dict | None, mine: dict, theirs: dict) -> dict[str, FieldMerge]:
-    """Merge ``mine`` and ``theirs``, both edits of ``base``, name by name.
+def save_or_merge(
+    request: HttpRequest,
+    form: LockedForm,
+    call: Callable[..., Any],
+    *,
+    success: str | Callable[[Any], str] | None = None,
+) -> Attempt:
+    """Call one service with a valid form's data, as ``by=`` the user and with the ``version``
+    the form was loaded with as ``expected_version``; nothing is written unless it saves.
 
-    A name missing from ``mine`` is one the user's form did not have (a row someone else
-    added): it counts as unchanged by me. With ``base`` unknown (None), every name where mine
-    and theirs differ is a conflict, because nobody can tell who changed it.
+    If someone saved the record since, the form merges what was typed with the record as saved
+    now (``LockedForm.merge``) and the page shows every difference; a rule the service refuses
+    lands on the form (GOV.UK error summary). Once saved, ``success`` (the message, or a function
+    making it from what the service returned) is shown on the next page.
     """
-    known = base is not None
-    base = base or {}
-    merged = {}
-    for name in dict.fromkeys([*base, *mine, *theirs]):
-        b = base.get(name, _MISSING)
-        t = theirs.get(name)
-        if name not in mine:
-            merged[name] = FieldMerge(UNCHANGED if known and _same(b, t) else ONLY_THEIRS, t)
-            continue
-        m = mine[name]
-        if not known:
-            merged[name] = FieldMerge(UNCHANGED if _same(m, t) else CONFLICT, m)
-        elif _same(m, t):
-            merged[name] = FieldMerge(UNCHANGED if _same(b, t) else SAME, t)
-        elif _same(b, m):
-            merged[name] = FieldMerge(ONLY_THEIRS, t)
-        elif _same(b, t):
-            merged[name] = FieldMerge(ONLY_MINE, m)
-        else:
-            merged[name] = FieldMerge(CONFLICT, m)
-    return merged
-
-
-# --- What the conflict panel shows ---------------------------------------------------------
-
-_OUTCOME_WORDS = {
-    ONLY_THEIRS: "Only {who} changed this. Their version is now in the form.",
-    ONLY_MINE: "Only you changed this. Yours is kept in the form.",
-    SAME: "You both made the same change.",
-    CONFLICT: "You both changed this. Choose which to keep in the form below.",
-    "fact": "{who} changed this. It cannot be changed on this page.",
-}
-_OUTCOME_TAGS = {
-    ONLY_THEIRS: ("Theirs taken", "blue"),
-    ONLY_MINE: ("Yours kept", "green"),
-    SAME: ("Same change", "grey"),
-    CONFLICT: ("Choose", "red"),
-    "fact": ("Changed", "blue"),
-}
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One field that differs: its words when the user started, as saved now, and theirs."""
-
-    name: str
-    label: str
-    outcome: str
-    started: str
-    saved: str
-    mine: str
-    changed_by: str = ""
-    changed_at: str = ""  # ISO datetime, when known from the record's history
-
-    @property
-    def when(self) -> dt.datetime | None:
-        return dt.datetime.fromisoformat(self.changed_at) if self.changed_at else None
-
-    @property
-    def who(self) -> str:
-        return self.changed_by or "someone else"
-
-    @property
-    def what_happens(self) -> str:
-        text = _OUTCOME_WORDS[self.outcome].format(who=self.who)
-        return text[:1].upper() + text[1:]
-
-    @property
-    def tag(self) -> str:
-        return _OUTCOME_TAGS[self.outcome][0]
-
-    @property
-    def tag_colour(self) -> str:
-        return _OUTCOME_TAGS[self.outcome][1]
-
-    @property
-    def is_fact(self) -> bool:
-        return self.outcome == "fact"
-
-    @property
-    def they_changed(self) -> bool:
-        return self.outcome != ONLY_MINE
-
-
-@dataclass(frozen=True)
-class EditConflict:
-    title: str
-    changed_by: str
-    differences: list[Difference]
-
-    @property
-    def to_choose(self) -> list[Difference]:
-        return [d for d in self.differences if d.outcome == CONFLICT]
-
-    @property
-    def to_choose_labels(self) -> str:
-        return ", ".join(d.label for d in self.to_choose)
-
-
-# --- Values in a signed snapshot -----------------------------------------------------------
-
-
-def _encode(value):
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, dt.datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, (list, tuple, set)):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {key: _encode(v) for key, v in value.items()}
-    return value
-
-
-def _decode(value):
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if isinstance(value, dict):
-        if len(value) == 1:
-            (tag, raw), *_ = value.items()
-            if tag == "$date":
-                return dt.date.fromisoformat(raw)
-            if tag == "$datetime":
-                return dt.datetime.fromisoformat(raw)
-            if tag == "$decimal":
-                return Decimal(raw)
-        return {key: _decode(v) for key, v in value.items()}
-    return value
-
-
-# --- Words for a value, from the form field that edits it ----------------------------------
-
-
-def _choice_labels(field) -> dict[str, str]:
-    labels = {}
-    for choice in field.choices:
-        key, label = choice[0], choice[1]
-        if isinstance(label, (list, tuple)):  # an option group
-            labels.update({str(k): str(v) for k, v in label})
-        else:
-            labels[str(key)] = str(label)
-    return labels
-
-
-def words(field: forms.Field, value) -> str:
-    """How ``value`` reads to a person, using ``field``'s choices for codes."""
-    if isinstance(field, forms.ModelChoiceField) and value not in (None, ""):
-        obj = value if isinstance(value, models.Model) else field.queryset.filter(pk=value).first()
-        return field.label_from_instance(obj) if obj is not None else str(value)
-    if isinstance(field, forms.MultipleChoiceField):
-        labels, chosen = _choice_labels(field), {str(v) for v in value or []}
-        known = [label for key, label in labels.items() if key in chosen]  # in the order of the choices
-        return ", ".join(known + sorted(chosen - set(labels))) or "(none)"
-    if isinstance(field, forms.ChoiceField):
-        labels = _choice_labels(field)
-        key = "" if value is None else str(value)
-        if key in labels:
-            return labels[key]
-    if normalise(value) is None:
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
-    return str(value)
-
-
-# --- Writing a value back into a bound form's data -----------------------------------------
-
-
-def _put(data, field: forms.Field, html_name: str, value) -> None:
-    widget = field.widget
-    prepared = field.prepare_value(value.pk if isinstance(value, models.Model) else value)
-    if isinstance(widget, forms.MultiWidget):
-        parts = prepared if isinstance(prepared, (list, tuple)) else widget.decompress(prepared)
-        for suffix, part in zip(widget.widgets_names, parts, strict=False):
-            data[f"{html_name}{suffix}"] = "" if part is None else str(part)
-    elif getattr(widget, "allow_multiple_selected", False):
-        data.setlist(html_name, [str(v) for v in prepared or []])
-    elif isinstance(widget, forms.CheckboxInput):
-        if value:
-            data[html_name] = "on"
-        else:
-            data.pop(html_name, None)
-    else:
-        data[html_name] = "" if prepared is None else str(prepared)
-
-
-@dataclass(frozen=True)
-class LockedRows:
-    """Rows of an inline formset (a review's actions) merged one by one, each matched on the
-    saved object's id in the hidden ``key`` field. A row left blank is not changed."""
-
-    related_name: str
-    noun: str
-    fields: tuple[str, ...]
-    order_by: tuple[str, ...] = ("pk",)
-    key: str = "id"
-
-
-class LockedForm:
-    """Mixin for a form that edits a record under an optimistic lock (it has a ``version``).
-
-    The view calls ``form.lock(record)`` once the form is built (before validating it) and
-    ``form.merge(stale)`` when the service raises ``StaleEditError``; the template includes
-    ``components/_edit_conflict.html`` with ``form.conflict``.
-
-    A form says what it edits with ``record_values(record)`` (form field name to the value as
-    saved), the read-only facts it shows with ``record_facts(record)``, which history rows say
-    who changed them with ``change_sources(record)``, and its inline rows with ``locked_rows``.
-    """
-
-    conflict_title = "The record as it is saved now"
-    locked_rows: dict[str, LockedRows] = {}
-
-    conflict: EditConflict | None = None
-    _base: dict | None = None
-    _formsets: dict = {}
-    _record_key: str = ""
-    _value_names: list[str] = []
-
-    # --- What the form edits (override where the names differ from the record's) ----------
-
-    def record_values(self, record) -> dict[str, Any]:
-        names = [n for n in self.fields if n not in ("version", BASE_FIELD) and not n.startswith(RESOLVE_PREFIX)]
-        return {name: getattr(record, name, None) if record is not None else None for name in names}
-
-    def record_facts(self, record) -> dict[str, tuple[str, str]]:
-        """Facts the page shows but this form cannot change: name to (label, words)."""
-        return {}
-
-    def change_sources(self, record) -> list[tuple[models.Model, dict[str, str]]]:
-        """(object with django-simple-history, {its field: value or fact name}) pairs."""
-        if record is None:
-            return []
-        fields = {f.name for f in record._meta.concrete_fields}
-        return [(record, {name: name for name in self.record_values(record) if name in fields})]
-
-    # --- Locking --------------------------------------------------------------------------
-
-    def lock(self, record, *, formsets: dict | None = None) -> None:
-        """Carry a snapshot of ``record`` as the user starts; on a POST, read it back, apply
-        the choices made for the fields both people changed, and ask for those not made."""
-        self._formsets = {name: fs for name, fs in (formsets or {}).items() if name in self.locked_rows}
-        self._record_key = self._key_for(record)
-        self._value_names = list(self.record_values(record))
-        self.fields[BASE_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
-        self._add_to_layout([BASE_FIELD])
-        if not self.is_bound:
-            self.initial[BASE_FIELD] = self._sign(self._snapshot(record))
-            return
-        self._base = self._unsign(self.data.get(self.add_prefix(BASE_FIELD)))
-        if self._base is None:
-            return
-        differences = [Difference(**d) for d in self._base.get("differences", [])]
-        if differences:
-            self.conflict = EditConflict(self.conflict_title, self._base.get("changed_by", ""), differences)
-        pending = [d for d in differences if d.outcome == CONFLICT]
-        data = self.data.copy()
-        for difference in pending:
-            if data.get(self.add_prefix(RESOLVE_PREFIX + difference.name)) == THEIRS:
-                self._write(data, difference.name, self._base["values"].get(difference.name))
-        self._rebind(data)
-        self._ask_to_choose(pending)
-
-    def clean(self):
-        cleaned = super().clean()
-        cleaned.pop(BASE_FIELD, None)
-        for name in [n for n in cleaned if n.startswith(RESOLVE_PREFIX)]:
-            cleaned.pop(name)
-        return cleaned
-
-    def merge(self, stale: StaleEditError) -> EditConflict:
-        """Merge what the user typed with the record as saved now (``stale.current``): the
-        form is re-bound with the merged values and the current version, and asks for a
-        choice on every field both changed. Returns the conflict the panel shows."""
-        current = stale.current
-        theirs = self._state(current)
-        base = self._base["values"] if self._base else None
-        mine = self._mine()
-        merged = three_way_merge(base, mine, theirs)
-        since = dt.datetime.fromisoformat(self._base["at"]) if self._base else None
-        changes = self._attribution(current, since)
-        differences = []
-        data = self.data.copy()
-        for name, result in merged.items():
-            if result.outcome == UNCHANGED:
-                continue
-            if result.outcome == ONLY_THEIRS:
-                self._write(data, name, theirs.get(name))
-            who, when = changes.get(name, (stale.changed_by, None))
-            differences.append(
-                Difference(
-                    name=name,
-                    label=self._label(name, base, theirs),
-                    outcome=result.outcome,
-                    started=self._words(name, base.get(name)) if base is not None else "Not known",
-                    saved=self._words(name, theirs.get(name)),
-                    mine=self._words(name, mine.get(name, (base or theirs).get(name))),
-                    changed_by=who,
-                    changed_at=when.isoformat() if when else "",
-                )
-            )
-        differences += self._fact_differences(current, changes, stale.changed_by)
-        self.conflict = EditConflict(self.conflict_title, stale.changed_by, differences)
-        snapshot = self._snapshot(current, values=theirs)
-        snapshot.update(differences=[asdict(d) for d in differences], changed_by=stale.changed_by)
-        self._record_key = self._key_for(current)
-        data[self.add_prefix("version")] = current.version
-        data[self.add_prefix(BASE_FIELD)] = self._sign(snapshot)
-        for difference in self.conflict.to_choose:
-            data.pop(self.add_prefix(RESOLVE_PREFIX + difference.name), None)
-        self._base = snapshot
-        self._rebind(data)
-        self._forget_choices()
-        self._ask_to_choose(self.conflict.to_choose)
-        self.full_clean()
-        for formset in self._formsets.values():
-            formset.full_clean()
-        self.add_error(None, stale)
-        return self.conflict
-
-    # --- Internals ------------------------------------------------------------------------
-
-    @staticmethod
-    def _key_for(record) -> str:
-        return f"{record._meta.label_lower}:{record.pk}" if record is not None else "new"
-
-    def _sign(self, snapshot: dict) -> str:
-        return signing.dumps(snapshot, salt=f"iro_service.concurrency:{type(self).__name__}", compress=True)
-
-    def _unsign(self, token: str | None) -> dict | None:
-        """The snapshot the form was loaded with; None if it is missing, tampered with, or not
-        for the version posted (then every field both differ on must be chosen)."""
-        if not token:
-            return None
-        try:
-            snapshot = signing.loads(token, salt=f"iro_service.concurrency:{type(self).__name__}")
-        except signing.BadSignature:
-            return None
-        if str(snapshot.get("version")) != str(self.data.get(self.add_prefix("version"))):
-            return None
-        if snapshot.get("record") not in (self._record_key, "new"):  # a snapshot of another record
-            return None
-        snapshot["values"] = _decode(snapshot["values"])
-        return snapshot
-
-    def _snapshot(self, record, *, values: dict | None = None) -> dict:
-        return {
-            "record": self._key_for(record),
-            "version": getattr(record, "version", 0) if record is not None else 0,
-            "at": timezone.now().isoformat(),
-            "values": _encode(self._state(record) if values is None else values),
-            "facts": self.record_facts(record) if record is not None else {},
-        }
-
-    def _state(self, record) -> dict:
-        """The record's values and rows as this form sees them."""
-        values = self.record_values(record)
-        if record is not None:
-            for name, spec in self.locked_rows.items():
-                if name in self._formsets:
-                    for obj in getattr(record, spec.related_name).order_by(*spec.order_by):
-                        values[f"{name}_{obj.pk}"] = {f: getattr(obj, f) for f in spec.fields}
-        return values
-
-    def _mine(self) -> dict:
-        cleaned = getattr(self, "cleaned_data", {})
-        mine = {name: cleaned.get(name) for name in self._value_names if name in cleaned}
-        for name, formset in self._formsets.items():
-            spec = self.locked_rows[name]
-            for row in formset.forms:
-                data = getattr(row, "cleaned_data", None)
-                if not data or not data.get(spec.key) or (hasattr(row, "is_blank") and row.is_blank()):
-                    continue
-                mine[f"{name}_{data[spec.key]}"] = {f: data.get(f) for f in spec.fields}
-        return mine
-
-    def _row_of(self, name: str):
-        for rows, spec in self.locked_rows.items():
-            if rows in self._formsets and name.startswith(f"{rows}_"):
-                return rows, spec, name.removeprefix(f"{rows}_")
-        return None
-
-    def _write(self, data, name: str, value) -> None:
-        """Put ``value`` into the form's data, where the field ``name`` reads it from."""
-        row = self._row_of(name)
-        if row is None:
-            if name in self.fields:
-                _put(data, self.fields[name], self.add_prefix(name), value)
-            return
-        rows, spec, key = row
-        formset = self._formsets[rows]
-        total_name = formset.management_form.add_prefix("TOTAL_FORMS")
-        total = int(data.get(total_name) or 0)
-        index = next(
-            (i for i in range(total) if data.get(f"{formset.add_prefix(i)}-{spec.key}") == key),
-            None,
-        )
-        if index is None:
-            index = total
-            data[total_name] = str(total + 1)
-        prefix = formset.add_prefix(index)
-        _put(data, formset.form.base_fields[spec.key], f"{prefix}-{spec.key}", key)
-        for field_name in spec.fields:
-            _put(data, formset.form.base_fields[field_name], f"{prefix}-{field_name}", (value or {}).get(field_name))
-
-    def _rebind(self, data) -> None:
-        self.data = data
-        for formset in self._formsets.values():
-            formset.data = data
-            for cached in ("forms", "management_form"):
-                formset.__dict__.pop(cached, None)
-            formset._errors = None
-            formset._non_form_errors = None
-
-    def _label(self, name: str, base: dict | None, theirs: dict) -> str:
-        row = self._row_of(name)
-        if row is None:
-            field = self.fields.get(name)
-            return str(field.label or pretty_name(name)) if field else pretty_name(name)
-        _rows, spec, _key = row
-        value = theirs.get(name) or (base or {}).get(name) or {}
-        first = value.get(spec.fields[0]) if isinstance(value, dict) else ""
-        return f"{spec.noun}: {Truncator(str(first or '')).chars(60)}" if first else spec.noun
-
-    def _words(self, name: str, value) -> str:
-        row = self._row_of(name)
-        if row is None:
-            field = self.fields.get(name)
-            return words(field, value) if field else words(forms.CharField(), value)
-        _rows, spec, _key = row
-        if not value:
-            return "(not in the record)"
-        fields = self._formsets[_rows].form.base_fields
-        return "\n".join(f"{fields[f].label or pretty_name(f)}: {words(fields[f], value.get(f))}" for f in spec.fields)
-
-    def _fact_differences(self, current, changes, changed_by: str) -> list[Difference]:
-        before = (self._base or {}).get("facts", {})
-        differences = []
-        for name, (label, now) in self.record_facts(current).items():
-            started = before.get(name, (label, None))[1]
-            if started == now:
-                continue
-            who, when = changes.get(name, (changed_by, None))
-            differences.append(
-                Difference(
-                    name=name,
-                    label=label,
-                    outcome="fact",
-                    started=started if started is not None else "Not known",
-                    saved=now,
-                    mine="",
-                    changed_by=who,
-                    changed_at=when.isoformat() if when else "",
-                )
-            )
-        return differences
-
-    def _attribution(self, current, since) -> dict[str, tuple[str, dt.datetime]]:
-        """Who last changed each value or fact after ``since``, and when, from the history
-        django-simple-history keeps (where a model has none, the panel names the record's
-        last editor)."""
-        if since is None:
-            return {}
-        sources = list(self.change_sources(current))
-        for rows, spec in self.locked_rows.items():
-            if rows in self._formsets:
-                sources.extend(
-                    (obj, {f: f"{rows}_{obj.pk}" for f in spec.fields})
-                    for obj in getattr(current, spec.related_name).all()
-                )
-        found = {}
-        for obj, mapping in sources:
-            history = getattr(obj, "history", None)
-            if obj is None or history is None or not mapping:
-                continue
-            before = history.filter(history_date__lte=since).order_by("-history_date", "-history_id").first()
-            later = history.filter(history_date__gt=since).select_related("history_user")
-            for row in later.order_by("history_date", "history_id"):
-                if before is None:
-                    changed = set(mapping)
-                else:
-                    changed = {c.field for c in row.diff_against(before, included_fields=list(mapping)).changes}
-                for field in changed:
-                    found[mapping[field]] = (_who(row.history_user), row.history_date)
-                before = row
-        return found
-
-    def _ask_to_choose(self, pending: list[Difference]) -> None:
-        """A required radio after each field both people changed: keep theirs or use mine."""
-        for difference in pending:
-            name = RESOLVE_PREFIX + difference.name
-            if difference.name not in self.fields and self._row_of(difference.name) is None:
-                continue
-            self.fields[name] = forms.ChoiceField(
-                label=format_html(
-                    "You and {} both changed “{}”. Which do you want to keep?", difference.who, difference.label
-                ),
-                choices=[
-                    Choice(
-                        THEIRS,
-                        f"Keep the version saved by {difference.who}",
-                        hint=Truncator(difference.saved).chars(300),
-                    ),
-                    Choice(MINE, "Use yours, as it is in the form now"),
-                ],
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": f"You and {difference.who} both changed “{difference.label}”: choose which to keep"
-                },
-            )
-            self._place_after(name, difference.name)
-
-    def _forget_choices(self) -> None:
-        """Drop the radios of an earlier conflict: the new merge asks afresh."""
-        for name in [n for n in self.fields if n.startswith(RESOLVE_PREFIX)]:
-            del self.fields[name]
-        layout = getattr(getattr(self, "helper", None), "layout", None)
-        if layout is not None:
-            layout.fields[:] = [n for n in layout.fields if not (isinstance(n, str) and n.startswith(RESOLVE_PREFIX))]
-
-    def _place_after(self, name: str, target: str) -> None:
-        order = [n for n in self.fields if n != name]
-        position = order.index(target) + 1 if target in order else len(order)
-        order.insert(position, name)
-        self.fields = {n: self.fields[n] for n in order}
-        layout = getattr(getattr(self, "helper", None), "layout", None)
-        if layout is not None:
-            names = [n for n in layout.fields if n != name]
-            position = names.index(target) + 1 if target in names else len(names)
-            names.insert(position, name)
-            layout.fields[:] = names
-
-    def _add_to_layout(self, names: list[str]) -> None:
-        layout = getattr(getattr(self, "helper", None), "layout", None)
-        if layout is not None:
-            layout.fields.extend(n for n in names if n not in layout.fields)
+    data = dict(form.cleaned_data)
+    try:
+        result = call(by=request.user, expected_version=data.pop("version"), **data)
+    except StaleEditError as stale:
+        form.merge(stale)
+        return Attempt(stale=True)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return Attempt()
+    if success:
+        messages.success(request, success(result) if callable(success) else success)
+    return Attempt(saved=True, result=result)

@@ -189,7 +189,7 @@ class RoleGrant(UndeletableModel):
     A role that reads children's records (IRO, IRO manager), and the Administrator role (which
     manages accounts), takes effect only when an IRO manager who is neither the requester nor
     the grantee approves it. The database enforces the second person; the services in
-    ``iro_service/accounts.py`` enforce that the approver is an active IRO manager.
+    ``iro_service/role_grants.py`` enforce that the approver is an active IRO manager.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from binascii import unhexlify
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import segno
 from django.conf import settings
@@ -28,6 +29,9 @@ from . import roles
 from .audit import audit_record
 from .models import AuditAction
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 SECOND_FACTOR_SESSION_KEY = "iro_second_factor"
 VERIFY = "verify"
 ENROL = "enrol"
@@ -36,14 +40,14 @@ PENDING_KEY_SESSION_KEY = "iro_totp_pending_key"
 DEVICE_NAME = "Authenticator app"
 
 
-def is_privileged(user) -> bool:
+def is_privileged(user: User) -> bool:
     """IRO managers and administrators (and any staff or superuser) can do the most damage."""
     if user.is_staff or user.is_superuser:
         return True
     return user.groups.filter(name__in=[roles.IRO_MANAGER, roles.ADMINISTRATOR]).exists()
 
 
-def second_factor_needed(user, *, single_sign_on: bool = False) -> str:
+def second_factor_needed(user: User, *, single_sign_on: bool = False) -> str:
     """What ``user`` still owes after their password: VERIFY, ENROL or "" (nothing)."""
     if single_sign_on and settings.OIDC_SATISFIES_SECOND_FACTOR:
         return ""
@@ -54,7 +58,7 @@ def second_factor_needed(user, *, single_sign_on: bool = False) -> str:
     return ""
 
 
-def totp_device_of(user) -> TOTPDevice | None:
+def totp_device_of(user: User) -> TOTPDevice | None:
     return next((d for d in devices_for_user(user) if isinstance(d, TOTPDevice)), None)
 
 
@@ -74,7 +78,7 @@ class Enrolment:
     qr_svg: str  # inline SVG of the otpauth:// URL
 
 
-def enrolment_for(user, key: str) -> Enrolment:
+def enrolment_for(user: User, key: str) -> Enrolment:
     device = TOTPDevice(user=user, key=key, name=DEVICE_NAME)
     secret = device.config_url.split("secret=")[1].split("&")[0]
     svg = segno.make(device.config_url, error="m").svg_inline(
@@ -94,7 +98,7 @@ def _code_matches(key: str, code: str) -> int | None:
 
 
 @transaction.atomic
-def second_factor_enrol(*, user, key: str, code: str, request=None) -> TOTPDevice | None:
+def second_factor_enrol(*, user: User, key: str, code: str, request=None) -> TOTPDevice | None:
     """Set up ``user``'s authenticator app from the secret they were shown, once they have typed
     a code from it; any app set up before is replaced. Returns None (nothing written) when the
     code does not match."""
@@ -135,7 +139,7 @@ def second_factor_passed(request, device: TOTPDevice) -> None:
     request.session.pop(PENDING_KEY_SESSION_KEY, None)
 
 
-def second_factor_verify(*, request, user, code: str) -> bool:
+def second_factor_verify(*, request, user: User, code: str) -> bool:
     """Check a code from ``user``'s app; on success the session has passed its second factor.
     Both outcomes are audited (a wrong code is a failed sign-in)."""
     from .signin import client_address

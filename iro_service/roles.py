@@ -6,15 +6,20 @@ manages users and reference data but cannot read children's records.
 
 ``ROLE_PERMISSIONS`` is the single definition of what each role can do: ``ensure_roles`` applies
 it after every ``migrate``, and nobody edits a group's permissions in the browser. Who holds a
-role is decided through ``iro_service/accounts.py`` (separation of duties: a role that reads
+role is decided through ``iro_service/role_grants.py`` (separation of duties: a role that reads
 children's records, or the Administrator role, needs a second person's approval).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import Group, Permission
 
 from .models import RoleName
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 IRO = RoleName.IRO.value
 IRO_MANAGER = RoleName.IRO_MANAGER.value
@@ -96,7 +101,7 @@ def ensure_roles(**kwargs) -> None:
 
     Connected to ``post_migrate``: the code is the single source of each role's permissions.
     It writes the join table directly, so applying the code's definition is not reported as
-    a permission change by the audit receiver (``accounts.audit_permission_change``), which
+    a permission change by the audit receiver (``permission_audit.audit_permission_change``), which
     records changes made any other way (the shell included).
     """
     through = Group.permissions.through
@@ -116,7 +121,7 @@ def ensure_roles(**kwargs) -> None:
         through.objects.bulk_create([through(group=group, permission_id=pk) for pk in sorted(wanted - held)])
 
 
-def role_of(user) -> str:
+def role_of(user: User) -> str:
     """The user's role for display: the most senior group they belong to."""
     if not user.is_authenticated:
         return ""

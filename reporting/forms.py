@@ -8,8 +8,8 @@ from django.core.validators import MaxLengthValidator
 
 from children.forms import IROChoiceField, iro_queryset
 from children.models import Team
-from iro_service.concurrency import LockedForm
 from iro_service.forms import GDSForm, filter_panel_helper
+from iro_service.locked_forms import LockedForm
 from iro_service.periods import ReportingYear
 from reviews.codes import Participation
 

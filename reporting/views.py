@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from children.models import CareEpisode
 from iro_service.audit import audited, no_child_data, note_listing, object_in_url
-from iro_service.concurrency import StaleEditError
+from iro_service.concurrency import save_or_merge
 from iro_service.models import AuditAction
 from iro_service.periods import ReportingYear
 from reviews.models import Review, ReviewDue
@@ -111,15 +112,8 @@ def narrative(request, year):
     form = NarrativeForm(request.POST or None, initial=NarrativeForm.initial_for(saved))
     form.lock(saved)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.narrative_save(
-                start_year=year.start_year, by=request.user, expected_version=data.pop("version"), **data
-            )
-        except StaleEditError as error:
-            form.merge(error)
-        else:
-            messages.success(request, f"Narrative for {year} saved")
+        save = partial(services.narrative_save, start_year=year.start_year)
+        if save_or_merge(request, form, save, success=f"Narrative for {year} saved").saved:
             return redirect("reporting:annual")
     context = {"form": form, "year": year, "conflict": form.conflict}
     return render(request, "reporting/narrative.html", context)

@@ -34,7 +34,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         # A fixture is someone who already holds the role: the membership is written to the
         # join table directly, as the role services do, so it is not reported by the audit
-        # receiver for changes made outside them (iro_service.accounts.audit_permission_change).
+        # receiver for changes made outside them (iro_service.permission_audit.audit_permission_change).
         if create and extracted:
             User.groups.through.objects.create(user=self, group=Group.objects.get(name=extracted))
 

@@ -1,6 +1,6 @@
 from django import template
 
-from children.models import age_on
+from children.ages import age_on
 
 register = template.Library()
 

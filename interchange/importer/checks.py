@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 from children.ages import age_on, eighteenth_birthday
-from children.rules import ends_after_eighteen, restarts_same_day, too_old_to_start
+from children.rules import Broken, episode_end_broken, episode_start_broken, new_period_broken
 from reviews.codes import PN0_AGE_LIMIT, Participation
 
 from .. import spec
@@ -75,13 +75,18 @@ def episodes_in_childhood(
     return kept
 
 
+def _breaks(broken: list[Broken], code: str) -> bool:
+    """Whether a rule of ``children.rules`` found ``code`` (the import words it for the return)."""
+    return any(b.code == code for b in broken)
+
+
 def _within_childhood(e: EpisodeRow, date_of_birth: date, problems: list[Problem]) -> bool:
     """Whether the episode lies before the child's 18th birthday, when a person stops being
     looked after (docs/rules.md#turning-18); each problem names the row. Nobody starts to be
     looked after at 18 or over (DfE rule 352), no episode begins on or after the birthday,
     and care ends on it at the latest."""
     on = spec.format_date(eighteenth_birthday(date_of_birth))
-    if too_old_to_start(date_of_birth=date_of_birth, started_on=e.started_on):
+    if _breaks(episode_start_broken(date_of_birth=date_of_birth, started_on=e.started_on), "at-18"):
         if e.values["reason_new_episode"] == "S":
             reason = (
                 f"The child started to be looked after at 18 or over (DfE rule 352): they turned 18 on {on}, "
@@ -94,7 +99,7 @@ def _within_childhood(e: EpisodeRow, date_of_birth: date, problems: list[Problem
             )
         problems.append(Problem(e.row.file, e.row.line, "DECOM", reason, e.row.values["DECOM"]))
         return False
-    if ends_after_eighteen(date_of_birth=date_of_birth, ended_on=e.ended_on):
+    if e.ended_on is not None and episode_end_broken(date_of_birth=date_of_birth, ended_on=e.ended_on):
         problems.append(
             Problem(
                 e.row.file,
@@ -136,7 +141,9 @@ def _same_day_restarts(ordered: list[Span], held: dict, problems: list[Problem])
     the S row, or else the row that ends the previous episode that day."""
     for (_, end, row), (next_start, _, next_row) in zip(ordered, ordered[1:], strict=False):
         reason_new = next_row.values["reason_new_episode"] if next_row else held[next_start].reason_new_episode
-        if reason_new != "S" or not restarts_same_day(previous_ended_on=end, started_on=next_start):
+        if reason_new != "S" or not _breaks(
+            new_period_broken(started_on=next_start, previous_ended_on=end), "continuous-care"
+        ):
             continue
         blame, column = (next_row, "RNE") if next_row else (row, "DEC")
         if blame is None:

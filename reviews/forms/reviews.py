@@ -7,8 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
-from iro_service.concurrency import LockedForm, LockedRows
 from iro_service.forms import GDSForm, SensibleDateField, TextForm
+from iro_service.locked_forms import LockedForm, LockedRows
 
 from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation, ReviewType
 from ..services import ActionInput

@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from children.ages import eighteenth_birthday
-from children.models import Child, age_on
+from children.ages import age_on, eighteenth_birthday
+from children.models import Child
 from iro_service.audit import audit_record, diff_fields
 from iro_service.concurrency import claim_version, touch_version
 from iro_service.models import AuditAction

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from children.models import Child
 from iro_service.audit import audited, audited_by_service, child_in_url, note_listing, object_in_url
-from iro_service.concurrency import StaleEditError
+from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction
 
@@ -202,17 +204,8 @@ def review_edit(request, pk):
     formset = ActionFormSet(request.POST or None, prefix="actions", initial=actions)
     form.lock(review, formsets={"actions": formset})
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.review_update(
-                review=review, by=request.user, expected_version=data.pop("version"), actions=formset.actions(), **data
-            )
-        except StaleEditError as stale:
-            form.merge(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Review record saved")
+        update = partial(services.review_update, review=review, actions=formset.actions())
+        if save_or_merge(request, form, update, success="Review record saved").saved:
             return redirect("reviews:detail", pk=review.pk)
     return _record_page(
         request,
@@ -258,17 +251,8 @@ def review_distribution(request, pk):
     )
     form.lock(review)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.review_record_distribution(
-                review=review, by=request.user, expected_version=data.pop("version"), **data
-            )
-        except StaleEditError as stale:
-            form.merge(stale)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Review record dates saved")
+        save = partial(services.review_record_distribution, review=review)
+        if save_or_merge(request, form, save, success="Review record dates saved").saved:
             return redirect("reviews:detail", pk=review.pk)
     return render(
         request,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from children import services
 from children.models import CareEpisode, Child, IROAllocation
+from children.services import allocation as allocation_services
 from iro_service.models import AuditAction, AuditEvent
 from tests.factories import ChildFactory, UserFactory, make_child_in_care
 
@@ -195,7 +196,7 @@ def test_a_child_allocated_meanwhile_by_another_manager_refuses_the_whole_alloca
 def test_two_managers_allocating_the_same_child_at_once_one_waits_and_is_refused(manager, iro, other_iro, monkeypatch):
     children = [make_unallocated_child(local_reference=f"P{n}") for n in range(4)]
     first_holds_the_locks = threading.Event()
-    allocate = services._allocate
+    allocate = allocation_services.allocate
 
     def slow_first(**kwargs):
         if threading.current_thread().name == "first":
@@ -203,7 +204,7 @@ def test_two_managers_allocating_the_same_child_at_once_one_waits_and_is_refused
             time.sleep(0.5)
         return allocate(**kwargs)
 
-    monkeypatch.setattr(services, "_allocate", slow_first)
+    monkeypatch.setattr(allocation_services, "allocate", slow_first)
     results = {}
 
     def run(name, iro, chosen):

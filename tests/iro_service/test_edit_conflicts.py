@@ -21,8 +21,8 @@ from django.utils import timezone
 from disputes import services as dispute_services
 from disputes.models import Dispute
 from iro_service import roles
-from iro_service.concurrency import (
-    BASE_FIELD,
+from iro_service.locked_forms import BASE_FIELD
+from iro_service.merge import (
     CONFLICT,
     ONLY_MINE,
     ONLY_THEIRS,

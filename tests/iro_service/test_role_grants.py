@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from iro_service import accounts, roles
+from iro_service import role_grants, roles
 from iro_service.models import AuditAction, AuditEvent, RoleGrant, RoleGrantStatus
 from tests.factories import UserFactory
 
@@ -62,19 +62,19 @@ def test_an_administrator_asking_for_iro_manager_for_themselves_gets_a_pending_r
 
 
 def test_the_administrator_cannot_approve_a_request(client_for, administrator):
-    grant = accounts.role_grant_request(user=administrator, role=roles.IRO_MANAGER, by=administrator)
+    grant = role_grants.role_grant_request(user=administrator, role=roles.IRO_MANAGER, by=administrator)
     client = client_for(administrator)
 
     assert client.get(reverse("role_requests")).status_code == 403
     assert client.post(reverse("role_request_approve", args=[grant.pk])).status_code == 403
     with pytest.raises(PermissionDenied):
-        accounts.role_grant_approve(grant=grant, by=administrator)
+        role_grants.role_grant_approve(grant=grant, by=administrator)
     assert RoleGrant.objects.get().status == RoleGrantStatus.PENDING
     assert not fresh(administrator).has_perm("children.view_all_children")
 
 
 def test_a_manager_cannot_approve_a_role_for_themselves(client_for, administrator, manager):
-    grant = accounts.role_grant_request(user=manager, role=roles.ADMINISTRATOR, by=administrator)
+    grant = role_grants.role_grant_request(user=manager, role=roles.ADMINISTRATOR, by=administrator)
     client = client_for(manager)
 
     page = client.get(reverse("role_requests")).content.decode()
@@ -90,8 +90,8 @@ def test_a_manager_cannot_approve_a_role_for_themselves(client_for, administrato
 
 def test_whoever_asked_for_a_role_cannot_approve_it(client_for, administrator, committee):
     both = UserFactory(username="both", role=roles.IRO_MANAGER)
-    accounts.role_grant_bootstrap(user=both, role=roles.ADMINISTRATOR, reason="test")
-    grant = accounts.role_grant_request(user=committee, role=roles.IRO, by=fresh(both))
+    role_grants.role_grant_bootstrap(user=both, role=roles.ADMINISTRATOR, reason="test")
+    grant = role_grants.role_grant_request(user=committee, role=roles.IRO, by=fresh(both))
 
     response = client_for(both).post(reverse("role_request_approve", args=[grant.pk]), follow=True)
 
@@ -122,7 +122,7 @@ def test_a_second_manager_approves_and_the_role_takes_effect(client_for, adminis
 
 
 def test_a_refused_request_gives_nothing(client_for, administrator, manager, committee):
-    grant = accounts.role_grant_request(user=committee, role=roles.IRO, by=administrator)
+    grant = role_grants.role_grant_request(user=committee, role=roles.IRO, by=administrator)
 
     client_for(manager).post(reverse("role_request_refuse", args=[grant.pk]), {"note": "Not an IRO"})
 
@@ -147,14 +147,14 @@ def test_the_committee_member_role_is_given_directly_and_audited(client_for, adm
 
 def test_the_administrator_role_needs_approval_and_brings_the_admin_with_it(administrator, manager):
     newcomer = UserFactory(username="admin2")
-    grant = accounts.role_grant_request(user=newcomer, role=roles.ADMINISTRATOR, by=administrator)
+    grant = role_grants.role_grant_request(user=newcomer, role=roles.ADMINISTRATOR, by=administrator)
     assert grant.status == RoleGrantStatus.PENDING
     assert not fresh(newcomer).is_staff
 
-    accounts.role_grant_approve(grant=grant, by=manager)
+    role_grants.role_grant_approve(grant=grant, by=manager)
     assert fresh(newcomer).is_staff
 
-    accounts.role_revoke(user=newcomer, role=roles.ADMINISTRATOR, by=manager)
+    role_grants.role_revoke(user=newcomer, role=roles.ADMINISTRATOR, by=manager)
     assert not fresh(newcomer).is_staff
     assert not fresh(newcomer).groups.exists()
 
@@ -166,7 +166,7 @@ def test_a_role_is_removed_directly_by_a_manager_or_an_administrator_and_audited
     assert "Ada Okafor no longer has the IRO role." in response.content.decode()
     assert not fresh(iro).has_perm("children.view_caseload")
 
-    accounts.role_grant_bootstrap(user=manager, role=roles.COMMITTEE, reason="test")
+    role_grants.role_grant_bootstrap(user=manager, role=roles.COMMITTEE, reason="test")
     grant = RoleGrant.objects.get(user=manager, role=roles.COMMITTEE)
     client_for(administrator).post(
         reverse("admin:iro_service_rolegrant_changelist"), {"action": "remove_roles", "_selected_action": [grant.pk]}
@@ -225,7 +225,7 @@ def test_the_server_operator_grants_a_role_with_a_command_and_it_is_audited(caps
 
 
 def test_decisions_are_post_only_and_need_the_csrf_token(administrator, manager, committee):
-    grant = accounts.role_grant_request(user=committee, role=roles.IRO, by=administrator)
+    grant = role_grants.role_grant_request(user=committee, role=roles.IRO, by=administrator)
     client = Client(enforce_csrf_checks=True)
     client.force_login(manager)
 
@@ -247,13 +247,13 @@ def test_the_role_requests_page_costs_the_same_queries_however_many_requests(
     client_for, django_assert_num_queries, administrator, manager
 ):
     client = client_for(manager)
-    accounts.role_grant_request(user=UserFactory(username="p1"), role=roles.IRO, by=administrator)
+    role_grants.role_grant_request(user=UserFactory(username="p1"), role=roles.IRO, by=administrator)
     client.get(reverse("role_requests"))
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("role_requests"))
     for name in ("p2", "p3", "p4"):
-        grant = accounts.role_grant_request(user=UserFactory(username=name), role=roles.IRO, by=administrator)
-    accounts.role_grant_approve(grant=grant, by=manager)
+        grant = role_grants.role_grant_request(user=UserFactory(username=name), role=roles.IRO, by=administrator)
+    role_grants.role_grant_approve(grant=grant, by=manager)
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(reverse("role_requests"))
     assert page.content.decode().count(">Approve<") == 3

@@ -52,7 +52,7 @@ from children import services as child_services
 from children.models import CareEpisode, SiblingGroup
 from disputes import services as dispute_services
 from interchange import services as ssda903_services
-from iro_service import accounts, roles
+from iro_service import role_grants, roles
 from iro_service.admin import ACCOUNT_ACTIONS
 from iro_service.csv import FORMULA_STARTS
 from iro_service.forms import TextBoundField
@@ -276,7 +276,7 @@ def _build() -> World:
         year=year,
         # A role request the managers' page lists, with a script in its reason.
         device=_sign_in_records(users),
-        grant=accounts.role_grant_request(
+        grant=role_grants.role_grant_request(
             user=UserFactory(username="walk_candidate"), role=roles.IRO, by=users["administrator"], reason=PAYLOAD
         ),
         proposal=None,

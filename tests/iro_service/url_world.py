@@ -24,7 +24,7 @@ from children import services as children_services
 from children.models import CareEpisode, Child, CoverArrangement, RetentionRequest, SignificantChange
 from disputes import services as disputes_services
 from disputes.models import Dispute
-from iro_service import accounts
+from iro_service import role_grants
 from iro_service.periods import ReportingYear
 from reporting import services as reporting_services
 from reporting.models import ReportStatus, ReportVersion, SSDA903Upload
@@ -275,8 +275,8 @@ def _account_kwargs(users) -> dict[str, dict]:
     holder = UserFactory(username="matrix_holder", role="Committee member")
     resetting = UserFactory(username="matrix_resetting", email="resetting@example.org")
     return {
-        "role_request_approve": {"pk": accounts.role_grant_request(user=to_approve, role="IRO", by=admin).pk},
-        "role_request_refuse": {"pk": accounts.role_grant_request(user=to_refuse, role="IRO", by=admin).pk},
+        "role_request_approve": {"pk": role_grants.role_grant_request(user=to_approve, role="IRO", by=admin).pk},
+        "role_request_refuse": {"pk": role_grants.role_grant_request(user=to_refuse, role="IRO", by=admin).pk},
         "role_remove": {"user_pk": holder.pk},
         "password_reset_confirm": {
             "uidb64": urlsafe_base64_encode(force_bytes(resetting.pk)),

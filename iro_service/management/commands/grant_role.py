@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from iro_service import accounts
+from iro_service import role_grants
 from iro_service.models import RoleName
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist as error:
             raise CommandError(f"No account has the username {username!r}.") from error
         try:
-            accounts.role_grant_bootstrap(user=user, role=role, reason=reason or "Given with manage.py grant_role")
+            role_grants.role_grant_bootstrap(user=user, role=role, reason=reason or "Given with manage.py grant_role")
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(f"{username} now has the {role} role (recorded in the audit trail).")

@@ -24,6 +24,7 @@ import demo.children
 import demo.people
 import demo.shape
 from children import codes
+from children.ages import age_on
 from children.models import (
     CareEpisode,
     Child,
@@ -33,7 +34,6 @@ from children.models import (
     SiblingGroup,
     SignificantChange,
     Team,
-    age_on,
     upn_validator,
 )
 from demo.management.commands.seed_demo import empty_database

@@ -16,14 +16,13 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from children.ages import eighteenth_birthday
+from children.ages import age_on, eighteenth_birthday
 from children.models import (
     CareEpisode,
     Child,
     CoverArrangement,
     IROAllocation,
     SignificantChange,
-    age_on,
 )
 from reviews import deadlines
 from reviews.calendar import non_working_days

@@ -21,7 +21,8 @@ import demo.places
 import demo.shape
 import demo.ssda903
 from children import codes
-from children.models import CareEpisode, Child, age_on
+from children.ages import age_on
+from children.models import CareEpisode, Child
 from demo import postcodes as demo_postcodes
 from tests.demo.seed_demo.seeding import TODAY
 

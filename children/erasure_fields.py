@@ -1,0 +1,102 @@
+"""What anonymising a child's record does to each field that could identify them, and which
+fields it keeps and why (docs/rules.md#retention; ``erasure.py`` carries it out).
+
+A test fails for any free-text field of a model about a child that neither ``ANONYMISE`` nor
+``KEPT`` lists, so a new field cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, CharField, DateField, Value, When
+from django.db.models.functions import Cast, Concat, Substr, TruncMonth
+
+#: Text that replaces a required free-text field (a check constraint refuses it empty).
+REMOVED = "Removed when the record was anonymised (retention)."
+
+
+def _first_of_month(name: str):
+    return TruncMonth(name, output_field=DateField())
+
+
+#: Anonymising: for each model (its history copies too), what replaces each field that could
+#: identify the child. Dates of birth become the 1st of the month (ages stay right to the month);
+#: everything a person typed is removed. Every other field stays: dates, codes and statuses feed
+#: the statistics, and published figures must still add up.
+ANONYMISE: dict[str, dict[str, object]] = {
+    "children.Child": {
+        "local_reference": Concat(Value("ANON-"), Cast("id", CharField())),
+        "first_name": Value("Anonymised"),
+        "last_name": Value("record"),
+        "preferred_name": Value(""),
+        "date_of_birth": _first_of_month("date_of_birth"),
+        "upn": Value(""),
+        "uasc_ceased_on": _first_of_month("uasc_ceased_on"),
+        "mother_child_dob": _first_of_month("mother_child_dob"),
+        "previous_permanence_date": Case(
+            When(previous_permanence_date="", then=Value("")),
+            default=Concat(Value("zz"), Substr("previous_permanence_date", 3)),
+        ),
+        "sibling_group": Value(None),
+        "name_to_be_entered": Value(False),
+    },
+    "children.CareEpisode": {"placement_postcode": Value(""), "home_postcode": Value(""), "urn": Value("")},
+    "children.IROAllocation": {"reason": Value("")},
+    "children.SignificantChange": {"description": Value(""), "iro_response": Value("")},
+    "reviews.Review": {
+        "venue": Value(""),
+        "others_present": Value(""),
+        "wishes_and_feelings": Value(""),
+        "child_friendly_summary": Value(""),
+        "discussion": Value(""),
+    },
+    "reviews.Action": {"description": Value(""), "owner": Value("")},
+    "reviews.ReviewDateChange": {"reason": Value(REMOVED)},
+    "reviews.Visit": {"notes": Value("")},
+    "reviews.MidwayReview": {"notes": Value("")},
+    "reviews.ActionProgress": {"note": Value("")},
+    "reviews.CaseNote": {"text": Value("")},
+    "disputes.Dispute": {
+        "issue": Value(""),
+        "impact_on_child": Value(""),
+        "what_must_change": Value(""),
+        "change_by_whom": Value(""),
+        "urgent_reason": Value(""),
+        "outcome_note": Value(""),
+    },
+    "disputes.DisputeStep": {
+        "recipient_name": Value(""),
+        "recipient_role": Value(""),
+        "response": Value(""),
+        "attendees": Value(""),
+        "minutes": Value(""),
+        "bypass_reason": Value(""),
+    },
+    "disputes.CafcassReferral": {
+        "stages_exhausted_evidence": Value(REMOVED),
+        "human_rights_risk_evidence": Value(REMOVED),
+        "no_other_adult_evidence": Value(REMOVED),
+        "outcome_note": Value(""),
+    },
+}
+
+#: Free-text, JSON and (on the child) date fields anonymising keeps, with the reason.
+KEPT: dict[str, dict[str, str]] = {
+    "children.Child": {
+        "previous_permanence_la": "a local authority's code",
+        "archived_at": "when the record was archived: not about the person",
+        "anonymised_at": "when the record was anonymised",
+        "created_at": "when the record was made",
+        "updated_at": "when the record was last changed",
+        "reviews_known_from": "the start of an imported return's year: not about the person",
+    },
+    "reviews.Review": {"invited": "role codes", "attended": "role codes"},
+    "reviews.ReviewDue": {
+        "rule": "a rule code",
+        "reason": "the rule's wording with dates; the name is a {name} placeholder",
+    },
+    "reviews.ReviewSchedule": {
+        "next_rule": "a rule code",
+        "next_reason": "the rule's wording with dates; the name is a {name} placeholder",
+    },
+    "reviews.DeadlineFlag": {"key": "a machine key of kinds, ids and dates"},
+}
