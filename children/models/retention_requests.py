@@ -36,11 +36,9 @@ class RetentionRequest(UndeletableModel):
     """
 
     child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="retention_requests")
-    action = models.CharField(max_length=10, choices=RetentionAction.choices)
+    action = models.CharField(max_length=10, choices=RetentionAction)
     reason = models.TextField("why", blank=True)
-    status = models.CharField(
-        max_length=12, choices=RetentionRequestStatus.choices, default=RetentionRequestStatus.PENDING
-    )
+    status = models.CharField(max_length=12, choices=RetentionRequestStatus, default=RetentionRequestStatus.PENDING)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField()
     decided_by = models.ForeignKey(
