@@ -172,7 +172,7 @@ class Steps:
         days = deadlines.working_days_between(plan.opened_on, referred, non_working=facts.calendar)
         age = age_on(plan.child.dob, referred)
         evidence = tuple(text.format(name=plan.child.name, age=age, days=days, **dates) for text in CAFCASS_EVIDENCE)
-        referral = ReferralPlan(referred_on=referred, referred_by=by, evidence=evidence)  # type: ignore[arg-type]
+        referral = ReferralPlan(referred_on=referred, referred_by=by, evidence=evidence)
         outcome_on = facts.add(referred, rng.randint(20, 35))
         if outcome_on <= self.today:
             referral.outcome, referral.outcome_on = CafcassOutcome.RESOLVED_BY_LA, outcome_on

@@ -33,12 +33,12 @@ class TextForm(forms.Form):
     """A form drawn by crispy-forms-gds that is not a GDSForm (a django-filter ``Meta.form``, a
     formset's row): its labels and hints are text too."""
 
-    bound_field_class = TextBoundField
+    bound_field_class: type[BoundField] | None = TextBoundField
 
 
 class GDSForm:
     submit_text = "Save"
-    bound_field_class = TextBoundField
+    bound_field_class: type[BoundField] | None = TextBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
