@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 
-from children.models import CareEpisode, Child, CoverArrangement, IROAllocation
+from children.models import CareEpisode, Child
 from children.querysets import years_before
 from disputes import ladder
 from disputes.codes import CafcassOutcome, DisputeStatus
@@ -18,6 +18,7 @@ from reviews import deadlines
 from reviews.calendar import local_non_working_days
 
 from .dispute_text import Template
+from .iro_facts import AllocationFacts, load_absences, load_allocations
 from .shape import HISTORY_YEARS
 
 User = get_user_model()
@@ -73,13 +74,6 @@ class PeriodFacts:
 
     def holds(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
-
-
-@dataclass(frozen=True)
-class AllocationFacts:
-    iro_id: int
-    start: date
-    end: date | None
 
 
 @dataclass
@@ -166,17 +160,8 @@ def load_facts(today: date) -> DisputeFacts:
             spans.append([child_id, start, None])
         if end is not None and reason_ceased != "X1":
             spans[-1][2] = end
-    allocations: dict[int, list[AllocationFacts]] = {}
-    for child_id, iro_id, start, end in IROAllocation.objects.order_by("child_id", "started_on", "pk").values_list(
-        "child_id", "iro_id", "started_on", "ended_on"
-    ):
-        allocations.setdefault(child_id, []).append(AllocationFacts(iro_id, start, end))
-    absences = [
-        (absent, covering, start, end or today)
-        for absent, covering, start, end in CoverArrangement.objects.order_by("starts_on", "pk").values_list(
-            "absent_iro_id", "covering_iro_id", "starts_on", "ends_on"
-        )
-    ]
+    allocations = load_allocations()
+    absences = load_absences(today)
     iro_ids = sorted({a.iro_id for allocs in allocations.values() for a in allocs})
     names = {
         pk: f"{first} {last}".strip() or username

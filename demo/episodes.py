@@ -322,6 +322,32 @@ def need_for(rng: random.Random, *, uasc: bool, episodes: list[EpisodePlan]) -> 
     return weighted(rng, NEED_WEIGHTS)
 
 
+def period_plan(
+    rng: random.Random,
+    *,
+    start: date,
+    end: date | None,
+    reason_ceased: str,
+    uasc: bool,
+    home: str,
+    episodes: list[EpisodePlan],
+    final_iro: int,
+    ftes: Sequence[float],
+    stop: date | None = None,
+) -> PeriodPlan:
+    """A period of care of these episodes: its category of need drawn, then its IROs up to
+    ``final_iro`` planned to ``stop`` (the end of the period, or today for an open one)."""
+    return PeriodPlan(
+        start=start,
+        end=end,
+        reason_ceased=reason_ceased,
+        category_of_need=need_for(rng, uasc=uasc, episodes=episodes),
+        home_postcode=home,
+        episodes=episodes,
+        allocations=plan_allocations(rng, start=start, stop=stop or end, final_iro=final_iro, ftes=ftes),
+    )
+
+
 def plan_previous_period(
     rng: random.Random, *, dob: date, before: date, home: str, iro: int, ftes: Sequence[float]
 ) -> PeriodPlan | None:
@@ -338,12 +364,14 @@ def plan_previous_period(
         rng, dob=dob, start=start, stop=end, uasc=False, final_legal_status=status, home=home, final_weights=weights
     )
     final_iro = iro if rng.random() < 0.5 else weighted(rng, dict(enumerate(ftes)))
-    return PeriodPlan(
+    return period_plan(
+        rng,
         start=start,
         end=end,
         reason_ceased=reason,
-        category_of_need=need_for(rng, uasc=False, episodes=episodes),
-        home_postcode=home,
+        uasc=False,
+        home=home,
         episodes=episodes,
-        allocations=plan_allocations(rng, start=start, stop=end, final_iro=final_iro, ftes=ftes),
+        final_iro=final_iro,
+        ftes=ftes,
     )

@@ -11,7 +11,7 @@ from datetime import date
 from children.ages import age_on
 
 from .draw import birthday, dob_for_age, in_days, quota, quota_counts, sample_days, weighted
-from .episodes import need_for, plan_allocations, plan_episodes, plan_previous_period
+from .episodes import period_plan, plan_episodes, plan_previous_period
 from .names import SURNAMES, UASC_SURNAMES
 from .placements import placement_valid
 from .places import home_postcode
@@ -231,14 +231,17 @@ def _plan_open_period(rng: random.Random, d: _Draft, *, today: date, ftes: Seque
     episodes = plan_episodes(
         rng, dob=d.dob, start=d.start, stop=today, uasc=d.uasc, final_legal_status=d.legal_status, home=d.home_postcode
     )
-    return PeriodPlan(
+    return period_plan(
+        rng,
         start=d.start,
         end=None,
         reason_ceased="",
-        category_of_need=need_for(rng, uasc=d.uasc, episodes=episodes),
-        home_postcode=d.home_postcode,
+        uasc=d.uasc,
+        home=d.home_postcode,
         episodes=episodes,
-        allocations=plan_allocations(rng, start=d.start, stop=today, final_iro=d.iro, ftes=ftes),
+        final_iro=d.iro,
+        ftes=ftes,
+        stop=today,
     )
 
 

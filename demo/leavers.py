@@ -12,7 +12,7 @@ from children.ages import eighteenth_birthday
 from children.querysets import years_before
 
 from .draw import birthday, dob_for_age, in_days, sample_days, weighted
-from .episodes import need_for, plan_allocations, plan_episodes, plan_previous_period
+from .episodes import period_plan, plan_episodes, plan_previous_period
 from .names import SURNAMES, UASC_SURNAMES
 from .placements import ADOPTION
 from .places import home_postcode
@@ -143,13 +143,15 @@ def _last_period(
         if reason not in ("E11", "E12") or episodes[-1].placement.type in ADOPTION:
             break
     iro = weighted(rng, dict(enumerate(ftes)))
-    period = PeriodPlan(
+    period = period_plan(
+        rng,
         start=start,
         end=end,
         reason_ceased=reason,
-        category_of_need=need_for(rng, uasc=uasc, episodes=episodes),
-        home_postcode=home,
+        uasc=uasc,
+        home=home,
         episodes=episodes,
-        allocations=plan_allocations(rng, start=start, stop=end, final_iro=iro, ftes=ftes),
+        final_iro=iro,
+        ftes=ftes,
     )
     return period, iro

@@ -8,14 +8,11 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 
-from children.models import (
-    CareEpisode,
-    Child,
-    CoverArrangement,
-    IROAllocation,
-)
+from children.models import CareEpisode, Child
 from reviews import deadlines
 from reviews.calendar import local_non_working_days
+
+from .iro_facts import AllocationFacts, load_absences, load_allocations
 
 User = get_user_model()
 
@@ -57,13 +54,6 @@ class PeriodFacts:
             if episode.start <= day and (episode.end is None or day < episode.end):
                 return episode.placement_type
         return self.episodes[-1].placement_type
-
-
-@dataclass(frozen=True)
-class AllocationFacts:
-    iro_id: int
-    start: date
-    end: date | None
 
 
 @dataclass
@@ -136,17 +126,8 @@ def load_facts(today: date) -> ReviewFacts:
         current.episodes.append(EpisodeFacts(start, end, placement))
         if end is not None and reason_ceased != "X1":
             current.end = end
-    allocations: dict[int, list[AllocationFacts]] = {}
-    for child_id, iro_id, start, end in IROAllocation.objects.order_by("child_id", "started_on", "pk").values_list(
-        "child_id", "iro_id", "started_on", "ended_on"
-    ):
-        allocations.setdefault(child_id, []).append(AllocationFacts(iro_id, start, end))
-    absences = [
-        (absent, covering, start, end or today)
-        for absent, covering, start, end in CoverArrangement.objects.order_by("starts_on", "pk").values_list(
-            "absent_iro_id", "covering_iro_id", "starts_on", "ends_on"
-        )
-    ]
+    allocations = load_allocations()
+    absences = load_absences(today)
     iro_ids = sorted({a.iro_id for allocs in allocations.values() for a in allocs})
     iro_names = dict(User.objects.filter(pk__in=iro_ids).order_by("pk").values_list("pk", "first_name"))
     # The demo records everything as the IRO manager (demo/children.py); fall back to any IRO.

@@ -6,9 +6,10 @@ so that tasks already queued, and any route or schedule naming them, still reach
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
+
+from iro_service.celery import retrying_task
 
 from .services import ssda903_upload_check, ssda903_upload_import
 
@@ -17,17 +18,8 @@ from .services import ssda903_upload_check, ssda903_upload_import
 TRANSIENT_ERRORS = (OperationalError,)
 
 
-@shared_task(
-    name="reporting.tasks.check_ssda903_upload",
-    acks_late=True,
-    ignore_result=True,  # the outcome is on the upload
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
-    retry_jitter=True,
-    max_retries=3,
-)
+# ignore_result: the outcome is on the upload
+@retrying_task(name="reporting.tasks.check_ssda903_upload", minutes=10, transient=TRANSIENT_ERRORS, ignore_result=True)
 def check_ssda903_upload(upload_id: int) -> dict:
     """Check an uploaded SSDA903 return and store the result (idempotent: a checked upload is
     left alone). A 50 MB return takes a minute or two."""
@@ -35,17 +27,8 @@ def check_ssda903_upload(upload_id: int) -> dict:
     return {"upload_id": upload.pk, "status": upload.status}
 
 
-@shared_task(
-    name="reporting.tasks.import_ssda903_upload",
-    acks_late=True,
-    ignore_result=True,  # the outcome is on the upload
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
-    retry_jitter=True,
-    max_retries=3,
-)
+# ignore_result: the outcome is on the upload
+@retrying_task(name="reporting.tasks.import_ssda903_upload", minutes=10, transient=TRANSIENT_ERRORS, ignore_result=True)
 def import_ssda903_upload(upload_id: int, by_id: int | None) -> dict:
     """Import a checked upload in one transaction (idempotent: an imported upload is left alone)."""
     by = get_user_model().objects.get(pk=by_id) if by_id is not None else None

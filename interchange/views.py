@@ -160,12 +160,7 @@ def upload_report(request, pk):
 @permission_required(PERMISSION, raise_exception=True)
 @require_POST
 def upload_import(request, pk):
-    checked = get_object_or_404(SSDA903Upload.objects.defer("files"), pk=pk)
-    try:
-        services.ssda903_upload_import_request(upload=checked, by=request.user)
-    except ValidationError as error:
-        return _upload_page(request, pk, errors=[("#main-content", m) for m in error.messages], status=400)
-    return redirect("interchange:ssda903_upload", pk=checked.pk)
+    return _queue_again(request, pk, services.ssda903_upload_import_request)
 
 
 @audited_by_service("POST only: queues the check or import again; the task records what it writes")
@@ -174,9 +169,15 @@ def upload_import(request, pk):
 @require_POST
 def upload_retry(request, pk):
     """Check (or import) a failed or stuck upload again: the "Try again" button of its page."""
+    return _queue_again(request, pk, services.ssda903_upload_retry)
+
+
+def _queue_again(request, pk, service):
+    """Call ``service(upload=, by=)`` on the upload, then show its page: with the reason, if
+    the service refused."""
     checked = get_object_or_404(SSDA903Upload.objects.defer("files"), pk=pk)
     try:
-        services.ssda903_upload_retry(upload=checked, by=request.user)
+        service(upload=checked, by=request.user)
     except ValidationError as error:
         return _upload_page(request, pk, errors=[("#main-content", m) for m in error.messages], status=400)
     return redirect("interchange:ssda903_upload", pk=checked.pk)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 
-from celery import Celery
+from celery import Celery, shared_task
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iro_service.settings.local")
@@ -37,3 +37,21 @@ def enqueue(task, *args) -> bool:
         logger.warning("Could not queue %s%r: %s", task.name, args, error)
         return False
     return True
+
+
+def retrying_task(*, minutes: int, transient: tuple[type[BaseException], ...], backoff: int = 30, **options):
+    """``shared_task`` for a task whose outcome is stored on a record: acknowledged late (a
+    worker that dies mid-task leaves it queued), a soft time limit of ``minutes`` and a hard one
+    a minute later, and up to three more tries, ``backoff`` seconds apart and growing, on the
+    ``transient`` errors. ``options`` go to ``shared_task`` as they are (``name=``,
+    ``ignore_result=``)."""
+    return shared_task(
+        acks_late=True,
+        soft_time_limit=minutes * 60,
+        time_limit=(minutes + 1) * 60,
+        autoretry_for=transient,
+        retry_backoff=backoff,
+        retry_jitter=True,
+        max_retries=3,
+        **options,
+    )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -76,29 +77,23 @@ class Part:
     tables: list[TableBlock] = field(default_factory=list)
 
 
-def render_annual_report_pdf(
-    *,
-    year: ReportingYear,
-    sections: list[Section],
-    narrative: ReportNarrative | None,
-    authority_name: str,
-    generated_at: datetime,
-    version_label: str,
-    on_progress: ProgressCallback | None = None,
-) -> bytes:
+class ReportInputs(TypedDict):
+    """What ``annual_report_html`` lays out, passed through by ``render_annual_report_pdf``."""
+
+    year: ReportingYear
+    sections: list[Section]
+    narrative: ReportNarrative | None
+    authority_name: str
+    generated_at: datetime
+    version_label: str
+
+
+def render_annual_report_pdf(*, on_progress: ProgressCallback | None = None, **report: Unpack[ReportInputs]) -> bytes:
     """The annual report for ``year`` as PDF bytes. ``on_progress(percent, message)`` is told
     how far it has got (for the progress page); ``generated_at`` is printed, not read from
     the clock, so the caller decides it."""
     progress = on_progress or (lambda percent, message: None)
-    html = annual_report_html(
-        year=year,
-        sections=sections,
-        narrative=narrative,
-        authority_name=authority_name,
-        generated_at=generated_at,
-        version_label=version_label,
-        on_progress=progress,
-    )
+    html = annual_report_html(**report, on_progress=progress)
     progress(40, "Laying out the pages")
     document = HTML(
         string=html,

@@ -7,8 +7,9 @@ worker runs them and the progress page follows along.
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.db import OperationalError
+
+from iro_service.celery import retrying_task
 
 from .services import ReportVersionImmutable, report_generate
 
@@ -17,16 +18,8 @@ from .services import ReportVersionImmutable, report_generate
 TRANSIENT_ERRORS = (OperationalError,)
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,  # the outcome is on the version; nothing waits on a result store
-    soft_time_limit=5 * 60,
-    time_limit=6 * 60,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
-    retry_jitter=True,
-    max_retries=3,
-)
+# ignore_result: the outcome is on the version; nothing waits on a result store
+@retrying_task(minutes=5, transient=TRANSIENT_ERRORS, ignore_result=True)
 def generate_report(version_id: int) -> dict:
     """Generate one queued annual report version (its PDF, hash and status).
 

@@ -57,17 +57,11 @@ def main() -> None:
         client.force_login(manager)
         year = ReportingYear.containing(timezone.localdate()).label
 
-        timings: dict[str, list[float]] = {"dashboard (GET)": [], "generate the annual report (POST)": []}
-        for _ in range(options.runs):
-            for name, request in (
-                ("dashboard (GET)", lambda: client.get(reverse("reporting:dashboard"))),
-                ("generate the annual report (POST)", lambda: client.post(reverse("reporting:generate", args=[year]))),
-            ):
-                started = time.perf_counter()
-                response = request()
-                timings[name].append(time.perf_counter() - started)
-                if response.status_code not in (200, 302):
-                    raise SystemExit(f"{name}: HTTP {response.status_code}")
+        requests = {
+            "dashboard (GET)": lambda: client.get(reverse("reporting:dashboard")),
+            "generate the annual report (POST)": lambda: client.post(reverse("reporting:generate", args=[year])),
+        }
+        timings = _timings(requests, runs=options.runs)
         stuck = ReportVersion.objects.filter(status="queued").count()
         print(f"Redis at {options.redis} (not there); {options.runs} runs each:")
         slow = False
@@ -78,6 +72,19 @@ def main() -> None:
         print(f"  versions left queued: {stuck} (of {ReportVersion.objects.count()} requested)")
         if slow or stuck:
             raise SystemExit(f"over the {options.budget} s budget, or a version was left queued")
+
+
+def _timings(requests: dict, *, runs: int) -> dict[str, list[float]]:
+    """Seconds each request took, ``runs`` times each (in turn); stops at a failed request."""
+    timings: dict[str, list[float]] = {name: [] for name in requests}
+    for _ in range(runs):
+        for name, request in requests.items():
+            started = time.perf_counter()
+            response = request()
+            timings[name].append(time.perf_counter() - started)
+            if response.status_code not in (200, 302):
+                raise SystemExit(f"{name}: HTTP {response.status_code}")
+    return timings
 
 
 if __name__ == "__main__":

@@ -77,19 +77,27 @@ def child_rows(rng: random.Random, number: int):
                     "",
                 ]
             )
-        review = start + timedelta(days=rng.randint(5, 25))
-        count = 0
-        while review <= last:
-            under_four = (review - dob).days < 4 * 365.25 and _add_months(dob, 48) > review
-            reviews.append([ref, _d(dob), _d(review), "PN0" if under_four else rng.choice(["PN1", "PN6", "PN7"])])
-            count += 1
-            review = _add_months(review, 3 if count == 1 else 6) - timedelta(days=rng.randint(0, 10))
+        reviews.extend(_review_rows(rng, ref, dob, start=start, last=last))
         if period_end is None:
             break
         start = period_end + timedelta(days=rng.randint(30, 200))
         if start >= END - timedelta(days=10):
             break
     return header, episodes, reviews
+
+
+def _review_rows(rng: random.Random, ref: str, dob: date, *, start: date, last: date) -> list[list[str]]:
+    """The reviews of one period of care: the first within a month of ``start``, the second
+    three months on and then every six, a few days early, until ``last``."""
+    rows = []
+    review = start + timedelta(days=rng.randint(5, 25))
+    count = 0
+    while review <= last:
+        under_four = (review - dob).days < 4 * 365.25 and _add_months(dob, 48) > review
+        rows.append([ref, _d(dob), _d(review), "PN0" if under_four else rng.choice(["PN1", "PN6", "PN7"])])
+        count += 1
+        review = _add_months(review, 3 if count == 1 else 6) - timedelta(days=rng.randint(0, 10))
+    return rows
 
 
 def write(n: int, outdir: Path, seed: int = 903) -> dict[str, int]:

@@ -195,12 +195,18 @@ def _store_check(upload_id: int, plan: importer.ImportPlan) -> SSDA903Upload:
     return upload
 
 
-@transaction.atomic
 def _fail_check(upload_id: int, error: BaseException) -> SSDA903Upload:
+    return _settle(upload_id, UploadStatus.CHECKING, UploadStatus.FAILED, f"{type(error).__name__}: {error}")
+
+
+@transaction.atomic
+def _settle(upload_id: int, working: str, status: str, error: str) -> SSDA903Upload:
+    """Move the upload from ``working`` to ``status`` with ``error`` (cut to 2,000
+    characters); an upload no longer ``working`` is left alone."""
     upload = _locked(upload_id)
-    if upload.status == UploadStatus.CHECKING:
-        upload.status = UploadStatus.FAILED
-        upload.error = f"{type(error).__name__}: {error}"[:2000]
+    if upload.status == working:
+        upload.status = status
+        upload.error = error[:2000]
         upload.progress_message = ""
         upload.save(update_fields=["status", "error", "progress_message", "updated_at"])
     return upload
@@ -256,15 +262,8 @@ def ssda903_upload_import_request(*, upload: SSDA903Upload, by: User) -> SSDA903
     return upload
 
 
-@transaction.atomic
 def _import_not_done(upload_id: int, reason: str) -> SSDA903Upload:
-    upload = _locked(upload_id)
-    if upload.status == UploadStatus.IMPORTING:
-        upload.status = UploadStatus.CHECKED
-        upload.error = reason[:2000]
-        upload.progress_message = ""
-        upload.save(update_fields=["status", "error", "progress_message", "updated_at"])
-    return upload
+    return _settle(upload_id, UploadStatus.IMPORTING, UploadStatus.CHECKED, reason)
 
 
 def ssda903_upload_import(*, upload_id: int, by: User | None, today: date | None = None) -> SSDA903Upload:

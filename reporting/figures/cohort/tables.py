@@ -100,6 +100,31 @@ class Cohort:
     def share(self, key: str) -> list[float | None]:
         return [percentage(figures[key], figures["looked_after"]) for figures in self.at_end]
 
+    def grouped(self, prefix: str, groups: dict[str, tuple[str, ...]]) -> list[list]:
+        """A row per group: its label, then the counts kept as ``<prefix>_<index>``."""
+        return [[group, *self.counts(f"{prefix}_{i}")] for i, group in enumerate(groups)]
+
+    def code_links(self, groups: dict[str, tuple[str, ...]], param: str) -> dict[str, str]:
+        """A link to the children of each group that is a single code (``?<param>=<code>``)."""
+        return {group: self.tables.link(**{param: codes[0]}) for group, codes in groups.items() if len(codes) == 1}
+
+    def composition(
+        self,
+        key: str,
+        what: str,
+        heading: str,
+        rows: list[list],
+        *,
+        note: str = "",
+        links: dict[str, str] | None = None,
+    ) -> Table:
+        """Table ``cohort_<key>``: "<what> of children looked after <at the year end>", a bar
+        chart of the children looked after then, one row per ``heading``."""
+        title = f"{what} of children looked after {self.when}"
+        return self.tables.table(
+            f"cohort_{key}", title, heading, rows, has_data=self.cohort, note=note, chart="bar", links=links
+        )
+
 
 def _rate_note(data: Cohort) -> str:
     if scoped(data.scope):
@@ -149,77 +174,58 @@ def numbers_table(data: Cohort) -> Table:
 
 def who_tables(data: Cohort) -> list[Table]:
     """Who the children looked after are: gender, age and ethnicity."""
-    tables, when, counts = data.tables, data.when, data.counts
-    gender = tables.table(
-        "cohort_gender",
-        f"Gender of children looked after {when}",
-        "Gender",
-        [[label, *counts(f"sex_{code}")] for code, label in Sex.choices],
-        has_data=data.cohort,
-        chart="bar",
+    tables, counts = data.tables, data.counts
+    gender = data.composition(
+        "gender", "Gender", "Gender", [[label, *counts(f"sex_{code}")] for code, label in Sex.choices]
     )
-    ages = tables.table(
-        "cohort_age",
-        f"Age of children looked after {when}",
+    ages = data.composition(
+        "age",
+        "Age",
         "Age",
         [[band.label, *counts(f"age_{band}")] for band in AgeBand],
         note="Age in whole years on the year-end day.",
-        has_data=data.cohort,
-        chart="bar",
         links={band.label: tables.link(age_band=band.value) for band in AgeBand},
     )
-    ethnicity = tables.table(
-        "cohort_ethnicity",
-        f"Ethnicity of children looked after {when}",
+    ethnicity = data.composition(
+        "ethnicity",
         "Ethnicity",
-        [[group, *counts(f"ethnic_{i}")] for i, group in enumerate(ETHNICITY_GROUPS)],
+        "Ethnicity",
+        data.grouped("ethnic", ETHNICITY_GROUPS),
         note="Grouped by the SSDA903 ethnicity code: W White, M Mixed, A Asian, B Black, C and O Other, "
         "REFU and NOBT not known.",
-        has_data=data.cohort,
-        chart="bar",
     )
     return [gender, ages, ethnicity]
 
 
 def care_tables(data: Cohort) -> list[Table]:
     """Under what legal status, in what placement, and for how long the children are in care."""
-    tables, when, counts = data.tables, data.when, data.counts
-    legal = tables.table(
-        "cohort_legal_status",
-        f"Legal status of children looked after {when}",
+    counts = data.counts
+    legal = data.composition(
+        "legal_status",
         "Legal status",
-        [[group, *counts(f"legal_{i}")] for i, group in enumerate(LEGAL_STATUS_GROUPS)],
+        "Legal status",
+        data.grouped("legal", LEGAL_STATUS_GROUPS),
         note="Care order: C1, C2; placement order: D1, E1; section 20: V2; short breaks: V3, V4; "
         "youth justice: J1 to J3; emergency and police protection: L1 to L3.",
-        has_data=data.cohort,
-        chart="bar",
-        links={
-            group: tables.link(legal_status=codes[0]) for group, codes in LEGAL_STATUS_GROUPS.items() if len(codes) == 1
-        },
+        links=data.code_links(LEGAL_STATUS_GROUPS, "legal_status"),
     )
-    placements = tables.table(
-        "cohort_placement_type",
-        f"Placements of children looked after {when}",
+    placements = data.composition(
+        "placement_type",
+        "Placements",
         "Placement",
-        [[group, *counts(f"placed_{i}")] for i, group in enumerate(PLACEMENT_GROUPS)],
-        has_data=data.cohort,
-        chart="bar",
-        links={
-            group: tables.link(placement_type=codes[0]) for group, codes in PLACEMENT_GROUPS.items() if len(codes) == 1
-        },
+        data.grouped("placed", PLACEMENT_GROUPS),
+        links=data.code_links(PLACEMENT_GROUPS, "placement_type"),
     )
     time_rows = [[label, *counts(f"time_{i}")] for i, (label, _least, _under) in enumerate(TIME_IN_CARE_BANDS)]
     if any(counts("time_unknown")):
         time_rows.append(["Start of care not recorded", *counts("time_unknown")])
-    time_in_care = tables.table(
-        "cohort_time_in_care",
-        f"Time in care of children looked after {when}",
+    time_in_care = data.composition(
+        "time_in_care",
+        "Time in care",
         "Time in care",
         time_rows,
         note="From the start of the current period of care (the latest episode with reason S): a child who "
         "left care and came back is timed from the return.",
-        has_data=data.cohort,
-        chart="bar",
     )
     return [legal, placements, time_in_care]
 

@@ -23,6 +23,11 @@ def _counts_for(data: ReviewData, values: dict[str, list[int]], code: str) -> li
     return [per_year[i] for i in _kept(data)]
 
 
+def _and_total(data: ReviewData, rows: list[list], unrecorded: list) -> list[list]:
+    """``rows``, then the row of reviews with nothing recorded, then the reviews held."""
+    return [*rows, unrecorded, ["Total", *(data.yearly[i]["held"] for i in _kept(data))]]
+
+
 def participation_section(data: ReviewData) -> Section:
     this_year = {code: per_year[-1] for code, per_year in data.participation.items()}
     aged_four_plus = data.yearly[-1]["held"] - this_year.get(Participation.PN0.value, 0)
@@ -46,13 +51,11 @@ def _children_table(data: ReviewData) -> Table:
         label = f"{code.value}: {code.label}"
         rows.append([label, *_counts_for(data, data.participation, code.value)])
         data.links.add(links, label, "participation", year, code=code.value)
-    rows.append(["No participation recorded", *_counts_for(data, data.participation, "")])
-    rows.append(["Total", *(data.yearly[i]["held"] for i in kept)])
     return Table(
         key="participation",
         title="How children took part in their reviews",
         columns=data.columns("How the child took part", kept),
-        rows=rows,
+        rows=_and_total(data, rows, ["No participation recorded", *_counts_for(data, data.participation, "")]),
         note=join_notes(
             "SSDA903 REVIEW_CODE of each review held. PN0 is recorded for every child under 4 on the date "
             "of the review.",
@@ -66,13 +69,11 @@ def _children_table(data: ReviewData) -> Table:
 def _parents_table(data: ReviewData) -> Table:
     kept = _kept(data)
     rows = [[choice.label, *_counts_for(data, data.parents, choice.value)] for choice in ParentParticipation]
-    rows.append(["Not recorded", *_counts_for(data, data.parents, "")])
-    rows.append(["Total", *(data.yearly[i]["held"] for i in kept)])
     return Table(
         key="parents_participation",
         title="How parents took part in the reviews",
         columns=data.columns("Parents' participation", kept),
-        rows=rows,
+        rows=_and_total(data, rows, ["Not recorded", *_counts_for(data, data.parents, "")]),
         note=to_date_note(data.periods),
         chart="bar",
     )

@@ -97,18 +97,22 @@ def monthly(period: Period, scope: Scope, today: date) -> dict[int, dict]:
     return {row["month"]: row for row in rows}
 
 
+def _date_changes(scope: Scope, kind: str, status: str, day: str, period: Period) -> QuerySet[ReviewDateChange]:
+    """The ``kind`` date changes, in ``scope``, of the reviews now ``status`` whose ``day``
+    (``held_on``, ``cancelled_on``) falls in ``period``."""
+    return ReviewDateChange.objects.filter(person_scope(scope, "review__chair")).filter(
+        kind=kind,
+        review__status=status,
+        **{f"review__{day}__gte": period.start, f"review__{day}__lte": period.end},
+    )
+
+
 def late_reasons(period: Period, scope: Scope) -> dict[int, dict[str, int]]:
     """Per month: the postponement reasons of the reviews held late, each with the number of
     late reviews that gave it. One query."""
     rows = (
-        ReviewDateChange.objects.filter(person_scope(scope, "review__chair"))
-        .filter(
-            kind=DateChangeKind.POSTPONED,
-            review__status=ReviewStatus.HELD,
-            review__held_on__gte=period.start,
-            review__held_on__lte=period.end,
-            review__held_on__gt=F("review__due_on"),
-        )
+        _date_changes(scope, DateChangeKind.POSTPONED, ReviewStatus.HELD, "held_on", period)
+        .filter(review__held_on__gt=F("review__due_on"))
         .annotate(month=ExtractMonth("review__held_on"))
         .values("month", "reason")
         .annotate(reviews=Count("review", distinct=True))
@@ -122,13 +126,7 @@ def late_reasons(period: Period, scope: Scope) -> dict[int, dict[str, int]]:
 
 def cancel_reasons(period: Period, scope: Scope) -> dict[str, int]:
     rows = (
-        ReviewDateChange.objects.filter(person_scope(scope, "review__chair"))
-        .filter(
-            kind=DateChangeKind.CANCELLED,
-            review__status=ReviewStatus.CANCELLED,
-            review__cancelled_on__gte=period.start,
-            review__cancelled_on__lte=period.end,
-        )
+        _date_changes(scope, DateChangeKind.CANCELLED, ReviewStatus.CANCELLED, "cancelled_on", period)
         .values("reason")
         .annotate(reviews=Count("review", distinct=True))
         .order_by("-reviews", "reason")
