@@ -13,6 +13,7 @@ from iro_service.locked_forms import LockedForm
 
 from . import codes, rules
 from .models import Child, IROProfile, SiblingGroup
+from .services.common import CHILD_EDITABLE_FIELDS
 
 User = get_user_model()
 
@@ -112,23 +113,8 @@ class ChildDetailsForm(LockedForm, GDSForm, forms.ModelForm):
 
     class Meta:
         model = Child
-        fields = [
-            "local_reference",
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "upn",
-            "is_uasc",
-            "is_mother",
-            "mother_child_dob",
-            "previous_permanence",
-            "previous_permanence_la",
-            "previous_permanence_date",
-            "sibling_group",
-        ]
+        #: the reference first on the page, then the fields ``child_update`` may change
+        fields = ["local_reference", *(name for name in CHILD_EDITABLE_FIELDS if name != "local_reference")]
         labels = {"is_uasc": "Unaccompanied asylum-seeking child", "upn": "Unique pupil number (optional)"}
         widgets = {"sex": forms.RadioSelect}
 
