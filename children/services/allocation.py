@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from iro_service.audit import audit_record
 from iro_service.models import AuditAction
-from iro_service.services import require_not_future, save_validated
+from iro_service.services import require_not_future, save_audited, save_validated
 
 from .. import rules
 from ..models import CareEpisode, Child, CoverArrangement, IROAllocation
@@ -206,17 +206,14 @@ def cover_grant(
         reason=reason.strip(),
         arranged_by=by,
     )
-    cover.full_clean()
-    cover.save()
-    audit_record(
-        actor=by,
+    return save_audited(
+        cover,
+        by=by,
         action=AuditAction.COVER_GRANTED,
         child_id=None,
-        obj=cover,
         summary=f"{covering_iro.get_full_name()} covers {absent_iro.get_full_name()} from {starts_on:%-d %B %Y}"
         + (f" to {ends_on:%-d %B %Y}" if ends_on else ""),
     )
-    return cover
 
 
 @transaction.atomic
@@ -229,15 +226,13 @@ def cover_end(*, cover: CoverArrangement, by: User, ends_on: date) -> CoverArran
     )
     previous = cover.ends_on
     cover.ends_on = ends_on
-    cover.full_clean()
-    cover.save(update_fields=["ends_on", "updated_at"])
-    audit_record(
-        actor=by,
+    return save_audited(
+        cover,
+        by=by,
         action=AuditAction.COVER_ENDED,
         child_id=None,
-        obj=cover,
         summary=f"Cover by {cover.covering_iro.get_full_name()} for {cover.absent_iro.get_full_name()} "
         f"ends {ends_on:%-d %B %Y}",
         changes={"ends_on": [previous, ends_on]},
+        update_fields=["ends_on", "updated_at"],
     )
-    return cover
