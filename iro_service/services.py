@@ -39,7 +39,8 @@ def save_audited(
     changes: dict | None = None,
     update_fields: list[str] | None = None,
 ) -> M:
-    """``save_validated``, then the one AuditEvent that names ``instance``: ``by`` did ``action``."""
+    """``save_validated``, then the one AuditEvent that names ``instance``: ``by`` did ``action``.
+    ``child_id`` is given before the save, so a new child's own record saves first, then audits."""
     save_validated(instance, by=by, update_fields=update_fields)
     audit_record(actor=by, action=action, child_id=child_id, obj=instance, summary=summary, changes=changes)
     return instance
