@@ -97,7 +97,6 @@ def retention_request_propose(
         request,
         by=by,
         action=AuditAction.RETENTION_PROPOSED,
-        child_id=child.pk,
         summary=f"{request.get_action_display()} proposed: past the retention date "
         f"({retention.on:%-d %B %Y}, {retention.explanation}); waiting for a second manager",
         changes={"action": action, "reason": request.reason},
@@ -165,7 +164,6 @@ def retention_request_refuse(*, request: RetentionRequest, by: User) -> Retentio
         request,
         by=by,
         action=AuditAction.RETENTION_REFUSED,
-        child_id=request.child_id,
         summary=f"{request.get_action_display()} {'withdrawn' if withdrawn else 'refused'} by {by.username}: "
         "the record is kept",
     )

@@ -34,14 +34,17 @@ def save_audited(
     *,
     by: User,
     action: str,
-    child_id: int | None,
     summary: str,
     changes: dict | None = None,
     update_fields: list[str] | None = None,
+    child_id: int | None = None,
 ) -> M:
     """``save_validated``, then the one AuditEvent that names ``instance``: ``by`` did ``action``.
-    ``child_id`` is given before the save, so a new child's own record saves first, then audits."""
+    The event is about ``child_id`` if given, else the instance's own ``child_id`` (none for a
+    record that belongs to no child)."""
     save_validated(instance, by=by, update_fields=update_fields)
+    if child_id is None:
+        child_id = getattr(instance, "child_id", None)
     audit_record(actor=by, action=action, child_id=child_id, obj=instance, summary=summary, changes=changes)
     return instance
 

@@ -30,7 +30,6 @@ def allocate(*, child: Child, iro: User, started_on: date, reason: str, by: User
         allocation,
         by=by,
         action=AuditAction.ALLOCATED,
-        child_id=child.pk,
         summary=f"IRO {iro.get_full_name()} allocated from {started_on:%-d %B %Y}",
     )
     return allocation
@@ -79,7 +78,6 @@ def allocation_change(
         allocation,
         by=by,
         action=AuditAction.REALLOCATED,
-        child_id=child.pk,
         summary=f"IRO changed from {previous_iro.get_full_name()} to {iro.get_full_name()} on {starts_on:%-d %B %Y}",
         changes={"iro": [previous_iro.get_full_name(), iro.get_full_name()], "reason": [None, reason.strip()]},
     )
@@ -207,7 +205,6 @@ def cover_grant(
         cover,
         by=by,
         action=AuditAction.COVER_GRANTED,
-        child_id=None,
         summary=f"{covering_iro.get_full_name()} covers {absent_iro.get_full_name()} from {starts_on:%-d %B %Y}"
         + (f" to {ends_on:%-d %B %Y}" if ends_on else ""),
     )
@@ -227,7 +224,6 @@ def cover_end(*, cover: CoverArrangement, by: User, ends_on: date) -> CoverArran
         cover,
         by=by,
         action=AuditAction.COVER_ENDED,
-        child_id=None,
         summary=f"Cover by {cover.covering_iro.get_full_name()} for {cover.absent_iro.get_full_name()} "
         f"ends {ends_on:%-d %B %Y}",
         changes={"ends_on": [previous, ends_on]},

@@ -107,7 +107,6 @@ def care_period_start(
         episode,
         by=by,
         action=AuditAction.EPISODE_STARTED,
-        child_id=child.pk,
         summary=f"Became looked after on {started_on:%-d %B %Y}",
         changes={name: [None, value] for name, value in field_values(episode, ("started_on", *EPISODE_FIELDS)).items()},
     )
@@ -196,7 +195,6 @@ def episode_change(
         episode,
         by=by,
         action=AuditAction.EPISODE_STARTED,
-        child_id=child.pk,
         summary=f"{ReasonNewEpisode(reason_new_episode).label} on {changed_on:%-d %B %Y}",
         changes=diff_fields(field_values(current, EPISODE_FIELDS), field_values(episode, EPISODE_FIELDS)),
     )

@@ -63,7 +63,6 @@ def significant_change_record(
         change,
         by=by,
         action=AuditAction.CREATED,
-        child_id=child.pk,
         summary=f"Significant change recorded: {change.get_category_display()} on {occurred_on:%-d %B %Y}",
     )
 
@@ -107,7 +106,6 @@ def significant_change_acknowledge(
         change,
         by=by,
         action=AuditAction.UPDATED,
-        child_id=change.child_id,
         summary=f"Significant change acknowledged: {change.get_category_display()} on {change.occurred_on:%-d %B %Y}",
         changes={"acknowledged_on": [None, today], "iro_response": ["", change.iro_response]},
     )
@@ -130,7 +128,6 @@ def significant_change_mark_seen(*, change: SignificantChange, by: User) -> Sign
         change,
         by=by,
         action=AuditAction.UPDATED,
-        child_id=change.child_id,
         summary=f"Significant change seen by a manager: {change.get_category_display()} "
         f"on {change.occurred_on:%-d %B %Y}",
         changes={"seen_by_manager_at": [None, change.seen_by_manager_at.isoformat()]},
