@@ -74,22 +74,10 @@ def role_grant_request(*, user: User, role: str, by: User, reason: str = "") -> 
     other role waits for an IRO manager who is neither ``by`` nor ``user`` to approve it."""
     user = User.objects.select_for_update().get(pk=user.pk)
     role_grant_check_request(user=user, role=role, by=by)
-    now = timezone.now()
     if role in roles.DIRECT_ROLES:
-        grant = RoleGrant(
-            user=user,
-            role=role,
-            status=RoleGrantStatus.APPROVED,
-            route=RoleGrantRoute.DIRECT,
-            reason=reason,
-            requested_by=by,
-            requested_at=now,
-            decided_by=by,
-            decided_at=now,
-        )
         summary = f"{role} role given to {user.username} directly (it reads no child's record)"
-        return _save_and_audit(grant, by=by, action=AuditAction.ROLE_GRANTED, summary=summary, reason=reason)
-    grant = RoleGrant(user=user, role=role, reason=reason, requested_by=by, requested_at=now)
+        return _give_at_once(user=user, role=role, route=RoleGrantRoute.DIRECT, reason=reason, by=by, summary=summary)
+    grant = RoleGrant(user=user, role=role, reason=reason, requested_by=by, requested_at=timezone.now())
     summary = f"{role} role requested for {user.username}: waiting for a manager's approval"
     return _save_and_audit(grant, by=by, action=AuditAction.ROLE_GRANT_REQUESTED, summary=summary, reason=reason)
 
@@ -110,6 +98,23 @@ def _save_and_audit(grant: RoleGrant, *, by: User | None, action: str, summary: 
         changes={"role": grant.role, "grant": grant.pk, **changes},
     )
     return grant
+
+
+def _give_at_once(*, user: User, role: str, route: str, reason: str, by: User | None, summary: str) -> RoleGrant:
+    """A grant approved as it is made (no second person decides): ``by`` both asks and decides."""
+    now = timezone.now()
+    grant = RoleGrant(
+        user=user,
+        role=role,
+        status=RoleGrantStatus.APPROVED,
+        route=route,
+        reason=reason,
+        requested_by=by,
+        requested_at=now,
+        decided_by=by,
+        decided_at=now,
+    )
+    return _save_and_audit(grant, by=by, action=AuditAction.ROLE_GRANTED, summary=summary, reason=reason)
 
 
 def _decide(grant: RoleGrant, *, status: str, by: User, note: str) -> None:
@@ -192,15 +197,5 @@ def role_grant_bootstrap(*, user: User, role: str, reason: str) -> RoleGrant:
     infrastructure trust; this path is never reachable from the browser. Audited with no actor."""
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_role_can_be_given(user=user, role=role)
-    now = timezone.now()
-    grant = RoleGrant(
-        user=user,
-        role=role,
-        status=RoleGrantStatus.APPROVED,
-        route=RoleGrantRoute.OPERATOR,
-        reason=reason,
-        requested_at=now,
-        decided_at=now,
-    )
     summary = f"{role} role given to {user.username} by the server operator"
-    return _save_and_audit(grant, by=None, action=AuditAction.ROLE_GRANTED, summary=summary, reason=reason)
+    return _give_at_once(user=user, role=role, route=RoleGrantRoute.OPERATOR, reason=reason, by=None, summary=summary)
