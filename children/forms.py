@@ -13,6 +13,7 @@ from iro_service.locked_forms import LockedForm
 
 from . import codes, rules
 from .models import Child, IROProfile, SiblingGroup
+from .services.common import CHILD_EDITABLE_FIELDS
 
 User = get_user_model()
 
@@ -112,23 +113,8 @@ class ChildDetailsForm(LockedForm, GDSForm, forms.ModelForm):
 
     class Meta:
         model = Child
-        fields = [
-            "local_reference",
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "upn",
-            "is_uasc",
-            "is_mother",
-            "mother_child_dob",
-            "previous_permanence",
-            "previous_permanence_la",
-            "previous_permanence_date",
-            "sibling_group",
-        ]
+        #: the reference first on the page, then the fields ``child_update`` may change
+        fields = ["local_reference", *(name for name in CHILD_EDITABLE_FIELDS if name != "local_reference")]
         labels = {"is_uasc": "Unaccompanied asylum-seeking child", "upn": "Unique pupil number (optional)"}
         widgets = {"sex": forms.RadioSelect}
 
@@ -189,6 +175,8 @@ class ChildCreateForm(PostcodeCleaningMixin, ChildDetailsForm):
 
 class EpisodeChangeForm(CareFactsForm):
     submit_text = "Record the change"
+    page_title = "Record a change of placement or legal status"
+    success_message = "Change of placement or legal status recorded"
     changed_on = _date_field("Date of the change")
     reason_new_episode = forms.ChoiceField(
         label="What changed",
@@ -201,6 +189,8 @@ class EpisodeChangeForm(CareFactsForm):
 
 class ReturnToCareForm(CareFactsForm):
     submit_text = "Record return to care"
+    page_title = "Record that the child became looked after again"
+    success_message = "Recorded that the child is looked after again"
     started_on = _date_field("Date the child became looked after again")
     iro = IROChoiceField(queryset=User.objects.none(), label="IRO", empty_label="Choose an IRO")
 
@@ -213,12 +203,16 @@ class ReturnToCareForm(CareFactsForm):
 
 class LeaveCareForm(GDSForm, forms.Form):
     submit_text = "Record that the child left care"
+    page_title = "Record that the child left care"
+    success_message = "Recorded that the child left care. Their IRO allocation has ended."
     ended_on = _date_field("Date the child stopped being looked after")
     reason_ceased = forms.ChoiceField(label="Reason", choices=[("", "Choose a reason"), *codes.LEAVING_CARE_REASONS])
 
 
 class AllocationForm(GDSForm, forms.Form):
     submit_text = "Change IRO"
+    page_title = "Change IRO"
+    success_message = "IRO changed. The previous allocation is kept in the history."
     iro = IROChoiceField(queryset=User.objects.none(), label="New IRO", empty_label="Choose an IRO")
     starts_on = _date_field("Date the new IRO takes over")
     reason = forms.CharField(
@@ -343,6 +337,8 @@ class CoverEndForm(GDSForm, forms.Form):
 
 class ArchiveForm(GDSForm, forms.Form):
     submit_text = "Archive this record"
+    page_title = "Archive this record"
+    success_message = "Record archived. It is kept, and no longer shows in the working lists."
     confirm = forms.BooleanField(
         label="I confirm this child is no longer looked after and the record can leave the working lists",
     )

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from iro_service.audit import audit_record
 from iro_service.models import AuditAction
+from iro_service.services import save_audited
 
 from . import erasure
 from .models import Child, RetentionAction, RetentionRequest, RetentionRequestStatus
@@ -92,18 +93,14 @@ def retention_request_propose(
     request = RetentionRequest(
         child=child, action=action, reason=reason.strip(), proposed_by=by, proposed_at=timezone.now()
     )
-    request.full_clean()
-    request.save()
-    audit_record(
-        actor=by,
+    return save_audited(
+        request,
+        by=by,
         action=AuditAction.RETENTION_PROPOSED,
-        child_id=child.pk,
-        obj=request,
         summary=f"{request.get_action_display()} proposed: past the retention date "
         f"({retention.on:%-d %B %Y}, {retention.explanation}); waiting for a second manager",
         changes={"action": action, "reason": request.reason},
     )
-    return request
 
 
 def _pending(request: RetentionRequest) -> RetentionRequest:
@@ -162,15 +159,11 @@ def retention_request_refuse(*, request: RetentionRequest, by: User) -> Retentio
     request.status = RetentionRequestStatus.REFUSED
     request.decided_by = by
     request.decided_at = timezone.now()
-    request.full_clean()
-    request.save()
     withdrawn = by.pk == request.proposed_by_id
-    audit_record(
-        actor=by,
+    return save_audited(
+        request,
+        by=by,
         action=AuditAction.RETENTION_REFUSED,
-        child_id=request.child_id,
-        obj=request,
         summary=f"{request.get_action_display()} {'withdrawn' if withdrawn else 'refused'} by {by.username}: "
         "the record is kept",
     )
-    return request

@@ -23,6 +23,7 @@ from .filters import ChildFilter
 from .models import Child, CoverArrangement, IROProfile, SignificantChange
 
 PAGE_SIZE = 50
+_MANAGE = "children.manage_child_record"
 
 
 def _visible_child(request, pk, queryset=None):
@@ -165,89 +166,49 @@ def child_edit(request, pk):
     return render(request, "children/child_edit.html", {"form": form, "child": child, "conflict": form.conflict})
 
 
-def _child_action(request, pk, form_class, call, *, success, title, form_kwargs=None):
-    """A manager's change to a visible child: bind, call the service, redirect to the record."""
-    child = _visible_child(request, pk, Child.objects.for_record())
-    form = form_class(request.POST or None, **(form_kwargs(child) if form_kwargs else {}))
-    if save_with_service(request, form, lambda data: call(child, data), success=success):
-        return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "child": child, "title": title})
+def _child_action_view(name, form_class, service, *, summary, permission=_MANAGE, form_kwargs=None):
+    """A manager's change to a visible child: bind ``form_class``, call ``service(child, by, **data)``,
+    redirect to the record. The form class carries the page title and the success message."""
+
+    def view(request, pk):
+        child = _visible_child(request, pk, Child.objects.for_record())
+        form = form_class(request.POST or None, **(form_kwargs(child) if form_kwargs else {}))
+        call = partial(service, child=child, by=request.user)
+        if save_with_service(request, form, lambda data: call(**data), success=form_class.success_message):
+            return redirect("children:detail", pk=child.pk)
+        return render(request, "children/form.html", {"form": form, "child": child, "title": form_class.page_title})
+
+    view.__name__ = view.__qualname__ = name
+    view = require_http_methods(["GET", "POST"])(view)
+    view = permission_required(permission, raise_exception=True)(view)
+    return audited(child=child_in_url("pk"), summary=summary)(login_required(view))
 
 
-@audited(child=child_in_url("pk"), summary="Change IRO page viewed")
-@login_required
-@permission_required("children.allocate_iro", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def child_reallocate(request, pk):
-    return _child_action(
-        request,
-        pk,
-        forms.AllocationForm,
-        lambda child, data: services.allocation_change(child=child, by=request.user, **data),
-        success="IRO changed. The previous allocation is kept in the history.",
-        title="Change IRO",
-        form_kwargs=lambda child: {"exclude_iro": child.current_allocation.iro if child.current_allocation else None},
-    )
+def _archive(*, child, by, confirm):
+    return services.child_archive(child=child, by=by)
 
 
-@audited(child=child_in_url("pk"), summary="Change of placement or legal status page viewed")
-@login_required
-@permission_required("children.manage_child_record", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def episode_change(request, pk):
-    return _child_action(
-        request,
-        pk,
-        forms.EpisodeChangeForm,
-        lambda child, data: services.episode_change(child=child, by=request.user, **data),
-        success="Change of placement or legal status recorded",
-        title="Record a change of placement or legal status",
-    )
-
-
-@audited(child=child_in_url("pk"), summary="Left care page viewed")
-@login_required
-@permission_required("children.manage_child_record", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def leave_care(request, pk):
-    return _child_action(
-        request,
-        pk,
-        forms.LeaveCareForm,
-        lambda child, data: services.care_period_end(child=child, by=request.user, **data),
-        success="Recorded that the child left care. Their IRO allocation has ended.",
-        title="Record that the child left care",
-    )
-
-
-@audited(child=child_in_url("pk"), summary="Return to care page viewed")
-@login_required
-@permission_required("children.manage_child_record", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def return_to_care(request, pk):
-    return _child_action(
-        request,
-        pk,
-        forms.ReturnToCareForm,
-        lambda child, data: services.care_period_start(child=child, by=request.user, **data),
-        success="Recorded that the child is looked after again",
-        title="Record that the child became looked after again",
-    )
-
-
-@audited(child=child_in_url("pk"), summary="Archive page viewed")
-@login_required
-@permission_required("children.manage_child_record", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def child_archive(request, pk):
-    return _child_action(
-        request,
-        pk,
-        forms.ArchiveForm,
-        lambda child, data: services.child_archive(child=child, by=request.user),
-        success="Record archived. It is kept, and no longer shows in the working lists.",
-        title="Archive this record",
-    )
+child_reallocate = _child_action_view(
+    "child_reallocate",
+    forms.AllocationForm,
+    services.allocation_change,
+    summary="Change IRO page viewed",
+    permission="children.allocate_iro",
+    form_kwargs=lambda child: {"exclude_iro": child.current_allocation.iro if child.current_allocation else None},
+)
+episode_change = _child_action_view(
+    "episode_change",
+    forms.EpisodeChangeForm,
+    services.episode_change,
+    summary="Change of placement or legal status page viewed",
+)
+leave_care = _child_action_view(
+    "leave_care", forms.LeaveCareForm, services.care_period_end, summary="Left care page viewed"
+)
+return_to_care = _child_action_view(
+    "return_to_care", forms.ReturnToCareForm, services.care_period_start, summary="Return to care page viewed"
+)
+child_archive = _child_action_view("child_archive", forms.ArchiveForm, _archive, summary="Archive page viewed")
 
 
 @no_child_data("Cover arrangements between IROs: names staff only")

@@ -13,9 +13,20 @@ from .audit import no_child_data
 from .models import RoleGrant, RoleGrantStatus
 
 User = get_user_model()
+STAFF_ONLY = "staff accounts and roles only: no child's data"
 
 
-@no_child_data("staff accounts and roles only: no child's data")
+def _staff_post(permission: str):
+    """A POST-only action on staff accounts by a signed-in user holding ``permission``."""
+
+    def decorate(view):
+        guarded = permission_required(permission, raise_exception=True)(require_POST(view))
+        return no_child_data(STAFF_ONLY)(login_required(guarded))
+
+    return decorate
+
+
+@no_child_data(STAFF_ONLY)
 @login_required
 @permission_required("iro_service.approve_role_grant", raise_exception=True)
 def role_requests(request):
@@ -48,26 +59,17 @@ def _decide(request, pk, service, *, done: str):
     return redirect("role_requests")
 
 
-@no_child_data("staff accounts and roles only: no child's data")
-@login_required
-@permission_required("iro_service.approve_role_grant", raise_exception=True)
-@require_POST
+@_staff_post("iro_service.approve_role_grant")
 def role_request_approve(request, pk):
     return _decide(request, pk, role_grants.role_grant_approve, done="{user} now has the {role} role.")
 
 
-@no_child_data("staff accounts and roles only: no child's data")
-@login_required
-@permission_required("iro_service.approve_role_grant", raise_exception=True)
-@require_POST
+@_staff_post("iro_service.approve_role_grant")
 def role_request_refuse(request, pk):
     return _decide(request, pk, role_grants.role_grant_refuse, done="The {role} role for {user} was refused.")
 
 
-@no_child_data("staff accounts and roles only: no child's data")
-@login_required
-@permission_required("iro_service.revoke_role", raise_exception=True)
-@require_POST
+@_staff_post("iro_service.revoke_role")
 def role_remove(request, user_pk):
     user = get_object_or_404(User, pk=user_pk)
     try:

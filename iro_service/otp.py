@@ -147,25 +147,16 @@ def second_factor_verify(*, request, user: User, code: str) -> bool:
     device = totp_device_of(user)
     verified = verify_token(user, device.persistent_id, code.strip()) if device is not None else None
     changes = {"username": user.get_username(), "address": client_address(request), "step": "security code"}
-    if verified is not None:
+    passed = verified is not None
+    if passed:
         second_factor_passed(request, verified)
-        audit_record(
-            actor=user,
-            action=AuditAction.SIGNED_IN,
-            child_id=None,
-            obj=user,
-            summary="Signed in: security code accepted",
-            changes=changes,
-            path=request.path,
-        )
-        return True
     audit_record(
-        actor=None,
-        action=AuditAction.SIGN_IN_FAILED,
+        actor=user if passed else None,
+        action=AuditAction.SIGNED_IN if passed else AuditAction.SIGN_IN_FAILED,
         child_id=None,
         obj=user,
-        summary="Sign-in failed: wrong security code",
+        summary="Signed in: security code accepted" if passed else "Sign-in failed: wrong security code",
         changes=changes,
         path=request.path,
     )
-    return False
+    return passed

@@ -74,43 +74,54 @@ def role_grant_request(*, user: User, role: str, by: User, reason: str = "") -> 
     other role waits for an IRO manager who is neither ``by`` nor ``user`` to approve it."""
     user = User.objects.select_for_update().get(pk=user.pk)
     role_grant_check_request(user=user, role=role, by=by)
-    now = timezone.now()
     if role in roles.DIRECT_ROLES:
-        grant = RoleGrant(
-            user=user,
-            role=role,
-            status=RoleGrantStatus.APPROVED,
-            route=RoleGrantRoute.DIRECT,
-            reason=reason,
-            requested_by=by,
-            requested_at=now,
-            decided_by=by,
-            decided_at=now,
-        )
-        grant.full_clean()
-        grant.save()
-        _add_role(user, role)
-        audit_record(
-            actor=by,
-            action=AuditAction.ROLE_GRANTED,
-            child_id=None,
-            obj=user,
-            summary=f"{role} role given to {user.username} directly (it reads no child's record)",
-            changes={"role": role, "grant": grant.pk, "reason": reason},
-        )
-        return grant
-    grant = RoleGrant(user=user, role=role, reason=reason, requested_by=by, requested_at=now)
+        summary = f"{role} role given to {user.username} directly (it reads no child's record)"
+        return _give_at_once(user=user, role=role, route=RoleGrantRoute.DIRECT, reason=reason, by=by, summary=summary)
+    grant = RoleGrant(user=user, role=role, reason=reason, requested_by=by, requested_at=timezone.now())
+    summary = f"{role} role requested for {user.username}: waiting for a manager's approval"
+    return _save_and_audit(grant, by=by, action=AuditAction.ROLE_GRANT_REQUESTED, summary=summary, reason=reason)
+
+
+def _save_and_audit(grant: RoleGrant, *, by: User | None, action: str, summary: str, **changes) -> RoleGrant:
+    """Validate and save ``grant``; an approved one gives the role. Audited with no child and the
+    user as the object; ``changes`` follow the role and the grant in the event."""
     grant.full_clean()
     grant.save()
+    if grant.status == RoleGrantStatus.APPROVED:
+        _add_role(grant.user, grant.role)
     audit_record(
         actor=by,
-        action=AuditAction.ROLE_GRANT_REQUESTED,
+        action=action,
         child_id=None,
-        obj=user,
-        summary=f"{role} role requested for {user.username}: waiting for a manager's approval",
-        changes={"role": role, "grant": grant.pk, "reason": reason},
+        obj=grant.user,
+        summary=summary,
+        changes={"role": grant.role, "grant": grant.pk, **changes},
     )
     return grant
+
+
+def _give_at_once(*, user: User, role: str, route: str, reason: str, by: User | None, summary: str) -> RoleGrant:
+    """A grant approved as it is made (no second person decides): ``by`` both asks and decides."""
+    now = timezone.now()
+    grant = RoleGrant(
+        user=user,
+        role=role,
+        status=RoleGrantStatus.APPROVED,
+        route=route,
+        reason=reason,
+        requested_by=by,
+        requested_at=now,
+        decided_by=by,
+        decided_at=now,
+    )
+    return _save_and_audit(grant, by=by, action=AuditAction.ROLE_GRANTED, summary=summary, reason=reason)
+
+
+def _decide(grant: RoleGrant, *, status: str, by: User, note: str) -> None:
+    grant.status = status
+    grant.decided_by = by
+    grant.decided_at = timezone.now()
+    grant.decision_note = note
 
 
 def _pending_for_decision(grant: RoleGrant) -> RoleGrant:
@@ -130,28 +141,16 @@ def role_grant_approve(*, grant: RoleGrant, by: User, note: str = "") -> RoleGra
         raise ValidationError(f"{grant.user.username}'s account is deactivated.")
     if holds_role(grant.user, grant.role):
         raise ValidationError(f"{grant.user.username} already holds the {grant.role} role.")
-    grant.status = RoleGrantStatus.APPROVED
-    grant.decided_by = by
-    grant.decided_at = timezone.now()
-    grant.decision_note = note
-    grant.full_clean()
-    grant.save()
-    _add_role(grant.user, grant.role)
-    audit_record(
-        actor=by,
+    _decide(grant, status=RoleGrantStatus.APPROVED, by=by, note=note)
+    return _save_and_audit(
+        grant,
+        by=by,
         action=AuditAction.ROLE_GRANTED,
-        child_id=None,
-        obj=grant.user,
         summary=f"{grant.role} role given to {grant.user.username}, approved by {by.username}",
-        changes={
-            "role": grant.role,
-            "grant": grant.pk,
-            "requested_by": grant.requested_by.username,
-            "approved_by": by.username,
-            "note": note,
-        },
+        requested_by=grant.requested_by.username,
+        approved_by=by.username,
+        note=note,
     )
-    return grant
 
 
 @transaction.atomic
@@ -160,21 +159,9 @@ def role_grant_refuse(*, grant: RoleGrant, by: User, note: str = "") -> RoleGran
     grant = _pending_for_decision(grant)
     if not (by.is_active and holds_role(by, roles.APPROVER_ROLE) and by.has_perm("iro_service.approve_role_grant")):
         raise PermissionDenied("Only an IRO manager can refuse a role request.")
-    grant.status = RoleGrantStatus.REFUSED
-    grant.decided_by = by
-    grant.decided_at = timezone.now()
-    grant.decision_note = note
-    grant.full_clean()
-    grant.save()
-    audit_record(
-        actor=by,
-        action=AuditAction.ROLE_GRANT_REFUSED,
-        child_id=None,
-        obj=grant.user,
-        summary=f"{grant.role} role for {grant.user.username} refused by {by.username}",
-        changes={"role": grant.role, "grant": grant.pk, "note": note},
-    )
-    return grant
+    _decide(grant, status=RoleGrantStatus.REFUSED, by=by, note=note)
+    summary = f"{grant.role} role for {grant.user.username} refused by {by.username}"
+    return _save_and_audit(grant, by=by, action=AuditAction.ROLE_GRANT_REFUSED, summary=summary, note=note)
 
 
 @transaction.atomic
@@ -210,25 +197,5 @@ def role_grant_bootstrap(*, user: User, role: str, reason: str) -> RoleGrant:
     infrastructure trust; this path is never reachable from the browser. Audited with no actor."""
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_role_can_be_given(user=user, role=role)
-    now = timezone.now()
-    grant = RoleGrant(
-        user=user,
-        role=role,
-        status=RoleGrantStatus.APPROVED,
-        route=RoleGrantRoute.OPERATOR,
-        reason=reason,
-        requested_at=now,
-        decided_at=now,
-    )
-    grant.full_clean()
-    grant.save()
-    _add_role(user, role)
-    audit_record(
-        actor=None,
-        action=AuditAction.ROLE_GRANTED,
-        child_id=None,
-        obj=user,
-        summary=f"{role} role given to {user.username} by the server operator",
-        changes={"role": role, "grant": grant.pk, "reason": reason},
-    )
-    return grant
+    summary = f"{role} role given to {user.username} by the server operator"
+    return _give_at_once(user=user, role=role, route=RoleGrantRoute.OPERATOR, reason=reason, by=None, summary=summary)

@@ -8,21 +8,45 @@ user may act on the child, refuses dates that have not happened yet, and saves t
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
+from .audit import audit_record
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+M = TypeVar("M", bound=models.Model)
 
-def save_validated(instance: models.Model, *, by: User | None) -> None:
+
+def save_validated(instance: models.Model, *, by: User | None, update_fields: list[str] | None = None) -> None:
     """``full_clean`` then save; a model with history gets its row attributed to ``by``."""
     instance.full_clean()
     if hasattr(type(instance), "history"):
         instance._history_user = by  # type: ignore[attr-defined]
-    instance.save()
+    instance.save(update_fields=update_fields)
+
+
+def save_audited(
+    instance: M,
+    *,
+    by: User,
+    action: str,
+    summary: str,
+    changes: dict | None = None,
+    update_fields: list[str] | None = None,
+    child_id: int | None = None,
+) -> M:
+    """``save_validated``, then the one AuditEvent that names ``instance``: ``by`` did ``action``.
+    The event is about ``child_id`` if given, else the instance's own ``child_id`` (none for a
+    record that belongs to no child)."""
+    save_validated(instance, by=by, update_fields=update_fields)
+    if child_id is None:
+        child_id = getattr(instance, "child_id", None)
+    audit_record(actor=by, action=action, child_id=child_id, obj=instance, summary=summary, changes=changes)
+    return instance
 
 
 def require_not_future(day: date, *, today: date, field: str, what: str = "The date") -> None:

@@ -19,6 +19,19 @@ from ..querysets import CareEpisodeQuerySet, CoverArrangementQuerySet, IROAlloca
 from .child import Child
 
 
+def _one_open_period_per_child(kind: str) -> list[models.BaseConstraint]:
+    """A period from ``started_on`` to ``ended_on`` (open while empty): one open per child, and
+    it cannot end before it starts. Named ``one_open_<kind>_per_child``, ``<kind>_ends_after_start``."""
+    return [
+        models.UniqueConstraint(
+            fields=["child"], condition=Q(ended_on__isnull=True), name=f"one_open_{kind}_per_child"
+        ),
+        models.CheckConstraint(
+            condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name=f"{kind}_ends_after_start"
+        ),
+    ]
+
+
 class CareEpisode(UndeletableModel):
     """One SSDA903 episode: a stretch of care with one legal status and one placement.
 
@@ -68,13 +81,7 @@ class CareEpisode(UndeletableModel):
     class Meta:
         ordering = ["child", "started_on", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["child"], condition=Q(ended_on__isnull=True), name="one_open_episode_per_child"
-            ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="episode_ends_after_start",
-            ),
+            *_one_open_period_per_child("episode"),
             models.CheckConstraint(
                 condition=(Q(ended_on__isnull=True) & Q(reason_ceased=""))
                 | (Q(ended_on__isnull=False) & ~Q(reason_ceased="")),
@@ -115,13 +122,7 @@ class IROAllocation(UndeletableModel):
         ordering = ["child", "started_on", "pk"]
         verbose_name = "IRO allocation"
         constraints = [
-            models.UniqueConstraint(
-                fields=["child"], condition=Q(ended_on__isnull=True), name="one_open_allocation_per_child"
-            ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="allocation_ends_after_start",
-            ),
+            *_one_open_period_per_child("allocation"),
         ]
 
     def __str__(self):

@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from iro_service.audit import audit_record
 from iro_service.models import AuditAction
-from iro_service.services import require_not_future, save_validated
+from iro_service.services import require_not_future, save_audited, save_validated
 
 from .. import rules
 from ..models import CareEpisode, Child, CoverArrangement, IROAllocation
@@ -27,12 +26,10 @@ def allocate(*, child: Child, iro: User, started_on: date, reason: str, by: User
     """Open an allocation of ``iro`` to a child who has none: the history row and the audit event.
     A step of ``care_period_start`` and ``allocation_bulk_create``, inside their transaction."""
     allocation = IROAllocation(child=child, iro=iro, started_on=started_on, allocated_by=by, reason=reason)
-    save_validated(allocation, by=by)
-    audit_record(
-        actor=by,
+    save_audited(
+        allocation,
+        by=by,
         action=AuditAction.ALLOCATED,
-        child_id=child.pk,
-        obj=allocation,
         summary=f"IRO {iro.get_full_name()} allocated from {started_on:%-d %B %Y}",
     )
     return allocation
@@ -77,12 +74,10 @@ def allocation_change(
     current.ended_on = starts_on
     save_validated(current, by=by)
     allocation = IROAllocation(child=child, iro=iro, started_on=starts_on, reason=reason.strip(), allocated_by=by)
-    save_validated(allocation, by=by)
-    audit_record(
-        actor=by,
+    save_audited(
+        allocation,
+        by=by,
         action=AuditAction.REALLOCATED,
-        child_id=child.pk,
-        obj=allocation,
         summary=f"IRO changed from {previous_iro.get_full_name()} to {iro.get_full_name()} on {starts_on:%-d %B %Y}",
         changes={"iro": [previous_iro.get_full_name(), iro.get_full_name()], "reason": [None, reason.strip()]},
     )
@@ -206,17 +201,13 @@ def cover_grant(
         reason=reason.strip(),
         arranged_by=by,
     )
-    cover.full_clean()
-    cover.save()
-    audit_record(
-        actor=by,
+    return save_audited(
+        cover,
+        by=by,
         action=AuditAction.COVER_GRANTED,
-        child_id=None,
-        obj=cover,
         summary=f"{covering_iro.get_full_name()} covers {absent_iro.get_full_name()} from {starts_on:%-d %B %Y}"
         + (f" to {ends_on:%-d %B %Y}" if ends_on else ""),
     )
-    return cover
 
 
 @transaction.atomic
@@ -229,15 +220,12 @@ def cover_end(*, cover: CoverArrangement, by: User, ends_on: date) -> CoverArran
     )
     previous = cover.ends_on
     cover.ends_on = ends_on
-    cover.full_clean()
-    cover.save(update_fields=["ends_on", "updated_at"])
-    audit_record(
-        actor=by,
+    return save_audited(
+        cover,
+        by=by,
         action=AuditAction.COVER_ENDED,
-        child_id=None,
-        obj=cover,
         summary=f"Cover by {cover.covering_iro.get_full_name()} for {cover.absent_iro.get_full_name()} "
         f"ends {ends_on:%-d %B %Y}",
         changes={"ends_on": [previous, ends_on]},
+        update_fields=["ends_on", "updated_at"],
     )
-    return cover

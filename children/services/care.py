@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from iro_service.audit import audit_record, diff_fields
 from iro_service.models import AuditAction
-from iro_service.services import require_not_future, save_validated
+from iro_service.services import require_not_future, save_audited, save_validated
 
 from .. import rules
 from ..ages import eighteenth_birthday
@@ -103,12 +103,10 @@ def care_period_start(
     episode = CareEpisode(
         child=child, started_on=started_on, reason_new_episode=ReasonNewEpisode.S, recorded_by=by, **care
     )
-    save_validated(episode, by=by)
-    audit_record(
-        actor=by,
+    save_audited(
+        episode,
+        by=by,
         action=AuditAction.EPISODE_STARTED,
-        child_id=child.pk,
-        obj=episode,
         summary=f"Became looked after on {started_on:%-d %B %Y}",
         changes={name: [None, value] for name, value in field_values(episode, ("started_on", *EPISODE_FIELDS)).items()},
     )
@@ -193,12 +191,10 @@ def episode_change(
     episode = CareEpisode(
         child=child, started_on=changed_on, reason_new_episode=reason_new_episode, recorded_by=by, **care
     )
-    save_validated(episode, by=by)
-    audit_record(
-        actor=by,
+    save_audited(
+        episode,
+        by=by,
         action=AuditAction.EPISODE_STARTED,
-        child_id=child.pk,
-        obj=episode,
         summary=f"{ReasonNewEpisode(reason_new_episode).label} on {changed_on:%-d %B %Y}",
         changes=diff_fields(field_values(current, EPISODE_FIELDS), field_values(episode, EPISODE_FIELDS)),
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from iro_service.audit import audit_record, diff_fields
 from iro_service.concurrency import claim_version
 from iro_service.models import AuditAction
-from iro_service.services import require_not_future, save_validated
+from iro_service.services import require_not_future, save_audited, save_validated
 
 from ..models import CareEpisode, Child, SiblingGroup
 from .care import CareFacts, care_period_start
@@ -32,7 +32,7 @@ def _renamed(error: ValidationError, **names: str) -> ValidationError:
 
 
 def _save_new(child: Child, *, by: User) -> None:
-    save_validated(child, by=by)
+    save_validated(child, by=by)  # first: the event names the child by the pk this gives
     audit_record(
         actor=by,
         action=AuditAction.CREATED,
@@ -113,12 +113,11 @@ def child_update(*, child: Child, by: User, expected_version: int, **fields: Any
     if child.name_to_be_entered and ({"first_name", "last_name"} & set(changes)):
         # A child imported from SSDA903 (which holds no names) now has a name.
         child.name_to_be_entered = False
-    save_validated(child, by=by)
-    audit_record(
-        actor=by,
+    save_audited(
+        child,
+        by=by,
         action=AuditAction.UPDATED,
         child_id=child.pk,
-        obj=child,
         summary="Details changed: " + (", ".join(changes) if changes else "no change"),
         changes=changes,
     )

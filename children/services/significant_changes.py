@@ -10,9 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from iro_service.audit import audit_record
 from iro_service.models import AuditAction
-from iro_service.services import require_may_act, require_not_future
+from iro_service.services import require_may_act, require_not_future, save_audited
 
 from ..codes import NEEDS_REVIEW_FIRST, SignificantChangeCategory
 from ..models import CareEpisode, Child, IROAllocation, SignificantChange
@@ -60,16 +59,12 @@ def significant_change_record(
         recorded_by=by,
         iro=allocation.iro if allocation else None,
     )
-    change.full_clean()
-    change.save()
-    audit_record(
-        actor=by,
+    return save_audited(
+        change,
+        by=by,
         action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=change,
         summary=f"Significant change recorded: {change.get_category_display()} on {occurred_on:%-d %B %Y}",
     )
-    return change
 
 
 def _require_can_acknowledge(child: Child, user: User, *, on: date) -> None:
@@ -107,17 +102,13 @@ def significant_change_acknowledge(
     change.acknowledged_on = today
     change.acknowledged_by = by
     change.iro_response = iro_response.strip()
-    change.full_clean()
-    change.save()
-    audit_record(
-        actor=by,
+    return save_audited(
+        change,
+        by=by,
         action=AuditAction.UPDATED,
-        child_id=change.child_id,
-        obj=change,
         summary=f"Significant change acknowledged: {change.get_category_display()} on {change.occurred_on:%-d %B %Y}",
         changes={"acknowledged_on": [None, today], "iro_response": ["", change.iro_response]},
     )
-    return change
 
 
 @transaction.atomic
@@ -133,15 +124,12 @@ def significant_change_mark_seen(*, change: SignificantChange, by: User) -> Sign
         raise ValidationError(f"{who} already recorded that they saw this change on {seen:%-d %B %Y}.")
     change.seen_by_manager_at = timezone.now()
     change.seen_by_manager = by
-    change.full_clean()
-    change.save(update_fields=["seen_by_manager_at", "seen_by_manager", "updated_at"])
-    audit_record(
-        actor=by,
+    return save_audited(
+        change,
+        by=by,
         action=AuditAction.UPDATED,
-        child_id=change.child_id,
-        obj=change,
         summary=f"Significant change seen by a manager: {change.get_category_display()} "
         f"on {change.occurred_on:%-d %B %Y}",
         changes={"seen_by_manager_at": [None, change.seen_by_manager_at.isoformat()]},
+        update_fields=["seen_by_manager_at", "seen_by_manager", "updated_at"],
     )
-    return change
