@@ -3,7 +3,6 @@ footprint services and the timeline selector."""
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
 
 from children.models import Child
 from iro_service.audit import audited, child_in_url
@@ -13,6 +12,7 @@ from .. import timeline
 from ..forms import footprint as forms
 from ..models import Action
 from ..services import footprint as services
+from .pages import chair_form_page
 
 #: What the midway review page says first, by whether the child has open actions.
 MIDWAY_INTRO = {
@@ -50,10 +50,7 @@ def child_timeline(request, child_pk):
     return render(request, "reviews/timeline.html", {"child": child, "entries": entries})
 
 
-@audited(child=child_in_url("child_pk"), summary="Record a visit page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Record a visit page viewed", child=child_in_url("child_pk"))
 def visit_create(request, child_pk):
     return _record(
         request,
@@ -65,10 +62,7 @@ def visit_create(request, child_pk):
     )
 
 
-@audited(child=child_in_url("child_pk"), summary="Midway review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Midway review page viewed", child=child_in_url("child_pk"))
 def midway_create(request, child_pk):
     child = _visible_child(request, child_pk)
     actions = Action.objects.open().filter(child=child).order_by("due_on", "pk")
@@ -86,10 +80,7 @@ def midway_create(request, child_pk):
     )
 
 
-@audited(child=child_in_url("child_pk"), summary="Case note page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Case note page viewed", child=child_in_url("child_pk"))
 def case_note_create(request, child_pk):
     return _record(
         request,

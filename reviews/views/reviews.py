@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from children.models import Child
 from iro_service.audit import audited, audited_by_service, child_in_url, note_listing, object_in_url
@@ -33,6 +33,7 @@ from ..forms.reviews import (
 )
 from ..models import Action, Review
 from ..sections import review_section
+from .pages import chair_form_page
 
 
 def _child(request, pk) -> Child:
@@ -100,10 +101,7 @@ def child_reviews(request, child_pk):
     )
 
 
-@audited(child=child_in_url("child_pk"), summary="Book a review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Book a review page viewed", child=child_in_url("child_pk"))
 def review_book(request, child_pk):
     child = _child(request, child_pk)
     form = ReviewBookForm(request.POST or None)
@@ -163,10 +161,7 @@ def _record_page(request, *, child, review, form, formset, title, conflict=None)
     )
 
 
-@audited(child=child_in_url("child_pk"), summary="Record a review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Record a review page viewed", child=child_in_url("child_pk"))
 def review_record(request, child_pk):
     child = _child(request, child_pk)
     booked = Review.objects.booked().filter(child=child).first()
@@ -186,10 +181,7 @@ def review_record(request, child_pk):
     return _record_page(request, child=child, review=booked, form=form, formset=formset, title="Record a review")
 
 
-@audited(child=object_in_url(Review), summary="Change the review record page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Change the review record page viewed", child=object_in_url(Review))
 def review_edit(request, pk):
     review = _review(request, pk)
     if review.status != ReviewStatus.HELD:
@@ -235,10 +227,7 @@ def review_detail(request, pk):
     )
 
 
-@audited(child=object_in_url(Review), summary="Review record dates page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Review record dates page viewed", child=object_in_url(Review))
 def review_distribution(request, pk):
     review = _review(request, pk)
     form = DistributionForm(
@@ -266,39 +255,29 @@ def review_distribution(request, pk):
     )
 
 
-@audited(child=object_in_url(Review), summary="Move the review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def review_reschedule(request, pk):
-    review = _review(request, pk)
-    form = RescheduleForm(request.POST or None)
-    if save_with_service(
-        request,
-        form,
-        lambda data: services.review_reschedule(review=review, by=request.user, **data),
-        success="Review moved. The reason is kept on the record.",
-    ):
+def _change_booking(request, review, form_class, call, *, success: str, title: str):
+    """Move or cancel a booked review with ``call``; back to the child's reviews once done."""
+    form = form_class(request.POST or None)
+    if save_with_service(request, form, lambda data: call(review=review, by=request.user, **data), success=success):
         return redirect("reviews:child", child_pk=review.child_id)
-    title = f"Move the review booked for {review.booked_for:%-d %B %Y}" if review.booked_for else "Move the review"
     return render(request, "children/form.html", {"form": form, "child": review.child, "title": title})
 
 
-@audited(child=object_in_url(Review), summary="Cancel the review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Move the review page viewed", child=object_in_url(Review))
+def review_reschedule(request, pk):
+    review = _review(request, pk)
+    title = f"Move the review booked for {review.booked_for:%-d %B %Y}" if review.booked_for else "Move the review"
+    success = "Review moved. The reason is kept on the record."
+    return _change_booking(request, review, RescheduleForm, services.review_reschedule, success=success, title=title)
+
+
+@chair_form_page("Cancel the review page viewed", child=object_in_url(Review))
 def review_cancel(request, pk):
     review = _review(request, pk)
-    form = CancelForm(request.POST or None)
-    if save_with_service(
-        request,
-        form,
-        lambda data: services.review_cancel(review=review, by=request.user, **data),
-        success="Review cancelled. The reason is kept on the record.",
-    ):
-        return redirect("reviews:child", child_pk=review.child_id)
-    return render(request, "children/form.html", {"form": form, "child": review.child, "title": "Cancel the review"})
+    success = "Review cancelled. The reason is kept on the record."
+    return _change_booking(
+        request, review, CancelForm, services.review_cancel, success=success, title="Cancel the review"
+    )
 
 
 @audited_by_service("POST only: action_update audits the change, then it redirects")
