@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils import timezone
 
 from children.models import Child
 from iro_service.audit import audit_record
@@ -67,6 +68,17 @@ def open_dispute(dispute: Dispute, *, expected_version: int | None) -> tuple[Dis
         raise ValidationError(f"This dispute is closed ({dispute.get_status_display().lower()}); it cannot change.")
     step = DisputeStep.objects.select_for_update().get(dispute=dispute, ended_on__isnull=True)
     return dispute, step
+
+
+def open_to_act(
+    dispute: Dispute, *, by: User, expected_version: int | None, today: date | None
+) -> tuple[Dispute, DisputeStep, date]:
+    """What each service on an open dispute starts with: ``today`` (by default the local date),
+    ``require_can_act``, then ``open_dispute`` (the dispute, locked, with its current step)."""
+    today = today or timezone.localdate()
+    require_can_act(dispute.child, by, today=today)
+    dispute, step = open_dispute(dispute, expected_version=expected_version)
+    return dispute, step, today
 
 
 def audit_update(dispute: Dispute, *, by: User, summary: str, changes: dict[str, Any] | None = None) -> None:

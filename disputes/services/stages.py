@@ -22,7 +22,7 @@ from iro_service.services import save_validated
 from .. import ladder
 from ..codes import DisputeCategory, ResponseKind
 from ..models import Dispute, DisputeStep, EscalationStage
-from .common import audit_update, check_date, open_dispute, require_can_act, response_due_on
+from .common import audit_update, check_date, open_to_act, require_can_act, response_due_on
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -137,9 +137,7 @@ def dispute_record_response(
     today: date | None = None,
 ) -> Dispute:
     """The answer to the current stage (written response or informal discussion)."""
-    today = today or timezone.localdate()
-    require_can_act(dispute.child, by, today=today)
-    dispute, step = open_dispute(dispute, expected_version=expected_version)
+    dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
     if step.stage.response_kind == ResponseKind.MEETING:
         raise ValidationError("This stage is answered by a minuted meeting: record the meeting instead.")
     if not response.strip():
@@ -168,9 +166,7 @@ def dispute_record_meeting(
     today: date | None = None,
 ) -> Dispute:
     """Book (no minutes yet) or record (with minutes) the meeting of a meeting stage."""
-    today = today or timezone.localdate()
-    require_can_act(dispute.child, by, today=today)
-    dispute, step = open_dispute(dispute, expected_version=expected_version)
+    dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
     if step.stage.response_kind != ResponseKind.MEETING:
         raise ValidationError("This stage is not answered by a meeting.")
     if meeting_on < step.raised_on:
@@ -225,10 +221,8 @@ def dispute_escalate(
     ``bypass_reason`` (the IRO may bypass stages at any point, docs/rules.md#disputes, Handbook
     para 6.2). The reason is kept on the new step and in the audit event; it is kept only when
     stages are skipped. Going back down is refused, and CAFCASS is reached only by referral."""
-    today = today or timezone.localdate()
+    dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
     raised_on = raised_on or today
-    require_can_act(dispute.child, by, today=today)
-    dispute, step = open_dispute(dispute, expected_version=expected_version)
     target, skipped = _escalation_target(dispute, to_stage, bypass_reason=bypass_reason)
     check_date(raised_on, today=today, field="raised_on", not_before=step.raised_on, what="The escalation date")
     reason = bypass_reason.strip() if skipped else ""
