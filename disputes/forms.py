@@ -36,6 +36,18 @@ def _text(label: str, *, rows: int = 4, required: bool = True, message: str = ""
     )
 
 
+def _recipient() -> tuple[forms.CharField, forms.CharField]:
+    """The name and role a stage is raised with, both optional (declared together, in that order)."""
+    name = forms.CharField(max_length=200, required=False, label="Raised with (name, optional)")
+    role = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Their role (optional)",
+        help_text="Leave blank for the role the stage is raised with.",
+    )
+    return name, role
+
+
 class DisputeForm(GDSForm, forms.Form):
     """Lists every error once, each linked to an input that is on the page (the first radio of
     a group, the day of a date; errors on hidden fields link to the first visible input)."""
@@ -144,13 +156,7 @@ class RaiseForm(DisputeForm):
         required=False,
         help_text="Only if you start at a later stage: the reason is kept on the record.",
     )
-    recipient_name = forms.CharField(max_length=200, required=False, label="Raised with (name, optional)")
-    recipient_role = forms.CharField(
-        max_length=100,
-        required=False,
-        label="Their role (optional)",
-        help_text="Leave blank for the role the stage is raised with.",
-    )
+    recipient_name, recipient_role = _recipient()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,13 +245,7 @@ class EscalateForm(VersionedForm):
         required=False,
         help_text="Only if you escalate past the next stage (IRO Handbook para 6.2): the reason is kept on the record.",
     )
-    recipient_name = forms.CharField(max_length=200, required=False, label="Raised with (name, optional)")
-    recipient_role = forms.CharField(
-        max_length=100,
-        required=False,
-        label="Their role (optional)",
-        help_text="Leave blank for the role the stage is raised with.",
-    )
+    recipient_name, recipient_role = _recipient()
     raised_on = _date("Date escalated")
 
     def __init__(self, *args, stages: list[EscalationStage], current: int, **kwargs):
