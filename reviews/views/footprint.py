@@ -41,6 +41,18 @@ def _record(request, child, form, call, *, success, title, intro=""):
     return render(request, "reviews/footprint_form.html", context)
 
 
+def _record_with(request, child_pk, form_class, service, *, success, title):
+    """``_record`` for a form whose data is all that ``service`` needs besides the child."""
+    return _record(
+        request,
+        _visible_child(request, child_pk),
+        form_class(_posted(request)),
+        lambda child, data: service(child=child, by=request.user, **data),
+        success=success,
+        title=title,
+    )
+
+
 @audited(child=child_in_url("child_pk"), summary="Timeline viewed")
 @login_required
 @permission_required("children.view_caseload", raise_exception=True)
@@ -52,11 +64,11 @@ def child_timeline(request, child_pk):
 
 @chair_form_page("Record a visit page viewed", child=child_in_url("child_pk"))
 def visit_create(request, child_pk):
-    return _record(
+    return _record_with(
         request,
-        _visible_child(request, child_pk),
-        forms.VisitForm(_posted(request)),
-        lambda child, data: services.visit_record(child=child, by=request.user, **data),
+        child_pk,
+        forms.VisitForm,
+        services.visit_record,
         success="Visit recorded",
         title="Record a visit to the child",
     )
@@ -82,11 +94,11 @@ def midway_create(request, child_pk):
 
 @chair_form_page("Case note page viewed", child=child_in_url("child_pk"))
 def case_note_create(request, child_pk):
-    return _record(
+    return _record_with(
         request,
-        _visible_child(request, child_pk),
-        forms.CaseNoteForm(_posted(request)),
-        lambda child, data: services.case_note_add(child=child, by=request.user, **data),
+        child_pk,
+        forms.CaseNoteForm,
+        services.case_note_add,
         success="Case note added",
         title="Add a case note",
     )
