@@ -1,18 +1,17 @@
 """The child's timeline and the IRO's footprint between reviews: thin views over the
 footprint services and the timeline selector."""
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from children.models import Child
-from iro_service.audit import audited, child_in_url
+from iro_service.audit import child_in_url
 from iro_service.forms import save_with_service
 
 from .. import timeline
 from ..forms import footprint as forms
 from ..models import Action
 from ..services import footprint as services
-from .pages import chair_form_page
+from .pages import CASELOAD, chair_form_page, page
 
 #: What the midway review page says first, by whether the child has open actions.
 MIDWAY_INTRO = {
@@ -53,9 +52,7 @@ def _record_with(request, child_pk, form_class, service, *, success, title):
     )
 
 
-@audited(child=child_in_url("child_pk"), summary="Timeline viewed")
-@login_required
-@permission_required("children.view_caseload", raise_exception=True)
+@page(CASELOAD, child=child_in_url("child_pk"), summary="Timeline viewed")
 def child_timeline(request, child_pk):
     child = _visible_child(request, child_pk)
     entries = timeline.child_timeline(child)

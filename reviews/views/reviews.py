@@ -15,10 +15,9 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from children.models import Child
-from iro_service.audit import audited, audited_by_service, child_in_url, note_listing, object_in_url
+from iro_service.audit import audited_by_service, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
-from iro_service.models import AuditAction
 
 from .. import selectors, services
 from ..codes import ActionStatus, ReviewStatus
@@ -33,7 +32,7 @@ from ..forms.reviews import (
 )
 from ..models import Action, Review
 from ..sections import review_section
-from .pages import chair_form_page
+from .pages import CASELOAD, CHAIR, chair_form_page, page
 
 
 def _child(request, pk) -> Child:
@@ -44,7 +43,9 @@ def _review(request, pk) -> Review:
     return get_object_or_404(Review.objects.visible_to(request.user).select_related("child", "chair"), pk=pk)
 
 
-def _deadlines_page(request, children, *, title: str, scope: str):
+def _deadlines_page(request, *, title: str, scope: str):
+    """The deadlines of the active children in care whom the user may see."""
+    children = Child.objects.visible_to(request.user).active().in_care()
     today = timezone.localdate()
     rows = selectors.caseload_rows(children, today=today)
     due_so_far = selectors.reviews_due_so_far(request.user, today=today)
@@ -70,27 +71,19 @@ def _deadlines_page(request, children, *, title: str, scope: str):
     return render(request, "reviews/home.html", context)
 
 
-@audited(action=AuditAction.LISTED)
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
+@page(CHAIR)
 def home(request):
     """The IRO's start page: their caseload with deadlines, overdue minutes and actions."""
-    children = Child.objects.visible_to(request.user).active().in_care()
-    return _deadlines_page(request, children, title="My caseload and reviews", scope="mine")
+    return _deadlines_page(request, title="My caseload and reviews", scope="mine")
 
 
-@audited(action=AuditAction.LISTED)
-@login_required
-@permission_required("reviews.view_service_reviews", raise_exception=True)
+@page("reviews.view_service_reviews")
 def service_home(request):
     """The same across the service, for managers."""
-    children = Child.objects.visible_to(request.user).active().in_care()
-    return _deadlines_page(request, children, title="Reviews across the service", scope="service")
+    return _deadlines_page(request, title="Reviews across the service", scope="service")
 
 
-@audited(child=child_in_url("child_pk"), summary="Reviews viewed")
-@login_required
-@permission_required("children.view_caseload", raise_exception=True)
+@page(CASELOAD, child=child_in_url("child_pk"), summary="Reviews viewed")
 def child_reviews(request, child_pk):
     child = _child(request, child_pk)
     section = review_section(child=child, user=request.user, today=timezone.localdate())
@@ -210,9 +203,7 @@ def review_edit(request, pk):
     )
 
 
-@audited(child=object_in_url(Review), summary="Review record viewed")
-@login_required
-@permission_required("children.view_caseload", raise_exception=True)
+@page(CASELOAD, child=object_in_url(Review), summary="Review record viewed")
 def review_detail(request, pk):
     review = get_object_or_404(selectors.child_reviews_queryset().visible_to(request.user), pk=pk)
     return render(
