@@ -18,7 +18,7 @@ from iro_service.services import save_validated
 
 from ..codes import CafcassOutcome, DisputeStatus, ResponseKind
 from ..models import CafcassReferral, Dispute, DisputeStep, EscalationStage
-from .common import audit_update, check_date, open_to_act, require_can_act
+from .common import audit_change, check_date, open_to_act, require_can_act
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -60,7 +60,7 @@ def dispute_resolve(
     dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
     note = ("outcome_note", outcome_note, "Say how the dispute was resolved.")
     _close(dispute, step, by=by, status=DisputeStatus.RESOLVED, closed_on=closed_on, note=note, today=today)
-    audit_update(dispute, by=by, summary=f"Resolved at {step.stage} on {closed_on:%-d %B %Y}")
+    audit_change(dispute, by=by, summary=f"Resolved at {step.stage} on {closed_on:%-d %B %Y}")
     return dispute
 
 
@@ -77,7 +77,7 @@ def dispute_withdraw(
     dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
     note = ("reason", reason, "Enter why the dispute is withdrawn.")
     _close(dispute, step, by=by, status=DisputeStatus.WITHDRAWN, closed_on=closed_on, note=note, today=today)
-    audit_update(dispute, by=by, summary=f"Withdrawn at {step.stage} on {closed_on:%-d %B %Y}: {reason.strip()}")
+    audit_change(dispute, by=by, summary=f"Withdrawn at {step.stage} on {closed_on:%-d %B %Y}: {reason.strip()}")
     return dispute
 
 
@@ -170,7 +170,7 @@ def dispute_refer_to_cafcass(
     dispute.current_stage = cafcass
     dispute.status, dispute.closed_on = DisputeStatus.REFERRED, referred_on
     save_validated(dispute, by=by)
-    audit_update(dispute, by=by, summary=f"Referred to CAFCASS on {referred_on:%-d %B %Y}")
+    audit_change(dispute, by=by, summary=f"Referred to CAFCASS on {referred_on:%-d %B %Y}")
     return referral
 
 
@@ -194,5 +194,5 @@ def cafcass_outcome_record(
     check_date(outcome_on, today=today, field="outcome_on", not_before=referral.referred_on, what="The outcome date")
     referral.outcome, referral.outcome_on, referral.outcome_note = outcome, outcome_on, note.strip()
     save_validated(referral, by=by)
-    audit_update(referral.dispute, by=by, summary=f"CAFCASS outcome: {CafcassOutcome(outcome).label}")
+    audit_change(referral.dispute, by=by, summary=f"CAFCASS outcome: {CafcassOutcome(outcome).label}")
     return referral

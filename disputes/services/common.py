@@ -81,7 +81,9 @@ def open_to_act(
     return dispute, step, today
 
 
-def audit_update(dispute: Dispute, *, by: User, summary: str, changes: dict[str, Any] | None = None) -> None:
-    audit_record(
-        actor=by, action=AuditAction.UPDATED, child_id=dispute.child_id, obj=dispute, summary=summary, changes=changes
-    )
+def audit_change(
+    dispute: Dispute, *, by: User, summary: str, created: bool = False, changes: dict[str, Any] | None = None
+) -> None:
+    """The audit event of ``by`` creating (``created``) or updating ``dispute``."""
+    action = AuditAction.CREATED if created else AuditAction.UPDATED
+    audit_record(actor=by, action=action, child_id=dispute.child_id, obj=dispute, summary=summary, changes=changes)

@@ -15,14 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from children.models import CareEpisode, Child
-from iro_service.audit import audit_record
-from iro_service.models import AuditAction
 from iro_service.services import save_validated
 
 from .. import ladder
 from ..codes import DisputeCategory, ResponseKind
 from ..models import Dispute, DisputeStep, EscalationStage
-from .common import audit_update, check_date, open_to_act, require_can_act, response_due_on
+from .common import audit_change, check_date, open_to_act, require_can_act, response_due_on
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -116,13 +114,7 @@ def dispute_raise(
     _step_raise(
         dispute, stage, by=by, raised_on=raised_on, recipient_role=recipient_role, recipient_name=recipient_name
     )
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=dispute,
-        summary=f"Dispute raised at {stage}: {dispute.get_category_display()}",
-    )
+    audit_change(dispute, by=by, created=True, summary=f"Dispute raised at {stage}: {dispute.get_category_display()}")
     return dispute
 
 
@@ -146,7 +138,7 @@ def dispute_record_response(
     step.responded_on, step.response = responded_on, response.strip()
     save_validated(step, by=by)
     late = step.response_due_on and responded_on > step.response_due_on
-    audit_update(
+    audit_change(
         dispute,
         by=by,
         summary=f"Response at {step.stage} received {responded_on:%-d %B %Y}" + (" (late)" if late else ""),
@@ -177,7 +169,7 @@ def dispute_record_meeting(
         check_date(meeting_on, today=today, field="meeting_on", what="A meeting with minutes")
         step.minutes, step.responded_on = minutes.strip(), meeting_on
     save_validated(step, by=by)
-    audit_update(
+    audit_change(
         dispute,
         by=by,
         summary=f"Meeting at {step.stage} " + ("held" if minutes.strip() else "booked") + f" on {meeting_on:%-d %B %Y}",
@@ -246,5 +238,5 @@ def dispute_escalate(
         changes["skipped_stages"] = [r.number for r in skipped]
         changes["bypass_reason"] = reason
         summary += f", skipping {ladder.stages_words(skipped)}: {reason}"
-    audit_update(dispute, by=by, summary=summary, changes=changes)
+    audit_change(dispute, by=by, summary=summary, changes=changes)
     return dispute
