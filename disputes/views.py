@@ -9,19 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial, wraps
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from children.models import Child
 from iro_service.audit import audited, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import save_with_service
 from iro_service.models import AuditAction
+from reviews.views.pages import page
 
 from . import forms, ladder, services
 from .codes import DisputeStatus
@@ -78,12 +78,7 @@ def _actionable(request, pk) -> Dispute:
 
 def _acting_page(summary: str, *, child=None):
     """An IRO's page that acts on a dispute: audited as ``summary``, for ``RAISE`` only, GET or POST."""
-
-    def decorate(view):
-        view = permission_required(RAISE, raise_exception=True)(require_http_methods(["GET", "POST"])(view))
-        return audited(child=child or object_in_url(Dispute), summary=summary)(login_required(view))
-
-    return decorate
+    return page(RAISE, child=child or object_in_url(Dispute), summary=summary, form=True)
 
 
 @audited(action=AuditAction.LISTED)
