@@ -36,6 +36,23 @@ def _text(label: str, *, rows: int = 4, required: bool = True, message: str = ""
     )
 
 
+def _kept_reason(label: str, *, only_if: str) -> forms.CharField:
+    """The optional reason for a step off the usual path, kept on the record."""
+    return _text(label, rows=3, required=False, help_text=f"Only if {only_if}: the reason is kept on the record.")
+
+
+def _recipient() -> tuple[forms.CharField, forms.CharField]:
+    """The name and role a stage is raised with, both optional (declared together, in that order)."""
+    name = forms.CharField(max_length=200, required=False, label="Raised with (name, optional)")
+    role = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Their role (optional)",
+        help_text="Leave blank for the role the stage is raised with.",
+    )
+    return name, role
+
+
 class DisputeForm(GDSForm, forms.Form):
     """Lists every error once, each linked to an input that is on the page (the first radio of
     a group, the day of a date; errors on hidden fields link to the first visible input)."""
@@ -138,19 +155,8 @@ class RaiseForm(DisputeForm):
         help_text="Start with informal resolution where you can.",
         error_messages={"required": "Choose the stage the dispute starts at"},
     )
-    urgent_reason = _text(
-        "Why the case is serious or urgent",
-        rows=3,
-        required=False,
-        help_text="Only if you start at a later stage: the reason is kept on the record.",
-    )
-    recipient_name = forms.CharField(max_length=200, required=False, label="Raised with (name, optional)")
-    recipient_role = forms.CharField(
-        max_length=100,
-        required=False,
-        label="Their role (optional)",
-        help_text="Leave blank for the role the stage is raised with.",
-    )
+    urgent_reason = _kept_reason("Why the case is serious or urgent", only_if="you start at a later stage")
+    recipient_name, recipient_role = _recipient()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -233,19 +239,10 @@ class EscalateForm(VersionedForm):
         help_text="Normally the next stage. You may bypass stages when the case needs it: give the reason.",
         error_messages={"required": "Choose the stage to escalate to"},
     )
-    bypass_reason = _text(
-        "Why you are skipping stages",
-        rows=3,
-        required=False,
-        help_text="Only if you escalate past the next stage (IRO Handbook para 6.2): the reason is kept on the record.",
+    bypass_reason = _kept_reason(
+        "Why you are skipping stages", only_if="you escalate past the next stage (IRO Handbook para 6.2)"
     )
-    recipient_name = forms.CharField(max_length=200, required=False, label="Raised with (name, optional)")
-    recipient_role = forms.CharField(
-        max_length=100,
-        required=False,
-        label="Their role (optional)",
-        help_text="Leave blank for the role the stage is raised with.",
-    )
+    recipient_name, recipient_role = _recipient()
     raised_on = _date("Date escalated")
 
     def __init__(self, *args, stages: list[EscalationStage], current: int, **kwargs):

@@ -9,19 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial, wraps
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from children.models import Child
 from iro_service.audit import audited, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import save_with_service
 from iro_service.models import AuditAction
+from reviews.views.pages import page
 
 from . import forms, ladder, services
 from .codes import DisputeStatus
@@ -76,6 +76,11 @@ def _actionable(request, pk) -> Dispute:
     return get_object_or_404(Dispute.objects.visible_to(request.user).select_related("child", "current_stage"), pk=pk)
 
 
+def _acting_page(summary: str, *, child=None):
+    """An IRO's page that acts on a dispute: audited as ``summary``, for ``RAISE`` only, GET or POST."""
+    return page(RAISE, child=child or object_in_url(Dispute), summary=summary, form=True)
+
+
 @audited(action=AuditAction.LISTED)
 @login_required
 @dispute_reader_required
@@ -116,10 +121,7 @@ def dispute_detail(request, pk):
     return render(request, "disputes/detail.html", context)
 
 
-@audited(child=child_in_url("child_pk"), summary="Raise a dispute page viewed")
-@login_required
-@permission_required(RAISE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@_acting_page("Raise a dispute page viewed", child=child_in_url("child_pk"))
 def dispute_raise(request, child_pk):
     child = get_object_or_404(Child.objects.visible_to(request.user), pk=child_pk)
     form = forms.RaiseForm(request.POST or None)
@@ -155,44 +157,41 @@ def _initial(dispute, **values):
     return {"version": dispute.version, **values}
 
 
-@audited(child=object_in_url(Dispute), summary="Record the response page viewed")
-@login_required
-@permission_required(RAISE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def dispute_respond(request, pk):
+def _act_with(request, pk, form_class, call, *, dated: str = "", title: str, **kwargs):
+    """``_act`` with ``form_class`` loaded at the dispute's version (and ``dated`` set to today);
+    ``title`` may name the current stage as ``{stage}``."""
     dispute = _actionable(request, pk)
-    form = forms.ResponseForm(request.POST or None, initial=_initial(dispute, responded_on=timezone.localdate()))
-    return _act(
+    today = {dated: timezone.localdate()} if dated else {}
+    form = form_class(request.POST or None, initial=_initial(dispute, **today))
+    return _act(request, dispute, form, call, title=title.format(stage=dispute.current_stage.name), **kwargs)
+
+
+@_acting_page("Record the response page viewed")
+def dispute_respond(request, pk):
+    return _act_with(
         request,
-        dispute,
-        form,
+        pk,
+        forms.ResponseForm,
         services.dispute_record_response,
+        dated="responded_on",
         success="Response recorded",
-        title=f"Record the response at {dispute.current_stage.name}",
+        title="Record the response at {stage}",
     )
 
 
-@audited(child=object_in_url(Dispute), summary="Record the meeting page viewed")
-@login_required
-@permission_required(RAISE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@_acting_page("Record the meeting page viewed")
 def dispute_meeting(request, pk):
-    dispute = _actionable(request, pk)
-    form = forms.MeetingForm(request.POST or None, initial=_initial(dispute))
-    return _act(
+    return _act_with(
         request,
-        dispute,
-        form,
+        pk,
+        forms.MeetingForm,
         services.dispute_record_meeting,
         success="Meeting saved",
-        title=f"Record the meeting at {dispute.current_stage.name}",
+        title="Record the meeting at {stage}",
     )
 
 
-@audited(child=object_in_url(Dispute), summary="Escalate page viewed")
-@login_required
-@permission_required(RAISE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@_acting_page("Escalate page viewed")
 def dispute_escalate(request, pk):
     dispute = _actionable(request, pk)
     stages = list(EscalationStage.objects.active())
@@ -216,52 +215,47 @@ def dispute_escalate(request, pk):
     )
 
 
-@audited(child=object_in_url(Dispute), summary="Resolve page viewed")
-@login_required
-@permission_required(RAISE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@_acting_page("Resolve page viewed")
 def dispute_resolve(request, pk):
-    dispute = _actionable(request, pk)
-    form = forms.ResolveForm(request.POST or None, initial=_initial(dispute, closed_on=timezone.localdate()))
-    return _act(
-        request, dispute, form, services.dispute_resolve, success="Dispute resolved", title="Resolve the dispute"
-    )
-
-
-@audited(child=object_in_url(Dispute), summary="Withdraw page viewed")
-@login_required
-@permission_required(RAISE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def dispute_withdraw(request, pk):
-    dispute = _actionable(request, pk)
-    form = forms.WithdrawForm(request.POST or None, initial=_initial(dispute, closed_on=timezone.localdate()))
-    return _act(
-        request, dispute, form, services.dispute_withdraw, success="Dispute withdrawn", title="Withdraw the dispute"
-    )
-
-
-@audited(child=object_in_url(Dispute), summary="Refer to CAFCASS page viewed")
-@login_required
-@permission_required(RAISE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def dispute_refer(request, pk):
-    dispute = _actionable(request, pk)
-    form = forms.ReferForm(request.POST or None, initial=_initial(dispute, referred_on=timezone.localdate()))
-    return _act(
+    return _act_with(
         request,
-        dispute,
-        form,
+        pk,
+        forms.ResolveForm,
+        services.dispute_resolve,
+        dated="closed_on",
+        success="Dispute resolved",
+        title="Resolve the dispute",
+    )
+
+
+@_acting_page("Withdraw page viewed")
+def dispute_withdraw(request, pk):
+    return _act_with(
+        request,
+        pk,
+        forms.WithdrawForm,
+        services.dispute_withdraw,
+        dated="closed_on",
+        success="Dispute withdrawn",
+        title="Withdraw the dispute",
+    )
+
+
+@_acting_page("Refer to CAFCASS page viewed")
+def dispute_refer(request, pk):
+    return _act_with(
+        request,
+        pk,
+        forms.ReferForm,
         services.dispute_refer_to_cafcass,
+        dated="referred_on",
         success="Referred to CAFCASS",
         title="Refer to CAFCASS",
         referral_intro=True,
     )
 
 
-@audited(child=object_in_url(Dispute), summary="CAFCASS outcome page viewed")
-@login_required
-@permission_required(RAISE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@_acting_page("CAFCASS outcome page viewed")
 def cafcass_outcome(request, pk):
     referral = get_object_or_404(
         CafcassReferral.objects.visible_to(request.user).select_related("dispute__child", "dispute__current_stage"),

@@ -178,41 +178,33 @@ def _rules(*, today: date, due_soon_by: date, scope: list[int] | None) -> list[_
     )
     child_due = {"child_id": OuterRef("child_id"), "next_due_on": OuterRef("due_on")}
 
-    def review_key(kind: FlagKind) -> Concat:
-        return _text(f"{kind}:child=", _id_text("child_id"), ":due=", IsoDate("next_due_on"))
+    def review_rule(kind: FlagKind, holds: QuerySet) -> _Rule:
+        key = _text(f"{kind}:child=", _id_text("child_id"), ":due=", IsoDate("next_due_on"))
+        return _Rule(kind=kind, holds=holds, key=key, due="next_due_on", match=child_due)
 
     return [
-        _Rule(
-            kind=FlagKind.REVIEW_DUE_SOON,
-            holds=schedules.due_by(on=today, by=due_soon_by),
-            key=review_key(FlagKind.REVIEW_DUE_SOON),
-            due="next_due_on",
-            match=child_due,
-        ),
-        _Rule(
-            kind=FlagKind.REVIEW_OVERDUE,
-            holds=schedules.overdue(on=today),
-            key=review_key(FlagKind.REVIEW_OVERDUE),
-            due="next_due_on",
-            match=child_due,
-        ),
-        _Rule(
-            kind=FlagKind.RECORD_OVERDUE,
-            holds=scoped(Review.objects.records_overdue(on=today)),
-            key=_text(f"{FlagKind.RECORD_OVERDUE}:review=", _id_text("pk"), ":due=", IsoDate("record_due_on")),
+        review_rule(FlagKind.REVIEW_DUE_SOON, schedules.due_by(on=today, by=due_soon_by)),
+        review_rule(FlagKind.REVIEW_OVERDUE, schedules.overdue(on=today)),
+        _object_rule(
+            FlagKind.RECORD_OVERDUE,
+            scoped(Review.objects.records_overdue(on=today)),
+            link="review",
             due="record_due_on",
-            match={"pk": OuterRef("review_id"), "record_due_on": OuterRef("due_on")},
-            review="pk",
         ),
-        _Rule(
-            kind=FlagKind.ACTION_OVERDUE,
-            holds=scoped(Action.objects.overdue(on=today)),
-            key=_text(f"{FlagKind.ACTION_OVERDUE}:action=", _id_text("pk"), ":due=", IsoDate("due_on")),
-            due="due_on",
-            match={"pk": OuterRef("action_id"), "due_on": OuterRef("due_on")},
-            action="pk",
-        ),
+        _object_rule(FlagKind.ACTION_OVERDUE, scoped(Action.objects.overdue(on=today)), link="action", due="due_on"),
     ]
+
+
+def _object_rule(kind: FlagKind, holds: QuerySet, *, link: str, due: str) -> _Rule:
+    """A flag on one review (its record) or action, ``link`` naming which: one per object and due date."""
+    return _Rule(
+        kind=kind,
+        holds=holds,
+        key=_text(f"{kind}:{link}=", _id_text("pk"), ":due=", IsoDate(due)),
+        due=due,
+        match={"pk": OuterRef(f"{link}_id"), due: OuterRef("due_on")},
+        **{link: "pk"},
+    )
 
 
 def _current_iro() -> Subquery:

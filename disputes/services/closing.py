@@ -18,19 +18,31 @@ from iro_service.services import save_validated
 
 from ..codes import CafcassOutcome, DisputeStatus, ResponseKind
 from ..models import CafcassReferral, Dispute, DisputeStep, EscalationStage
-from .common import audit_update, check_date, open_dispute, require_can_act
+from .common import audit_change, check_date, open_to_act, require_can_act
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
 def _close(
-    dispute: Dispute, step: DisputeStep, *, by: User, status: str, closed_on: date, note: str, today: date
+    dispute: Dispute,
+    step: DisputeStep,
+    *,
+    by: User,
+    status: str,
+    closed_on: date,
+    note: tuple[str, str, str],
+    today: date,
 ) -> None:
+    """End the current step and the dispute on ``closed_on``; ``note`` is (field, text, what
+    to say when the text is blank)."""
+    field, text, when_blank = note
+    if not text.strip():
+        raise ValidationError({field: when_blank})
     check_date(closed_on, today=today, field="closed_on", not_before=step.raised_on, what="The date")
     step.ended_on = closed_on
     save_validated(step, by=by)
-    dispute.status, dispute.closed_on, dispute.outcome_note = status, closed_on, note.strip()
+    dispute.status, dispute.closed_on, dispute.outcome_note = status, closed_on, text.strip()
     save_validated(dispute, by=by)
 
 
@@ -45,13 +57,10 @@ def dispute_resolve(
     today: date | None = None,
 ) -> Dispute:
     """Resolved to the IRO's satisfaction."""
-    today = today or timezone.localdate()
-    require_can_act(dispute.child, by, today=today)
-    dispute, step = open_dispute(dispute, expected_version=expected_version)
-    if not outcome_note.strip():
-        raise ValidationError({"outcome_note": "Say how the dispute was resolved."})
-    _close(dispute, step, by=by, status=DisputeStatus.RESOLVED, closed_on=closed_on, note=outcome_note, today=today)
-    audit_update(dispute, by=by, summary=f"Resolved at {step.stage} on {closed_on:%-d %B %Y}")
+    dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
+    note = ("outcome_note", outcome_note, "Say how the dispute was resolved.")
+    _close(dispute, step, by=by, status=DisputeStatus.RESOLVED, closed_on=closed_on, note=note, today=today)
+    audit_change(dispute, by=by, summary=f"Resolved at {step.stage} on {closed_on:%-d %B %Y}")
     return dispute
 
 
@@ -65,13 +74,10 @@ def dispute_withdraw(
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Dispute:
-    today = today or timezone.localdate()
-    require_can_act(dispute.child, by, today=today)
-    dispute, step = open_dispute(dispute, expected_version=expected_version)
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why the dispute is withdrawn."})
-    _close(dispute, step, by=by, status=DisputeStatus.WITHDRAWN, closed_on=closed_on, note=reason, today=today)
-    audit_update(dispute, by=by, summary=f"Withdrawn at {step.stage} on {closed_on:%-d %B %Y}: {reason.strip()}")
+    dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
+    note = ("reason", reason, "Enter why the dispute is withdrawn.")
+    _close(dispute, step, by=by, status=DisputeStatus.WITHDRAWN, closed_on=closed_on, note=note, today=today)
+    audit_change(dispute, by=by, summary=f"Withdrawn at {step.stage} on {closed_on:%-d %B %Y}: {reason.strip()}")
     return dispute
 
 
@@ -143,9 +149,7 @@ def dispute_refer_to_cafcass(
     """The last resort (docs/rules.md#disputes; docs/sources.md#thurrock-2011 section 3): only with evidence that the
     stages up to the chief executive were tried or the delay became unreasonable, that the child's
     human rights remain at risk, and that no other suitable adult can act."""
-    today = today or timezone.localdate()
-    require_can_act(dispute.child, by, today=today)
-    dispute, step = open_dispute(dispute, expected_version=expected_version)
+    dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
     _require_evidence(
         stages_exhausted=stages_exhausted_evidence,
         human_rights_risk=human_rights_risk_evidence,
@@ -166,7 +170,7 @@ def dispute_refer_to_cafcass(
     dispute.current_stage = cafcass
     dispute.status, dispute.closed_on = DisputeStatus.REFERRED, referred_on
     save_validated(dispute, by=by)
-    audit_update(dispute, by=by, summary=f"Referred to CAFCASS on {referred_on:%-d %B %Y}")
+    audit_change(dispute, by=by, summary=f"Referred to CAFCASS on {referred_on:%-d %B %Y}")
     return referral
 
 
@@ -190,5 +194,5 @@ def cafcass_outcome_record(
     check_date(outcome_on, today=today, field="outcome_on", not_before=referral.referred_on, what="The outcome date")
     referral.outcome, referral.outcome_on, referral.outcome_note = outcome, outcome_on, note.strip()
     save_validated(referral, by=by)
-    audit_update(referral.dispute, by=by, summary=f"CAFCASS outcome: {CafcassOutcome(outcome).label}")
+    audit_change(referral.dispute, by=by, summary=f"CAFCASS outcome: {CafcassOutcome(outcome).label}")
     return referral

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils import timezone
 
 from children.models import Child
 from iro_service.audit import audit_record
@@ -69,7 +70,20 @@ def open_dispute(dispute: Dispute, *, expected_version: int | None) -> tuple[Dis
     return dispute, step
 
 
-def audit_update(dispute: Dispute, *, by: User, summary: str, changes: dict[str, Any] | None = None) -> None:
-    audit_record(
-        actor=by, action=AuditAction.UPDATED, child_id=dispute.child_id, obj=dispute, summary=summary, changes=changes
-    )
+def open_to_act(
+    dispute: Dispute, *, by: User, expected_version: int | None, today: date | None
+) -> tuple[Dispute, DisputeStep, date]:
+    """What each service on an open dispute starts with: ``today`` (by default the local date),
+    ``require_can_act``, then ``open_dispute`` (the dispute, locked, with its current step)."""
+    today = today or timezone.localdate()
+    require_can_act(dispute.child, by, today=today)
+    dispute, step = open_dispute(dispute, expected_version=expected_version)
+    return dispute, step, today
+
+
+def audit_change(
+    dispute: Dispute, *, by: User, summary: str, created: bool = False, changes: dict[str, Any] | None = None
+) -> None:
+    """The audit event of ``by`` creating (``created``) or updating ``dispute``."""
+    action = AuditAction.CREATED if created else AuditAction.UPDATED
+    audit_record(actor=by, action=action, child_id=dispute.child_id, obj=dispute, summary=summary, changes=changes)

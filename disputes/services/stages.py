@@ -15,14 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from children.models import CareEpisode, Child
-from iro_service.audit import audit_record
-from iro_service.models import AuditAction
 from iro_service.services import save_validated
 
 from .. import ladder
 from ..codes import DisputeCategory, ResponseKind
 from ..models import Dispute, DisputeStep, EscalationStage
-from .common import audit_update, check_date, open_dispute, require_can_act, response_due_on
+from .common import audit_change, check_date, open_to_act, require_can_act, response_due_on
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -116,13 +114,7 @@ def dispute_raise(
     _step_raise(
         dispute, stage, by=by, raised_on=raised_on, recipient_role=recipient_role, recipient_name=recipient_name
     )
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=dispute,
-        summary=f"Dispute raised at {stage}: {dispute.get_category_display()}",
-    )
+    audit_change(dispute, by=by, created=True, summary=f"Dispute raised at {stage}: {dispute.get_category_display()}")
     return dispute
 
 
@@ -137,9 +129,7 @@ def dispute_record_response(
     today: date | None = None,
 ) -> Dispute:
     """The answer to the current stage (written response or informal discussion)."""
-    today = today or timezone.localdate()
-    require_can_act(dispute.child, by, today=today)
-    dispute, step = open_dispute(dispute, expected_version=expected_version)
+    dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
     if step.stage.response_kind == ResponseKind.MEETING:
         raise ValidationError("This stage is answered by a minuted meeting: record the meeting instead.")
     if not response.strip():
@@ -148,7 +138,7 @@ def dispute_record_response(
     step.responded_on, step.response = responded_on, response.strip()
     save_validated(step, by=by)
     late = step.response_due_on and responded_on > step.response_due_on
-    audit_update(
+    audit_change(
         dispute,
         by=by,
         summary=f"Response at {step.stage} received {responded_on:%-d %B %Y}" + (" (late)" if late else ""),
@@ -168,9 +158,7 @@ def dispute_record_meeting(
     today: date | None = None,
 ) -> Dispute:
     """Book (no minutes yet) or record (with minutes) the meeting of a meeting stage."""
-    today = today or timezone.localdate()
-    require_can_act(dispute.child, by, today=today)
-    dispute, step = open_dispute(dispute, expected_version=expected_version)
+    dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
     if step.stage.response_kind != ResponseKind.MEETING:
         raise ValidationError("This stage is not answered by a meeting.")
     if meeting_on < step.raised_on:
@@ -181,7 +169,7 @@ def dispute_record_meeting(
         check_date(meeting_on, today=today, field="meeting_on", what="A meeting with minutes")
         step.minutes, step.responded_on = minutes.strip(), meeting_on
     save_validated(step, by=by)
-    audit_update(
+    audit_change(
         dispute,
         by=by,
         summary=f"Meeting at {step.stage} " + ("held" if minutes.strip() else "booked") + f" on {meeting_on:%-d %B %Y}",
@@ -225,10 +213,8 @@ def dispute_escalate(
     ``bypass_reason`` (the IRO may bypass stages at any point, docs/rules.md#disputes, Handbook
     para 6.2). The reason is kept on the new step and in the audit event; it is kept only when
     stages are skipped. Going back down is refused, and CAFCASS is reached only by referral."""
-    today = today or timezone.localdate()
+    dispute, step, today = open_to_act(dispute, by=by, expected_version=expected_version, today=today)
     raised_on = raised_on or today
-    require_can_act(dispute.child, by, today=today)
-    dispute, step = open_dispute(dispute, expected_version=expected_version)
     target, skipped = _escalation_target(dispute, to_stage, bypass_reason=bypass_reason)
     check_date(raised_on, today=today, field="raised_on", not_before=step.raised_on, what="The escalation date")
     reason = bypass_reason.strip() if skipped else ""
@@ -252,5 +238,5 @@ def dispute_escalate(
         changes["skipped_stages"] = [r.number for r in skipped]
         changes["bypass_reason"] = reason
         summary += f", skipping {ladder.stages_words(skipped)}: {reason}"
-    audit_update(dispute, by=by, summary=summary, changes=changes)
+    audit_change(dispute, by=by, summary=summary, changes=changes)
     return dispute

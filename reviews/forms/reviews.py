@@ -167,25 +167,27 @@ class DistributionForm(LockedForm, GDSForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def _reason_and_consent(reason: str, *, change: str, done: str) -> tuple[forms.CharField, forms.BooleanField]:
+    """The reason for moving or cancelling a review, and the IRO's consent to ``change``."""
+    return (
+        forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=reason),
+        forms.BooleanField(
+            label=f"The IRO agrees to {change}",
+            required=False,
+            help_text=f"A review can only be {done} with the IRO's consent.",
+        ),
+    )
+
+
 class RescheduleForm(GDSForm, forms.Form):
     submit_text = "Move the review"
     new_date = SensibleDateField(label="New date", help_text=DATE_HINT, what="The new date")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason for the change")
-    iro_consented = forms.BooleanField(
-        label="The IRO agrees to the change",
-        required=False,
-        help_text="A review can only be moved with the IRO's consent.",
-    )
+    reason, iro_consented = _reason_and_consent("Reason for the change", change="the change", done="moved")
 
 
 class CancelForm(GDSForm, forms.Form):
     submit_text = "Cancel the review"
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason for cancelling")
-    iro_consented = forms.BooleanField(
-        label="The IRO agrees to the cancellation",
-        required=False,
-        help_text="A review can only be cancelled with the IRO's consent.",
-    )
+    reason, iro_consented = _reason_and_consent("Reason for cancelling", change="the cancellation", done="cancelled")
 
 
 class ActionStatusForm(GDSForm, forms.Form):

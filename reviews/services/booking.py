@@ -17,13 +17,11 @@ from django.utils import timezone
 
 from children.ages import eighteenth_birthday
 from children.models import Child
-from iro_service.audit import audit_record
-from iro_service.models import AuditAction
 from iro_service.services import save_validated
 
 from ..codes import DateChangeKind, ReviewStatus
 from ..models import Review, ReviewDateChange
-from .common import after_change, current_iro, require_can_chair
+from .common import after_change, audit_change, current_iro, require_can_chair
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -68,13 +66,7 @@ def review_book(*, child: Child, by: User, booked_for: date, venue: str = "", to
         created_by=by,
     )
     save_validated(review, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=review,
-        summary=f"Review booked for {booked_for:%-d %B %Y}",
-    )
+    audit_change(review, by=by, created=True, summary=f"Review booked for {booked_for:%-d %B %Y}")
     after_change(child.pk, today=today)
     return review
 
@@ -120,11 +112,9 @@ def review_reschedule(
     review.booked_for = new_date
     review.version += 1
     save_validated(review, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATED,
-        child_id=review.child_id,
-        obj=review,
+    audit_change(
+        review,
+        by=by,
         summary=f"Review {DateChangeKind(kind).label.lower()} from {old:%-d %B %Y} to {new_date:%-d %B %Y}",
         changes={"booked_for": [old, new_date], "reason": [None, reason.strip()]},
     )
@@ -145,12 +135,6 @@ def review_cancel(*, review: Review, by: User, reason: str, iro_consented: bool,
     review.cancelled_on = today
     review.version += 1
     save_validated(review, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATED,
-        child_id=review.child_id,
-        obj=review,
-        summary=f"Review booked for {review.booked_for:%-d %B %Y} cancelled: {reason.strip()}",
-    )
+    audit_change(review, by=by, summary=f"Review booked for {review.booked_for:%-d %B %Y} cancelled: {reason.strip()}")
     after_change(review.child_id, today=today)
     return review

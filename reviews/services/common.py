@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from children.models import CareEpisode, Child, IROAllocation
+from iro_service.audit import audit_record
+from iro_service.models import AuditAction
 from iro_service.services import require_may_act
 
 from ..schedule import schedule_refresh
@@ -56,3 +59,11 @@ def after_change(child_id: int, *, today: date) -> None:
 
     schedule_refresh([child_id])
     flags_sweep(today=today, child_ids=[child_id])
+
+
+def audit_change(
+    obj: models.Model, *, by: User, summary: str, created: bool = False, changes: dict[str, Any] | None = None
+) -> None:
+    """The audit event of ``by`` creating (``created``) or updating ``obj``, for its child."""
+    action = AuditAction.CREATED if created else AuditAction.UPDATED
+    audit_record(actor=by, action=action, child_id=obj.child_id, obj=obj, summary=summary, changes=changes)

@@ -18,14 +18,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from children.models import CareEpisode, Child
-from iro_service.audit import audit_record
 from iro_service.concurrency import touch_version
-from iro_service.models import AuditAction
 from iro_service.services import require_not_future, save_validated
 
 from ..codes import ActionStatus
 from ..models import Action, ActionProgress, CaseNote, MidwayReview, Review, Visit
-from .common import after_change, require_can_chair
+from .common import after_change, audit_change, require_can_chair
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -62,11 +60,10 @@ def visit_record(
     _require_while_known(child, visited_on, today=today, field="visited_on", what="The visit date")
     visit = Visit(child=child, iro=by, visited_on=visited_on, seen_alone=seen_alone, notes=notes.strip())
     save_validated(visit, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=visit,
+    audit_change(
+        visit,
+        by=by,
+        created=True,
         summary=f"Visit on {visited_on:%-d %B %Y} recorded" + (" (seen alone)" if seen_alone else ""),
     )
     return visit
@@ -114,11 +111,9 @@ def _record_progress(
         save_validated(action, by=by)
         touch_version(Review, action.review_id)  # an open form of the review must not revert it
         changed[f"action {action.pk}"] = [before, entry.status]
-        audit_record(
-            actor=by,
-            action=AuditAction.UPDATED,
-            child_id=midway.child_id,
-            obj=action,
+        audit_change(
+            action,
+            by=by,
             summary=f"Action '{action.description[:80]}' now {ActionStatus(entry.status).label.lower()} "
             f"(midway review {midway.held_on:%-d %B %Y})",
             changes={"status": [before, entry.status]},
@@ -145,11 +140,10 @@ def midway_review_record(
     midway = MidwayReview(child=child, iro=by, held_on=held_on, notes=notes.strip())
     save_validated(midway, by=by)
     changed = _record_progress(midway, actions, progress, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=midway,
+    audit_change(
+        midway,
+        by=by,
+        created=True,
         summary=f"Midway review on {held_on:%-d %B %Y}: {len(progress)} action"
         f"{'s' if len(progress) != 1 else ''} checked, {len(changed)} changed",
         changes=changed,
@@ -167,11 +161,5 @@ def case_note_add(*, child: Child, by: User, written_on: date, text: str, today:
     _require_while_known(child, written_on, today=today, field="written_on", what="The date of the note")
     note = CaseNote(child=child, author=by, written_on=written_on, text=text.strip())
     save_validated(note, by=by)
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATED,
-        child_id=child.pk,
-        obj=note,
-        summary=f"Case note for {written_on:%-d %B %Y} added",
-    )
+    audit_change(note, by=by, created=True, summary=f"Case note for {written_on:%-d %B %Y} added")
     return note

@@ -19,16 +19,15 @@ from django.utils import timezone
 
 from children.ages import age_on, eighteenth_birthday
 from children.models import Child
-from iro_service.audit import audit_record, diff_fields
+from iro_service.audit import diff_fields
 from iro_service.concurrency import claim_version, touch_version
-from iro_service.models import AuditAction
 from iro_service.services import require_not_future, save_validated
 
 from .. import deadlines
 from ..calendar import local_non_working_days
 from ..codes import PN0_AGE_LIMIT, ActionStatus, Participation, ReviewStatus, ReviewType
 from ..models import Action, Review
-from .common import after_change, current_iro, require_can_chair, require_in_care
+from .common import after_change, audit_change, current_iro, require_can_chair, require_in_care
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -164,11 +163,10 @@ def _write_actions(review: Review, actions: list[ActionInput], *, by: User, toda
 def _audit_recorded(review: Review, *, by: User, actions: int) -> None:
     """The audit event of a review recorded, with how it stands against its due date."""
     timing = _chain_summary(review)
-    audit_record(
-        actor=by,
-        action=AuditAction.CREATED,
-        child_id=review.child_id,
-        obj=review,
+    audit_change(
+        review,
+        by=by,
+        created=True,
         summary=f"{review.get_review_type_display()} held on {review.held_on:%-d %B %Y} "
         f"({review.participation_code}); {actions} action{'s' if actions != 1 else ''}; {timing}",
     )
@@ -260,11 +258,9 @@ def review_update(
     after_change(review.child_id, today=today)
     _chain_summary(review)
     changes = diff_fields(before, {name: getattr(review, name) for name in fields})
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATED,
-        child_id=review.child_id,
-        obj=review,
+    audit_change(
+        review,
+        by=by,
         summary="Review record changed: " + (", ".join(changes) if changes else "actions only"),
         changes=changes,
     )
@@ -316,11 +312,9 @@ def review_record_distribution(
         before, {"record_completed_on": record_completed_on, "record_distributed_on": record_distributed_on}
     )
     late = record_distributed_on and review.record_due_on and record_distributed_on > review.record_due_on
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATED,
-        child_id=review.child_id,
-        obj=review,
+    audit_change(
+        review,
+        by=by,
         summary="Review record "
         + (f"distributed on {record_distributed_on:%-d %B %Y}" if record_distributed_on else "completion recorded")
         + (" (late)" if late else ""),
@@ -343,11 +337,9 @@ def action_update(*, action: Action, by: User, status: str, today: date | None =
     action.completed_on = today if status == ActionStatus.DONE else None
     save_validated(action, by=by)
     touch_version(Review, action.review_id)  # an open form of the review must not revert it
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATED,
-        child_id=action.child_id,
-        obj=action,
+    audit_change(
+        action,
+        by=by,
         summary=f"Action '{action.description[:80]}' now {ActionStatus(status).label.lower()}",
         changes={"status": [before, status]},
     )

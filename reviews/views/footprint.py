@@ -1,18 +1,17 @@
 """The child's timeline and the IRO's footprint between reviews: thin views over the
 footprint services and the timeline selector."""
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
 
 from children.models import Child
-from iro_service.audit import audited, child_in_url
+from iro_service.audit import child_in_url
 from iro_service.forms import save_with_service
 
 from .. import timeline
 from ..forms import footprint as forms
 from ..models import Action
 from ..services import footprint as services
+from .pages import CASELOAD, chair_form_page, page
 
 #: What the midway review page says first, by whether the child has open actions.
 MIDWAY_INTRO = {
@@ -41,34 +40,38 @@ def _record(request, child, form, call, *, success, title, intro=""):
     return render(request, "reviews/footprint_form.html", context)
 
 
-@audited(child=child_in_url("child_pk"), summary="Timeline viewed")
-@login_required
-@permission_required("children.view_caseload", raise_exception=True)
+def _record_with(request, child_pk, form_class, service, *, success, title):
+    """``_record`` for a form whose data is all that ``service`` needs besides the child."""
+    return _record(
+        request,
+        _visible_child(request, child_pk),
+        form_class(_posted(request)),
+        lambda child, data: service(child=child, by=request.user, **data),
+        success=success,
+        title=title,
+    )
+
+
+@page(CASELOAD, child=child_in_url("child_pk"), summary="Timeline viewed")
 def child_timeline(request, child_pk):
     child = _visible_child(request, child_pk)
     entries = timeline.child_timeline(child)
     return render(request, "reviews/timeline.html", {"child": child, "entries": entries})
 
 
-@audited(child=child_in_url("child_pk"), summary="Record a visit page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Record a visit page viewed", child=child_in_url("child_pk"))
 def visit_create(request, child_pk):
-    return _record(
+    return _record_with(
         request,
-        _visible_child(request, child_pk),
-        forms.VisitForm(_posted(request)),
-        lambda child, data: services.visit_record(child=child, by=request.user, **data),
+        child_pk,
+        forms.VisitForm,
+        services.visit_record,
         success="Visit recorded",
         title="Record a visit to the child",
     )
 
 
-@audited(child=child_in_url("child_pk"), summary="Midway review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Midway review page viewed", child=child_in_url("child_pk"))
 def midway_create(request, child_pk):
     child = _visible_child(request, child_pk)
     actions = Action.objects.open().filter(child=child).order_by("due_on", "pk")
@@ -86,16 +89,13 @@ def midway_create(request, child_pk):
     )
 
 
-@audited(child=child_in_url("child_pk"), summary="Case note page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Case note page viewed", child=child_in_url("child_pk"))
 def case_note_create(request, child_pk):
-    return _record(
+    return _record_with(
         request,
-        _visible_child(request, child_pk),
-        forms.CaseNoteForm(_posted(request)),
-        lambda child, data: services.case_note_add(child=child, by=request.user, **data),
+        child_pk,
+        forms.CaseNoteForm,
+        services.case_note_add,
         success="Case note added",
         title="Add a case note",
     )

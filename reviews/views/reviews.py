@@ -12,13 +12,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from children.models import Child
-from iro_service.audit import audited, audited_by_service, child_in_url, note_listing, object_in_url
+from iro_service.audit import audited_by_service, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
-from iro_service.models import AuditAction
 
 from .. import selectors, services
 from ..codes import ActionStatus, ReviewStatus
@@ -33,6 +32,7 @@ from ..forms.reviews import (
 )
 from ..models import Action, Review
 from ..sections import review_section
+from .pages import CASELOAD, CHAIR, chair_form_page, page
 
 
 def _child(request, pk) -> Child:
@@ -43,7 +43,9 @@ def _review(request, pk) -> Review:
     return get_object_or_404(Review.objects.visible_to(request.user).select_related("child", "chair"), pk=pk)
 
 
-def _deadlines_page(request, children, *, title: str, scope: str):
+def _deadlines_page(request, *, title: str, scope: str):
+    """The deadlines of the active children in care whom the user may see."""
+    children = Child.objects.visible_to(request.user).active().in_care()
     today = timezone.localdate()
     rows = selectors.caseload_rows(children, today=today)
     due_so_far = selectors.reviews_due_so_far(request.user, today=today)
@@ -69,27 +71,19 @@ def _deadlines_page(request, children, *, title: str, scope: str):
     return render(request, "reviews/home.html", context)
 
 
-@audited(action=AuditAction.LISTED)
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
+@page(CHAIR)
 def home(request):
     """The IRO's start page: their caseload with deadlines, overdue minutes and actions."""
-    children = Child.objects.visible_to(request.user).active().in_care()
-    return _deadlines_page(request, children, title="My caseload and reviews", scope="mine")
+    return _deadlines_page(request, title="My caseload and reviews", scope="mine")
 
 
-@audited(action=AuditAction.LISTED)
-@login_required
-@permission_required("reviews.view_service_reviews", raise_exception=True)
+@page("reviews.view_service_reviews")
 def service_home(request):
     """The same across the service, for managers."""
-    children = Child.objects.visible_to(request.user).active().in_care()
-    return _deadlines_page(request, children, title="Reviews across the service", scope="service")
+    return _deadlines_page(request, title="Reviews across the service", scope="service")
 
 
-@audited(child=child_in_url("child_pk"), summary="Reviews viewed")
-@login_required
-@permission_required("children.view_caseload", raise_exception=True)
+@page(CASELOAD, child=child_in_url("child_pk"), summary="Reviews viewed")
 def child_reviews(request, child_pk):
     child = _child(request, child_pk)
     section = review_section(child=child, user=request.user, today=timezone.localdate())
@@ -100,10 +94,7 @@ def child_reviews(request, child_pk):
     )
 
 
-@audited(child=child_in_url("child_pk"), summary="Book a review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Book a review page viewed", child=child_in_url("child_pk"))
 def review_book(request, child_pk):
     child = _child(request, child_pk)
     form = ReviewBookForm(request.POST or None)
@@ -163,10 +154,7 @@ def _record_page(request, *, child, review, form, formset, title, conflict=None)
     )
 
 
-@audited(child=child_in_url("child_pk"), summary="Record a review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Record a review page viewed", child=child_in_url("child_pk"))
 def review_record(request, child_pk):
     child = _child(request, child_pk)
     booked = Review.objects.booked().filter(child=child).first()
@@ -186,10 +174,7 @@ def review_record(request, child_pk):
     return _record_page(request, child=child, review=booked, form=form, formset=formset, title="Record a review")
 
 
-@audited(child=object_in_url(Review), summary="Change the review record page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Change the review record page viewed", child=object_in_url(Review))
 def review_edit(request, pk):
     review = _review(request, pk)
     if review.status != ReviewStatus.HELD:
@@ -218,9 +203,7 @@ def review_edit(request, pk):
     )
 
 
-@audited(child=object_in_url(Review), summary="Review record viewed")
-@login_required
-@permission_required("children.view_caseload", raise_exception=True)
+@page(CASELOAD, child=object_in_url(Review), summary="Review record viewed")
 def review_detail(request, pk):
     review = get_object_or_404(selectors.child_reviews_queryset().visible_to(request.user), pk=pk)
     return render(
@@ -235,10 +218,7 @@ def review_detail(request, pk):
     )
 
 
-@audited(child=object_in_url(Review), summary="Review record dates page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Review record dates page viewed", child=object_in_url(Review))
 def review_distribution(request, pk):
     review = _review(request, pk)
     form = DistributionForm(
@@ -266,39 +246,29 @@ def review_distribution(request, pk):
     )
 
 
-@audited(child=object_in_url(Review), summary="Move the review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def review_reschedule(request, pk):
-    review = _review(request, pk)
-    form = RescheduleForm(request.POST or None)
-    if save_with_service(
-        request,
-        form,
-        lambda data: services.review_reschedule(review=review, by=request.user, **data),
-        success="Review moved. The reason is kept on the record.",
-    ):
+def _change_booking(request, review, form_class, call, *, success: str, title: str):
+    """Move or cancel a booked review with ``call``; back to the child's reviews once done."""
+    form = form_class(request.POST or None)
+    if save_with_service(request, form, lambda data: call(review=review, by=request.user, **data), success=success):
         return redirect("reviews:child", child_pk=review.child_id)
-    title = f"Move the review booked for {review.booked_for:%-d %B %Y}" if review.booked_for else "Move the review"
     return render(request, "children/form.html", {"form": form, "child": review.child, "title": title})
 
 
-@audited(child=object_in_url(Review), summary="Cancel the review page viewed")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@chair_form_page("Move the review page viewed", child=object_in_url(Review))
+def review_reschedule(request, pk):
+    review = _review(request, pk)
+    title = f"Move the review booked for {review.booked_for:%-d %B %Y}" if review.booked_for else "Move the review"
+    success = "Review moved. The reason is kept on the record."
+    return _change_booking(request, review, RescheduleForm, services.review_reschedule, success=success, title=title)
+
+
+@chair_form_page("Cancel the review page viewed", child=object_in_url(Review))
 def review_cancel(request, pk):
     review = _review(request, pk)
-    form = CancelForm(request.POST or None)
-    if save_with_service(
-        request,
-        form,
-        lambda data: services.review_cancel(review=review, by=request.user, **data),
-        success="Review cancelled. The reason is kept on the record.",
-    ):
-        return redirect("reviews:child", child_pk=review.child_id)
-    return render(request, "children/form.html", {"form": form, "child": review.child, "title": "Cancel the review"})
+    success = "Review cancelled. The reason is kept on the record."
+    return _change_booking(
+        request, review, CancelForm, services.review_cancel, success=success, title="Cancel the review"
+    )
 
 
 @audited_by_service("POST only: action_update audits the change, then it redirects")
