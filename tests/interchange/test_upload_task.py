@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from children.models import CareEpisode, Child
+from children.models import Child
 from interchange import importer, services
 from reporting.models import NOT_QUEUED, SSDA903PlanLine, SSDA903Upload, UploadStatus
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, make_care_episode
 from tests.reporting.test_redis_down import redis_down
 
 from .helpers import hand_made_texts, synthetic_files, with_cell, with_line
@@ -156,14 +156,7 @@ def test_the_import_checks_again_and_writes_nothing_when_records_changed_since_t
     upload = SSDA903Upload.objects.get()
     # Since the check, HM003 was added by hand, in care from before the return's episode.
     child = ChildFactory(local_reference="HM003", date_of_birth=date(2021, 6, 1))
-    CareEpisode.objects.create(
-        child=child,
-        started_on=date(2022, 1, 10),
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(child, started_on=date(2022, 1, 10))
 
     with tasks():
         client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))

@@ -45,7 +45,7 @@ from children.models import CareEpisode, Child, IROAllocation
 from iro_service.periods import ReportingYear
 from reporting.figures import Scope, service
 from reporting.figures.report import report_years
-from tests.factories import ChildFactory, TeamFactory, make_child_in_care, make_iro
+from tests.factories import ChildFactory, TeamFactory, make_care_episode, make_child_in_care, make_iro
 
 pytestmark = pytest.mark.django_db
 
@@ -73,14 +73,7 @@ def leave_care(child: Child, on: dt.date) -> None:
 
 
 def return_to_care(child: Child, on: dt.date, iro) -> None:
-    CareEpisode.objects.create(
-        child=child,
-        started_on=on,
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(child, started_on=on)
     IROAllocation.objects.create(child=child, iro=iro, started_on=on)
 
 

@@ -21,7 +21,7 @@ from reviews.models import (
 )
 from reviews.services import ProgressInput, case_note_add, midway_review_record, visit_record
 from reviews.timeline import child_timeline
-from tests.factories import make_child_in_care, make_cover
+from tests.factories import make_care_episode, make_child_in_care, make_cover
 
 pytestmark = pytest.mark.django_db
 
@@ -432,16 +432,7 @@ def fill_history(child, iro, manager, n):
             iro_response="Will bring the review forward" if i % 2 else "",
         )
         IROAllocation.objects.create(child=child, iro=iro, started_on=day, ended_on=day, reason="Cover")
-        CareEpisode.objects.create(
-            child=child,
-            started_on=day,
-            ended_on=day,
-            reason_new_episode="P",
-            legal_status="C2",
-            placement_type="U4",
-            placement_provider="PR1",
-            reason_ceased="E8",
-        )
+        make_care_episode(child, started_on=day, ended_on=day, reason_new_episode="P", reason_ceased="E8")
 
 
 def test_the_timeline_merges_every_kind_newest_first(child, iro, manager):
