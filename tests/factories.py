@@ -79,7 +79,7 @@ def make_child_in_care(
     return child
 
 
-def make_care_episode(
+def care_episode(
     child: Child,
     *,
     started_on: dt.date,
@@ -89,8 +89,8 @@ def make_care_episode(
     placement_provider: str = "PR1",
     **fields,
 ) -> CareEpisode:
-    """A period of care: by default a new one (S) under a care order (C2) in foster care (U4)."""
-    return CareEpisode.objects.create(
+    """An unsaved period of care: by default a new one (S) under a care order (C2) in foster care (U4)."""
+    return CareEpisode(
         child=child,
         started_on=started_on,
         reason_new_episode=reason_new_episode,
@@ -99,6 +99,13 @@ def make_care_episode(
         placement_provider=placement_provider,
         **fields,
     )
+
+
+def make_care_episode(child: Child, *, started_on: dt.date, **fields) -> CareEpisode:
+    """``care_episode``, saved."""
+    episode = care_episode(child, started_on=started_on, **fields)
+    episode.save(force_insert=True)
+    return episode
 
 
 def make_cover(*, absent_iro, covering_iro, starts_on: dt.date, ends_on: dt.date | None = None, by=None):

@@ -15,7 +15,7 @@ from children import services
 from children.models import CareEpisode, Child, IROAllocation
 from children.services import allocation as allocation_services
 from iro_service.models import AuditAction, AuditEvent
-from tests.factories import ChildFactory, UserFactory, make_care_episode, make_child_in_care
+from tests.factories import ChildFactory, UserFactory, care_episode, make_care_episode, make_child_in_care
 
 pytestmark = pytest.mark.django_db
 
@@ -320,15 +320,7 @@ def test_the_list_is_paginated_fifty_to_a_page(client_for, manager):
 def _bulk_unallocated(count: int) -> None:
     Child.objects.bulk_create(ChildFactory.build_batch(count))
     CareEpisode.objects.bulk_create(
-        CareEpisode(
-            child=child,
-            started_on=CARE_BEGAN,
-            reason_new_episode="S",
-            legal_status="C2",
-            placement_type="U4",
-            placement_provider="PR1",
-        )
-        for child in Child.objects.order_by("-pk")[:count]
+        care_episode(child, started_on=CARE_BEGAN) for child in Child.objects.order_by("-pk")[:count]
     )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from children.models import CareEpisode, Child, IROAllocation
 from iro_service.models import AuditAction, AuditEvent
-from tests.factories import ChildFactory, make_child_in_care
+from tests.factories import ChildFactory, care_episode, make_child_in_care
 
 pytestmark = pytest.mark.django_db
 
@@ -354,17 +354,7 @@ def _bulk_children(iro, count):
     children = ChildFactory.build_batch(count)
     Child.objects.bulk_create(children)
     created = list(Child.objects.order_by("-pk")[:count])
-    CareEpisode.objects.bulk_create(
-        CareEpisode(
-            child=c,
-            started_on=dt.date(2024, 6, 3),
-            reason_new_episode="S",
-            legal_status="C2",
-            placement_type="U4",
-            placement_provider="PR1",
-        )
-        for c in created
-    )
+    CareEpisode.objects.bulk_create(care_episode(c, started_on=dt.date(2024, 6, 3)) for c in created)
     IROAllocation.objects.bulk_create(IROAllocation(child=c, iro=iro, started_on=dt.date(2024, 6, 3)) for c in created)
 
 
