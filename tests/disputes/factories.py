@@ -8,6 +8,13 @@ from disputes import services
 
 TODAY = dt.date(2026, 11, 23)
 
+#: What a referral to CAFCASS must show (docs/rules.md#disputes).
+CAFCASS_EVIDENCE = {
+    "stages_exhausted_evidence": "Stages 1 to 6 tried; the chief executive did not respond in 8 weeks.",
+    "human_rights_risk_evidence": "Contact with her brother has stopped: Article 8.",
+    "no_other_adult_evidence": "No parent or relative is able to bring proceedings.",
+}
+
 
 def raise_dispute(child, by, *, start_stage=1, raised_on=dt.date(2026, 11, 2), **overrides):
     fields = {
@@ -25,3 +32,13 @@ def raise_dispute(child, by, *, start_stage=1, raised_on=dt.date(2026, 11, 2), *
     }
     fields.update(overrides)
     return services.dispute_raise(**fields)
+
+
+def open_dispute(child, by, today, **overrides):
+    """A dispute at stage 1, raised a week before ``today``, with change asked for within 30 days."""
+    fields = {
+        "raised_on": today - dt.timedelta(days=7),
+        "change_by_when": today + dt.timedelta(days=30),
+        "today": today,
+    }
+    return raise_dispute(child, by, **{**fields, **overrides})

@@ -12,16 +12,11 @@ from django.utils.html import escape
 from disputes import services
 from disputes.models import CafcassReferral, Dispute, DisputeSettings, EscalationStage
 from iro_service.models import AuditAction, AuditEvent
-from tests.disputes.factories import raise_dispute
+from tests.disputes.factories import CAFCASS_EVIDENCE as EVIDENCE
+from tests.disputes.factories import open_dispute
 from tests.factories import make_child_in_care
 
 pytestmark = pytest.mark.django_db
-
-EVIDENCE = {
-    "stages_exhausted_evidence": "Stages 1 to 6 tried; the chief executive did not respond in 8 weeks.",
-    "human_rights_risk_evidence": "Contact with her brother has stopped: Article 8.",
-    "no_other_adult_evidence": "No parent or relative is able to bring proceedings.",
-}
 
 
 @pytest.fixture
@@ -34,15 +29,6 @@ def child(iro, today):
     return make_child_in_care(
         iro=iro, looked_after_on=today - dt.timedelta(days=365), first_name="Kit", last_name="Marsh"
     )
-
-
-def open_dispute(child, by, today, **overrides):
-    fields = {
-        "raised_on": today - dt.timedelta(days=7),
-        "change_by_when": today + dt.timedelta(days=30),
-        "today": today,
-    }
-    return raise_dispute(child, by, **{**fields, **overrides})
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from iro_service.merge import (
 )
 from reporting.models import ReportNarrative
 from reviews.models import Action, Review
-from tests.disputes.factories import raise_dispute
+from tests.disputes.factories import open_dispute, raise_dispute
 from tests.factories import UserFactory, make_child_in_care, make_cover
 from tests.reviews.factories import held_review
 
@@ -246,9 +246,7 @@ def dentist_action(covered_review, today):
 def covered_dispute(iro, covering, today):
     """An open dispute at stage 1, raised a week ago, that both A and B can act on."""
     child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365))
-    dispute = raise_dispute(
-        child, iro, raised_on=today - dt.timedelta(days=7), change_by_when=today + dt.timedelta(days=30), today=today
-    )
+    dispute = open_dispute(child, iro, today)
     covering(child)
     return dispute
 
