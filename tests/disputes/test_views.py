@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from disputes import services
@@ -17,11 +16,6 @@ from tests.disputes.factories import open_dispute
 from tests.factories import make_child_in_care
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

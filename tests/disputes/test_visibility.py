@@ -15,7 +15,6 @@ import io
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from django.utils import timezone
 
 from children import services as children_services
 from children.models import CareEpisode, Child, IROAllocation, SignificantChange
@@ -32,11 +31,6 @@ from tests.reviews.factories import held_review
 pytestmark = pytest.mark.django_db
 
 ISSUE = "The placement plan for Zanthe has not moved since spring"
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from disputes import services as dispute_services
 from disputes.models import Dispute
@@ -189,11 +188,6 @@ class Case:
     b_value: Any
     read: Callable[[str], Any]
     label: str  # how the panel names ``first``
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture
