@@ -15,7 +15,7 @@ from reviews.codes import FlagKind
 from reviews.flags import flags_sweep
 from reviews.models import ClosureDay, DeadlineFlag, Review, ReviewDue, ReviewSchedule
 from tests.factories import make_care_episode, make_child_in_care
-from tests.reviews.factories import record_review
+from tests.reviews.factories import correct_review, record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +28,7 @@ def record(child, by, held_on, **overrides):
 
 
 def correct(review, by, **fields):
-    review.refresh_from_db()
-    return services.review_update(
-        review=review, by=by, expected_version=review.version, actions=[], today=TODAY, **fields
-    )
+    return correct_review(review, by, today=TODAY, **fields)
 
 
 def dues(review):
