@@ -196,23 +196,15 @@ def test_second_editor_of_a_review_is_refused_and_nothing_is_overwritten(child, 
     review = record(child, iro)
     make_cover(absent_iro=iro, covering_iro=other_iro, starts_on=dt.date(2026, 11, 1), by=manager)
     loaded = review.version
-    services.review_update(
-        review=review,
-        by=other_iro,
-        expected_version=loaded,
-        actions=[],
-        wishes_and_feelings="Sam wants more time with his brother.",
-        today=TODAY,
-    )
-    with pytest.raises(StaleEditError) as stale:
+
+    def save_wishes(by, wishes):  # both editors opened the form at version ``loaded``
         services.review_update(
-            review=review,
-            by=iro,
-            expected_version=loaded,
-            actions=[],
-            wishes_and_feelings="Sam wants a dog.",
-            today=TODAY,
+            review=review, by=by, expected_version=loaded, actions=[], wishes_and_feelings=wishes, today=TODAY
         )
+
+    save_wishes(other_iro, "Sam wants more time with his brother.")
+    with pytest.raises(StaleEditError) as stale:
+        save_wishes(iro, "Sam wants a dog.")
     assert stale.value.current.wishes_and_feelings == "Sam wants more time with his brother."
     assert stale.value.changed_by == other_iro.get_full_name()
     review.refresh_from_db()
