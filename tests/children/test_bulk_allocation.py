@@ -16,6 +16,7 @@ from children.models import CareEpisode, Child, IROAllocation
 from children.services import allocation as allocation_services
 from iro_service.models import AuditAction, AuditEvent
 from tests.factories import ChildFactory, UserFactory, care_episode, make_care_episode, make_child_in_care
+from tests.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def five():
 
 def form_data(*, iro=None, children=(), on: dt.date | None = None) -> dict:
     on = on or timezone.localdate()
-    data = {"started_on_0": on.day, "started_on_1": on.month, "started_on_2": on.year}
+    data = date_fields("started_on", on)
     if iro is not None:
         data["iro"] = iro.pk
     if children:

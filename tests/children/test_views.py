@@ -9,6 +9,7 @@ from django.utils import timezone
 from children.models import CareEpisode, Child, IROAllocation
 from iro_service.models import AuditAction, AuditEvent
 from tests.factories import ChildFactory, care_episode, make_child_in_care
+from tests.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -229,9 +230,7 @@ def test_manager_reallocates_a_child_in_the_browser(client_for, manager, iro, ot
         reverse("children:reallocate", args=[child.pk]),
         {
             "iro": other_iro.pk,
-            "starts_on_0": today.day,
-            "starts_on_1": today.month,
-            "starts_on_2": today.year,
+            **date_fields("starts_on", today),
             "reason": "Caseload balancing",
         },
     )

@@ -14,6 +14,7 @@ from iro_service.models import AuditAction, AuditEvent
 from tests.disputes.factories import CAFCASS_EVIDENCE as EVIDENCE
 from tests.disputes.factories import open_dispute
 from tests.factories import make_child_in_care
+from tests.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +37,6 @@ def referred(child, iro, today):
     other = open_dispute(child, iro, today, category="health")
     services.dispute_refer_to_cafcass(dispute=other, by=iro, referred_on=today, **EVIDENCE)
     return other
-
-
-def date_fields(name, day):
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
 
 def reload(dispute):

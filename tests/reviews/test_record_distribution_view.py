@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from iro_service.models import AuditAction, AuditEvent
 from tests.factories import make_child_in_care
+from tests.forms import date_fields
 from tests.reviews.factories import held_review
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +27,6 @@ def review(iro):
     return held_review(
         child, iro=iro, held_on=today - dt.timedelta(days=14), record_due_on=today + dt.timedelta(days=6)
     )
-
-
-def date_fields(name, day):
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
 
 def summary_links(response) -> list[tuple[str, str]]:
