@@ -3,15 +3,13 @@ refusals in the GOV.UK error summary, linked to the date field, and write nothin
 (docs/rules.md#review-timescales; DfE rules 352 and 431)."""
 
 import datetime as dt
-import html
-import re
 
 import pytest
 from django.urls import reverse
 
 from children.models import CareEpisode, Child, IROAllocation
 from tests.factories import make_child_in_care
-from tests.forms import date_fields
+from tests.forms import date_fields, error_summary_links
 
 pytestmark = pytest.mark.django_db
 
@@ -21,21 +19,11 @@ SAM_BORN = dt.date(2007, 5, 4)  # 18 on 4 May 2025
 FACTS = {"legal_status": "V2", "placement_type": "U4", "placement_provider": "PR1", "category_of_need": "N1"}
 
 
-def _summary_links(response) -> list[tuple[str, str]]:
-    """(href, text) of each link in the error summary, unescaped."""
-    page = response.content.decode()
-    summary = page[page.index('class="govuk-error-summary"') :]
-    summary = summary[: summary.index("</ul>")]
-    return [
-        (href, html.unescape(text).strip()) for href, text in re.findall(r'<a href="([^"]+)">(.*?)</a>', summary, re.S)
-    ]
-
-
 def _assert_shown_on(response, field: str, words: str) -> None:
     assert response.status_code == 200
     assert words in " ".join(response.context["form"].errors[field])
-    assert any(href.startswith(f"#id_{field}") and words in text for href, text in _summary_links(response)), (
-        _summary_links(response)
+    assert any(href.startswith(f"#id_{field}") and words in text for href, text in error_summary_links(response)), (
+        error_summary_links(response)
     )
 
 
