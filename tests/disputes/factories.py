@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from disputes import services
+from tests.factories import make_child_in_care
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -42,3 +43,8 @@ def open_dispute(child, by, today, **overrides):
         "today": today,
     }
     return raise_dispute(child, by, **{**fields, **overrides})
+
+
+def child_in_care_a_year(*, iro, today, **child_fields):
+    """A child looked after for the last 365 days, allocated to ``iro``: old enough for any dispute."""
+    return make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365), **child_fields)

@@ -12,8 +12,7 @@ from disputes import services
 from disputes.models import CafcassReferral, Dispute, DisputeSettings, EscalationStage
 from iro_service.models import AuditAction, AuditEvent
 from tests.disputes.factories import CAFCASS_EVIDENCE as EVIDENCE
-from tests.disputes.factories import open_dispute
-from tests.factories import make_child_in_care
+from tests.disputes.factories import child_in_care_a_year, open_dispute
 from tests.forms import date_fields
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def child(iro, today):
-    return make_child_in_care(
-        iro=iro, looked_after_on=today - dt.timedelta(days=365), first_name="Kit", last_name="Marsh"
-    )
+    return child_in_care_a_year(iro=iro, today=today, first_name="Kit", last_name="Marsh")
 
 
 @pytest.fixture
@@ -459,7 +456,7 @@ def test_the_list_filters_by_status_stage_and_category(client_for, iro, child, d
 
 def _many_disputes(iro, today, size):
     for index in range(size):
-        child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365), first_name=f"Many{index}")
+        child = child_in_care_a_year(iro=iro, today=today, first_name=f"Many{index}")
         open_dispute(child, iro, today)
 
 

@@ -24,8 +24,8 @@ from disputes.models import CafcassReferral, Dispute, DisputeStep
 from reviews.models import Action, ActionProgress, CaseNote, MidwayReview, Review, Visit
 from reviews.services import footprint
 from tests.disputes.factories import CAFCASS_EVIDENCE as EVIDENCE
-from tests.disputes.factories import open_dispute
-from tests.factories import make_child_in_care, make_cover
+from tests.disputes.factories import child_in_care_a_year, open_dispute
+from tests.factories import make_cover
 from tests.reviews.factories import held_review
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +35,7 @@ ISSUE = "The placement plan for Zanthe has not moved since spring"
 
 @pytest.fixture
 def child(iro, today):
-    return make_child_in_care(
-        iro=iro, looked_after_on=today - dt.timedelta(days=365), first_name="Zanthe", last_name="Quill"
-    )
+    return child_in_care_a_year(iro=iro, today=today, first_name="Zanthe", last_name="Quill")
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from iro_service.merge import (
 )
 from reporting.models import ReportNarrative
 from reviews.models import Action, Review
-from tests.disputes.factories import open_dispute, raise_dispute
+from tests.disputes.factories import child_in_care_a_year, open_dispute, raise_dispute
 from tests.factories import UserFactory, make_child_in_care, make_cover
 from tests.reviews.factories import held_review
 
@@ -239,7 +239,7 @@ def dentist_action(covered_review, today):
 @pytest.fixture
 def covered_dispute(iro, covering, today):
     """An open dispute at stage 1, raised a week ago, that both A and B can act on."""
-    child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365))
+    child = child_in_care_a_year(iro=iro, today=today)
     dispute = open_dispute(child, iro, today)
     covering(child)
     return dispute
@@ -318,7 +318,7 @@ def narrative_case(iro, manager, other_manager, **_):
 
 
 def meeting_case(iro, other_iro, covering, today, **_):
-    child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365))
+    child = child_in_care_a_year(iro=iro, today=today)
     dispute = raise_dispute(
         child,
         iro,
