@@ -33,6 +33,18 @@ def render(**overrides) -> bytes:
     return render_annual_report_pdf(**arguments)
 
 
+def render_version_1(year, sections, *, generated_at: dt.datetime) -> bytes:
+    """Version 1 of Testshire Council's report of ``sections``, with no narrative."""
+    return render_annual_report_pdf(
+        year=year,
+        sections=sections,
+        narrative=None,
+        authority_name="Testshire Council",
+        generated_at=generated_at,
+        version_label="Version 1",
+    )
+
+
 def poppler(tool: str, pdf: bytes, *options: str, tmp: Path) -> str:
     """``pdftotext`` (to standard output) or ``pdfinfo`` run on ``pdf``."""
     path = tmp / "report.pdf"
@@ -186,14 +198,7 @@ def test_the_real_report_renders_from_a_small_database(iro, tmp_path):
     reviewed_children(iro)
     year = ReportingYear(2025)
     sections = annual_report_sections(year, scope=Scope())
-    pdf = render_annual_report_pdf(
-        year=year,
-        sections=sections,
-        narrative=None,
-        authority_name="Testshire Council",
-        generated_at=dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC),
-        version_label="Version 1",
-    )
+    pdf = render_version_1(year, sections, generated_at=dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC))
     pages = poppler("pdftotext", pdf, "-layout", tmp=tmp_path).split("\f")[:-1]
     text = squash(" ".join(pages))
     assert "1 April 2025 to 31 March 2026" in text
