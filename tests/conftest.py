@@ -1,9 +1,16 @@
 """One fixture per role, shared by every test folder."""
 
 import pytest
+from django.utils import timezone
 
 from iro_service import roles
 from tests.factories import TeamFactory, UserFactory, make_iro
+
+
+@pytest.fixture
+def today():
+    """The local date now (tests that need a fixed day pin their own)."""
+    return timezone.localdate()
 
 
 @pytest.fixture

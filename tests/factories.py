@@ -74,16 +74,38 @@ def make_child_in_care(
     **child_fields,
 ) -> Child:
     child = ChildFactory(**child_fields)
-    CareEpisode.objects.create(
-        child=child,
-        started_on=looked_after_on,
-        reason_new_episode="S",
-        legal_status=legal_status,
-        placement_type=placement_type,
-        placement_provider="PR1",
-    )
+    make_care_episode(child, started_on=looked_after_on, legal_status=legal_status, placement_type=placement_type)
     IROAllocation.objects.create(child=child, iro=iro, started_on=looked_after_on)
     return child
+
+
+def care_episode(
+    child: Child,
+    *,
+    started_on: dt.date,
+    reason_new_episode: str = "S",
+    legal_status: str = "C2",
+    placement_type: str = "U4",
+    placement_provider: str = "PR1",
+    **fields,
+) -> CareEpisode:
+    """An unsaved period of care: by default a new one (S) under a care order (C2) in foster care (U4)."""
+    return CareEpisode(
+        child=child,
+        started_on=started_on,
+        reason_new_episode=reason_new_episode,
+        legal_status=legal_status,
+        placement_type=placement_type,
+        placement_provider=placement_provider,
+        **fields,
+    )
+
+
+def make_care_episode(child: Child, *, started_on: dt.date, **fields) -> CareEpisode:
+    """``care_episode``, saved."""
+    episode = care_episode(child, started_on=started_on, **fields)
+    episode.save(force_insert=True)
+    return episode
 
 
 def make_cover(*, absent_iro, covering_iro, starts_on: dt.date, ends_on: dt.date | None = None, by=None):

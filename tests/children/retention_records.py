@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from children.models import CareEpisode, Child, IROAllocation, SiblingGroup, SignificantChange
+from children.models import Child, IROAllocation, SiblingGroup, SignificantChange
 from disputes.models import CafcassReferral, Dispute, DisputeStep, EscalationStage
 from iro_service.audit import audit_record
 from iro_service.models import AuditAction
@@ -22,7 +22,7 @@ from reviews.models import (
     ReviewSchedule,
     Visit,
 )
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, make_care_episode
 
 #: In every free-text field of the record: a scan for it finds any copy left behind.
 MARK = "Zephyrine"
@@ -47,27 +47,21 @@ def child_who_died(*, iro, reference: str = REFERENCE, **fields) -> Child:
     """A child looked after from 2003 who died in 2008, aged 15 (episode ended with E2)."""
     fields = {"first_name": FIRST_NAME, "last_name": LAST_NAME, "date_of_birth": BORN, **fields}
     child = ChildFactory(local_reference=reference, **fields)
-    CareEpisode.objects.create(
-        child=child,
+    make_care_episode(
+        child,
         started_on=LOOKED_AFTER,
         ended_on=dt.date(2006, 1, 9),
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
         reason_ceased="X1",
         home_postcode="ZZ1 1ZZ",
         placement_postcode="ZZ2 2ZZ",
         urn="SC123456",
     )
-    CareEpisode.objects.create(
-        child=child,
+    make_care_episode(
+        child,
         started_on=dt.date(2006, 1, 9),
         ended_on=DIED,
         reason_new_episode="P",
-        legal_status="C2",
         placement_type="K2",
-        placement_provider="PR1",
         reason_ceased="E2",
         home_postcode="ZZ1 1ZZ",
         placement_postcode="ZZ3 3ZZ",

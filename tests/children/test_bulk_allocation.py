@@ -15,7 +15,8 @@ from children import services
 from children.models import CareEpisode, Child, IROAllocation
 from children.services import allocation as allocation_services
 from iro_service.models import AuditAction, AuditEvent
-from tests.factories import ChildFactory, UserFactory, make_child_in_care
+from tests.factories import ChildFactory, UserFactory, care_episode, make_care_episode, make_child_in_care
+from tests.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +27,7 @@ CARE_BEGAN = dt.date(2025, 9, 1)
 def make_unallocated_child(*, looked_after_on: dt.date = CARE_BEGAN, **fields) -> Child:
     """A child in care with no IRO, as the SSDA903 import leaves them: an open episode, no allocation."""
     child = ChildFactory(**fields)
-    CareEpisode.objects.create(
-        child=child,
-        started_on=looked_after_on,
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(child, started_on=looked_after_on)
     return child
 
 
@@ -47,7 +41,7 @@ def five():
 
 def form_data(*, iro=None, children=(), on: dt.date | None = None) -> dict:
     on = on or timezone.localdate()
-    data = {"started_on_0": on.day, "started_on_1": on.month, "started_on_2": on.year}
+    data = date_fields("started_on", on)
     if iro is not None:
         data["iro"] = iro.pk
     if children:
@@ -272,14 +266,7 @@ def test_service_refuses_an_empty_selection(manager, iro):
 def test_service_checks_the_date_against_the_latest_period_of_care(manager, iro):
     returned = make_unallocated_child(local_reference="BACK", looked_after_on=dt.date(2022, 1, 10))
     CareEpisode.objects.filter(child=returned).update(ended_on=dt.date(2023, 1, 10), reason_ceased="E4A")
-    CareEpisode.objects.create(
-        child=returned,
-        started_on=dt.date(2026, 2, 2),
-        reason_new_episode="S",
-        legal_status="V2",
-        placement_type="K2",
-        placement_provider="PR1",
-    )
+    make_care_episode(returned, started_on=dt.date(2026, 2, 2), legal_status="V2", placement_type="K2")
     with pytest.raises(ValidationError, match="BACK on 2 February 2026"):
         services.allocation_bulk_create(
             children=[returned], iro=iro, started_on=dt.date(2026, 2, 1), by=manager, today=dt.date(2026, 3, 1)
@@ -334,15 +321,7 @@ def test_the_list_is_paginated_fifty_to_a_page(client_for, manager):
 def _bulk_unallocated(count: int) -> None:
     Child.objects.bulk_create(ChildFactory.build_batch(count))
     CareEpisode.objects.bulk_create(
-        CareEpisode(
-            child=child,
-            started_on=CARE_BEGAN,
-            reason_new_episode="S",
-            legal_status="C2",
-            placement_type="U4",
-            placement_provider="PR1",
-        )
-        for child in Child.objects.order_by("-pk")[:count]
+        care_episode(child, started_on=CARE_BEGAN) for child in Child.objects.order_by("-pk")[:count]
     )
 
 

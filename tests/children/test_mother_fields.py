@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_child_in_care
+from tests.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +20,7 @@ def _post(client, child, **changes):
         "first_name": child.first_name,
         "last_name": child.last_name,
         "preferred_name": "",
-        "date_of_birth_0": child.date_of_birth.day,
-        "date_of_birth_1": child.date_of_birth.month,
-        "date_of_birth_2": child.date_of_birth.year,
+        **date_fields("date_of_birth", child.date_of_birth),
         "sex": child.sex,
         "ethnicity": child.ethnicity,
         "upn": "",

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from children.models import CareEpisode, Child
+from children.models import Child
 from children.retention import (
     RetentionRule,
     anniversary,
@@ -17,7 +17,7 @@ from children.retention import (
     rule_text,
     years_before,
 )
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, make_care_episode
 
 D = dt.date
 
@@ -103,16 +103,7 @@ def test_the_cutoffs_give_the_same_answer_as_the_pure_function_for_every_death_a
 
 def _closed_child(*, born: dt.date, ended_on: dt.date, reason: str = "E8", **fields) -> Child:
     child = ChildFactory(date_of_birth=born, **fields)
-    CareEpisode.objects.create(
-        child=child,
-        started_on=born + dt.timedelta(days=400),
-        ended_on=ended_on,
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-        reason_ceased=reason,
-    )
+    make_care_episode(child, started_on=born + dt.timedelta(days=400), ended_on=ended_on, reason_ceased=reason)
     return child
 
 
@@ -134,14 +125,7 @@ def records(db):
         "born 29 Feb, died 1 Mar at 18": _closed_child(born=D(1992, 2, 29), ended_on=D(2010, 3, 1), reason="E2"),
     }
     in_care = ChildFactory(date_of_birth=D(1940, 1, 1))  # old enough, but looked after: no retention date
-    CareEpisode.objects.create(
-        child=in_care,
-        started_on=D(1950, 1, 1),
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(in_care, started_on=D(1950, 1, 1))
     made["in care"] = in_care
     return made
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 
 from children import services
 from children.models import SignificantChange
@@ -16,11 +15,6 @@ from iro_service.models import AuditAction, AuditEvent
 from tests.factories import make_child_in_care, make_cover
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

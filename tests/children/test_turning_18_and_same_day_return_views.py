@@ -3,42 +3,27 @@ refusals in the GOV.UK error summary, linked to the date field, and write nothin
 (docs/rules.md#review-timescales; DfE rules 352 and 431)."""
 
 import datetime as dt
-import html
-import re
 
 import pytest
 from django.urls import reverse
 
 from children.models import CareEpisode, Child, IROAllocation
 from tests.factories import make_child_in_care
+from tests.forms import date_fields, error_summary_links
 
 pytestmark = pytest.mark.django_db
 
 SAM_BORN = dt.date(2007, 5, 4)  # 18 on 4 May 2025
 
 
-def _date(name: str, day: dt.date) -> dict:
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
-
-
 FACTS = {"legal_status": "V2", "placement_type": "U4", "placement_provider": "PR1", "category_of_need": "N1"}
-
-
-def _summary_links(response) -> list[tuple[str, str]]:
-    """(href, text) of each link in the error summary, unescaped."""
-    page = response.content.decode()
-    summary = page[page.index('class="govuk-error-summary"') :]
-    summary = summary[: summary.index("</ul>")]
-    return [
-        (href, html.unescape(text).strip()) for href, text in re.findall(r'<a href="([^"]+)">(.*?)</a>', summary, re.S)
-    ]
 
 
 def _assert_shown_on(response, field: str, words: str) -> None:
     assert response.status_code == 200
     assert words in " ".join(response.context["form"].errors[field])
-    assert any(href.startswith(f"#id_{field}") and words in text for href, text in _summary_links(response)), (
-        _summary_links(response)
+    assert any(href.startswith(f"#id_{field}") and words in text for href, text in error_summary_links(response)), (
+        error_summary_links(response)
     )
 
 
@@ -54,7 +39,8 @@ def sam_left_care(iro):
 
 def _return(client, child, iro, started_on):
     return client.post(
-        reverse("children:return_to_care", args=[child.pk]), {**_date("started_on", started_on), "iro": iro.pk, **FACTS}
+        reverse("children:return_to_care", args=[child.pk]),
+        {**date_fields("started_on", started_on), "iro": iro.pk, **FACTS},
     )
 
 
@@ -94,14 +80,14 @@ def _new_child_form(looked_after_on: dt.date, iro) -> dict:
         "first_name": "Sam",
         "last_name": "Okafor",
         "preferred_name": "",
-        **_date("date_of_birth", SAM_BORN),
+        **date_fields("date_of_birth", SAM_BORN),
         "sex": "M",
         "ethnicity": "WBRI",
         "upn": "",
         "previous_permanence": "Z1",
         "previous_permanence_la": "",
         "previous_permanence_date": "",
-        **_date("looked_after_on", looked_after_on),
+        **date_fields("looked_after_on", looked_after_on),
         "iro": iro.pk,
         **FACTS,
         "placement_postcode": "",
@@ -137,7 +123,7 @@ def sam_in_care(iro):
 def test_a_change_on_the_18th_birthday_shows_the_error_on_the_date_of_the_change(client_for, manager, sam_in_care):
     response = client_for(manager).post(
         reverse("children:episode_change", args=[sam_in_care.pk]),
-        {**_date("changed_on", dt.date(2025, 5, 4)), "reason_new_episode": "P", **FACTS, "legal_status": "C2"},
+        {**date_fields("changed_on", dt.date(2025, 5, 4)), "reason_new_episode": "P", **FACTS, "legal_status": "C2"},
     )
 
     _assert_shown_on(response, "changed_on", "Sam turned 18 on 4 May 2025")
@@ -147,7 +133,7 @@ def test_a_change_on_the_18th_birthday_shows_the_error_on_the_date_of_the_change
 def test_leaving_care_after_the_18th_birthday_shows_the_error_on_the_end_date(client_for, manager, sam_in_care):
     response = client_for(manager).post(
         reverse("children:leave_care", args=[sam_in_care.pk]),
-        {**_date("ended_on", dt.date(2025, 5, 5)), "reason_ceased": "E17"},
+        {**date_fields("ended_on", dt.date(2025, 5, 5)), "reason_ceased": "E17"},
     )
 
     _assert_shown_on(response, "ended_on", "care ends on the 18th birthday at the latest")

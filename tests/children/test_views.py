@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from children.models import CareEpisode, Child, IROAllocation
 from iro_service.models import AuditAction, AuditEvent
-from tests.factories import ChildFactory, make_child_in_care
+from tests.factories import ChildFactory, care_episode, make_child_in_care
+from tests.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -229,9 +230,7 @@ def test_manager_reallocates_a_child_in_the_browser(client_for, manager, iro, ot
         reverse("children:reallocate", args=[child.pk]),
         {
             "iro": other_iro.pk,
-            "starts_on_0": today.day,
-            "starts_on_1": today.month,
-            "starts_on_2": today.year,
+            **date_fields("starts_on", today),
             "reason": "Caseload balancing",
         },
     )
@@ -354,17 +353,7 @@ def _bulk_children(iro, count):
     children = ChildFactory.build_batch(count)
     Child.objects.bulk_create(children)
     created = list(Child.objects.order_by("-pk")[:count])
-    CareEpisode.objects.bulk_create(
-        CareEpisode(
-            child=c,
-            started_on=dt.date(2024, 6, 3),
-            reason_new_episode="S",
-            legal_status="C2",
-            placement_type="U4",
-            placement_provider="PR1",
-        )
-        for c in created
-    )
+    CareEpisode.objects.bulk_create(care_episode(c, started_on=dt.date(2024, 6, 3)) for c in created)
     IROAllocation.objects.bulk_create(IROAllocation(child=c, iro=iro, started_on=dt.date(2024, 6, 3)) for c in created)
 
 

@@ -55,8 +55,8 @@ def stage(number: int) -> EscalationStage:
     return EscalationStage.objects.get(number=number)
 
 
-def make_dispute(child, iro, *, category, opened_on, stage_number, status="open", closed_on=None, due=None):
-    dispute = Dispute.objects.create(
+def unsaved_dispute(child, iro, *, category, opened_on, stage, status="open", closed_on=None) -> Dispute:
+    return Dispute(
         child=child,
         raised_by=iro,
         category=category,
@@ -66,89 +66,75 @@ def make_dispute(child, iro, *, category, opened_on, stage_number, status="open"
         change_by_whom="Team manager",
         change_by_when=opened_on + dt.timedelta(days=28),
         opened_on=opened_on,
-        current_stage=stage(stage_number),
+        current_stage=stage,
         status=status,
         closed_on=closed_on,
     )
-    DisputeStep.objects.create(
+
+
+def unsaved_first_step(dispute: Dispute, *, due) -> DisputeStep:
+    return DisputeStep(
         dispute=dispute,
         stage=dispute.current_stage,
-        raised_on=opened_on,
-        raised_by=iro,
+        raised_on=dispute.opened_on,
+        raised_by=dispute.raised_by,
         recipient_role="Social worker",
         response_due_on=due,
-        ended_on=closed_on,
+        ended_on=dispute.closed_on,
     )
+
+
+def make_dispute(child, iro, *, category, opened_on, stage_number, status="open", closed_on=None, due=None):
+    dispute = unsaved_dispute(
+        child,
+        iro,
+        category=category,
+        opened_on=opened_on,
+        stage=stage(stage_number),
+        status=status,
+        closed_on=closed_on,
+    )
+    dispute.save()
+    unsaved_first_step(dispute, due=due).save()
     return dispute
+
+
+# The disputes of the module docstring: (child, category, raised, stage, status, closed, response due).
+d = dt.date
+KNOWN = {
+    "D1": ("ada", "drift", d(2026, 11, 2), 1, "open", None, d(2026, 11, 9)),
+    "D2": ("ada", "health", d(2026, 11, 16), 2, "open", None, d(2026, 11, 23)),
+    "D3": ("ben", "drift", d(2026, 8, 24), 2, "resolved", d(2026, 9, 7), None),
+    "D4": ("ben", "education", d(2026, 5, 11), 1, "resolved", d(2026, 5, 18), None),
+    "D5": ("ada", "drift", d(2026, 4, 13), 7, "referred", d(2026, 6, 8), None),
+    "D6": ("ada", "placement", d(2026, 3, 2), 2, "withdrawn", d(2026, 4, 14), None),
+    "D7": ("ben", "health", d(2025, 6, 2), 1, "resolved", d(2025, 6, 9), None),
+    "D8": ("ben", "assessments", d(2026, 10, 26), 1, "resolved", d(2026, 11, 10), None),
+}
+del d
 
 
 @pytest.fixture
 def known(iro, other_iro, part_time_iro):
     """The eight disputes of the module docstring, by name."""
-    ada_child = make_child_in_care(iro=iro, local_reference="ADA001", looked_after_on=dt.date(2024, 1, 8))
-    ben_child = make_child_in_care(iro=other_iro, local_reference="BEN001", looked_after_on=dt.date(2024, 1, 8))
-    d = dt.date
+    raisers = {
+        "ada": (make_child_in_care(iro=iro, local_reference="ADA001", looked_after_on=dt.date(2024, 1, 8)), iro),
+        "ben": (
+            make_child_in_care(iro=other_iro, local_reference="BEN001", looked_after_on=dt.date(2024, 1, 8)),
+            other_iro,
+        ),
+    }
     return {
-        "D1": make_dispute(
-            ada_child, iro, category="drift", opened_on=d(2026, 11, 2), stage_number=1, due=d(2026, 11, 9)
-        ),  # fmt: skip
-        "D2": make_dispute(
-            ada_child, iro, category="health", opened_on=d(2026, 11, 16), stage_number=2, due=d(2026, 11, 23)
-        ),  # fmt: skip
-        "D3": make_dispute(
-            ben_child,
-            other_iro,
-            category="drift",
-            opened_on=d(2026, 8, 24),
-            stage_number=2,
-            status="resolved",
-            closed_on=d(2026, 9, 7),
-        ),  # fmt: skip
-        "D4": make_dispute(
-            ben_child,
-            other_iro,
-            category="education",
-            opened_on=d(2026, 5, 11),
-            stage_number=1,
-            status="resolved",
-            closed_on=d(2026, 5, 18),
-        ),  # fmt: skip
-        "D5": make_dispute(
-            ada_child,
-            iro,
-            category="drift",
-            opened_on=d(2026, 4, 13),
-            stage_number=7,
-            status="referred",
-            closed_on=d(2026, 6, 8),
-        ),  # fmt: skip
-        "D6": make_dispute(
-            ada_child,
-            iro,
-            category="placement",
-            opened_on=d(2026, 3, 2),
-            stage_number=2,
-            status="withdrawn",
-            closed_on=d(2026, 4, 14),
-        ),  # fmt: skip
-        "D7": make_dispute(
-            ben_child,
-            other_iro,
-            category="health",
-            opened_on=d(2025, 6, 2),
-            stage_number=1,
-            status="resolved",
-            closed_on=d(2025, 6, 9),
-        ),  # fmt: skip
-        "D8": make_dispute(
-            ben_child,
-            other_iro,
-            category="assessments",
-            opened_on=d(2026, 10, 26),
-            stage_number=1,
-            status="resolved",
-            closed_on=d(2026, 11, 10),
-        ),  # fmt: skip
+        name: make_dispute(
+            *raisers[who],
+            category=category,
+            opened_on=opened_on,
+            stage_number=stage_number,
+            status=status,
+            closed_on=closed_on,
+            due=due,
+        )
+        for name, (who, category, opened_on, stage_number, status, closed_on, due) in KNOWN.items()
     }
 
 
@@ -389,6 +375,23 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
+def resolved_by_ben(dispute_id, category, raised, stage_number, stage_label, closed, working_days) -> list[str]:
+    """One CSV row, as text, for a dispute of Ben's child that was resolved."""
+    outcome = "Resolved to the IRO's satisfaction"
+    return [
+        str(dispute_id),
+        "BEN001",
+        category,
+        raised,
+        stage_number,
+        stage_label,
+        outcome,
+        closed,
+        working_days,
+        "Ben Harris",
+    ]
+
+
 def test_csv_has_one_row_per_filtered_dispute_and_is_audited(client_for, manager, known, other_iro):
     response = client_for(manager).get(CSV_URL, {"iro": other_iro.pk})
     assert response.status_code == 200
@@ -398,42 +401,9 @@ def test_csv_has_one_row_per_filtered_dispute_and_is_audited(client_for, manager
     assert rows[0] == dashboard.EXPORT_HEADER
     d3, d4, d8 = known["D3"].pk, known["D4"].pk, known["D8"].pk
     assert rows[1:] == [  # newest first; D7 was closed last year
-        [
-            str(d8),
-            "BEN001",
-            "Assessments",
-            "2026-10-26",
-            "1",
-            "Stage 1: Social worker",
-            "Resolved to the IRO's satisfaction",
-            "2026-11-10",
-            "11",
-            "Ben Harris",
-        ],  # noqa: E501
-        [
-            str(d3),
-            "BEN001",
-            "Drift in the care plan",
-            "2026-08-24",
-            "2",
-            "Stage 2: Team manager",
-            "Resolved to the IRO's satisfaction",
-            "2026-09-07",
-            "9",
-            "Ben Harris",
-        ],  # noqa: E501
-        [
-            str(d4),
-            "BEN001",
-            "Education provision",
-            "2026-05-11",
-            "1",
-            "Stage 1: Social worker",
-            "Resolved to the IRO's satisfaction",
-            "2026-05-18",
-            "5",
-            "Ben Harris",
-        ],  # noqa: E501
+        resolved_by_ben(d8, "Assessments", "2026-10-26", "1", "Stage 1: Social worker", "2026-11-10", "11"),
+        resolved_by_ben(d3, "Drift in the care plan", "2026-08-24", "2", "Stage 2: Team manager", "2026-09-07", "9"),
+        resolved_by_ben(d4, "Education provision", "2026-05-11", "1", "Stage 1: Social worker", "2026-05-18", "5"),
     ]
     event = AuditEvent.objects.get(summary="Dispute dashboard CSV exported")
     assert (event.actor, event.action, event.child_id) == (manager, "listed", None)
@@ -502,35 +472,20 @@ def bulk_disputes(iros, count: int) -> None:
         status = next(statuses)
         opened = TODAY - dt.timedelta(days=5 + i % 300)
         closed = None if status == "open" else min(opened + dt.timedelta(days=3 + i % 40), TODAY)
+        stage_now = stages[7 if status == "referred" else 1 + i % 3]
         disputes.append(
-            Dispute(
-                child=children[i % 5],
-                raised_by=iros[i % 3],
+            unsaved_dispute(
+                children[i % 5],
+                iros[i % 3],
                 category=next(categories),
-                issue="Issue",
-                impact_on_child="Impact",
-                what_must_change="Change",
-                change_by_whom="Team manager",
-                change_by_when=opened + dt.timedelta(days=28),
                 opened_on=opened,
-                current_stage=stages[7 if status == "referred" else 1 + i % 3],
+                stage=stage_now,
                 status=status,
                 closed_on=closed,
             )
         )
     created = Dispute.objects.bulk_create(disputes)
-    DisputeStep.objects.bulk_create(
-        DisputeStep(
-            dispute=d,
-            stage=d.current_stage,
-            raised_on=d.opened_on,
-            raised_by=d.raised_by,
-            recipient_role="Social worker",
-            response_due_on=d.opened_on + dt.timedelta(days=7),
-            ended_on=d.closed_on,
-        )
-        for d in created
-    )
+    DisputeStep.objects.bulk_create(unsaved_first_step(d, due=d.opened_on + dt.timedelta(days=7)) for d in created)
 
 
 @pytest.mark.parametrize("size", [10, 1000])

@@ -6,43 +6,21 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from disputes import services
 from disputes.models import CafcassReferral, Dispute, DisputeSettings, EscalationStage
 from iro_service.models import AuditAction, AuditEvent
-from tests.disputes.factories import raise_dispute
-from tests.factories import make_child_in_care
+from tests.disputes.factories import CAFCASS_EVIDENCE as EVIDENCE
+from tests.disputes.factories import child_in_care_a_year, open_dispute
+from tests.forms import date_fields
 
 pytestmark = pytest.mark.django_db
-
-EVIDENCE = {
-    "stages_exhausted_evidence": "Stages 1 to 6 tried; the chief executive did not respond in 8 weeks.",
-    "human_rights_risk_evidence": "Contact with her brother has stopped: Article 8.",
-    "no_other_adult_evidence": "No parent or relative is able to bring proceedings.",
-}
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture
 def child(iro, today):
-    return make_child_in_care(
-        iro=iro, looked_after_on=today - dt.timedelta(days=365), first_name="Kit", last_name="Marsh"
-    )
-
-
-def open_dispute(child, by, today, **overrides):
-    fields = {
-        "raised_on": today - dt.timedelta(days=7),
-        "change_by_when": today + dt.timedelta(days=30),
-        "today": today,
-    }
-    return raise_dispute(child, by, **{**fields, **overrides})
+    return child_in_care_a_year(iro=iro, today=today, first_name="Kit", last_name="Marsh")
 
 
 @pytest.fixture
@@ -56,10 +34,6 @@ def referred(child, iro, today):
     other = open_dispute(child, iro, today, category="health")
     services.dispute_refer_to_cafcass(dispute=other, by=iro, referred_on=today, **EVIDENCE)
     return other
-
-
-def date_fields(name, day):
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
 
 def reload(dispute):
@@ -482,7 +456,7 @@ def test_the_list_filters_by_status_stage_and_category(client_for, iro, child, d
 
 def _many_disputes(iro, today, size):
     for index in range(size):
-        child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365), first_name=f"Many{index}")
+        child = child_in_care_a_year(iro=iro, today=today, first_name=f"Many{index}")
         open_dispute(child, iro, today)
 
 

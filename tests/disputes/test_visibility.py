@@ -15,7 +15,6 @@ import io
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from django.utils import timezone
 
 from children import services as children_services
 from children.models import CareEpisode, Child, IROAllocation, SignificantChange
@@ -24,42 +23,24 @@ from disputes import services
 from disputes.models import CafcassReferral, Dispute, DisputeStep
 from reviews.models import Action, ActionProgress, CaseNote, MidwayReview, Review, Visit
 from reviews.services import footprint
-from tests.disputes.factories import raise_dispute
-from tests.factories import make_child_in_care, make_cover
+from tests.disputes.factories import CAFCASS_EVIDENCE as EVIDENCE
+from tests.disputes.factories import child_in_care_a_year, open_dispute
+from tests.factories import make_cover
 from tests.reviews.factories import held_review
 
 pytestmark = pytest.mark.django_db
 
-EVIDENCE = {
-    "stages_exhausted_evidence": "Stages 1 to 6 tried; the chief executive did not respond in 8 weeks.",
-    "human_rights_risk_evidence": "Contact with her brother has stopped: Article 8.",
-    "no_other_adult_evidence": "No parent or relative is able to bring proceedings.",
-}
 ISSUE = "The placement plan for Zanthe has not moved since spring"
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
 def child(iro, today):
-    return make_child_in_care(
-        iro=iro, looked_after_on=today - dt.timedelta(days=365), first_name="Zanthe", last_name="Quill"
-    )
+    return child_in_care_a_year(iro=iro, today=today, first_name="Zanthe", last_name="Quill")
 
 
 @pytest.fixture
 def dispute(child, iro, today):
-    return raise_dispute(
-        child,
-        iro,
-        raised_on=today - dt.timedelta(days=7),
-        change_by_when=today + dt.timedelta(days=30),
-        today=today,
-        issue=ISSUE,
-    )
+    return open_dispute(child, iro, today, issue=ISSUE)
 
 
 def reallocate(child, *, to, by, today):

@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from children.models import CareEpisode, Child
+from children.models import Child
 from interchange import importer, services
 from reporting.models import NOT_QUEUED, SSDA903PlanLine, SSDA903Upload, UploadStatus
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, make_care_episode
 from tests.reporting.test_redis_down import redis_down
 
 from .helpers import hand_made_texts, synthetic_files, with_cell, with_line
@@ -34,6 +34,13 @@ def _files(texts: dict[str, str], *, encoding: str = "utf-8") -> list[SimpleUplo
 
 def _upload(client, files) -> object:
     return client.post(reverse("interchange:ssda903_upload_create"), {"files": files})
+
+
+def _checked_upload(client, tasks) -> SSDA903Upload:
+    """The hand-made return uploaded, and checked by the task run at once."""
+    with tasks():
+        _upload(client, _files(hand_made_texts()))
+    return SSDA903Upload.objects.get()
 
 
 def _page(upload_pk: int) -> str:
@@ -67,9 +74,7 @@ def test_the_page_shows_the_stored_check_and_never_plans_the_import_again(
     client_for, manager, tasks, django_assert_num_queries
 ):
     client = client_for(manager)
-    with tasks():
-        _upload(client, _files(hand_made_texts()))
-    upload = SSDA903Upload.objects.get()
+    upload = _checked_upload(client, tasks)
     client.get(_page(upload.pk))  # the session and permissions are cached
     # A child of the return is added after the check: planning again would now update HM001.
     ChildFactory(local_reference="HM001", date_of_birth=date(2012, 2, 14))
@@ -129,9 +134,7 @@ def test_long_change_lists_are_paged_too(client_for, manager, tasks, tmp_path):
 
 def test_the_import_runs_as_a_task_and_the_page_then_shows_what_it_did(client_for, manager, tasks):
     client = client_for(manager)
-    with tasks():
-        _upload(client, _files(hand_made_texts()))
-    upload = SSDA903Upload.objects.get()
+    upload = _checked_upload(client, tasks)
 
     with tasks() as queued:
         response = client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
@@ -151,19 +154,10 @@ def test_the_import_runs_as_a_task_and_the_page_then_shows_what_it_did(client_fo
 
 def test_the_import_checks_again_and_writes_nothing_when_records_changed_since_the_check(client_for, manager, tasks):
     client = client_for(manager)
-    with tasks():
-        _upload(client, _files(hand_made_texts()))
-    upload = SSDA903Upload.objects.get()
+    upload = _checked_upload(client, tasks)
     # Since the check, HM003 was added by hand, in care from before the return's episode.
     child = ChildFactory(local_reference="HM003", date_of_birth=date(2021, 6, 1))
-    CareEpisode.objects.create(
-        child=child,
-        started_on=date(2022, 1, 10),
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(child, started_on=date(2022, 1, 10))
 
     with tasks():
         client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
@@ -178,9 +172,7 @@ def test_the_import_checks_again_and_writes_nothing_when_records_changed_since_t
 
 def test_a_second_import_of_the_same_upload_is_refused_while_the_first_runs(client_for, manager, tasks):
     client = client_for(manager)
-    with tasks():
-        _upload(client, _files(hand_made_texts()))
-    upload = SSDA903Upload.objects.get()
+    upload = _checked_upload(client, tasks)
 
     with tasks():
         client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))
@@ -289,9 +281,7 @@ def test_an_import_that_cannot_be_queued_goes_back_to_checked_with_the_reason(
     client_for, manager, tasks, django_capture_on_commit_callbacks
 ):
     client = client_for(manager)
-    with tasks():
-        _upload(client, _files(hand_made_texts()))
-    upload = SSDA903Upload.objects.get()
+    upload = _checked_upload(client, tasks)
 
     with redis_down(), django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("interchange:ssda903_upload_import", args=[upload.pk]))

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from iro_service.audit import audited, child_in_url, no_child_data, note_listing
 from iro_service.models import AuditAction, AuditEvent
+from tests.forms import date_fields
 from tests.iro_service.url_world import HOLDER, MANAGER, OTHER_IRO, QUERY, build_world, expected_child, routes
 
 pytestmark = pytest.mark.django_db
@@ -191,9 +192,7 @@ def test_a_form_shown_again_after_a_post_is_a_read_and_a_saved_form_is_not(clien
         url,
         {
             "category": "missing",
-            "occurred_on_0": today.day,
-            "occurred_on_1": today.month,
-            "occurred_on_2": today.year,
+            **date_fields("occurred_on", today),
             "description": "Missing for four days",
         },
     )

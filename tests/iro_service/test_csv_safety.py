@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from disputes.models import EscalationStage
 from interchange import services as ssda903_services
@@ -82,11 +81,6 @@ def test_no_module_writes_csv_except_through_iro_service_csv():
         if writers.search(p.read_text(encoding="utf-8"))
     )
     assert found == ["iro_service/csv.py"]
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from disputes import services as dispute_services
 from disputes.models import Dispute
@@ -32,7 +31,7 @@ from iro_service.merge import (
 )
 from reporting.models import ReportNarrative
 from reviews.models import Action, Review
-from tests.disputes.factories import raise_dispute
+from tests.disputes.factories import child_in_care_a_year, open_dispute, raise_dispute
 from tests.factories import UserFactory, make_child_in_care, make_cover
 from tests.reviews.factories import held_review
 
@@ -192,11 +191,6 @@ class Case:
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
 def covering(iro, other_iro, manager, today):
     """The child's IRO (A) and the IRO covering for them (B) can both edit the child's records."""
 
@@ -225,6 +219,36 @@ def _review(iro, today, **fields):
         "record_due_on": today + dt.timedelta(days=10),
     }
     return held_review(child, iro=iro, held_on=today - dt.timedelta(days=10), **{**defaults, **fields})
+
+
+@pytest.fixture
+def covered_review(iro, covering, today):
+    """A review record of Mia's that both A (her IRO) and B (covering for A) can edit."""
+    review = _review(iro, today)
+    covering(review.child)
+    return review
+
+
+@pytest.fixture
+def dentist_action(covered_review, today):
+    return Action.objects.create(
+        review=covered_review, child=covered_review.child, description="Book dentist", owner="Carer", due_on=today
+    )
+
+
+@pytest.fixture
+def covered_dispute(iro, covering, today):
+    """An open dispute at stage 1, raised a week ago, that both A and B can act on."""
+    child = child_in_care_a_year(iro=iro, today=today)
+    dispute = open_dispute(child, iro, today)
+    covering(child)
+    return dispute
+
+
+@pytest.fixture
+def a_and_b(iro, other_iro) -> tuple[Client, Client]:
+    """Signed-in clients for A (the child's IRO) and B (the IRO covering)."""
+    return client_as(iro), client_as(other_iro)
 
 
 def review_case(iro, other_iro, covering, today, **_):
@@ -294,7 +318,7 @@ def narrative_case(iro, manager, other_manager, **_):
 
 
 def meeting_case(iro, other_iro, covering, today, **_):
-    child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365))
+    child = child_in_care_a_year(iro=iro, today=today)
     dispute = raise_dispute(
         child,
         iro,
@@ -417,15 +441,11 @@ def test_a_field_both_changed_is_saved_only_once_a_choice_is_made(case, today, c
 
 
 def test_the_panel_lists_venue_participants_discussion_and_actions_and_the_resave_keeps_them(
-    iro, other_iro, covering, today
+    today, covered_review, dentist_action, a_and_b
 ):
-    review = _review(iro, today)
-    action = Action.objects.create(
-        review=review, child=review.child, description="Book dentist", owner="Carer", due_on=today
-    )
-    covering(review.child)
+    review, action = covered_review, dentist_action
     url = reverse("reviews:edit", args=[review.pk])
-    a, b = client_as(iro), client_as(other_iro)
+    a, b = a_and_b
     a_page, b_page = load(a, url), load(b, url)
 
     a_data = put(a_page, "venue", "Town hall")
@@ -468,12 +488,10 @@ def test_the_panel_lists_venue_participants_discussion_and_actions_and_the_resav
     assert Action.objects.filter(review=review).count() == 2  # A's new action is neither lost nor doubled
 
 
-def test_an_action_marked_done_elsewhere_is_not_reverted_by_an_open_review_form(iro, other_iro, covering, today):
-    review = _review(iro, today)
-    action = Action.objects.create(
-        review=review, child=review.child, description="Book dentist", owner="Carer", due_on=today
-    )
-    covering(review.child)
+def test_an_action_marked_done_elsewhere_is_not_reverted_by_an_open_review_form(
+    iro, other_iro, covered_review, dentist_action
+):
+    review, action = covered_review, dentist_action
     url = reverse("reviews:edit", args=[review.pk])
     b = client_as(other_iro)
     b_page = load(b, url)
@@ -488,11 +506,10 @@ def test_an_action_marked_done_elsewhere_is_not_reverted_by_an_open_review_form(
     assert Review.objects.get(pk=review.pk).discussion == "Dentist booked."
 
 
-def test_a_tampered_starting_point_counts_as_unknown(iro, other_iro, covering, today):
-    review = _review(iro, today)
-    covering(review.child)
+def test_a_tampered_starting_point_counts_as_unknown(covered_review, a_and_b):
+    review = covered_review
     url = reverse("reviews:edit", args=[review.pk])
-    a, b = client_as(iro), client_as(other_iro)
+    a, b = a_and_b
     a_page, b_page = load(a, url), load(b, url)
     assert a.post(url, put(a_page, "venue", "Town hall")).status_code == 302
     # B's page claims to have started from A's venue, so that B's would silently win.
@@ -508,12 +525,8 @@ def test_a_tampered_starting_point_counts_as_unknown(iro, other_iro, covering, t
 # --- Disputes: what moved on is listed as facts --------------------------------------------------
 
 
-def test_a_response_recorded_meanwhile_is_listed_before_the_dispute_is_resolved(iro, other_iro, covering, today):
-    child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365))
-    dispute = raise_dispute(
-        child, iro, raised_on=today - dt.timedelta(days=7), change_by_when=today + dt.timedelta(days=30), today=today
-    )
-    covering(child)
+def test_a_response_recorded_meanwhile_is_listed_before_the_dispute_is_resolved(iro, other_iro, today, covered_dispute):
+    dispute = covered_dispute
     url = reverse("disputes:resolve", args=[dispute.pk])
     b = client_as(other_iro)
     b_page = load(b, url)
@@ -536,14 +549,10 @@ def test_a_response_recorded_meanwhile_is_listed_before_the_dispute_is_resolved(
     assert Dispute.objects.get(pk=dispute.pk).outcome_note == "Family finding agreed."
 
 
-def test_two_responses_to_the_same_stage_need_a_choice(iro, other_iro, covering, today):
-    child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365))
-    dispute = raise_dispute(
-        child, iro, raised_on=today - dt.timedelta(days=7), change_by_when=today + dt.timedelta(days=30), today=today
-    )
-    covering(child)
+def test_two_responses_to_the_same_stage_need_a_choice(covered_dispute, a_and_b):
+    dispute = covered_dispute
     url = reverse("disputes:respond", args=[dispute.pk])
-    a, b = client_as(iro), client_as(other_iro)
+    a, b = a_and_b
     a_page, b_page = load(a, url), load(b, url)
     assert a.post(url, put(a_page, "response", "First answer.")).status_code == 302
 
@@ -556,14 +565,10 @@ def test_two_responses_to_the_same_stage_need_a_choice(iro, other_iro, covering,
     assert dispute.steps.get().response == "First answer."
 
 
-def test_words_from_the_record_are_escaped_in_the_choice_and_the_panel(iro, other_iro, covering, today):
-    review = _review(iro, today)
-    action = Action.objects.create(
-        review=review, child=review.child, description="Book dentist", owner="Carer", due_on=today
-    )
-    covering(review.child)
+def test_words_from_the_record_are_escaped_in_the_choice_and_the_panel(covered_review, dentist_action, a_and_b):
+    review, action = covered_review, dentist_action
     url = reverse("reviews:edit", args=[review.pk])
-    a, b = client_as(iro), client_as(other_iro)
+    a, b = a_and_b
     a_page, b_page = load(a, url), load(b, url)
     payload = '<script>document.title="owned"</script>'
     assert a.post(url, put(a_page, "actions-0-description", payload)).status_code == 302
@@ -575,11 +580,10 @@ def test_words_from_the_record_are_escaped_in_the_choice_and_the_panel(iro, othe
     assert "&lt;script&gt;" in refused.text
 
 
-def test_a_choice_made_while_someone_saves_again_is_merged_again_not_lost(iro, other_iro, covering, today):
-    review = _review(iro, today)
-    covering(review.child)
+def test_a_choice_made_while_someone_saves_again_is_merged_again_not_lost(covered_review, a_and_b):
+    review = covered_review
     url = reverse("reviews:edit", args=[review.pk])
-    a, b = client_as(iro), client_as(other_iro)
+    a, b = a_and_b
     b_page = load(b, url)
     assert a.post(url, put(load(a, url), "venue", "Town hall")).status_code == 302
     refused = b.post(url, put(b_page, "venue", "Library"))
@@ -598,14 +602,10 @@ def test_a_choice_made_while_someone_saves_again_is_merged_again_not_lost(iro, o
     assert (review.venue, review.discussion) == ("Library", "Second thoughts.")
 
 
-def test_two_escalations_at_once_list_the_new_stage_and_the_second_must_choose_again(iro, other_iro, covering, today):
-    child = make_child_in_care(iro=iro, looked_after_on=today - dt.timedelta(days=365))
-    dispute = raise_dispute(
-        child, iro, raised_on=today - dt.timedelta(days=7), change_by_when=today + dt.timedelta(days=30), today=today
-    )
-    covering(child)
+def test_two_escalations_at_once_list_the_new_stage_and_the_second_must_choose_again(covered_dispute, a_and_b):
+    dispute = covered_dispute
     url = reverse("disputes:escalate", args=[dispute.pk])
-    a, b = client_as(iro), client_as(other_iro)
+    a, b = a_and_b
     a_page, b_page = load(a, url), load(b, url)
     assert a.post(url, a_page).status_code == 302
 

@@ -33,6 +33,7 @@ from reporting.models import SSDA903Upload, UploadStatus
 from reviews import services as review_services
 from reviews.models import Review
 from tests.factories import UserFactory, make_child_in_care, make_iro
+from tests.forms import date_fields
 from tests.interchange.helpers import hand_made_texts
 
 pytestmark = [
@@ -97,10 +98,6 @@ def _messages(outcome) -> list[str]:
     return outcome.messages
 
 
-def _date(name: str, day: dt.date) -> dict:
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
-
-
 @pytest.fixture
 def child(iro):
     return make_child_in_care(iro=iro, first_name="Kai", local_reference="R0001", looked_after_on=dt.date(2025, 6, 2))
@@ -131,7 +128,9 @@ def test_two_bookings_through_the_pages_a_redirect_and_a_form_with_the_reason(ir
     url = reverse("reviews:book", args=[child.pk])
 
     def post(days: int):
-        return lambda: _client(iro).post(url, {**_date("booked_for", today + dt.timedelta(days=days)), "venue": ""})
+        return lambda: _client(iro).post(
+            url, {**date_fields("booked_for", today + dt.timedelta(days=days)), "venue": ""}
+        )
 
     outcomes = race(post(10), post(12), hold="reviews_review")
 
@@ -213,7 +212,7 @@ def test_two_reallocations_through_the_pages(manager, iro, child):
     today = timezone.localdate()
 
     def post(by, to):
-        return lambda: _client(by).post(url, {"iro": to.pk, **_date("starts_on", today), "reason": "Balancing"})
+        return lambda: _client(by).post(url, {"iro": to.pk, **date_fields("starts_on", today), "reason": "Balancing"})
 
     outcomes = race(post(manager, ben), post(other_manager, cy), hold="children_iroallocation")
 

@@ -49,7 +49,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from children import retention_services
 from children import services as child_services
-from children.models import CareEpisode, SiblingGroup
+from children.models import SiblingGroup
 from disputes import services as dispute_services
 from interchange import services as ssda903_services
 from iro_service import role_grants, roles
@@ -67,7 +67,7 @@ from reviews import services as review_services
 from reviews.flags import deadlines_daily
 from reviews.models import ClosureDay, ReviewDateChange
 from tests.disputes.factories import raise_dispute
-from tests.factories import ChildFactory, TeamFactory, UserFactory, make_child_in_care, make_iro
+from tests.factories import ChildFactory, TeamFactory, UserFactory, make_care_episode, make_child_in_care, make_iro
 from tests.interchange.helpers import hand_made_texts
 
 pytestmark = pytest.mark.django_db
@@ -138,14 +138,7 @@ def _build() -> World:
         child=child_left, by=manager, ended_on=today - dt.timedelta(days=10), reason_ceased="E8", today=today
     )
     child_unallocated = ChildFactory(local_reference="W0003")
-    CareEpisode.objects.create(
-        child=child_unallocated,
-        started_on=today - dt.timedelta(days=20),
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(child_unallocated, started_on=today - dt.timedelta(days=20))
 
     held = review_services.review_record(
         child=child,
@@ -291,16 +284,7 @@ def _retention_proposal(today: dt.date):
     manager's proposal to destroy the record, which the walk's manager may decide."""
     died_on = today - dt.timedelta(days=20 * 366)
     retired = ChildFactory(local_reference="W0004", date_of_birth=died_on - dt.timedelta(days=10 * 366))
-    CareEpisode.objects.create(
-        child=retired,
-        started_on=died_on - dt.timedelta(days=400),
-        ended_on=died_on,
-        reason_new_episode="S",
-        reason_ceased="E2",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(retired, started_on=died_on - dt.timedelta(days=400), ended_on=died_on, reason_ceased="E2")
     proposer = UserFactory(username="walk_mgr_2", role=roles.IRO_MANAGER)
     return retention_services.retention_request_propose(
         child=retired, by=proposer, action="destroy", reason="reason", today=today

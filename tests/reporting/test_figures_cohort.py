@@ -47,7 +47,7 @@ from reporting.figures import Scope
 from reporting.figures.cohort import ETHNICITY_GROUPS, rate_per_10000, sections
 from reporting.figures.report import report_years
 from reporting.models import ChildPopulation
-from tests.factories import TeamFactory, make_child_in_care, make_iro
+from tests.factories import TeamFactory, make_care_episode, make_child_in_care, make_iro
 
 pytestmark = pytest.mark.django_db
 
@@ -376,14 +376,22 @@ def _more_children(iro, count: int) -> None:
         episode = CareEpisode.objects.get(child=child)
         episode.ended_on, episode.reason_ceased = d("2023-06-01"), "X1"
         episode.save()
-        CareEpisode.objects.create(
-            child=child, started_on=d("2023-06-01"), ended_on=d("2024-08-01"), reason_ceased="X1",
-            reason_new_episode="P", legal_status="C2", placement_type="U6", placement_provider="PR1",
-        )  # fmt: skip
-        CareEpisode.objects.create(
-            child=child, started_on=d("2024-08-01"), reason_new_episode="L", legal_status="E1",
-            placement_type="U6", placement_provider="PR1", distance_from_home_miles=Decimal("30"),
-        )  # fmt: skip
+        make_care_episode(
+            child,
+            started_on=d("2023-06-01"),
+            ended_on=d("2024-08-01"),
+            reason_ceased="X1",
+            reason_new_episode="P",
+            placement_type="U6",
+        )
+        make_care_episode(
+            child,
+            started_on=d("2024-08-01"),
+            reason_new_episode="L",
+            legal_status="E1",
+            placement_type="U6",
+            distance_from_home_miles=Decimal("30"),
+        )
 
 
 @pytest.mark.parametrize("scope", [Scope(today=TODAY), "iro", "team"])

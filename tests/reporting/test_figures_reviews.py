@@ -67,7 +67,7 @@ from reporting.figures.report import report_years
 from reviews.models import CaseNote, MidwayReview, Review, ReviewDateChange, Visit
 from reviews.schedule import schedule_refresh
 from reviews.services.reviews import _check_review_date
-from tests.factories import TeamFactory, make_child_in_care, make_iro
+from tests.factories import TeamFactory, make_care_episode, make_child_in_care, make_iro
 
 pytestmark = [pytest.mark.django_db]
 
@@ -155,14 +155,7 @@ def authority(iro, other_iro):
     r["D2"] = held(dan, ada, D(2023, 12, 15), "PN5", "views_given", distributed=D(2024, 1, 5))
     CareEpisode.objects.filter(child=dan).update(ended_on=D(2024, 2, 1), reason_ceased="E13")
     IROAllocation.objects.filter(child=dan).update(ended_on=D(2024, 2, 1))
-    CareEpisode.objects.create(
-        child=dan,
-        started_on=D(2024, 7, 15),
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(dan, started_on=D(2024, 7, 15))
     IROAllocation.objects.create(child=dan, iro=ada, started_on=D(2024, 7, 15), ended_on=D(2024, 10, 1))
     IROAllocation.objects.create(child=dan, iro=ben, started_on=D(2024, 10, 1))
     r["D3"] = held(dan, ada, D(2024, 8, 9), "PN7", "invited_no_views", distributed=D(2024, 8, 20))
@@ -632,15 +625,14 @@ def bulk(authority, count: int) -> None:
         )
         for n in range(count)
     )
-    ReviewDateChange.objects.bulk_create(
-        ReviewDateChange(
-            review=review,
-            kind="postponed",
-            from_date=review.held_on,
-            reason=f"Reason {n % 4}",
-            iro_consented=True,
-            changed_by=ada,
+
+    def date_change(review, kind, from_date, reason):
+        return ReviewDateChange(
+            review=review, kind=kind, from_date=from_date, reason=reason, iro_consented=True, changed_by=ada
         )
+
+    ReviewDateChange.objects.bulk_create(
+        date_change(review, "postponed", review.held_on, f"Reason {n % 4}")
         for n, review in enumerate(made)
         if n % 3 == 0
     )
@@ -656,14 +648,7 @@ def bulk(authority, count: int) -> None:
         for n in range(count // 10)
     )
     ReviewDateChange.objects.bulk_create(
-        ReviewDateChange(
-            review=review,
-            kind="cancelled",
-            from_date=review.booked_for,
-            reason=f"Cancel {n % 3}",
-            iro_consented=True,
-            changed_by=ada,
-        )
+        date_change(review, "cancelled", review.booked_for, f"Cancel {n % 3}")
         for n, review in enumerate(cancelled_reviews)
     )
     Visit.objects.bulk_create(

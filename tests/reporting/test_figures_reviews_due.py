@@ -56,12 +56,11 @@ from iro_service.models import AuditAction, AuditEvent
 from iro_service.periods import ReportingYear
 from reporting.figures import Scope, Section, reviews
 from reporting.figures.report import report_years
-from reporting.pdf import render_annual_report_pdf
-from reviews import services
 from reviews.models import Review, ReviewDue
 from reviews.querysets import DueWindow
 from tests.factories import TeamFactory, make_child_in_care, make_iro
-from tests.reporting.test_pdf import poppler
+from tests.reporting.test_pdf import poppler, render_version_1
+from tests.reviews.factories import correct_review, record_review
 
 pytestmark = [pytest.mark.django_db]
 
@@ -91,24 +90,18 @@ def add_child(manager, iro, name, *, born, looked_after_on):
 
 
 def record(child, by, held_on) -> Review:
-    return services.review_record(
-        child=child,
-        by=by,
-        held_on=held_on,
-        participation_code="PN1",
-        parents_participation="attended",
+    return record_review(
+        child,
+        by,
+        held_on,
+        today=TODAY,
         wishes_and_feelings="Wants to stay.",
         child_friendly_summary="We agreed you will stay.",
-        actions=[],
-        today=TODAY,
     )
 
 
 def correct(review, by, *, held_on) -> Review:
-    review.refresh_from_db()
-    return services.review_update(
-        review=review, by=by, expected_version=review.version, actions=[], today=TODAY, held_on=held_on
-    )
+    return correct_review(review, by, today=TODAY, held_on=held_on)
 
 
 @pytest.fixture
@@ -510,14 +503,7 @@ def test_the_pdf_prints_the_reviews_due_tables_with_captions_inside_the_page(yea
     """Rendered and read back with poppler, as the committee's PDF reader shows it: each new
     table has its numbered caption and its figures, and no word runs past the right margin."""
     sections = reviews.sections(YEARS, scope=Scope(today=TODAY))[:1]
-    pdf = render_annual_report_pdf(
-        year=YEAR,
-        sections=sections,
-        narrative=None,
-        authority_name="Testshire Council",
-        generated_at=dt.datetime(2025, 4, 30, 9, 0, tzinfo=dt.UTC),
-        version_label="Version 1",
-    )
+    pdf = render_version_1(YEAR, sections, generated_at=dt.datetime(2025, 4, 30, 9, 0, tzinfo=dt.UTC))
     text = re.sub(r"\s+", " ", poppler("pdftotext", pdf, "-layout", tmp=tmp_path))
     for words in (
         "Table 3.7: Reviews due in the year, held on time, late or not held",

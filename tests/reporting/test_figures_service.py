@@ -45,7 +45,7 @@ from children.models import CareEpisode, Child, IROAllocation
 from iro_service.periods import ReportingYear
 from reporting.figures import Scope, service
 from reporting.figures.report import report_years
-from tests.factories import ChildFactory, TeamFactory, make_child_in_care, make_iro
+from tests.factories import ChildFactory, TeamFactory, care_episode, make_care_episode, make_child_in_care, make_iro
 
 pytestmark = pytest.mark.django_db
 
@@ -73,14 +73,7 @@ def leave_care(child: Child, on: dt.date) -> None:
 
 
 def return_to_care(child: Child, on: dt.date, iro) -> None:
-    CareEpisode.objects.create(
-        child=child,
-        started_on=on,
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(child, started_on=on)
     IROAllocation.objects.create(child=child, iro=iro, started_on=on)
 
 
@@ -267,17 +260,7 @@ def bulk(staff, count: int) -> None:
         ChildFactory.build(local_reference=f"B{n:05d}", first_name=f"Bulk{n}") for n in range(count)
     )
     start = [D(2021, 4, 1) + dt.timedelta(days=n % 1400) for n in range(count)]
-    CareEpisode.objects.bulk_create(
-        CareEpisode(
-            child=child,
-            started_on=start[n],
-            reason_new_episode="S",
-            legal_status="C2",
-            placement_type="U4",
-            placement_provider="PR1",
-        )
-        for n, child in enumerate(children)
-    )
+    CareEpisode.objects.bulk_create(care_episode(child, started_on=start[n]) for n, child in enumerate(children))
     changed = {n: start[n] + dt.timedelta(days=30) for n in range(count) if n % 3 == 0}
     IROAllocation.objects.bulk_create(
         [

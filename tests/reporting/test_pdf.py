@@ -16,9 +16,8 @@ from iro_service.periods import ReportingYear
 from reporting.figures import Scope, Section, Table
 from reporting.figures.report import annual_report_sections
 from reporting.pdf import annual_report_html, render_annual_report_pdf
-from tests.factories import make_child_in_care
 from tests.reporting.report_samples import YEAR, narrative, small_sections
-from tests.reviews.factories import held_review
+from tests.reporting.test_versions import reviewed_children
 
 GENERATED = dt.datetime(2022, 6, 1, 13, 5, tzinfo=dt.UTC)  # 14:05 in London (BST)
 REPORT = {
@@ -32,6 +31,18 @@ REPORT = {
 def render(**overrides) -> bytes:
     arguments = {**REPORT, "sections": small_sections(), "narrative": narrative()} | overrides
     return render_annual_report_pdf(**arguments)
+
+
+def render_version_1(year, sections, *, generated_at: dt.datetime) -> bytes:
+    """Version 1 of Testshire Council's report of ``sections``, with no narrative."""
+    return render_annual_report_pdf(
+        year=year,
+        sections=sections,
+        narrative=None,
+        authority_name="Testshire Council",
+        generated_at=generated_at,
+        version_label="Version 1",
+    )
 
 
 def poppler(tool: str, pdf: bytes, *options: str, tmp: Path) -> str:
@@ -184,28 +195,10 @@ def test_sections_not_yet_written_say_so(tmp_path):
 
 @pytest.mark.django_db
 def test_the_real_report_renders_from_a_small_database(iro, tmp_path):
-    for n in range(2):
-        child = make_child_in_care(iro=iro, looked_after_on=dt.date(2024, 6, 3), first_name=f"Report{n}")
-        held_review(
-            child,
-            iro=iro,
-            held_on=dt.date(2025, 5, 12 + n),
-            due_on=dt.date(2025, 5, 13),
-            code="PN1",
-            review_type="subsequent",
-            record_due_on=dt.date(2025, 6, 9),
-            record_distributed_on=dt.date(2025, 6, 2),
-        )
+    reviewed_children(iro)
     year = ReportingYear(2025)
     sections = annual_report_sections(year, scope=Scope())
-    pdf = render_annual_report_pdf(
-        year=year,
-        sections=sections,
-        narrative=None,
-        authority_name="Testshire Council",
-        generated_at=dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC),
-        version_label="Version 1",
-    )
+    pdf = render_version_1(year, sections, generated_at=dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC))
     pages = poppler("pdftotext", pdf, "-layout", tmp=tmp_path).split("\f")[:-1]
     text = squash(" ".join(pages))
     assert "1 April 2025 to 31 March 2026" in text

@@ -21,7 +21,8 @@ from reviews.models import (
 )
 from reviews.services import ProgressInput, case_note_add, midway_review_record, visit_record
 from reviews.timeline import child_timeline
-from tests.factories import make_child_in_care, make_cover
+from tests.factories import make_care_episode, make_child_in_care, make_cover
+from tests.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -245,9 +246,7 @@ def test_iro_records_a_visit_and_returns_to_the_timeline(client_for, iro, child)
     response = client.post(
         reverse("reviews:visit_create", args=[child.pk]),
         {
-            "visited_on_0": "2",
-            "visited_on_1": "11",
-            "visited_on_2": "2026",
+            **date_fields("visited_on", dt.date(2026, 11, 2)),
             "seen_alone": "yes",
             "notes": "Kai showed me his room.",
         },
@@ -270,9 +269,7 @@ def test_iro_records_a_midway_review_through_the_form(client_for, iro, child, ac
     response = client.post(
         reverse("reviews:midway_create", args=[child.pk]),
         {
-            "held_on_0": "9",
-            "held_on_1": "11",
-            "held_on_2": "2026",
+            **date_fields("held_on", dt.date(2026, 11, 9)),
             "notes": "",
             f"action_{dental.pk}_status": "done",
             f"action_{dental.pk}_note": "Seen.",
@@ -293,7 +290,7 @@ def test_iro_records_a_midway_review_through_the_form(client_for, iro, child, ac
 def test_iro_adds_a_case_note(client_for, iro, child):
     response = client_for(iro).post(
         reverse("reviews:case_note_create", args=[child.pk]),
-        {"written_on_0": "16", "written_on_1": "11", "written_on_2": "2026", "text": "Called school."},
+        {**date_fields("written_on", dt.date(2026, 11, 16)), "text": "Called school."},
         follow=True,
     )
 
@@ -432,16 +429,7 @@ def fill_history(child, iro, manager, n):
             iro_response="Will bring the review forward" if i % 2 else "",
         )
         IROAllocation.objects.create(child=child, iro=iro, started_on=day, ended_on=day, reason="Cover")
-        CareEpisode.objects.create(
-            child=child,
-            started_on=day,
-            ended_on=day,
-            reason_new_episode="P",
-            legal_status="C2",
-            placement_type="U4",
-            placement_provider="PR1",
-            reason_ceased="E8",
-        )
+        make_care_episode(child, started_on=day, ended_on=day, reason_new_episode="P", reason_ceased="E8")
 
 
 def test_the_timeline_merges_every_kind_newest_first(child, iro, manager):

@@ -3,8 +3,6 @@ was completed and sent out (docs/rules.md#after-the-review), another IRO cannot 
 date the rules refuse is named in the GOV.UK error summary with nothing saved."""
 
 import datetime as dt
-import html
-import re
 
 import pytest
 from django.urls import reverse
@@ -12,6 +10,7 @@ from django.utils import timezone
 
 from iro_service.models import AuditAction, AuditEvent
 from tests.factories import make_child_in_care
+from tests.forms import date_fields, error_summary_links
 from tests.reviews.factories import held_review
 
 pytestmark = pytest.mark.django_db
@@ -26,20 +25,6 @@ def review(iro):
     return held_review(
         child, iro=iro, held_on=today - dt.timedelta(days=14), record_due_on=today + dt.timedelta(days=6)
     )
-
-
-def date_fields(name, day):
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
-
-
-def summary_links(response) -> list[tuple[str, str]]:
-    """(href, text) of each link in the GOV.UK error summary, unescaped."""
-    page = response.content.decode()
-    summary = page[page.index('class="govuk-error-summary"') :]
-    summary = summary[: summary.index("</ul>")]
-    return [
-        (href, html.unescape(text).strip()) for href, text in re.findall(r'<a href="([^"]+)">(.*?)</a>', summary, re.S)
-    ]
 
 
 def url(review):
@@ -107,7 +92,7 @@ def test_a_record_sent_before_it_was_completed_is_named_in_the_error_summary(cli
 
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert summary_links(response) == [("#id_record_completed_on", "Enter when the record was completed.")]
+    assert error_summary_links(response) == [("#id_record_completed_on", "Enter when the record was completed.")]
     assert 'id="id_record_completed_on"' in response.text  # the link lands on the field's date group
     review.refresh_from_db()
     assert (review.record_completed_on, review.record_distributed_on) == (None, None)

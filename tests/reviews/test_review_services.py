@@ -196,23 +196,15 @@ def test_second_editor_of_a_review_is_refused_and_nothing_is_overwritten(child, 
     review = record(child, iro)
     make_cover(absent_iro=iro, covering_iro=other_iro, starts_on=dt.date(2026, 11, 1), by=manager)
     loaded = review.version
-    services.review_update(
-        review=review,
-        by=other_iro,
-        expected_version=loaded,
-        actions=[],
-        wishes_and_feelings="Sam wants more time with his brother.",
-        today=TODAY,
-    )
-    with pytest.raises(StaleEditError) as stale:
+
+    def save_wishes(by, wishes):  # both editors opened the form at version ``loaded``
         services.review_update(
-            review=review,
-            by=iro,
-            expected_version=loaded,
-            actions=[],
-            wishes_and_feelings="Sam wants a dog.",
-            today=TODAY,
+            review=review, by=by, expected_version=loaded, actions=[], wishes_and_feelings=wishes, today=TODAY
         )
+
+    save_wishes(other_iro, "Sam wants more time with his brother.")
+    with pytest.raises(StaleEditError) as stale:
+        save_wishes(iro, "Sam wants a dog.")
     assert stale.value.current.wishes_and_feelings == "Sam wants more time with his brother."
     assert stale.value.changed_by == other_iro.get_full_name()
     review.refresh_from_db()
@@ -221,32 +213,22 @@ def test_second_editor_of_a_review_is_refused_and_nothing_is_overwritten(child, 
 
 def test_record_distribution_dates_are_checked_and_kept(child, iro):
     review = record(child, iro)
+
+    def distribute(completed_on, distributed_on):
+        services.review_record_distribution(
+            review=review,
+            by=iro,
+            expected_version=review.version,
+            record_completed_on=completed_on,
+            record_distributed_on=distributed_on,
+            today=TODAY,
+        )
+
     with pytest.raises(ValidationError, match="before the review"):
-        services.review_record_distribution(
-            review=review,
-            by=iro,
-            expected_version=review.version,
-            record_completed_on=dt.date(2026, 6, 1),
-            record_distributed_on=None,
-            today=TODAY,
-        )
+        distribute(dt.date(2026, 6, 1), None)
     with pytest.raises(ValidationError, match="cannot be distributed before it was completed"):
-        services.review_record_distribution(
-            review=review,
-            by=iro,
-            expected_version=review.version,
-            record_completed_on=dt.date(2026, 7, 10),
-            record_distributed_on=dt.date(2026, 7, 9),
-            today=TODAY,
-        )
-    services.review_record_distribution(
-        review=review,
-        by=iro,
-        expected_version=review.version,
-        record_completed_on=dt.date(2026, 7, 27),
-        record_distributed_on=dt.date(2026, 7, 28),
-        today=TODAY,
-    )
+        distribute(dt.date(2026, 7, 10), dt.date(2026, 7, 9))
+    distribute(dt.date(2026, 7, 27), dt.date(2026, 7, 28))
     review.refresh_from_db()
     assert (review.record_distributed_on, review.record_due_on) == (dt.date(2026, 7, 28), dt.date(2026, 7, 27))
     assert "(late)" in AuditEvent.objects.filter(object_type="reviews.Review").order_by("-pk").first().summary

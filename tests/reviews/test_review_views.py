@@ -7,6 +7,7 @@ from django.utils import timezone
 from reviews.models import Action, Review, ReviewSchedule
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care, make_cover
+from tests.forms import date_fields
 from tests.reviews.factories import held_review
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +25,6 @@ def child(iro):
     )
     schedule_refresh([child.pk])
     return child
-
-
-def date_fields(name, day):
-    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
 
 def review_post(day, actions=()):

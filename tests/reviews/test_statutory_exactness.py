@@ -14,8 +14,8 @@ from reviews import services
 from reviews.codes import FlagKind
 from reviews.flags import flags_sweep
 from reviews.models import ClosureDay, DeadlineFlag, Review, ReviewDue, ReviewSchedule
-from tests.factories import make_child_in_care
-from tests.reviews.factories import record_review
+from tests.factories import make_care_episode, make_child_in_care
+from tests.reviews.factories import correct_review, record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +28,7 @@ def record(child, by, held_on, **overrides):
 
 
 def correct(review, by, **fields):
-    review.refresh_from_db()
-    return services.review_update(
-        review=review, by=by, expected_version=review.version, actions=[], today=TODAY, **fields
-    )
+    return correct_review(review, by, today=TODAY, **fields)
 
 
 def dues(review):
@@ -134,14 +131,7 @@ def test_a_child_on_short_breaks_is_due_a_first_review_three_months_from_the_fir
 def test_short_breaks_are_one_series_across_the_days_at_home_between_them(iro):
     child = make_child_in_care(iro=iro, looked_after_on=D(2025, 4, 7), legal_status="V3", date_of_birth=D(2015, 1, 1))
     CareEpisode.objects.filter(child=child).update(ended_on=D(2025, 4, 9), reason_ceased="E8")
-    CareEpisode.objects.create(
-        child=child,
-        started_on=D(2025, 5, 12),
-        reason_new_episode="S",
-        legal_status="V3",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(child, started_on=D(2025, 5, 12), legal_status="V3")
     assert schedule(child).next_due_on == D(2025, 7, 7)  # from the first break, not the second
 
 
@@ -210,14 +200,7 @@ def test_an_episode_with_reason_s_on_the_day_the_last_ended_does_not_restart_the
     child = make_child_in_care(iro=iro, looked_after_on=D(2024, 6, 3), date_of_birth=D(2014, 1, 1))
     record(child, iro, D(2024, 6, 28))
     CareEpisode.objects.filter(child=child).update(ended_on=D(2024, 8, 1), reason_ceased="E13")
-    CareEpisode.objects.create(  # as old or imported data may hold it (the services refuse it)
-        child=child,
-        started_on=D(2024, 8, 1),
-        reason_new_episode="S",
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-    )
+    make_care_episode(child, started_on=D(2024, 8, 1))  # as old or imported data may hold it (the services refuse it)
     assert (schedule(child).period_start, schedule(child).next_due_on) == (D(2024, 6, 3), D(2024, 9, 28))
 
 
