@@ -66,4 +66,5 @@ def audit_change(
 ) -> None:
     """The audit event of ``by`` creating (``created``) or updating ``obj``, for its child."""
     action = AuditAction.CREATED if created else AuditAction.UPDATED
-    audit_record(actor=by, action=action, child_id=obj.child_id, obj=obj, summary=summary, changes=changes)
+    child_id = obj.child_id  # type: ignore[attr-defined]  # every record passed here is about one child
+    audit_record(actor=by, action=action, child_id=child_id, obj=obj, summary=summary, changes=changes)
