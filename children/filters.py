@@ -20,7 +20,12 @@ class IROFilter(django_filters.ModelChoiceFilter):
 
 class ChildFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name or reference", method="filter_name")
-    iro = IROFilter(label="IRO", queryset=lambda request: iro_queryset(), method="filter_iro", empty_label="Any IRO")
+    iro = IROFilter(
+        label="IRO",
+        queryset=lambda request: iro_queryset(seen_by=request.user),
+        method="filter_iro",
+        empty_label="Any IRO",
+    )
     legal_status = django_filters.ChoiceFilter(
         label="Legal status", choices=codes.LegalStatus.choices, method="filter_legal_status", empty_label="Any"
     )

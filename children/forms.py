@@ -12,7 +12,7 @@ from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField
 from iro_service.locked_forms import LockedForm
 
 from . import codes, rules
-from .models import Child, IROProfile, SiblingGroup
+from .models import Child, CoverArrangement, IROProfile, SiblingGroup
 from .services.common import CHILD_EDITABLE_FIELDS
 
 User = get_user_model()
@@ -23,8 +23,14 @@ class IROChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-def iro_queryset():
-    return User.objects.filter(is_active=True, groups__name=roles.IRO).order_by("last_name", "first_name")
+def iro_queryset(*, seen_by: User | None = None):
+    """The active IROs, by name. With ``seen_by``, only those whose children that user may see:
+    every IRO for a manager; for an IRO, themselves and whom they cover (a filter offering the
+    whole service's IROs to an IRO would list people whose children they cannot see)."""
+    iros = User.objects.filter(is_active=True, groups__name=roles.IRO).order_by("last_name", "first_name")
+    if seen_by is not None and not seen_by.has_perm("children.view_all_children"):
+        iros = iros.filter(pk__in=CoverArrangement.objects.iros_of(seen_by))
+    return iros
 
 
 def _date_field(

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import BooleanField, Case, Count, DateField, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -51,13 +52,17 @@ class ChildQuerySet(UndeletableQuerySet):
 
     def held_or_covered_by(self, user: User, *, on: date | None = None):
         """The children allocated now to ``user``, or to an IRO ``user`` covers on ``on``: the
-        children whose IRO ``user`` is, whatever else they may see."""
+        children whose IRO ``user`` is, whatever else they may see.
+
+        Written as ``iro IN (user UNION the IROs user covers)``, never as ``iro = user OR iro IN
+        (...)``: with the OR, PostgreSQL cannot use the open-allocations index and reads every
+        allocation in the service (docs/decisions/0007-visibility-by-iro-list.md)."""
         return self.filter(
             Exists(
                 _model("IROAllocation").objects.filter(
-                    Q(iro=user) | Q(iro__in=_model("CoverArrangement").objects.active(on=on).covered_by(user)),
                     child=OuterRef("pk"),
                     ended_on__isnull=True,
+                    iro__in=_model("CoverArrangement").objects.iros_of(user, on=on),
                 )
             )
         )
@@ -244,6 +249,19 @@ class CoverArrangementQuerySet(UndeletableQuerySet):
         """The absent IROs whose children ``user`` covers (a values queryset for ``__in``)."""
         return self.filter(covering_iro=user).values("absent_iro")
 
+    def iros_of(self, user: User, *, on: date | None = None):
+        """``user`` and the absent IROs ``user`` covers on ``on``: the IROs whose children
+        ``user`` holds, as one subquery for ``iro__in`` (a UNION, so an index on the IRO serves it)."""
+        me = get_user_model().objects.filter(pk=user.pk).values("pk")
+        return me.union(self.active(on=on).covered_by(user).order_by())
+
+
+def _open_allocation_count(iro):
+    """How many children ``iro`` holds now, read from the open-allocations index alone (a join
+    to every allocation, closed ones included, grows with the service's history)."""
+    held = _model("IROAllocation").objects.filter(iro=iro, ended_on__isnull=True).order_by()
+    return Coalesce(Subquery(held.values("iro").annotate(n=Count("child")).values("n")), 0)
+
 
 class IROProfileQuerySet(models.QuerySet):
     def with_caseload(self, *, on: date | None = None):
@@ -253,7 +271,7 @@ class IROProfileQuerySet(models.QuerySet):
         return (
             self.filter(user__is_active=True)
             .select_related("user", "team")
-            .annotate(caseload=Count("user__iro_allocations", filter=Q(user__iro_allocations__ended_on__isnull=True)))
+            .annotate(caseload=_open_allocation_count(OuterRef("user")))
             .prefetch_related(
                 Prefetch(
                     "user__covers_given", queryset=cover.select_related("covering_iro"), to_attr="active_cover_given"

@@ -17,6 +17,7 @@ from iro_service.audit import audited, audited_by_service, child_in_url, no_chil
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction, AuditEvent
+from iro_service.pagination import CappedPaginator
 
 from . import forms, selectors, services
 from .filters import ChildFilter
@@ -48,7 +49,8 @@ def child_list(request):
     child_filter = ChildFilter(
         request.GET or None, queryset=Child.objects.visible_to(request.user).active().for_list(), request=request
     )
-    page = Paginator(child_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = child_filter.qs if not child_filter.is_bound or child_filter.is_valid() else Child.objects.none()
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     _log_listing(request, page.object_list)
     return render(
         request, "children/child_list.html", {"filter": child_filter, "page": page, "today": timezone.localdate()}

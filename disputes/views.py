@@ -11,7 +11,6 @@ from functools import partial, wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from iro_service.audit import audited, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import save_with_service
 from iro_service.models import AuditAction
+from iro_service.pagination import CappedPaginator
 from reviews.views.pages import page
 
 from . import forms, ladder, services
@@ -86,7 +86,7 @@ def _acting_page(summary: str, *, child=None):
 @dispute_reader_required
 def dispute_list(request):
     dispute_filter = forms.DisputeListFilter(request.GET or None, queryset=_for_list(request.user), request=request)
-    page = Paginator(dispute_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(dispute_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     note_listing(
         request,
         child_ids=[d.child_id for d in page.object_list],

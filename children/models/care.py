@@ -124,6 +124,11 @@ class IROAllocation(UndeletableModel):
         constraints = [
             *_one_open_period_per_child("allocation"),
         ]
+        indexes = [
+            # Who holds whom now: the visibility rule and every caseload read by IRO
+            # (docs/decisions/0007-visibility-by-iro-list.md).
+            models.Index(fields=["iro", "child"], condition=Q(ended_on__isnull=True), name="open_allocation_by_iro"),
+        ]
 
     def __str__(self):
         return f"{self.child_id} → {self.iro_id} from {self.started_on}"

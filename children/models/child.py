@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from iro_service.models import UndeletableModel
@@ -101,6 +102,12 @@ class Child(UndeletableModel):
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         verbose_name_plural = "children"
+        indexes = [
+            # The children list's order, so a page of it is read from the index, not sorted.
+            models.Index(
+                fields=["last_name", "first_name", "id"], condition=Q(archived_at__isnull=True), name="child_list_order"
+            ),
+        ]
         permissions = [
             ("view_caseload", "Can view the children on their own and covered caseloads"),
             ("view_all_children", "Can view every child in the service"),

@@ -255,6 +255,10 @@ SERVICE_NAME = env("SERVICE_NAME", default="IRO case management")
 RETENTION_YEARS_AFTER_BIRTH = env.int("RETENTION_YEARS_AFTER_BIRTH", default=75)
 RETENTION_YEARS_AFTER_DEATH = env.int("RETENTION_YEARS_AFTER_DEATH", default=15)
 
+# Long lists (children, disputes) count at most this many rows; beyond it they say "more than"
+# and ask for a filter, so a page costs one page however large the service (iro_service/pagination.py).
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
+
 from .celery import *  # noqa: E402,F403
 
 # Accounts (separation of duties)

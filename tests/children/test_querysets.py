@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -105,3 +106,15 @@ def test_with_caseload_counts_open_allocations_and_shows_cover(iro, other_iro, p
     assert rows["iro_pt"].status == "under"
     assert [c.covering_iro for c in rows["iro_a"].user.active_cover_given] == [other_iro]
     assert [c.absent_iro for c in rows["iro_b"].user.active_cover_taken] == [iro]
+
+
+def test_the_visibility_rule_reads_the_iro_as_one_list_never_an_or(iro, other_iro):
+    """``iro IN (me UNION whom I cover)``: an ``iro = me OR iro IN (...)`` stops PostgreSQL using
+    the open-allocations index and reads every allocation in the service (issue 13's plans)."""
+    make_cover(absent_iro=other_iro, covering_iro=iro, starts_on=dt.date.today())
+    held = make_child_in_care(iro=iro)
+    covered = make_child_in_care(iro=other_iro)
+    sql = str(Child.objects.visible_to(iro).query).upper()
+    assert "UNION" in sql
+    assert not re.search(r'"IRO_ID"[^()]*\bOR\b|\bOR\b[^()]*"IRO_ID"', sql)
+    assert set(Child.objects.visible_to(iro)) == {held, covered}

@@ -222,6 +222,15 @@ def test_iro_list_is_scoped_even_when_filtering_by_another_iro(client_for, iro, 
     response = client_for(iro).get(reverse("children:list"), {"iro": other_iro.pk})
     assert list(response.context["page"]) == []
     assert "Hidden" not in response.text
+    assert "Correct the filters to see the children" in response.text
+
+
+def test_iro_filter_offers_an_iro_only_the_iros_whose_children_they_hold(client_for, iro, other_iro, manager):
+    """An IRO's filter lists themselves (and whom they cover), not every IRO in the service."""
+    offered = client_for(iro).get(reverse("children:list")).context["filter"].form.fields["iro"].queryset
+    assert list(offered) == [iro]
+    offered_to_manager = client_for(manager).get(reverse("children:list")).context["filter"].form.fields["iro"]
+    assert {iro, other_iro} <= set(offered_to_manager.queryset)
 
 
 def test_manager_reallocates_a_child_in_the_browser(client_for, manager, iro, other_iro, child):
