@@ -87,6 +87,30 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Past one machine (docs/scaling.md). REPLICA_DATABASE_URL: a PostgreSQL read replica that the
+# reporting pages and the report task read from (iro_service/db_router.py); unset, every query
+# goes to "default". PGBOUNCER=true: connections go through PgBouncer in transaction mode, which
+# cannot hold a server-side cursor across statements.
+REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default="")
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+PGBOUNCER = env.bool("PGBOUNCER", default=False)
+
+
+def with_replica_and_pooling(databases: dict) -> dict:
+    """``DATABASES`` with the replica (when set) and the PgBouncer setting (here and in production)."""
+    if REPLICA_DATABASE_URL:
+        databases["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+        databases["replica"]["CONN_MAX_AGE"] = databases["default"]["CONN_MAX_AGE"]
+    for database in databases.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = PGBOUNCER
+    return databases
+
+
+DATABASES = with_replica_and_pooling(DATABASES)
+DATABASE_ROUTERS = ["iro_service.db_router.PrimaryReplicaRouter"] if REPLICA_DATABASE_URL else []
+if REPLICA_DATABASE_URL:  # pins a user's requests to the primary for a few seconds after a write
+    MIDDLEWARE.append("iro_service.db_router.PrimaryPinMiddleware")
+
 # --- Authentication (docs/authentication.md) --------------------------------------------------
 # Passwords: at least 12 characters, not a common or breached password, not a pattern.
 AUTH_PASSWORD_VALIDATORS = [
