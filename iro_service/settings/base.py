@@ -202,7 +202,9 @@ USE_TZ = True
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
 
-STATIC_URL = "static/"
+# Static files are served by whitenoise from every web instance; STATIC_URL set to a CDN that
+# pulls from them (e.g. https://cdn.example.net/static/) sends browsers there (docs/scaling.md).
+STATIC_URL = env("STATIC_URL", default="") or "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -310,6 +312,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Static files from a CDN: its origin may serve the scripts, styles, images and fonts.
+if "://" in STATIC_URL:
+    _cdn = "/".join(STATIC_URL.split("/")[:3])
+    for _directive in ("script-src", "style-src", "img-src", "font-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(_cdn)
 
 # Statutory dates (docs/rules.md#review-timescales). Children on short breaks (legal status V3, V4) are
 # reviewed under reg 48 (first within 3 months of the first placement, then every 6 months):
