@@ -11,7 +11,7 @@ on the primary, and a test wrapped in one could never reach the replica.
 from __future__ import annotations
 
 import pytest
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -116,6 +116,22 @@ def test_a_replica_behind_the_primary_is_not_read(routed, monkeypatch):
         assert Child.objects.count() == 1
 
     assert on_replica.captured_queries == []
+
+
+@both_databases
+def test_a_replica_that_cannot_be_reached_is_not_read(routed, monkeypatch, caplog):
+    if connections["replica"].vendor != "postgresql":
+        pytest.skip("SQLite has no write-ahead log to compare, so the check never asks the replica")
+    ChildFactory()
+
+    def unreachable():
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr(connections["replica"], "cursor", unreachable)
+    with reads_from_replica():
+        assert Child.objects.count() == 1
+
+    assert "Read replica unavailable" in caplog.text
 
 
 @both_databases
