@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import OperationalError
 
 from iro_service.celery import retrying_task
+from iro_service.db_router import reads_from_replica
 
 from .services import ReportVersionImmutable, report_generate
 
@@ -20,6 +21,7 @@ TRANSIENT_ERRORS = (OperationalError,)
 
 # ignore_result: the outcome is on the version; nothing waits on a result store
 @retrying_task(minutes=5, transient=TRANSIENT_ERRORS, ignore_result=True)
+@reads_from_replica()  # the figures; the version and every write stay on the primary
 def generate_report(version_id: int) -> dict:
     """Generate one queued annual report version (its PDF, hash and status).
 

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from children.models import CareEpisode
 from iro_service.audit import audited, no_child_data, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
+from iro_service.db_router import reads_from_replica
 from iro_service.models import AuditAction
 from iro_service.periods import ReportingYear
 from reviews.models import Review, ReviewDue
@@ -189,6 +190,7 @@ def publish(request, pk):
 @audited(child=object_in_url(ReportVersion, summary="{obj} tables downloaded (CSV)"))
 @login_required
 @permission_required(READ_PUBLISHED, raise_exception=True)
+@reads_from_replica()
 def tables_csv(request, pk):
     version = get_object_or_404(_downloadable(request.user), pk=pk)
     sections = annual_report_sections(ReportingYear(version.start_year), scope=Scope())
@@ -248,6 +250,7 @@ def _shown(sections) -> list[dict]:
 @no_child_data("Figures for the service, by month, IRO and team; row labels link to records (audited there)")
 @login_required
 @permission_required(DASHBOARD, raise_exception=True)
+@reads_from_replica()
 def dashboard(request):
     today = timezone.localdate()
     form = DashboardFilterForm(request.GET or None)
@@ -299,6 +302,7 @@ def _not_held_behind(user: User, data: dict, *, window: DueWindow):
 @audited(action=AuditAction.LISTED)
 @login_required
 @permission_required(DASHBOARD, raise_exception=True)
+@reads_from_replica()
 def records(request):
     today = timezone.localdate()
     data = request.GET.copy()

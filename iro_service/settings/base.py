@@ -87,6 +87,30 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Past one machine (docs/scaling.md). REPLICA_DATABASE_URL: a PostgreSQL read replica that the
+# reporting pages and the report task read from (iro_service/db_router.py); unset, every query
+# goes to "default". PGBOUNCER=true: connections go through PgBouncer in transaction mode, which
+# cannot hold a server-side cursor across statements.
+REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default="")
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+PGBOUNCER = env.bool("PGBOUNCER", default=False)
+
+
+def with_replica_and_pooling(databases: dict) -> dict:
+    """``DATABASES`` with the replica (when set) and the PgBouncer setting (here and in production)."""
+    if REPLICA_DATABASE_URL:
+        databases["replica"] = env.db_url_config(REPLICA_DATABASE_URL)
+        databases["replica"]["CONN_MAX_AGE"] = databases["default"]["CONN_MAX_AGE"]
+    for database in databases.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = PGBOUNCER
+    return databases
+
+
+DATABASES = with_replica_and_pooling(DATABASES)
+DATABASE_ROUTERS = ["iro_service.db_router.PrimaryReplicaRouter"] if REPLICA_DATABASE_URL else []
+if REPLICA_DATABASE_URL:  # pins a user's requests to the primary for a few seconds after a write
+    MIDDLEWARE.append("iro_service.db_router.PrimaryPinMiddleware")
+
 # --- Authentication (docs/authentication.md) --------------------------------------------------
 # Passwords: at least 12 characters, not a common or breached password, not a pattern.
 AUTH_PASSWORD_VALIDATORS = [
@@ -178,7 +202,9 @@ USE_TZ = True
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
 
-STATIC_URL = "static/"
+# Static files are served by whitenoise from every web instance; STATIC_URL set to a CDN that
+# pulls from them (e.g. https://cdn.example.net/static/) sends browsers there (docs/scaling.md).
+STATIC_URL = env("STATIC_URL", default="") or "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -290,6 +316,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Static files from a CDN: its origin may serve the scripts, styles, images and fonts.
+if "://" in STATIC_URL:
+    _cdn = "/".join(STATIC_URL.split("/")[:3])
+    for _directive in ("script-src", "style-src", "img-src", "font-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(_cdn)
 
 # Statutory dates (docs/rules.md#review-timescales). Children on short breaks (legal status V3, V4) are
 # reviewed under reg 48 (first within 3 months of the first placement, then every 6 months):

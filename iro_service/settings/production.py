@@ -6,13 +6,14 @@ administrators unless OTP_REQUIRED_FOR_PRIVILEGED=false (docs/authentication.md)
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, with_replica_and_pooling
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES = with_replica_and_pooling(DATABASES)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
