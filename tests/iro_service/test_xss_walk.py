@@ -69,6 +69,7 @@ from reviews.models import ClosureDay, ReviewDateChange
 from tests.disputes.factories import raise_dispute
 from tests.factories import ChildFactory, TeamFactory, UserFactory, make_care_episode, make_child_in_care, make_iro
 from tests.interchange.helpers import hand_made_texts
+from tests.iro_service.url_world import OUR_PACKAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -659,7 +660,6 @@ def _walk(world: World) -> tuple[list[str], int]:
 
 # --- Nothing prints stored text as markup ---------------------------------------------------
 
-OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
 FORM_MODULES = (
     "iro_service.forms",
     "children.forms",

@@ -49,6 +49,9 @@ ROLES = (ANONYMOUS, HOLDER, OTHER_IRO, MANAGER, COMMITTEE, ADMINISTRATOR, NO_ROL
 CHILD_FIRST_NAME = "Quenby"
 CHILD_LAST_NAME = "Zarkovic"
 
+#: The project's own packages (the demo aside): the code the walks look through.
+OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
+
 #: URL namespaces tested elsewhere (the admin helper's tests cover the Django admin).
 EXCLUDED_NAMESPACES = ("admin",)
 
