@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from children.models import CareEpisode, IROAllocation
 from children.services import allocation_change, care_period_end
@@ -17,6 +15,7 @@ from reviews.flags import flags_sweep
 from reviews.models import Action, ClosureDay, DeadlineFlag, Review, ReviewSchedule
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care, make_iro
+from tests.queries import run_at_two_sizes
 from tests.reviews.factories import child_in_care, held_review_record_due
 
 pytestmark = pytest.mark.django_db
@@ -310,12 +309,9 @@ def _build_caseload(count: int, *, iros: list) -> list[int]:
 
 def test_the_sweep_takes_the_same_number_of_queries_for_5_and_for_100_children(iro, other_iro):
     iros = [iro, other_iro, make_iro(username="iro_c")]
-    _build_caseload(5, iros=iros)
-    with CaptureQueriesContext(connection) as five:
-        small = flags_sweep(today=TODAY)
-    _build_caseload(95, iros=iros)
-    with CaptureQueriesContext(connection) as hundred:
-        large = flags_sweep(today=TODAY)
+    (small, five), (large, hundred) = run_at_two_sizes(
+        lambda n: _build_caseload(n, iros=iros), lambda: flags_sweep(today=TODAY), sizes=(5, 100)
+    )
 
     assert small.open == {DUE_SOON: 2, OVERDUE: 3, RECORD: 3, ACTION: 3}
     assert large.open == {DUE_SOON: 49, OVERDUE: 51, RECORD: 51, ACTION: 51}
