@@ -30,7 +30,6 @@ from django.utils.http import urlsafe_base64_encode
 from . import roles
 from .audit import audit_record, diff_fields
 from .models import AuditAction
-from .services import save_audited
 
 #: The account fields an administrator may change. Never ``password``, ``is_superuser``,
 #: ``is_staff`` (it follows the Administrator role), ``groups`` or ``user_permissions``.
@@ -91,10 +90,13 @@ def user_create(*, user: User, by: User, domain: str, use_https: bool = True) ->
     user.is_superuser = False
     user.is_staff = False
     user.set_unusable_password()
-    save_audited(
-        user,
-        by=by,
+    user.full_clean()
+    user.save()
+    audit_record(
+        actor=by,
         action=AuditAction.USER_CREATED,
+        child_id=None,
+        obj=user,
         summary=f"Account {user.username} created",
         changes=diff_fields({}, _account_values(user)),
     )
