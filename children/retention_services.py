@@ -22,7 +22,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from iro_service.audit import audit_record
 from iro_service.models import AuditAction
 from iro_service.services import save_audited
 
@@ -131,14 +130,12 @@ def retention_request_approve(*, request: RetentionRequest, by: User, today: dat
     request.save()
     destroying = request.action == RetentionAction.DESTROY
     request.outcome = erasure.destroy(child) if destroying else erasure.anonymise(child, by=by)
-    request.full_clean()
-    request.save(update_fields=["outcome", "updated_at"])
     done = "destroyed" if destroying else "anonymised"
-    audit_record(
-        actor=by,
+    save_audited(
+        request,
+        by=by,
         action=AuditAction.RECORD_DESTROYED if destroying else AuditAction.RECORD_ANONYMISED,
-        child_id=None,
-        obj=request,
+        update_fields=["outcome", "updated_at"],
         summary=f"1 record {done} under the retention rule, proposed by {request.proposed_by.username}, "
         f"approved by {by.username}",
         changes={

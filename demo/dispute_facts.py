@@ -18,7 +18,7 @@ from reviews import deadlines
 from reviews.calendar import local_non_working_days
 
 from .dispute_text import Template
-from .iro_facts import AllocationFacts, load_absences, load_allocations
+from .iro_facts import CaseloadFacts, load_absences, load_allocations
 from .shape import HISTORY_YEARS
 
 User = get_user_model()
@@ -77,28 +77,14 @@ class PeriodFacts:
 
 
 @dataclass
-class DisputeFacts:
-    today: date
+class DisputeFacts(CaseloadFacts[PeriodFacts]):
     window_start: date
-    calendar: frozenset[date]
-    periods: list[PeriodFacts]
-    allocations: dict[int, list[AllocationFacts]]
-    #: (absent IRO, covering IRO, first day, last day) of each cover arrangement.
-    absences: list[tuple[int, int, date, date]]
-    iro_names: dict[int, str]
     stages: dict[int, EscalationStage]
     rungs: list[ladder.Rung]
     due_cache: dict[tuple[int, date], date | None] = field(default_factory=dict)
 
-    @property
-    def in_care(self) -> int:
-        return sum(p.end is None for p in self.periods)
-
     def iro_on(self, child_id: int, day: date) -> int | None:
-        for allocation in self.allocations.get(child_id, ()):
-            if allocation.start <= day and (allocation.end is None or day < allocation.end):
-                return allocation.iro_id
-        return None
+        return self.allocated_on(child_id, day)
 
     def covering(self, iro_id: int, day: date) -> int | None:
         """The IRO covering ``iro_id`` on ``day``, if they are away."""
@@ -112,9 +98,6 @@ class DisputeFacts:
         iro = self.iro_on(child_id, day)
         return None if iro is None else self.covering(iro, day) or iro
 
-    def working(self, day: date) -> bool:
-        return deadlines.is_working_day(day, non_working=self.calendar)
-
     def add(self, day: date, working_days: int) -> date:
         return deadlines.add_working_days(day, working_days, non_working=self.calendar)
 
@@ -123,11 +106,6 @@ class DisputeFacts:
         while working_days:
             day -= ONE_DAY
             working_days -= self.working(day)
-        return day
-
-    def back_to_working_day(self, day: date) -> date:
-        while not self.working(day):
-            day -= ONE_DAY
         return day
 
     def due(self, stage: int, raised_on: date) -> date | None:

@@ -4,9 +4,11 @@ and who covered whom while they were away (docs/rules.md#people)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Generic, Protocol, TypeVar
 
 from children.models import CoverArrangement, IROAllocation
+from reviews import deadlines
 
 
 @dataclass(frozen=True)
@@ -14,6 +16,47 @@ class AllocationFacts:
     iro_id: int
     start: date
     end: date | None
+
+
+class _Period(Protocol):
+    @property
+    def end(self) -> date | None: ...
+
+
+P = TypeVar("P", bound=_Period)
+
+
+@dataclass
+class CaseloadFacts(Generic[P]):
+    """What both planners hold: the working calendar, the periods of care (each planner's own
+    ``PeriodFacts``), who was allocated to each child when, and who covered whom."""
+
+    today: date
+    calendar: frozenset[date]
+    periods: list[P]
+    allocations: dict[int, list[AllocationFacts]]
+    #: (absent IRO, covering IRO, first day, last day) of each cover arrangement.
+    absences: list[tuple[int, int, date, date]]
+    iro_names: dict[int, str]
+
+    @property
+    def in_care(self) -> int:
+        return sum(p.end is None for p in self.periods)
+
+    def allocated_on(self, child_id: int, day: date) -> int | None:
+        """The IRO allocated to the child on ``day`` (started on or before, not yet ended)."""
+        for allocation in self.allocations.get(child_id, ()):
+            if allocation.start <= day and (allocation.end is None or day < allocation.end):
+                return allocation.iro_id
+        return None
+
+    def working(self, day: date) -> bool:
+        return deadlines.is_working_day(day, non_working=self.calendar)
+
+    def back_to_working_day(self, day: date) -> date:
+        while not self.working(day):
+            day -= timedelta(days=1)
+        return day
 
 
 def load_allocations() -> dict[int, list[AllocationFacts]]:

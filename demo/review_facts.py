@@ -9,10 +9,9 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 
 from children.models import CareEpisode, Child
-from reviews import deadlines
 from reviews.calendar import local_non_working_days
 
-from .iro_facts import AllocationFacts, load_absences, load_allocations
+from .iro_facts import CaseloadFacts, load_absences, load_allocations
 
 User = get_user_model()
 
@@ -67,40 +66,21 @@ class HeldPlan:
 
 
 @dataclass
-class ReviewFacts:
-    today: date
-    calendar: frozenset[date]
-    periods: list[PeriodFacts]
-    allocations: dict[int, list[AllocationFacts]]
-    #: (absent IRO, covering IRO, first day, last day) of each cover arrangement.
-    absences: list[tuple[int, int, date, date]]
-    iro_names: dict[int, str]
+class ReviewFacts(CaseloadFacts[PeriodFacts]):
     recorder_id: int
 
-    @property
-    def in_care(self) -> int:
-        return sum(p.end is None for p in self.periods)
-
     def iro_on(self, child_id: int, day: date) -> int:
-        """The IRO allocated to the child on ``day`` (started on or before, not yet ended)."""
-        for allocation in self.allocations.get(child_id, ()):
-            if allocation.start <= day and (allocation.end is None or day < allocation.end):
-                return allocation.iro_id
-        raise LookupError(f"child {child_id} has no IRO on {day}")
+        """The IRO allocated to the child on ``day``: every period of care has one."""
+        iro = self.allocated_on(child_id, day)
+        if iro is None:
+            raise LookupError(f"child {child_id} has no IRO on {day}")
+        return iro
 
     def absence_of(self, iro_id: int, day: date) -> tuple[int, int, date, date] | None:
         for absence in self.absences:
             if absence[0] == iro_id and absence[2] <= day <= absence[3]:
                 return absence
         return None
-
-    def working(self, day: date) -> bool:
-        return deadlines.is_working_day(day, non_working=self.calendar)
-
-    def back_to_working_day(self, day: date) -> date:
-        while not self.working(day):
-            day -= ONE_DAY
-        return day
 
     def on_to_working_day(self, day: date) -> date:
         while not self.working(day):

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import django_filters
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from iro_service.forms import GDSForm, SensibleDateField, TextForm
+from iro_service.forms import GDSForm, SensibleDateField, TextForm, filter_panel_helper
 from iro_service.locked_forms import LockedForm
 
 from . import ladder
@@ -322,10 +320,6 @@ class DisputeListFilter(django_filters.FilterSet):
     def form(self):
         form = super().form
         if not hasattr(form, "helper"):
-            form.helper = FormHelper()
-            form.helper.form_tag = False
-            form.helper.disable_csrf = True  # a GET form: no token in the address bar
-            form.helper.label_size = Size.for_label(Size.SMALL)
-            form.helper.add_input(Submit("apply", "Apply filters", css_class="govuk-button--secondary"))
+            form.helper = filter_panel_helper(form)
             form.fields["stage"].label_from_instance = lambda stage: stage.name
         return form

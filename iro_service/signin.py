@@ -162,18 +162,29 @@ def on_signed_out(sender, request, user, **kwargs):
     )
 
 
-def on_sign_in_failed(sender, credentials, request=None, **kwargs):
-    username = (credentials.get("username") or "")[:USERNAME_KEPT] if credentials else ""
+def _audit_refused(request, *, action: str, username: str, address: str | None, summary: str) -> None:
+    """A refused sign-in, about the account the username names (if any): nobody is signed in."""
     account = get_user_model().objects.filter(username=username).first() if username else None
     audit_record(
         actor=None,
-        action=AuditAction.SIGN_IN_FAILED,
+        action=action,
         child_id=None,
         obj=account,
-        summary="Sign-in failed"
-        + (": locked after repeated failures" if getattr(request, "axes_locked_out", False) else ""),
-        changes={"username": username, "address": client_address(request)},
+        summary=summary,
+        changes={"username": username, "address": address},
         path=_path(request),
+    )
+
+
+def on_sign_in_failed(sender, credentials, request=None, **kwargs):
+    username = (credentials.get("username") or "")[:USERNAME_KEPT] if credentials else ""
+    locked = ": locked after repeated failures" if getattr(request, "axes_locked_out", False) else ""
+    _audit_refused(
+        request,
+        action=AuditAction.SIGN_IN_FAILED,
+        username=username,
+        address=client_address(request),
+        summary=f"Sign-in failed{locked}",
     )
 
 
@@ -190,15 +201,12 @@ def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
     ).exists()
     if already:
         return
-    account = get_user_model().objects.filter(username=username).first() if username else None
-    audit_record(
-        actor=None,
+    _audit_refused(
+        request,
         action=AuditAction.LOCKED_OUT,
-        child_id=None,
-        obj=account,
+        username=username,
+        address=ip_address,
         summary=f"Sign-in locked for {lockout_minutes()} minutes after repeated failures",
-        changes={"username": username, "address": ip_address},
-        path=_path(request),
     )
 
 

@@ -132,6 +132,13 @@ class Review(UndeletableModel):
             return None
         return self.held_on <= self.due_on
 
+    @property
+    def record_distributed_in_time(self) -> bool:
+        """The record went out by the date it was due (False while either date is missing)."""
+        if self.record_distributed_on is None or self.record_due_on is None:
+            return False
+        return self.record_distributed_on <= self.record_due_on
+
 
 class Action(UndeletableModel):
     """A SMART decision of a review: what, who owns it, by when, and how it stands."""

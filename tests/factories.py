@@ -108,6 +108,18 @@ def make_care_episode(child: Child, *, started_on: dt.date, **fields) -> CareEpi
     return episode
 
 
+def care_facts(**overrides: str) -> dict[str, str]:
+    """The facts a period of care starts with (``children.services.CareFacts``): by default a care
+    order (C2) in foster care (U4) with a private provider (PR1), for abuse or neglect (N1)."""
+    return {
+        "legal_status": "C2",
+        "placement_type": "U4",
+        "placement_provider": "PR1",
+        "category_of_need": "N1",
+        **overrides,
+    }
+
+
 def make_cover(*, absent_iro, covering_iro, starts_on: dt.date, ends_on: dt.date | None = None, by=None):
     return CoverArrangement.objects.create(
         absent_iro=absent_iro,

@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 from iro_service import roles
 from reporting.models import ReportVersion
 from reviews.models import Action
-from reviews.services import ActionInput, review_record
+from reviews.services import ActionInput
 from tests.factories import PASSWORD, UserFactory, make_child_in_care, make_iro
+from tests.reviews.factories import record_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,12 +76,10 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(enforced, live_
     child = make_child_in_care(
         iro=iro, first_name="Ruby", last_name="Ellis", looked_after_on=today - dt.timedelta(days=200)
     )
-    review = review_record(
-        child=child,
-        by=iro,
-        held_on=today - dt.timedelta(days=60),
-        participation_code="PN1",
-        parents_participation="attended",
+    review = record_review(
+        child,
+        iro,
+        today - dt.timedelta(days=60),
         wishes_and_feelings="To stay at her school.",
         child_friendly_summary="Dear Ruby.",
         actions=[ActionInput(description="Apply for school transport", owner="Social worker", due_on=today)],

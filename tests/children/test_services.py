@@ -8,22 +8,11 @@ from children import services
 from children.models import CareEpisode, Child, IROAllocation
 from iro_service.concurrency import StaleEditError
 from iro_service.models import AuditAction, AuditEvent, HardDeleteForbidden
-from tests.factories import UserFactory, make_child_in_care, make_cover
+from tests.factories import UserFactory, care_facts, make_child_in_care, make_cover
 
 TODAY = dt.date(2026, 11, 23)
 
 pytestmark = pytest.mark.django_db
-
-
-def care_facts(**overrides):
-    facts = {
-        "legal_status": "C2",
-        "placement_type": "U4",
-        "placement_provider": "PR1",
-        "category_of_need": "N1",
-    }
-    facts.update(overrides)
-    return facts
 
 
 def new_child(manager, iro, **overrides):

@@ -15,7 +15,7 @@ from children import services
 from children.ages import age_on, eighteenth_birthday
 from children.models import CareEpisode, Child, IROAllocation
 from iro_service.models import AuditEvent
-from tests.factories import make_child_in_care
+from tests.factories import care_facts, make_child_in_care
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,6 @@ SAM_BORN = dt.date(2007, 5, 4)
 SAM_18 = dt.date(2025, 5, 4)
 #: Born on 29 February 2008: 18 on 1 March 2026 (2026 is a common year).
 LEAP_BORN = dt.date(2008, 2, 29)
-
-
-def facts(**overrides):
-    return {"legal_status": "C2", "placement_type": "U4", "placement_provider": "PR1", "category_of_need": "N1"} | (
-        overrides
-    )
 
 
 def errors_of(excinfo) -> dict[str, list[str]]:
@@ -63,7 +57,7 @@ def _left_care(manager, iro, *, born=SAM_BORN, ended_on=dt.date(2025, 1, 10), lo
 
 def _start(child, manager, iro, started_on):
     return services.care_period_start(
-        child=child, by=manager, started_on=started_on, iro=iro, today=TODAY, **facts(legal_status="V2")
+        child=child, by=manager, started_on=started_on, iro=iro, today=TODAY, **care_facts(legal_status="V2")
     )
 
 
@@ -125,7 +119,7 @@ def new_child(manager, iro, **overrides):
             "looked_after_on": SAM_18,
             "iro": iro,
             "today": TODAY,
-            **facts(),
+            **care_facts(),
         }
         | overrides
     )
@@ -167,7 +161,7 @@ def _change(child, manager, changed_on):
         changed_on=changed_on,
         reason_new_episode="P",
         today=TODAY,
-        **facts(placement_type="U6"),
+        **care_facts(placement_type="U6"),
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from children.models import CareEpisode, Child, IROAllocation
-from tests.factories import make_child_in_care
+from tests.factories import care_facts, make_child_in_care
 from tests.forms import date_fields, error_summary_links
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 SAM_BORN = dt.date(2007, 5, 4)  # 18 on 4 May 2025
 
 
-FACTS = {"legal_status": "V2", "placement_type": "U4", "placement_provider": "PR1", "category_of_need": "N1"}
+FACTS = care_facts(legal_status="V2")
 
 
 def _assert_shown_on(response, field: str, words: str) -> None:

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from children.models import Child
 from iro_service.models import AuditEvent
 from tests.factories import make_child_in_care
-from tests.iro_service.test_settings import run_manage
+from tests.iro_service.test_settings import production_env, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +46,7 @@ def test_production_settings_refuse_seed_demo_even_when_the_environment_allows_i
     result = run_manage(
         "seed_demo",
         "--reset",
-        env_overrides={
-            "DJANGO_SETTINGS_MODULE": "iro_service.settings.production",
-            "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
-            "DATABASE_URL": f"sqlite:///{database}",
-            "ALLOWED_HOSTS": "iro.example.gov.uk",
-            "DEMO_DATA_ALLOWED": "true",
-        },
+        env_overrides=production_env(database, DEMO_DATA_ALLOWED="true"),
     )
     assert result.returncode != 0
     assert "DEMO_DATA_ALLOWED" in result.stderr

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from children.services import allocation_change
 from disputes import services
@@ -25,8 +23,9 @@ from reviews.deadlines import england_bank_holidays, working_days_between
 from reviews.digests import digests_send
 from reviews.flags import SweepResult, deadlines_daily, flags_sweep
 from reviews.models import DeadlineFlag
-from tests.disputes.factories import TODAY, raise_dispute
+from tests.disputes.factories import CAFCASS_EVIDENCE, TODAY, raise_dispute
 from tests.factories import make_child_in_care, make_iro
+from tests.queries import run_at_two_sizes
 
 pytestmark = pytest.mark.django_db
 
@@ -244,9 +243,7 @@ def test_withdrawal_and_cafcass_referral_also_resolve(child, iro):
         dispute=referred,
         by=iro,
         referred_on=dt.date(2026, 11, 10),
-        stages_exhausted_evidence="Delay unreasonable.",
-        human_rights_risk_evidence="Article 8.",
-        no_other_adult_evidence="None.",
+        **CAFCASS_EVIDENCE,
         today=TODAY,
     )
     dispute_flags_sweep(today=dt.date(2026, 11, 11))
@@ -321,12 +318,9 @@ def test_the_sweep_takes_the_same_number_of_queries_for_5_and_for_200_disputes(
 ):
     settings.CLOSURE_DAYS_MOVE_LOCAL_TARGETS = closures_move
     iros = [iro, other_iro, make_iro(username="iro_c")]
-    _build(5, iros=iros)
-    with CaptureQueriesContext(connection) as five:
-        small = dispute_flags_sweep(today=TODAY)
-    _build(195, iros=iros)
-    with CaptureQueriesContext(connection) as two_hundred:
-        large = dispute_flags_sweep(today=TODAY)
+    (small, five), (large, two_hundred) = run_at_two_sizes(
+        lambda n: _build(n, iros=iros), lambda: dispute_flags_sweep(today=TODAY), sizes=(5, 200)
+    )
 
     assert small.open == {OVERDUE: 3, TOO_LONG: 5}
     assert large.open == {OVERDUE: 101, TOO_LONG: 200}

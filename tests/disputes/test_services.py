@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from disputes import services
 from disputes.models import CafcassReferral, Dispute, DisputeStep, EscalationStage
 from iro_service.models import AuditEvent
-from tests.disputes.factories import TODAY, raise_dispute
+from tests.disputes.factories import CAFCASS_EVIDENCE, TODAY, raise_dispute
 from tests.factories import make_child_in_care
 
 pytestmark = pytest.mark.django_db
@@ -278,9 +278,7 @@ def test_a_cafcass_referral_closes_the_dispute_and_records_the_outcome(child, ir
         by=iro,
         referred_on=dt.date(2026, 11, 20),
         today=TODAY,
-        stages_exhausted_evidence="Delay unreasonable: 9 months without a response.",
-        human_rights_risk_evidence="Article 8 contact rights.",
-        no_other_adult_evidence="None able to act.",
+        **CAFCASS_EVIDENCE,
     )
     dispute.refresh_from_db()
     assert (dispute.status, dispute.current_stage.number, dispute.closed_on) == ("referred", 7, dt.date(2026, 11, 20))

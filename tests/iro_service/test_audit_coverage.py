@@ -18,7 +18,16 @@ from django.urls import reverse
 from iro_service.audit import audited, child_in_url, no_child_data, note_listing
 from iro_service.models import AuditAction, AuditEvent
 from tests.forms import date_fields
-from tests.iro_service.url_world import HOLDER, MANAGER, OTHER_IRO, QUERY, build_world, expected_child, routes
+from tests.iro_service.url_world import (
+    HOLDER,
+    MANAGER,
+    OTHER_IRO,
+    OUR_PACKAGES,
+    QUERY,
+    build_world,
+    expected_child,
+    routes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +36,6 @@ LIBRARY_VIEWS = {
     "login": "Django's sign-in form: shows no child's data",
     "logout": "Django's sign-out: shows no child's data",
 }
-OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
 
 #: The pages issue 10 found showing a child's data without an audit event: they must stay audited.
 FORM_PAGES = (

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.iro_service.test_settings import production_env
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CSP = {
@@ -105,14 +107,7 @@ def test_production_settings_send_every_security_header(tmp_path):
     """Under the production settings (in a process of their own), over HTTPS, a response
     (here the redirect to sign in, which needs no database) carries all of them."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "iro_service.settings.production",
-            "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "ALLOWED_HOSTS": "testserver",
-        }
-    )
+    env.update(production_env(tmp_path / "db.sqlite3", ALLOWED_HOSTS="testserver"))
     result = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", PRODUCTION_HEADERS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

@@ -9,6 +9,18 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def production_env(database: Path, **overrides: str) -> dict[str, str]:
+    """The environment a production process needs (settings, a long secret key, a host), on a
+    SQLite file of the test's own."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "iro_service.settings.production",
+        "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "ALLOWED_HOSTS": "iro.example.gov.uk",
+        **overrides,
+    }
+
+
 def run_manage(*args, env_overrides):
     env = {
         k: v
@@ -27,12 +39,7 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path):
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides={
-            "DJANGO_SETTINGS_MODULE": "iro_service.settings.production",
-            "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "ALLOWED_HOSTS": "iro.example.gov.uk",
-        },
+        env_overrides=production_env(tmp_path / "db.sqlite3"),
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout

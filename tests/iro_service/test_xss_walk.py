@@ -66,9 +66,11 @@ from reporting.models import ChildPopulation, ReportNarrative, ReportVersion, SS
 from reviews import services as review_services
 from reviews.flags import deadlines_daily
 from reviews.models import ClosureDay, ReviewDateChange
-from tests.disputes.factories import raise_dispute
+from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
 from tests.factories import ChildFactory, TeamFactory, UserFactory, make_care_episode, make_child_in_care, make_iro
 from tests.interchange.helpers import hand_made_texts
+from tests.iro_service.url_world import OUR_PACKAGES
+from tests.reviews.factories import record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -140,12 +142,10 @@ def _build() -> World:
     child_unallocated = ChildFactory(local_reference="W0003")
     make_care_episode(child_unallocated, started_on=today - dt.timedelta(days=20))
 
-    held = review_services.review_record(
-        child=child,
-        by=iro,
-        held_on=today - dt.timedelta(days=100),
-        participation_code="PN1",
-        parents_participation="attended",
+    held = record_review(
+        child,
+        iro,
+        today - dt.timedelta(days=100),
         wishes_and_feelings="wishes",
         child_friendly_summary="summary",
         discussion="discussion",
@@ -219,9 +219,7 @@ def _build() -> World:
         dispute=referred,
         by=iro,
         referred_on=today,
-        stages_exhausted_evidence="e",
-        human_rights_risk_evidence="e",
-        no_other_adult_evidence="e",
+        **CAFCASS_EVIDENCE,
         today=today,
     )
     deadlines_daily(today=today, send_digests=False)
@@ -659,7 +657,6 @@ def _walk(world: World) -> tuple[list[str], int]:
 
 # --- Nothing prints stored text as markup ---------------------------------------------------
 
-OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
 FORM_MODULES = (
     "iro_service.forms",
     "children.forms",

@@ -30,7 +30,7 @@ from reporting import services as reporting_services
 from reporting.models import ReportStatus, ReportVersion, SSDA903Upload
 from reviews import services as reviews_services
 from reviews.models import Action, Review
-from tests.disputes.factories import raise_dispute
+from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
 from tests.factories import UserFactory, make_child_in_care, make_cover, make_iro
 from tests.interchange.helpers import hand_made_texts
 from tests.reviews.factories import held_review
@@ -48,6 +48,9 @@ ROLES = (ANONYMOUS, HOLDER, OTHER_IRO, MANAGER, COMMITTEE, ADMINISTRATOR, NO_ROL
 #: Names that appear nowhere else: a response that shows them shows the child's record.
 CHILD_FIRST_NAME = "Quenby"
 CHILD_LAST_NAME = "Zarkovic"
+
+#: The project's own packages (the demo aside): the code the walks look through.
+OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
 
 #: URL namespaces tested elsewhere (the admin helper's tests cover the Django admin).
 EXCLUDED_NAMESPACES = ("admin",)
@@ -173,9 +176,7 @@ def build_world() -> World:
         dispute=referred,
         by=holder,
         referred_on=today,
-        stages_exhausted_evidence="Every stage tried.",
-        human_rights_risk_evidence="Article 8.",
-        no_other_adult_evidence="No one else can act.",
+        **CAFCASS_EVIDENCE,
         today=today,
     )
     # A cover that has ended: it gives the other IRO no sight of the child today.

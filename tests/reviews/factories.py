@@ -4,8 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reviews.codes import ReviewStatus
+from reviews.deadlines import england_bank_holidays, record_distribution_due
 from reviews.models import Review
 from reviews.schedule import schedule_refresh
+from tests.factories import make_child_in_care
+
+#: Bank holidays in England over the years the deadline tests use.
+ENGLAND = england_bank_holidays(dt.date(2023, 1, 1), dt.date(2025, 12, 31))
+
+
+def child_in_care(iro, looked_after_on: dt.date, **fields):
+    """``make_child_in_care`` with the child's review schedule worked out."""
+    child = make_child_in_care(iro=iro, looked_after_on=looked_after_on, **fields)
+    schedule_refresh([child.pk])
+    return child
+
+
+def held_review_record_due(child, *, chair, held_on: dt.date, **fields) -> Review:
+    """A held review written straight to the table (the schedule is not refreshed), its record due
+    20 working days after ``held_on`` in England."""
+    return Review.objects.create(
+        child=child,
+        chair=chair,
+        created_by=chair,
+        status=ReviewStatus.HELD,
+        held_on=held_on,
+        participation_code="PN1",
+        record_due_on=record_distribution_due(held_on, non_working=ENGLAND),
+        **fields,
+    )
 
 
 def held_review(child, *, iro, held_on: dt.date, code: str = "PN1", review_type: str = "first", **fields) -> Review:

@@ -9,18 +9,17 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from reviews.codes import ActionStatus, ReviewStatus
-from reviews.deadlines import england_bank_holidays, record_distribution_due
+from reviews.codes import ActionStatus
 from reviews.digests import digests_send
 from reviews.flags import flags_sweep
-from reviews.models import Action, Review
+from reviews.models import Action
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care
+from tests.reviews.factories import held_review_record_due
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2024, 5, 17)
-ENGLAND = england_bank_holidays(date(2023, 1, 1), date(2025, 12, 31))
 FIRST, LAST = "Ronniella", "Vasquez-Thorne"
 DESCRIPTION = "Refer Ronniella to CAMHS about self-harm"
 OWNER = "Dr Pemberton-Skye, community paediatrician"
@@ -33,15 +32,7 @@ def flagged(iro, other_iro, manager):
     child = make_child_in_care(
         iro=iro, looked_after_on=date(2024, 1, 8), first_name=FIRST, last_name=LAST, date_of_birth=BORN
     )
-    review = Review.objects.create(
-        child=child,
-        chair=iro,
-        created_by=iro,
-        status=ReviewStatus.HELD,
-        held_on=date(2024, 3, 20),
-        participation_code="PN1",
-        record_due_on=record_distribution_due(date(2024, 3, 20), non_working=ENGLAND),
-    )
+    review = held_review_record_due(child, chair=iro, held_on=date(2024, 3, 20))
     action = Action.objects.create(
         review=review, child=child, description=DESCRIPTION, owner=OWNER, due_on=date(2024, 5, 1)
     )

@@ -13,37 +13,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from iro_service import roles
-from reviews.codes import ActionStatus, ReviewStatus
-from reviews.deadlines import england_bank_holidays, record_distribution_due
+from reviews.codes import ActionStatus
 from reviews.digests import digests_send
 from reviews.flags import flags_sweep
-from reviews.models import Action, DigestSent, Review
+from reviews.models import Action, DigestSent
 from reviews.schedule import schedule_refresh
-from tests.factories import UserFactory, make_child_in_care, make_iro
+from tests.factories import UserFactory, make_iro
+from tests.reviews.factories import child_in_care, held_review_record_due
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2024, 5, 17)
-ENGLAND = england_bank_holidays(date(2023, 1, 1), date(2025, 12, 31))
-
-
-def child_in_care(iro, looked_after_on: date, **fields):
-    child = make_child_in_care(iro=iro, looked_after_on=looked_after_on, **fields)
-    schedule_refresh([child.pk])
-    return child
 
 
 def overdue_action(child, *, chair) -> Action:
     """A held review with its record distributed and one open action due 1 May 2024."""
-    review = Review.objects.create(
-        child=child,
-        chair=chair,
-        created_by=chair,
-        status=ReviewStatus.HELD,
-        held_on=date(2024, 3, 20),
-        participation_code="PN1",
-        record_due_on=record_distribution_due(date(2024, 3, 20), non_working=ENGLAND),
-        record_distributed_on=date(2024, 4, 2),
+    review = held_review_record_due(
+        child, chair=chair, held_on=date(2024, 3, 20), record_distributed_on=date(2024, 4, 2)
     )
     schedule_refresh([child.pk])
     return Action.objects.create(

@@ -12,6 +12,7 @@ from children.models import CareEpisode
 from reviews.models import Review
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care
+from tests.reviews.factories import record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +44,7 @@ def test_the_child_record_reviews_page_and_booking_page_say_why_the_next_review_
 
 
 def test_a_held_review_says_why_it_was_due_then_on_its_page_and_in_the_list(client_for, iro, child):
-    from reviews import services
-
-    review = services.review_record(
-        child=child,
-        by=iro,
-        held_on=timezone.localdate(),
-        participation_code="PN1",
-        parents_participation="attended",
-        wishes_and_feelings="",
-        child_friendly_summary="",
-        actions=[],
-    )
+    review = record_review(child, iro, timezone.localdate(), today=timezone.localdate())
     client = client_for(iro)
     for url in (reverse("reviews:detail", args=[review.pk]), reverse("reviews:child", args=[child.pk])):
         assert "when Amira became looked after" in client.get(url).text

@@ -7,24 +7,22 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from children.models import CareEpisode, IROAllocation
 from children.services import allocation_change, care_period_end
-from reviews.codes import ActionStatus, FlagKind, ReviewStatus
-from reviews.deadlines import england_bank_holidays, record_distribution_due
+from reviews.codes import ActionStatus, FlagKind
 from reviews.flags import flags_sweep
 from reviews.models import Action, ClosureDay, DeadlineFlag, Review, ReviewSchedule
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care, make_iro
+from tests.queries import run_at_two_sizes
+from tests.reviews.factories import child_in_care, held_review_record_due
 
 pytestmark = pytest.mark.django_db
 
 #: Friday 17 May 2024. Fifteen working days on is Monday 10 June, because the spring bank
 #: holiday (Monday 27 May) does not count; without it the window would end on Friday 7 June.
 TODAY = date(2024, 5, 17)
-ENGLAND = england_bank_holidays(date(2023, 1, 1), date(2025, 12, 31))
 
 DUE_SOON = FlagKind.REVIEW_DUE_SOON
 OVERDUE = FlagKind.REVIEW_OVERDUE
@@ -32,22 +30,12 @@ RECORD = FlagKind.RECORD_OVERDUE
 ACTION = FlagKind.ACTION_OVERDUE
 
 
-def child_in_care(iro, looked_after_on: date, **fields):
-    child = make_child_in_care(iro=iro, looked_after_on=looked_after_on, **fields)
-    schedule_refresh([child.pk])
-    return child
-
-
 def hold_review(child, *, held_on: date, chair, distributed_on: date | None = None) -> Review:
-    review = Review.objects.create(
-        child=child,
+    review = held_review_record_due(
+        child,
         chair=chair,
-        created_by=chair,
-        status=ReviewStatus.HELD,
         held_on=held_on,
         due_on=ReviewSchedule.objects.get(child=child).next_due_on,
-        participation_code="PN1",
-        record_due_on=record_distribution_due(held_on, non_working=ENGLAND),
         record_distributed_on=distributed_on,
     )
     schedule_refresh([child.pk])
@@ -312,15 +300,7 @@ def _build_caseload(count: int, *, iros: list) -> list[int]:
             child = make_child_in_care(iro=iro, looked_after_on=date(2024, 5, 10))
         else:
             child = make_child_in_care(iro=iro, looked_after_on=date(2023, 1, 2))
-            review = Review.objects.create(
-                child=child,
-                chair=iro,
-                created_by=iro,
-                status=ReviewStatus.HELD,
-                held_on=date(2023, 1, 20),
-                participation_code="PN1",
-                record_due_on=record_distribution_due(date(2023, 1, 20), non_working=ENGLAND),
-            )
+            review = held_review_record_due(child, chair=iro, held_on=date(2023, 1, 20))
             add_action(review, due_on=date(2023, 3, 1))
         ids.append(child.pk)
     schedule_refresh(ids)
@@ -329,12 +309,9 @@ def _build_caseload(count: int, *, iros: list) -> list[int]:
 
 def test_the_sweep_takes_the_same_number_of_queries_for_5_and_for_100_children(iro, other_iro):
     iros = [iro, other_iro, make_iro(username="iro_c")]
-    _build_caseload(5, iros=iros)
-    with CaptureQueriesContext(connection) as five:
-        small = flags_sweep(today=TODAY)
-    _build_caseload(95, iros=iros)
-    with CaptureQueriesContext(connection) as hundred:
-        large = flags_sweep(today=TODAY)
+    (small, five), (large, hundred) = run_at_two_sizes(
+        lambda n: _build_caseload(n, iros=iros), lambda: flags_sweep(today=TODAY), sizes=(5, 100)
+    )
 
     assert small.open == {DUE_SOON: 2, OVERDUE: 3, RECORD: 3, ACTION: 3}
     assert large.open == {DUE_SOON: 49, OVERDUE: 51, RECORD: 51, ACTION: 51}

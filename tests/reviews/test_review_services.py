@@ -8,7 +8,7 @@ from iro_service.models import AuditAction, AuditEvent
 from reviews import services
 from reviews.models import Action, Review, ReviewDateChange, ReviewSchedule
 from reviews.schedule import schedule_refresh
-from tests.factories import make_child_in_care
+from tests.factories import care_facts, make_child_in_care
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -105,11 +105,8 @@ def test_a_date_between_two_periods_of_care_is_refused(iro, manager):
         by=manager,
         started_on=dt.date(2026, 3, 2),
         iro=iro,
-        legal_status="V2",
-        placement_type="U6",
-        placement_provider="PR1",
-        category_of_need="N4",
         today=TODAY,
+        **care_facts(legal_status="V2", placement_type="U6", category_of_need="N4"),
     )
     with pytest.raises(ValidationError, match="Ria was not looked after on that date"):
         record(child, iro, held_on=dt.date(2025, 9, 1))

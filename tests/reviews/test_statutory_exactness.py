@@ -14,7 +14,7 @@ from reviews import services
 from reviews.codes import FlagKind
 from reviews.flags import flags_sweep
 from reviews.models import ClosureDay, DeadlineFlag, Review, ReviewDue, ReviewSchedule
-from tests.factories import make_care_episode, make_child_in_care
+from tests.factories import care_facts, make_care_episode, make_child_in_care
 from tests.reviews.factories import correct_review, record_review
 
 pytestmark = pytest.mark.django_db
@@ -94,11 +94,8 @@ def test_a_new_period_of_care_restarts_the_clock_and_ends_the_old_one(iro, manag
         by=manager,
         started_on=D(2025, 2, 3),
         iro=iro,
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-        category_of_need="N1",
         today=TODAY,
+        **care_facts(),
     )
 
     assert (schedule(child).period_start, schedule(child).next_due_on) == (D(2025, 2, 3), D(2025, 3, 3))
