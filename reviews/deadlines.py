@@ -19,6 +19,7 @@ Sources, quoted in docs/rules.md#review-timescales and #after-the-review:
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -68,14 +69,32 @@ def add_working_days(start: date, count: int, *, non_working: Collection[date]) 
 
 
 def working_days_between(start: date, end: date, *, non_working: Collection[date]) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when ``end`` <= ``start``)."""
+    """Working days after ``start`` up to and including ``end`` (0 when ``end`` <= ``start``).
+
+    In arithmetic, whatever the span: five weekdays in each whole week, the weekdays among the
+    remaining days (at most six), less the non-working days (reg 2) that fall on a weekday in
+    the span."""
     if end <= start:
         return 0
-    return sum(
-        1
-        for offset in range(1, (end - start).days + 1)
-        if is_working_day(start + timedelta(days=offset), non_working=non_working)
-    )
+    weeks, rest = divmod((end - start).days, 7)
+    first = start.weekday()
+    weekdays = weeks * 5 + sum(1 for offset in range(1, rest + 1) if (first + offset) % 7 < 5)
+    return weekdays - _non_working_weekdays_after(start, end, non_working)
+
+
+@lru_cache(maxsize=32)
+def _weekdays_in_order(days: frozenset[date]) -> tuple[date, ...]:
+    return tuple(sorted(d for d in days if d.weekday() < 5))
+
+
+def _non_working_weekdays_after(start: date, end: date, non_working: Collection[date]) -> int:
+    """How many of ``non_working`` fall on a weekday after ``start`` up to and including ``end``:
+    by bisection for a frozenset (the calendars ``reviews.calendar`` builds; sorted once and
+    cached), else by one pass over the days, which are few (a few bank holidays a year)."""
+    if isinstance(non_working, frozenset):
+        ordered = _weekdays_in_order(non_working)
+        return bisect_right(ordered, end) - bisect_right(ordered, start)
+    return sum(1 for d in set(non_working) if start < d <= end and d.weekday() < 5)
 
 
 def add_months(day: date, months: int) -> date:
@@ -141,10 +160,18 @@ class DueState:
     working_days_left: int
 
 
+def due_soon_until(today: date, *, non_working: Collection[date]) -> date:
+    """The last due date that is due soon on ``today``: a due date from ``today`` up to this
+    leaves at most 15 working days (``DUE_SOON_WORKING_DAYS``) to hold the review. It is the
+    day before the 16th working day after ``today``, so the weekend after the 15th is due soon
+    too. ``due_status`` judges by it, and the deadlines pages filter on it in SQL."""
+    return add_working_days(today, DUE_SOON_WORKING_DAYS + 1, non_working=non_working) - timedelta(days=1)
+
+
 def due_status(due_on: date, *, today: date, non_working: Collection[date]) -> DueState:
     """Overdue once today is after the due date; due soon within 15 working days of it."""
     if today > due_on:
         return DueState(due_on, DueStatus.OVERDUE, -working_days_between(due_on, today, non_working=non_working))
     left = working_days_between(today, due_on, non_working=non_working)
-    status = DueStatus.DUE_SOON if left <= DUE_SOON_WORKING_DAYS else DueStatus.ON_TRACK
-    return DueState(due_on, status, left)
+    soon = due_on <= due_soon_until(today, non_working=non_working)
+    return DueState(due_on, DueStatus.DUE_SOON if soon else DueStatus.ON_TRACK, left)

@@ -116,7 +116,16 @@ class Review(UndeletableModel):
                 name="record_completed_after_review",
             ),
         ]
-        indexes = [models.Index(fields=["status", "held_on"], name="review_status_held")]
+        indexes = [
+            models.Index(fields=["status", "held_on"], name="review_status_held"),
+            # The records still to go out, by due date: the deadlines pages' late records read
+            # these few rows, not every review the service has held.
+            models.Index(
+                fields=["record_due_on", "id"],
+                condition=Q(status="held", record_distributed_on__isnull=True),
+                name="review_record_outstanding",
+            ),
+        ]
 
     def __str__(self):
         when = self.held_on or self.booked_for
@@ -156,6 +165,8 @@ class Action(UndeletableModel):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        # The open actions by due date: the deadlines pages' overdue actions read these alone.
+        indexes = [models.Index(fields=["due_on", "id"], condition=Q(status="open"), name="action_open_due")]
 
     def __str__(self):
         return f"{self.description[:60]} ({self.owner}, by {self.due_on})"

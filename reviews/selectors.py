@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, Concat, Trim
 
-from children.models import Child
+from children.codes import LegalStatus, PlacementType
+from children.models import CareEpisode, Child, IROAllocation
 from children.querysets import ChildQuerySet
+from children.selectors import unacknowledged_significant_changes
 from iro_service.periods import ReportingYear
 
 from . import deadlines
@@ -21,6 +39,74 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+class DeadlineStatus(TextChoices):
+    """Where a child's next review stands, as ``reviews.deadlines.due_status`` judges it from the
+    cached due date; ``deadline_conditions`` asks the same in SQL."""
+
+    OVERDUE = "overdue", "Overdue"
+    DUE_SOON = "due_soon", "Due within 15 working days"
+    NOT_KNOWN = "not_known", "First review date not known"
+
+
+def deadline_conditions(*, today: date, due_soon_until: date) -> dict[str, Q]:
+    """Each ``DeadlineStatus`` as a condition on a Child queryset, over the same cached columns
+    (``ReviewSchedule.next_due_on``, ``first_due_unknown``) that ``caseload_rows`` judges in
+    Python: overdue once ``today`` is after the due date; due soon from ``today`` to
+    ``due_soon_until`` (``reviews.deadlines.due_soon_until``, the one rule for "due soon")."""
+    return {
+        DeadlineStatus.OVERDUE: Q(review_schedule__next_due_on__lt=today),
+        DeadlineStatus.DUE_SOON: Q(
+            review_schedule__next_due_on__gte=today, review_schedule__next_due_on__lte=due_soon_until
+        ),
+        DeadlineStatus.NOT_KNOWN: Q(review_schedule__first_due_unknown=True),
+    }
+
+
+@dataclass(frozen=True)
+class DeadlineCounts:
+    children: int
+    overdue: int
+    due_soon: int
+    not_known: int
+
+
+def deadline_counts(children: QuerySet[Child], *, conditions: dict[str, Q]) -> DeadlineCounts:
+    """How many of ``children`` there are, and how many are overdue, due soon or whose first
+    review date is not known: one aggregate query, whatever the number of children."""
+    figures = children.aggregate(
+        children=Count("pk"), **{str(status): Count("pk", filter=condition) for status, condition in conditions.items()}
+    )
+    return DeadlineCounts(**figures)
+
+
+def in_deadline_order(children: ChildQuerySet) -> QuerySet[Child]:
+    """``children`` in the order of the deadlines pages, in SQL: a child whose first review's
+    date is not known first of all (so that an import that began part-way through care never
+    hides them at the bottom), then the soonest due, those with no date last, then by name, with
+    the primary key as the tiebreaker. Each with what a row shows: the schedule (one join), and
+    the open episode's legal status and placement, the IRO's name and the start of care (each a
+    subquery, computed for the rows fetched only)."""
+    episode = CareEpisode.objects.open().filter(child=OuterRef("pk")).order_by("-started_on", "-pk")
+    allocation = IROAllocation.objects.open().filter(child=OuterRef("pk")).order_by("-started_on", "-pk")
+    iro_name = Trim(Concat("iro__first_name", Value(" "), "iro__last_name", output_field=CharField()))
+    return (
+        children.with_looked_after_since()
+        .select_related("review_schedule")
+        .annotate(
+            open_legal_status=Subquery(episode.values("legal_status")[:1]),
+            open_placement_type=Subquery(episode.values("placement_type")[:1]),
+            iro_name=Subquery(allocation.values(name=iro_name)[:1]),
+        )
+        .order_by(
+            Coalesce("review_schedule__first_due_unknown", Value(False)).desc(),
+            F("review_schedule__next_due_on").asc(nulls_last=True),
+            "last_name",
+            "first_name",
+            "pk",
+        )
+    )
+
+
 @dataclass(frozen=True)
 class CaseloadRow:
     child: Child
@@ -30,21 +116,31 @@ class CaseloadRow:
     #: Why it is due then, in words (docs/rules.md#review-timescales), or why the date is not known.
     reason: str = ""
     first_due_unknown: bool = False
+    legal_status: str = ""
+    legal_status_label: str = ""
+    placement_type: str = ""
+    placement_type_label: str = ""
+    iro_name: str = ""
 
 
-def caseload_rows(children: ChildQuerySet, *, today: date) -> list[CaseloadRow]:
-    """Each child with their next review due, the booked date and the deadline status.
+LEGAL_STATUSES = dict(LegalStatus.choices)
+PLACEMENT_TYPES = dict(PlacementType.choices)
 
-    ``children`` is a Child queryset; this adds the schedule with one join and the care
-    facts with ChildQuerySet.for_list(): four queries in all, whatever the number of rows.
-    """
-    rows = list(children.for_list().select_related("review_schedule").order_by("last_name", "first_name", "pk"))
-    due_dates = [c.review_schedule.next_due_on for c in rows if getattr(c, "review_schedule", None)]
-    calendar = local_non_working_days(min([today, *(d for d in due_dates if d)]), today)
+
+def caseload_rows(children: Iterable[Child], *, today: date) -> list[CaseloadRow]:
+    """Each child (fetched through ``in_deadline_order``, in that order) with their next review
+    due, the booked date and the deadline status. No query, unless the authority's closure days
+    move local targets (then one, for the calendar)."""
+    children = list(children)
+    schedules = [getattr(child, "review_schedule", None) for child in children]
+    due_dates = [s.next_due_on for s in schedules if s and s.next_due_on]
+    calendar = local_non_working_days(min([today, *due_dates]), today)
     result = []
-    for child in rows:
-        schedule = getattr(child, "review_schedule", None)
+    for child, schedule in zip(children, schedules, strict=True):
         due = schedule.next_due_on if schedule else None
+        # What ``in_deadline_order`` annotated: the open episode's codes and the IRO's name.
+        facts: Any = child
+        legal_status, placement_type = facts.open_legal_status or "", facts.open_placement_type or ""
         result.append(
             CaseloadRow(
                 child=child,
@@ -53,14 +149,101 @@ def caseload_rows(children: ChildQuerySet, *, today: date) -> list[CaseloadRow]:
                 state=deadlines.due_status(due, today=today, non_working=calendar) if due else None,
                 reason=schedule.next_reason_for(child.first_name) if schedule else "",
                 first_due_unknown=bool(schedule and schedule.first_due_unknown),
+                legal_status=legal_status,
+                legal_status_label=LEGAL_STATUSES.get(legal_status, legal_status),
+                placement_type=placement_type,
+                placement_type_label=PLACEMENT_TYPES.get(placement_type, placement_type),
+                iro_name=facts.iro_name or "",
             )
         )
-    # Soonest first; a child whose first review's date is not known comes first of all, so that
-    # an import that began part-way through care never hides them at the bottom.
-    result.sort(
-        key=lambda r: (not r.first_due_unknown, r.next_due_on is None, r.next_due_on or date.max, r.child.last_name)
-    )
     return result
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told how many rows there are, so that it asks no ``COUNT(*)`` of its own."""
+
+    def __init__(self, object_list, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
+
+
+def counted_page(queryset: QuerySet, number: str | None, *, per_page: int | None, count: int | None = None) -> Page:
+    """Page ``number`` of ``queryset`` (all of it when ``per_page`` is None), fetched as a list,
+    and how many rows there are in all: ``count`` when the caller knows it, else from the same
+    query (``COUNT(*) OVER ()`` beside the rows). A page past the end (an old link) shows the
+    last page, at the cost of a count when the number was not known."""
+    if per_page is None:
+        rows = list(queryset)
+        return KnownCountPaginator(rows, max(len(rows), 1), count=len(rows)).page(1)
+    wanted = _page_number(number)
+    if count is None:
+        rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[(wanted - 1) * per_page : wanted * per_page])
+        if rows or wanted == 1:
+            return Page(rows, wanted, KnownCountPaginator(queryset, per_page, count=rows[0].rows_in_all if rows else 0))
+        count = queryset.count()
+    page = KnownCountPaginator(queryset, per_page, count=count).get_page(wanted)
+    page.object_list = list(page.object_list)
+    return page
+
+
+@dataclass(frozen=True)
+class DeadlineListing:
+    """What a deadlines page shows of ``children``: the counts, a page of children in deadline
+    order, and a page each of late review records, overdue actions and significant changes to
+    acknowledge (each page knows how many there are in all)."""
+
+    counts: DeadlineCounts
+    children: Page
+    rows: list[CaseloadRow]
+    records_overdue: Page
+    actions_overdue: Page
+    changes: Page
+
+
+#: The query parameter of each section's page number.
+PAGE_PARAMETERS = {"children": "page", "records": "records_page", "actions": "actions_page", "changes": "changes_page"}
+
+
+def deadline_listing(
+    children: ChildQuerySet,
+    *,
+    user: User,
+    today: date,
+    due_soon_until: date,
+    per_page: int | None,
+    pages: Mapping[str, str],
+) -> DeadlineListing:
+    """The deadlines of ``children`` (already narrowed to those ``user`` may see), a page of
+    ``per_page`` rows per section (every row when None), the page numbers read from ``pages``
+    (``PAGE_PARAMETERS``): six queries whatever the number of children."""
+    counts = deadline_counts(children, conditions=deadline_conditions(today=today, due_soon_until=due_soon_until))
+    page = counted_page(
+        in_deadline_order(children), pages.get(PAGE_PARAMETERS["children"]), per_page=per_page, count=counts.children
+    )
+    changes = unacknowledged_significant_changes(user).filter(child__in=children).order_by("occurred_on", "pk")
+    return DeadlineListing(
+        counts=counts,
+        children=page,
+        rows=caseload_rows(page.object_list, today=today),
+        records_overdue=counted_page(
+            records_overdue(children, today=today), pages.get(PAGE_PARAMETERS["records"]), per_page=per_page
+        ),
+        actions_overdue=counted_page(
+            actions_overdue(children, today=today), pages.get(PAGE_PARAMETERS["actions"]), per_page=per_page
+        ),
+        changes=counted_page(changes, pages.get(PAGE_PARAMETERS["changes"]), per_page=per_page),
+    )
 
 
 def next_due_text(child: Child) -> str:

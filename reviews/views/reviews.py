@@ -19,8 +19,10 @@ from iro_service.audit import audited_by_service, child_in_url, note_listing, ob
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
 
-from .. import selectors, services
+from .. import deadlines, selectors, services
+from ..calendar import local_non_working_days
 from ..codes import ActionStatus, ReviewStatus
+from ..filters import DeadlineFilter
 from ..forms.reviews import (
     ActionFormSet,
     ActionStatusForm,
@@ -43,31 +45,61 @@ def _review(request, pk) -> Review:
     return get_object_or_404(Review.objects.visible_to(request.user).select_related("child", "chair"), pk=pk)
 
 
+#: Rows per section of the service deadlines page; an IRO's own page lists their whole caseload.
+PAGE_SIZE = 50
+
+
 def _deadlines_page(request, *, title: str, scope: str):
-    """The deadlines of the active children in care whom the user may see."""
-    children = Child.objects.visible_to(request.user).active().in_care()
+    """The deadlines of the active children in care whom the user may see: every one of them on
+    an IRO's page; a page at a time, filtered, on the service page."""
     today = timezone.localdate()
-    rows = selectors.caseload_rows(children, today=today)
+    due_soon_until = deadlines.due_soon_until(today, non_working=local_non_working_days(today, today))
+    children = Child.objects.visible_to(request.user).active().in_care()
+    service = scope == "service"
+    deadline_filter = (
+        DeadlineFilter(request.GET, queryset=children, today=today, due_soon_until=due_soon_until) if service else None
+    )
+    if deadline_filter is not None:
+        children = deadline_filter.qs
+    listing = selectors.deadline_listing(
+        children,
+        user=request.user,
+        today=today,
+        due_soon_until=due_soon_until,
+        per_page=PAGE_SIZE if service else None,
+        pages=request.GET,
+    )
     due_so_far = selectors.reviews_due_so_far(request.user, today=today)
     # The records behind "not held" are another app's page (NOT_HELD_REVIEWS_URL).
     not_held_url = import_string(settings.NOT_HELD_REVIEWS_URL)(user=request.user, year_label=due_so_far.year_label)
-    from children.selectors import unacknowledged_significant_changes
-
+    rows = listing.rows
     context = {
         "title": title,
         "scope": scope,
         "today": today,
+        "listing": listing,
+        "filter": deadline_filter,
+        "query": deadline_filter.query_string if deadline_filter else "",
         "rows": rows,
         "overdue": [r for r in rows if r.state and r.state.status == "overdue"],
         "due_soon": [r for r in rows if r.state and r.state.status == "due_soon"],
         "unknown": [r for r in rows if r.first_due_unknown],
-        "records_overdue": list(selectors.records_overdue(children, today=today)),
-        "actions_overdue": list(selectors.actions_overdue(children, today=today)),
-        "changes": list(unacknowledged_significant_changes(request.user).filter(child__in=children)),
+        "records_overdue": listing.records_overdue.object_list,
+        "actions_overdue": listing.actions_overdue.object_list,
+        "changes": listing.changes.object_list,
         "due_so_far": due_so_far,
         "not_held_url": not_held_url,
     }
-    note_listing(request, child_ids=[r.child.pk for r in rows], summary=f"{title}: {len(rows)} children")
+    described = deadline_filter.described if deadline_filter else ""
+    summary = f"{title}: {len(rows)} of {listing.counts.children} children"
+    if service:
+        summary += f", page {listing.children.number} of {listing.children.paginator.num_pages}"
+    note_listing(
+        request,
+        child_ids=[r.child.pk for r in rows],
+        summary=f"{summary}; {described}"[:255] if described else summary,
+        **({"filters": deadline_filter.chosen} if deadline_filter else {}),
+    )
     return render(request, "reviews/home.html", context)
 
 
