@@ -57,7 +57,7 @@ from children.models import CareEpisode, Child, IROAllocation
 
 from .calendar import local_non_working_days
 from .codes import FlagKind
-from .deadlines import DUE_SOON_WORKING_DAYS, add_working_days
+from .deadlines import due_soon_until
 from .digests import digests_send
 from .models import Action, DeadlineFlag, Review, ReviewSchedule
 from .schedule import schedule_refresh
@@ -324,7 +324,7 @@ def flags_sweep(*, today: date, child_ids: Iterable[int] | None = None) -> Sweep
     """
     scope = _scope(child_ids)
     # non_working_days reaches HORIZON (120 days) past today: ample for 15 working days.
-    due_soon_by = add_working_days(today, DUE_SOON_WORKING_DAYS, non_working=local_non_working_days(today, today))
+    due_soon_by = due_soon_until(today, non_working=local_non_working_days(today, today))
     return _apply(_rules(today=today, due_soon_by=due_soon_by, scope=scope), today=today, scope=scope)
 
 

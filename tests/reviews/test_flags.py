@@ -337,3 +337,15 @@ def test_a_closure_day_added_never_moves_a_statutory_review_date(iro):
     assert awaiting_first.review_schedule.next_due_on == date(2024, 6, 11)  # not moved
     assert reviewed.review_schedule.next_due_on == date(2024, 6, 11)  # 3 calendar months
     assert result.schedules_refreshed == 0
+
+
+def test_a_review_due_on_the_weekend_after_the_15th_working_day_is_flagged_due_soon(iro):
+    # The sweep and the pages share one window (``due_soon_until``): a due date on the Saturday
+    # after the 15th working day leaves 15 working days, so it is due soon on both.
+    child = child_in_care(iro, date(2024, 4, 15))
+    hold_review(child, held_on=date(2024, 5, 3), chair=iro, distributed_on=date(2024, 5, 3))
+    assert child.review_schedule.next_due_on == date(2024, 8, 3)  # a Saturday, 3 months on
+
+    flags_sweep(today=date(2024, 7, 12))  # a Friday: the 15th working day after is Friday 2 August
+
+    assert flags_of(child, DUE_SOON).get().due_on == date(2024, 8, 3)
