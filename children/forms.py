@@ -6,6 +6,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 
 from iro_service import roles
 from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField
@@ -23,7 +24,7 @@ class IROChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-def iro_queryset(*, seen_by: User | None = None):
+def iro_queryset(*, seen_by: AbstractBaseUser | None = None):
     """The active IROs, by name. With ``seen_by``, only those whose children that user may see:
     every IRO for a manager; for an IRO, themselves and whom they cover (a filter offering the
     whole service's IROs to an IRO would list people whose children they cannot see)."""

@@ -22,10 +22,11 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        return self.object_list.values("pk")[: self.cap + 1].count()
+        keys = self.object_list.values("pk")  # type: ignore[attr-defined]  # a QuerySet, always
+        return keys[: self.cap + 1].count()
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return min(self.counted, self.cap)
 
     @property

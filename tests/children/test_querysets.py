@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from children.models import Child, IROProfile
 from children.querysets import years_before
@@ -111,7 +112,7 @@ def test_with_caseload_counts_open_allocations_and_shows_cover(iro, other_iro, p
 def test_the_visibility_rule_reads_the_iro_as_one_list_never_an_or(iro, other_iro):
     """``iro IN (me UNION whom I cover)``: an ``iro = me OR iro IN (...)`` stops PostgreSQL using
     the open-allocations index and reads every allocation in the service (issue 13's plans)."""
-    make_cover(absent_iro=other_iro, covering_iro=iro, starts_on=dt.date.today())
+    make_cover(absent_iro=other_iro, covering_iro=iro, starts_on=timezone.localdate())
     held = make_child_in_care(iro=iro)
     covered = make_child_in_care(iro=other_iro)
     sql = str(Child.objects.visible_to(iro).query).upper()
