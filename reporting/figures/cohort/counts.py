@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from children.codes import (
@@ -130,9 +130,13 @@ def _children(condition: Q | None = None) -> Count:
 def year_end_counts(period: Period, scope: Scope) -> dict[str, int]:
     """Every count about the children looked after on the period's last day: one query."""
     on = period.end
-    period_start = CareEpisode.objects.filter(
-        child_id=OuterRef("child_id"), reason_new_episode="S", started_on__lte=on
-    ).order_by("-started_on")
+    period_start = (
+        CareEpisode.objects.filter(child_id=OuterRef("child_id"), reason_new_episode="S", started_on__lte=on)
+        .order_by()
+        .values("child_id")
+        .annotate(latest=Max("started_on"))
+        .values("latest")
+    )
     placements_begun = (
         CareEpisode.objects.filter(
             child_id=OuterRef("child_id"),
@@ -165,10 +169,17 @@ def year_end_counts(period: Period, scope: Scope) -> dict[str, int]:
     return (
         CareEpisode.objects.filter(_covering(on), _held_by_scope_on(scope, on))
         .annotate(
-            period_start=Subquery(period_start.values("started_on")[:1]),
+            period_start=Subquery(period_start),
             placements=Coalesce(Subquery(placements_begun, output_field=IntegerField()), 0)
             + Case(When(Exists(in_care_on_first_day), then=Value(1)), default=Value(0), output_field=IntegerField()),
         )
+        # Each child's period start and placements once per row, not once per count: Django
+        # aggregates over the annotated rows as a derived table, and PostgreSQL would pull a
+        # plain derived table up into the outer query, repeating the correlated subqueries in
+        # every FILTER that names them (ten SubPlans a row; 3.2 s against 1.1 s at 100,000
+        # children). DISTINCT keeps it a derived table; with the pk selected it drops no row.
+        .values("pk", "period_start", "placements")
+        .distinct()
         .aggregate(**counts)
     )
 
