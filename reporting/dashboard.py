@@ -8,18 +8,20 @@ stored for its year and filter, and the figures are recomputed (``dashboard_summ
 by a task, and by the daily sweep ``dashboard_summaries_refresh``) when the records they are
 computed from change.
 
-**Freshness.** ``data_version(today=...)`` is one query that reads, for every table the
-figures may read (``source_models()``: every model of the children, reviews and disputes apps,
-the child population, users and their groups and role grants), its row count, highest id and
-latest ``updated_at``, and for a model with history (django-simple-history) the highest id of
-its history, which moves on every save and delete made through the ORM; the date is part of
-the version, since the year in progress runs to today. A refresh reads the version *before* it
+**Freshness.** ``data_version(today=...)`` is one query over every table the figures may
+read (``source_models()``: every model of the children, reviews and disputes apps, the child
+population, users, their groups and role grants): for a model with history
+(django-simple-history) its highest id and its history's highest id, which moves on every save
+and delete made through the ORM and on the SSDA903 import's bulk writes (both read from an
+index, so cheap however many rows); for a model without, its highest id, latest
+``updated_at`` and, unless its rows are never deleted, its row count. The date is part of the
+version, since the year in progress runs to today. A refresh reads the version *before* it
 computes the figures, so a summary never claims a version newer than the records it was
 computed from: a change committed while it ran makes the next page stale again, never stale
-for ever. What the version does not see: a ``QuerySet.update()`` on a model without history
-that leaves ``updated_at`` alone (none of the apps below reporting does this to a table the
-figures read), and a change to a user's active flag; the daily sweep recomputes every stored
-summary whatever its version.
+for ever. What the version does not see: a ``QuerySet.update()`` that leaves both history and
+``updated_at`` alone (in the apps below reporting: the flags' resolved dates, which no figure
+reads, and erasure's redactions of names, which no figure prints) and a change to a user's
+active flag or name; the daily sweep recomputes every stored summary whatever its version.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from iro_service.models import UndeletableModel
 from iro_service.periods import ReportingYear
 
 from .figures import Scope, Section, Table
@@ -68,16 +71,22 @@ def _history_of(model: type[Model]) -> type[Model] | None:
 
 
 def _version_columns(model: type[Model]) -> list[str]:
-    """Its count, highest id, latest ``updated_at`` and highest history id, as SQL. Only names
-    from the model's own metadata, quoted by the database backend: nothing a user typed."""
+    """What tells that the table changed, as SQL. With history: its highest id (an insert)
+    and its history's highest id (every save and delete through the ORM, and the SSDA903
+    import's bulk writes), both read from an index. Without: the highest id, the latest
+    ``updated_at``, and the row count unless rows are never deleted (``UndeletableModel``).
+    Only names from the model's metadata, quoted by the database backend."""
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    selects = [("COUNT(*)", table), (f"MAX({pk})", table)]
-    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
-        selects.append((f"MAX({quote('updated_at')})", table))
+    selects = [(f"MAX({pk})", table)]
     history = _history_of(model)
     if history is not None:
         selects.append((f"MAX({quote('history_id')})", quote(history._meta.db_table)))
+    else:
+        if not issubclass(model, UndeletableModel):
+            selects.append(("COUNT(*)", table))
+        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+            selects.append((f"MAX({quote('updated_at')})", table))
     return [f"(SELECT {column} FROM {source})" for column, source in selects]  # noqa: S608 - see above
 
 

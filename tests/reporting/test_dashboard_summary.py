@@ -242,7 +242,7 @@ def test_a_refresh_that_cannot_be_queued_is_queued_by_the_next_page(
 
 @pytest.mark.parametrize(
     "change",
-    ["new_child", "episode_edited", "allocation_closed_in_bulk", "due_date_deleted", "next_day"],
+    ["new_child", "episode_edited", "allocation_ended", "due_date_moved_in_bulk", "due_date_deleted", "next_day"],
 )
 def test_the_records_version_moves_on_with_every_kind_of_change(iro, change):
     child = build_service(iro, children=1)[0]
@@ -255,8 +255,12 @@ def test_the_records_version_moves_on_with_every_kind_of_change(iro, change):
         episode = CareEpisode.objects.get(child=child)
         episode.distance_from_home_miles = 25
         episode.save()
-    elif change == "allocation_closed_in_bulk":  # an UPDATE that sets updated_at, as the services' bulk ones do
-        IROAllocation.objects.filter(child=child).update(ended_on=today, updated_at=timezone.now())
+    elif change == "allocation_ended":
+        allocation = IROAllocation.objects.get(child=child)
+        allocation.ended_on = today
+        allocation.save()
+    elif change == "due_date_moved_in_bulk":  # a table without history: an UPDATE setting updated_at
+        ReviewDue.objects.filter(child=child).update(due_on=today, updated_at=timezone.now())
     elif change == "due_date_deleted":
         ReviewDue.objects.filter(child=child).first().delete()
     else:
