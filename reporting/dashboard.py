@@ -122,7 +122,7 @@ def sections_from_json(data: list[dict]) -> list[Section]:
             key=section["key"],
             title=section["title"],
             tables=[Table(**table) for table in section["tables"]],
-            headline=[tuple(pair) for pair in section["headline"]],  # type: ignore[misc]
+            headline=[(label, value) for label, value in section["headline"]],
         )
         for section in data
     ]
@@ -181,13 +181,15 @@ def dashboard_summaries_refresh(*, today: date) -> dict[str, int]:
     keys = set(DashboardSummary.objects.filter(start_year=year.start_year).values_list("scope_key", flat=True))
     keys.add("all")
     for key in sorted(keys):
-        dashboard_summary_refresh(start_year=year.start_year, **_scope_of(key))
+        iro_id, team_id = _scope_of(key)
+        dashboard_summary_refresh(start_year=year.start_year, iro_id=iro_id, team_id=team_id)
     return {"refreshed": len(keys)}
 
 
-def _scope_of(key: str) -> dict[str, int | None]:
+def _scope_of(key: str) -> tuple[int | None, int | None]:
+    """The IRO and team ids of a ``scope_key``."""
     parts = dict(part.split("=") for part in key.split("&") if "=" in part)
-    return {"iro_id": _int(parts.get("iro")), "team_id": _int(parts.get("team"))}
+    return _int(parts.get("iro")), _int(parts.get("team"))
 
 
 def _int(text: str | None) -> int | None:
