@@ -218,3 +218,27 @@ class SSDA903PlanLine(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()}: {self.text[:60]}"
+
+
+class DashboardSummary(models.Model):
+    """The service dashboard's figures for one reporting year and filter, as
+    ``reporting.figures.report.annual_report_sections`` computed them (``reporting.dashboard``),
+    with the version of the records they were computed from: the dashboard shows these and
+    recomputes them when the records' version moves on (a change, or a new day)."""
+
+    start_year = models.PositiveSmallIntegerField()
+    scope_key = models.CharField(max_length=40, help_text='"all", or the IRO and team filter: "iro=3", "team=2".')
+    computed_on = models.DateField(help_text="The day the figures run to (the year in progress ends that day).")
+    computed_at = models.DateTimeField()
+    data_version = models.CharField(max_length=64)
+    sections = models.JSONField()
+    refresh_queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "dashboard summaries"
+        constraints = [
+            models.UniqueConstraint(fields=["start_year", "scope_key"], name="one_summary_per_year_and_scope")
+        ]
+
+    def __str__(self):
+        return f"Dashboard {self.start_year} {self.scope_key} as at {self.computed_at:%Y-%m-%d %H:%M}"

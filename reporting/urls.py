@@ -15,5 +15,6 @@ urlpatterns = [
     path("versions/<int:pk>/tables.zip", views.tables_csv, name="tables_csv"),
     path("published/", views.published, name="published"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<int:pk>/charts/<slug:key>/<str:digest>.svg", views.dashboard_chart, name="dashboard_chart"),
     path("records/", views.records, name="records"),
 ]

@@ -7,8 +7,6 @@ published versions (404 for anything else) and no child's record (docs/rules.md#
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
@@ -22,8 +20,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, F, Min, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from children.models import CareEpisode
@@ -36,12 +34,13 @@ from reviews.models import Review, ReviewDue
 from reviews.querysets import DueWindow
 
 from . import services
-from .charts import chart_svg, format_value, table_header
+from .charts import chart_alt_text, chart_svg, format_value, has_chart, table_header
 from .csv_export import tables_csv as zip_of_tables
+from .dashboard import Shown, chart_digest, dashboard_figures, sections_from_json
 from .figures import Scope
 from .figures.report import annual_report_sections
 from .forms import DashboardFilterForm, NarrativeForm, RecordsForm
-from .models import ReportNarrative, ReportStatus, ReportVersion
+from .models import DashboardSummary, ReportNarrative, ReportStatus, ReportVersion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -212,21 +211,12 @@ def published(request):
 # --- The live service dashboard ------------------------------------------------------------
 
 
-def _chart(table) -> str | None:
-    """``chart_svg(table)``, cached by the table's content: drawing takes about a quarter of a
-    second a chart, and the same figures always give the same SVG."""
-    content = json.dumps([table.key, table.title, table.columns, table.rows, table.note, table.chart], default=str)
-    key = f"reporting:chart:{hashlib.sha256(content.encode()).hexdigest()}"
-    return cache.get_or_set(key, lambda: chart_svg(table) or "", CHART_CACHE_SECONDS) or None
-
-
-def _shown_table(table) -> dict:
+def _shown_table(table, *, summary) -> dict:
     """A table with its cells formatted as the PDF prints them, row labels linked to the
-    records behind them, and its chart: an ``<svg role="img">`` that ``reporting.charts``
-    builds (and escapes) with ``aria-labelledby`` pointing at its ``<title>``, which holds
-    ``chart_alt_text(table)``, and its ``<desc>``."""
+    records behind them, and the address of its chart (``dashboard_chart``) with the chart's
+    text alternative, ``chart_alt_text(table)``: the page itself draws nothing."""
     label_header, headers = table_header(table)
-    svg = _chart(table)
+    charted = has_chart(table)
     return {
         "table": table,
         "label_header": label_header,
@@ -239,12 +229,18 @@ def _shown_table(table) -> dict:
             }
             for row in table.rows
         ],
-        "svg": mark_safe(svg) if svg else "",  # noqa: S308 - ElementTree output of reporting.charts
+        "chart_url": reverse("reporting:dashboard_chart", args=[summary.pk, table.key, chart_digest(table)])
+        if charted
+        else "",
+        "chart_alt": chart_alt_text(table) if charted else "",
     }
 
 
-def _shown(sections) -> list[dict]:
-    return [{"section": section, "tables": [_shown_table(table) for table in section.tables]} for section in sections]
+def _shown(shown: Shown) -> list[dict]:
+    return [
+        {"section": section, "tables": [_shown_table(table, summary=shown.summary) for table in section.tables]}
+        for section in shown.sections
+    ]
 
 
 @no_child_data("Figures for the service, by month, IRO and team; row labels link to records (audited there)")
@@ -252,12 +248,40 @@ def _shown(sections) -> list[dict]:
 @permission_required(DASHBOARD, raise_exception=True)
 @reads_from_replica()
 def dashboard(request):
+    """The stored figures of the year in progress for the filter (``reporting.dashboard``):
+    recomputed by a task when the records have changed, the page saying so meanwhile."""
     today = timezone.localdate()
     form = DashboardFilterForm(request.GET or None)
     year = ReportingYear.containing(today)
-    sections = annual_report_sections(year, scope=Scope(today=today, **form.scope_filters()))
-    context = {"form": form, "year": year, "today": today, "sections": _shown(sections)}
+    filters = {"iro_id": None, "team_id": None} | form.scope_filters()
+    shown = dashboard_figures(year=year, today=today, **filters)
+    context = {"form": form, "year": year, "today": today, "shown": shown, "sections": _shown(shown)}
     return render(request, "reporting/dashboard.html", context)
+
+
+@no_child_data("A chart of a dashboard table's aggregate figures, by the table's key and digest: no child")
+@login_required
+@permission_required(DASHBOARD, raise_exception=True)
+def dashboard_chart(request, pk, key, digest):
+    """The SVG chart of one table of a stored dashboard summary, drawn once per change of its
+    figures: cached under the digest of what it is drawn from, which the address carries, so
+    the same address always gives the same chart. A digest that no longer matches the table
+    (the figures were recomputed since the page was drawn) is not found."""
+    cache_key = f"reporting:chart:{digest}"
+    svg = cache.get(cache_key)
+    if svg is None:
+        summary = get_object_or_404(DashboardSummary, pk=pk)
+        tables = (table for section in sections_from_json(summary.sections) for table in section.tables)
+        table = next((t for t in tables if t.key == key and chart_digest(t) == digest), None)
+        if table is None:
+            raise Http404("No such chart")
+        svg = chart_svg(table) or ""
+        cache.set(cache_key, svg, CHART_CACHE_SECONDS)
+    if not svg:
+        raise Http404("That table has no chart")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = f"private, max-age={CHART_CACHE_SECONDS}"
+    return response
 
 
 def _reviews_behind(user: User, data: dict, *, today: date):

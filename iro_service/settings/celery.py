@@ -50,4 +50,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reviews.tasks.sweep_deadlines",
         "schedule": crontab(hour=6, minute=30),
     },
+    # The service dashboard's stored figures (reporting/dashboard.py), recomputed for the new day.
+    "refresh-dashboards-daily": {
+        "task": "reporting.tasks.refresh_dashboards",
+        "schedule": crontab(hour=6, minute=45),
+    },
 }

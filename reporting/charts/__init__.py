@@ -34,22 +34,38 @@ from .drawing import PALETTE, svg_document
 from .reading import KINDS, chart_alt_text, format_value, is_number, is_total, plot_data, table_header
 from .svg import finish_svg
 
-__all__ = ["PALETTE", "chart_alt_text", "chart_svg", "format_value", "is_number", "is_total", "table_header"]
+__all__ = [
+    "PALETTE",
+    "chart_alt_text",
+    "chart_svg",
+    "format_value",
+    "has_chart",
+    "is_number",
+    "is_total",
+    "table_header",
+]
 
 
 def chart_svg(table: Table) -> str | None:
     """The chart of ``table`` as an inline ``<svg>`` element, or None when the table has no
     chart (``chart=""``) or nothing to draw."""
-    if table.chart not in KINDS:
-        if table.chart:
-            raise ValueError(f"Unknown chart kind {table.chart!r} for table {table.key!r}")
+    if not has_chart(table):
         return None
     plot = plot_data(table)
-    if not plot.categories or not any(v for s in plot.series for v in s.values):
-        return None  # nothing but blanks and zeros: the table says it better
     prefix = "chart-" + re.sub(r"[^A-Za-z0-9_-]", "-", table.key)
     raw = svg_document(table, plot, hash_salt=prefix)
     return finish_svg(raw, prefix=prefix, title=chart_alt_text(table), desc=_desc(table))
+
+
+def has_chart(table: Table) -> bool:
+    """``table`` has a chart to draw: a chart kind, and something but blanks and zeros (for
+    those the table says it better). Cheap: it draws nothing."""
+    if table.chart not in KINDS:
+        if table.chart:
+            raise ValueError(f"Unknown chart kind {table.chart!r} for table {table.key!r}")
+        return False
+    plot = plot_data(table)
+    return bool(plot.categories) and any(v for s in plot.series for v in s.values)
 
 
 def _desc(table: Table) -> str:

@@ -4,7 +4,9 @@ IRO or team, with charts) and the list of reviews behind a figure. Managers only
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
@@ -78,12 +80,16 @@ def test_the_dashboard_shows_every_section_with_charts_and_links_to_the_reviews(
     for shown in sections:
         assert f'id="section-{shown["section"].key}"' in text
     assert "Reviews held" in text
-    svgs = re.findall(r"<svg[^>]*>", text)
-    assert svgs, "no chart drawn"
-    for svg in svgs:
-        assert 'role="img"' in svg
-        for label_id in re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split():
-            assert f'id="{label_id}"' in text
+    charts = re.findall(r'<img src="([^"]+\.svg)" alt="([^"]+)"', text)
+    assert charts, "no chart shown"
+    for url, alt in charts:
+        svg = client_for(manager).get(url).text
+        title = ET.fromstring(svg).find("{http://www.w3.org/2000/svg}title")  # noqa: S314 - the app's own SVG
+        assert alt and html.unescape(alt) == title.text  # the text alternative the SVG is labelled by
+        root = re.search(r"<svg[^>]*>", svg).group(0)
+        assert 'role="img"' in root
+        for label_id in re.search(r'aria-labelledby="([^"]+)"', root).group(1).split():
+            assert f'id="{label_id}"' in svg
     assert f'href="{reverse("reporting:records")}?kind=' in text
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DateField, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value, When, Window
 
 from children.codes import (
     ADOPTION_EXITS,
@@ -127,47 +126,54 @@ def _children(condition: Q | None = None) -> Count:
     return Count("child_id", distinct=True, filter=condition)
 
 
+def _per_child(expression) -> Window:
+    """``expression`` (an aggregate) over all of the child's episodes in the query."""
+    return Window(expression, partition_by=[F("child_id")])
+
+
+def _number(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
 def year_end_counts(period: Period, scope: Scope) -> dict[str, int]:
-    """Every count about the children looked after on the period's last day: one query."""
+    """Every count about the children looked after on the period's last day: one query.
+
+    It reads every episode started by the last day of the children in scope, once: what is
+    about the child's episodes together (the start of the current period of care, the
+    placements of the year) is a window over them, worked out once a child, and each count
+    then counts the children with an episode covering the last day (``at_end``)."""
     on = period.end
-    period_start = CareEpisode.objects.filter(
-        child_id=OuterRef("child_id"), reason_new_episode="S", started_on__lte=on
-    ).order_by("-started_on")
-    placements_begun = (
-        CareEpisode.objects.filter(
-            child_id=OuterRef("child_id"),
-            reason_new_episode__in=PLACEMENT_STARTS,
-            started_on__gt=period.start,
-            started_on__lte=on,
-        )
-        .order_by()
-        .values("child_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    in_care_on_first_day = CareEpisode.objects.filter(_covering(period.start), child_id=OuterRef("child_id"))
+    at_end = _covering(on)
+
+    def looked_after(condition: Q | None = None) -> Count:
+        return _children(at_end & condition if condition is not None else at_end)
+
     counts = {
-        "looked_after": _children(),
-        "uasc": _children(Q(child__is_uasc=True)),
-        "stable_3": _children(Q(placements__gte=STABILITY_PLACEMENTS)),
-        "far": _children(Q(distance_from_home_miles__gt=FAR_FROM_HOME_MILES)),
-        "time_unknown": _children(Q(period_start__isnull=True)),
+        "looked_after": looked_after(),
+        "uasc": looked_after(Q(child__is_uasc=True)),
+        "stable_3": looked_after(Q(placements__gte=STABILITY_PLACEMENTS)),
+        "far": looked_after(Q(distance_from_home_miles__gt=FAR_FROM_HOME_MILES)),
+        "time_unknown": looked_after(Q(period_start__isnull=True)),
     }
-    counts |= {f"sex_{code}": _children(Q(child__sex=code)) for code in Sex.values}
-    counts |= {f"age_{band}": _children(_age_band(band, on)) for band in AgeBand}
-    counts |= {f"ethnic_{i}": _children(Q(child__ethnicity__in=c)) for i, c in enumerate(ETHNICITY_GROUPS.values())}
-    counts |= {f"legal_{i}": _children(Q(legal_status__in=c)) for i, c in enumerate(LEGAL_STATUS_GROUPS.values())}
-    counts |= {f"placed_{i}": _children(Q(placement_type__in=c)) for i, c in enumerate(PLACEMENT_GROUPS.values())}
+    counts |= {f"sex_{code}": looked_after(Q(child__sex=code)) for code in Sex.values}
+    counts |= {f"age_{band}": looked_after(_age_band(band, on)) for band in AgeBand}
+    counts |= {f"ethnic_{i}": looked_after(Q(child__ethnicity__in=c)) for i, c in enumerate(ETHNICITY_GROUPS.values())}
+    counts |= {f"legal_{i}": looked_after(Q(legal_status__in=c)) for i, c in enumerate(LEGAL_STATUS_GROUPS.values())}
+    counts |= {f"placed_{i}": looked_after(Q(placement_type__in=c)) for i, c in enumerate(PLACEMENT_GROUPS.values())}
     counts |= {
-        f"time_{i}": _children(_time_in_care_band(at_least, under, on))
+        f"time_{i}": looked_after(_time_in_care_band(at_least, under, on))
         for i, (_label, at_least, under) in enumerate(TIME_IN_CARE_BANDS)
     }
+    placement_begun = Q(reason_new_episode__in=PLACEMENT_STARTS, started_on__gt=period.start, started_on__lte=on)
+    # Windows make Django aggregate over the annotated episodes as a derived table, which
+    # PostgreSQL cannot fold into the outer query: each window is worked out once a child.
     return (
-        CareEpisode.objects.filter(_covering(on), _held_by_scope_on(scope, on))
+        CareEpisode.objects.filter(_held_by_scope_on(scope, on), started_on__lte=on)
         .annotate(
-            period_start=Subquery(period_start.values("started_on")[:1]),
-            placements=Coalesce(Subquery(placements_begun, output_field=IntegerField()), 0)
-            + Case(When(Exists(in_care_on_first_day), then=Value(1)), default=Value(0), output_field=IntegerField()),
+            period_start=_per_child(
+                Max(Case(When(reason_new_episode="S", then=F("started_on")), output_field=DateField()))
+            ),
+            placements=_per_child(Sum(_number(placement_begun))) + _per_child(Max(_number(_covering(period.start)))),
         )
         .aggregate(**counts)
     )
