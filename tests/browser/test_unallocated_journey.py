@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from children.models import CareEpisode, IROAllocation
+from children.models import IROAllocation
 from iro_service import roles
-from tests.factories import PASSWORD, ChildFactory, UserFactory, make_iro
+from tests.factories import PASSWORD, ChildFactory, UserFactory, make_care_episode, make_iro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,14 +22,7 @@ def service():
     children = []
     for reference, first_name, last_name in [("R1", "Ruby", "Ellis"), ("O1", "Omar", "Haddad"), ("L1", "Lily", "Cho")]:
         child = ChildFactory(local_reference=reference, first_name=first_name, last_name=last_name)
-        CareEpisode.objects.create(
-            child=child,
-            started_on=dt.date(2025, 9, 1),
-            reason_new_episode="S",
-            legal_status="C2",
-            placement_type="U4",
-            placement_provider="PR1",
-        )
+        make_care_episode(child, started_on=dt.date(2025, 9, 1))  # S, C2, U4, PR1
         children.append(child)
     return {"iro1": iro1, "children": children}
 
