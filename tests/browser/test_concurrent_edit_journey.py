@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from reviews.models import Review
+from tests.browser.steps import assert_summary_links_resolve
 from tests.factories import PASSWORD, make_child_in_care, make_cover, make_iro
 from tests.reviews.factories import held_review
 
@@ -37,12 +38,6 @@ def both_open_then_a_saves_the_venue(a, b, url, venue):
     a.locator("#id_venue").fill(venue)
     save(a)
     expect(a.get_by_text("Review record saved")).to_be_visible()
-
-
-def assert_summary_links_resolve(page):
-    summary = page.locator(".govuk-error-summary")
-    for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
 
 
 def test_two_iros_edit_one_review_and_neither_loses_a_change(

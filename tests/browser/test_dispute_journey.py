@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from disputes.models import Dispute
 from iro_service import roles
+from tests.browser.steps import assert_summary_links_resolve, fill_date
 from tests.factories import PASSWORD, UserFactory, make_child_in_care, make_iro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,22 +26,9 @@ def default_ladder(transactional_db):
     create_ladder(apps, None)
 
 
-def fill_date(page, field_id, day):
-    page.locator(f"#{field_id}_0").fill(str(day.day))
-    page.locator(f"#{field_id}_1").fill(str(day.month))
-    page.locator(f"#{field_id}_2").fill(str(day.year))
-
-
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
-
-
-def assert_summary_links_resolve(page):
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_visible()
-    for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
 
 
 def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_in, assert_accessible):

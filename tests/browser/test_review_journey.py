@@ -9,15 +9,10 @@ from playwright.sync_api import expect
 
 from reviews.models import ReviewSchedule
 from reviews.schedule import schedule_refresh
+from tests.browser.steps import assert_summary_links_resolve, fill_date
 from tests.factories import PASSWORD, make_child_in_care, make_iro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fill_date(page, field_id, day):
-    page.locator(f"#{field_id}_0").fill(str(day.day))
-    page.locator(f"#{field_id}_1").fill(str(day.month))
-    page.locator(f"#{field_id}_2").fill(str(day.year))
 
 
 def test_iro1_records_a_full_review(page, live_server, sign_in, assert_accessible):
@@ -45,11 +40,8 @@ def test_iro1_records_a_full_review(page, live_server, sign_in, assert_accessibl
 
     # Submit with gaps: one error summary, every field error linked, the form still accessible.
     page.get_by_role("button", name="Save review").click()
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_visible()
+    summary = assert_summary_links_resolve(page)
     assert "Choose how the child took part in the review" in summary.inner_text()
-    for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
     assert_accessible(page)
 
     fill_date(page, "id_held_on", today)

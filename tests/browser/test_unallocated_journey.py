@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from children.models import IROAllocation
 from iro_service import roles
+from tests.browser.steps import assert_summary_links_resolve
 from tests.factories import PASSWORD, ChildFactory, UserFactory, make_care_episode, make_iro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,12 +41,9 @@ def test_manager_allocates_children_with_no_iro(page, live_server, sign_in, asse
     assert_accessible(page)
 
     page.get_by_role("button", name="Allocate the selected children").click()
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_visible()
+    summary = assert_summary_links_resolve(page)
     assert "Select at least one child to allocate" in summary.inner_text()
     assert "Choose the IRO to allocate the children to" in summary.inner_text()
-    for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
     assert_accessible(page)
 
     page.get_by_label("Allocate R1").check()
