@@ -1,6 +1,18 @@
-"""Steps the browser journeys share: filling a GOV.UK date and checking an error summary."""
+"""What the browser journeys share: Ruby Ellis, the child they follow; filling a GOV.UK date;
+checking an error summary."""
+
+import datetime as dt
 
 from playwright.sync_api import expect
+
+from tests.factories import make_child_in_care
+
+
+def make_ruby(iro, **fields):
+    """Ruby Ellis, born 2 April 2013, in care with ``iro``."""
+    return make_child_in_care(
+        iro=iro, first_name="Ruby", last_name="Ellis", date_of_birth=dt.date(2013, 4, 2), **fields
+    )
 
 
 def fill_date(page, field_id, day):

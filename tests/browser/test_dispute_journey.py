@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from disputes.models import Dispute
 from iro_service import roles
-from tests.browser.steps import assert_summary_links_resolve, fill_date
-from tests.factories import PASSWORD, UserFactory, make_child_in_care, make_iro
+from tests.browser.steps import assert_summary_links_resolve, fill_date, make_ruby
+from tests.factories import PASSWORD, UserFactory, make_iro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,13 +35,7 @@ def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_i
     today = timezone.localdate()
     iro1 = make_iro(username="iro1", first_name="Grace", last_name="Adeyemi")
     UserFactory(username="manager", first_name="Helen", last_name="Marsh", role=roles.IRO_MANAGER)
-    child = make_child_in_care(
-        iro=iro1,
-        first_name="Ruby",
-        last_name="Ellis",
-        date_of_birth=dt.date(2013, 4, 2),
-        looked_after_on=today - dt.timedelta(days=200),
-    )
+    child = make_ruby(iro1, looked_after_on=today - dt.timedelta(days=200))
 
     # iro1 raises the dispute from Ruby's record.
     sign_in(page, "iro1", PASSWORD)

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from reviews.models import ReviewSchedule
 from reviews.schedule import schedule_refresh
-from tests.browser.steps import assert_summary_links_resolve, fill_date
-from tests.factories import PASSWORD, make_child_in_care, make_iro
+from tests.browser.steps import assert_summary_links_resolve, fill_date, make_ruby
+from tests.factories import PASSWORD, make_iro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,13 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_iro1_records_a_full_review(page, live_server, sign_in, assert_accessible):
     today = timezone.localdate()
     iro1 = make_iro(username="iro1", first_name="Grace", last_name="Adeyemi")
-    child = make_child_in_care(
-        iro=iro1,
-        first_name="Ruby",
-        last_name="Ellis",
-        date_of_birth=dt.date(2013, 4, 2),
-        looked_after_on=today - dt.timedelta(days=14),
-    )
+    child = make_ruby(iro1, looked_after_on=today - dt.timedelta(days=14))
     schedule_refresh([child.pk])
     first_due = ReviewSchedule.objects.get(child=child).next_due_on
 
