@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size, Submit
 from django.db.models import Q
 from django.utils import timezone
 
-from iro_service.forms import TextForm
+from iro_service.forms import FilterPanelForm
 
 from . import codes
 from .forms import IROChoiceField, iro_queryset
@@ -49,18 +47,7 @@ class ChildFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        form = TextForm
-
-    @property
-    def form(self):
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = FormHelper()
-            form.helper.form_tag = False
-            form.helper.disable_csrf = True  # a GET form: no token in the address bar
-            form.helper.label_size = Size.for_label(Size.SMALL)
-            form.helper.add_input(Submit("apply", "Apply filters", css_class="govuk-button--secondary"))
-        return form
+        form = FilterPanelForm
 
     def filter_name(self, queryset, name, value):
         value = value.strip()

@@ -18,6 +18,7 @@ from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction, AuditEvent
 from iro_service.pagination import CappedPaginator
+from iro_service.sections import page_sections
 
 from . import forms, selectors, services
 from .filters import ChildFilter
@@ -119,9 +120,7 @@ def child_detail(request, pk):
     if child.sibling_group_id:
         siblings = Child.objects.visible_to(request.user).filter(sibling_group_id=child.sibling_group_id).exclude(pk=pk)
     today = timezone.localdate()
-    sections = [
-        import_string(path)(child=child, user=request.user, today=today) for path in settings.CHILD_RECORD_SECTIONS
-    ]
+    sections = page_sections("CHILD_RECORD_SECTIONS", child=child, user=request.user, today=today)
     return render(
         request,
         "children/child_detail.html",
@@ -300,10 +299,9 @@ def significant_change_acknowledge(request, pk):
         success="Change acknowledged",
     ):
         return redirect(_timeline_url(change.child_id))
-    sections = [
-        import_string(path)(change=change, user=request.user, today=timezone.localdate())
-        for path in settings.SIGNIFICANT_CHANGE_SECTIONS
-    ]
+    sections = page_sections(
+        "SIGNIFICANT_CHANGE_SECTIONS", change=change, user=request.user, today=timezone.localdate()
+    )
     return render(
         request,
         "children/significant_change_acknowledge.html",

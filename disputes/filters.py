@@ -15,7 +15,7 @@ from django import forms
 from django.http import QueryDict
 
 from children.forms import IROChoiceField, iro_queryset
-from iro_service.forms import TextForm, filter_panel_helper
+from iro_service.forms import FilterPanelForm
 
 from . import dashboard
 from .codes import DisputeCategory, DisputeStatus
@@ -48,7 +48,7 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date", "class": "govuk-input"}, format="%Y-%m-%d")
 
 
-class DashboardFilterForm(TextForm):
+class DashboardFilterForm(FilterPanelForm):
     """Checks the shape of the period only: two dates, in order, when the period is custom."""
 
     def clean(self):
@@ -98,13 +98,6 @@ class DisputeDashboardFilter(django_filters.FilterSet):
             data["period"] = DEFAULT_PERIOD
         self.today = today
         super().__init__(data, *args, **kwargs)
-
-    @property
-    def form(self):
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = filter_panel_helper(form)
-        return form
 
     @cached_property
     def reporting_period(self) -> dashboard.Period:

@@ -9,7 +9,7 @@ from crispy_forms_gds.choices import Choice
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from iro_service.forms import GDSForm, SensibleDateField, TextForm, filter_panel_helper
+from iro_service.forms import FilterPanelForm, GDSForm, SensibleDateField
 from iro_service.locked_forms import LockedForm
 
 from . import ladder
@@ -314,12 +314,10 @@ class DisputeListFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label="About", choices=DisputeCategory.choices, empty_label="Any")
 
     class Meta:
-        form = TextForm
+        form = FilterPanelForm
 
     @property
     def form(self):
         form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = filter_panel_helper(form)
-            form.fields["stage"].label_from_instance = lambda stage: stage.name
+        form.fields["stage"].label_from_instance = lambda stage: stage.name
         return form

@@ -63,6 +63,14 @@ def filter_panel_helper(form: forms.Form) -> FormHelper:
     return helper
 
 
+class FilterPanelForm(TextForm):
+    """A django-filter ``Meta.form`` drawn in the grey filter panel (``filter_panel_helper``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = filter_panel_helper(self)
+
+
 class LoginForm(GDSForm, AuthenticationForm):
     submit_text = "Sign in"
 

@@ -13,7 +13,7 @@ from django.http import QueryDict
 
 from children.forms import iro_queryset
 from children.models import IROAllocation
-from iro_service.forms import TextForm, filter_panel_helper
+from iro_service.forms import FilterPanelForm
 
 from . import selectors
 from .selectors import DeadlineStatus
@@ -48,7 +48,7 @@ class DeadlineFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        form = TextForm
+        form = FilterPanelForm
 
     def __init__(self, data: QueryDict | None = None, *args, today: date, due_soon_until: date, **kwargs):
         self.conditions = selectors.deadline_conditions(today=today, due_soon_until=due_soon_until)
@@ -56,13 +56,6 @@ class DeadlineFilter(django_filters.FilterSet):
         iros, teams = _iro_and_team_choices()
         self.filters["iro"].extra["choices"] = iros
         self.filters["team"].extra["choices"] = teams
-
-    @property
-    def form(self):
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = filter_panel_helper(form)
-        return form
 
     @property
     def chosen(self) -> dict[str, str]:

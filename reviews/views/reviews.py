@@ -18,6 +18,7 @@ from children.models import Child
 from iro_service.audit import audited_by_service, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
+from iro_service.sections import page_sections
 
 from .. import deadlines, selectors, services
 from ..calendar import local_non_working_days
@@ -166,10 +167,7 @@ def _summary_errors(form, formset) -> list[tuple[str, str]]:
 
 def _record_page(request, *, child, review, form, formset, title, conflict=None):
     # Panels other apps add to the form (REVIEW_FORM_SECTIONS): reviews never imports them.
-    sections = [
-        import_string(path)(child=child, user=request.user, today=timezone.localdate())
-        for path in settings.REVIEW_FORM_SECTIONS
-    ]
+    sections = page_sections("REVIEW_FORM_SECTIONS", child=child, user=request.user, today=timezone.localdate())
     return render(
         request,
         "reviews/record.html",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from reviews.models import Review
+from tests.browser.steps import assert_summary_links_resolve
 from tests.factories import PASSWORD, make_child_in_care, make_cover, make_iro
 from tests.reviews.factories import held_review
 
@@ -30,10 +31,13 @@ def save(page):
     page.get_by_role("button", name="Save review").click()
 
 
-def assert_summary_links_resolve(page):
-    summary = page.locator(".govuk-error-summary")
-    for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
+def both_open_then_a_saves_the_venue(a, b, url, venue):
+    """A and B open the same form; A changes the venue and saves before B does anything."""
+    a.goto(url)
+    b.goto(url)
+    a.locator("#id_venue").fill(venue)
+    save(a)
+    expect(a.get_by_text("Review record saved")).to_be_visible()
 
 
 def test_two_iros_edit_one_review_and_neither_loses_a_change(
@@ -63,11 +67,7 @@ def test_two_iros_edit_one_review_and_neither_loses_a_change(
     sign_in(b, "iro2", PASSWORD)
 
     # 1. Grace changes the venue while Omar, who opened the form at the same time, adds the discussion.
-    a.goto(url)
-    b.goto(url)
-    a.locator("#id_venue").fill("Town hall")
-    save(a)
-    expect(a.get_by_text("Review record saved")).to_be_visible()
+    both_open_then_a_saves_the_venue(a, b, url, "Town hall")
 
     b.locator("#id_discussion").fill("Contact with her brother was discussed.")
     save(b)
@@ -90,11 +90,7 @@ def test_two_iros_edit_one_review_and_neither_loses_a_change(
     assert (review.venue, review.discussion) == ("Town hall", "Contact with her brother was discussed.")
 
     # 2. Both change the venue: Omar must choose before anything of his is saved.
-    a.goto(url)
-    b.goto(url)
-    a.locator("#id_venue").fill("Library")
-    save(a)
-    expect(a.get_by_text("Review record saved")).to_be_visible()
+    both_open_then_a_saves_the_venue(a, b, url, "Library")
 
     b.locator("#id_venue").fill("Community centre")
     save(b)

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from disputes.models import Dispute
 from iro_service import roles
-from tests.factories import PASSWORD, UserFactory, make_child_in_care, make_iro
+from tests.browser.steps import assert_summary_links_resolve, fill_date, make_ruby
+from tests.factories import PASSWORD, UserFactory, make_iro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,35 +26,16 @@ def default_ladder(transactional_db):
     create_ladder(apps, None)
 
 
-def fill_date(page, field_id, day):
-    page.locator(f"#{field_id}_0").fill(str(day.day))
-    page.locator(f"#{field_id}_1").fill(str(day.month))
-    page.locator(f"#{field_id}_2").fill(str(day.year))
-
-
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
-
-
-def assert_summary_links_resolve(page):
-    summary = page.locator(".govuk-error-summary")
-    expect(summary).to_be_visible()
-    for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
 
 
 def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_in, assert_accessible):
     today = timezone.localdate()
     iro1 = make_iro(username="iro1", first_name="Grace", last_name="Adeyemi")
     UserFactory(username="manager", first_name="Helen", last_name="Marsh", role=roles.IRO_MANAGER)
-    child = make_child_in_care(
-        iro=iro1,
-        first_name="Ruby",
-        last_name="Ellis",
-        date_of_birth=dt.date(2013, 4, 2),
-        looked_after_on=today - dt.timedelta(days=200),
-    )
+    child = make_ruby(iro1, looked_after_on=today - dt.timedelta(days=200))
 
     # iro1 raises the dispute from Ruby's record.
     sign_in(page, "iro1", PASSWORD)

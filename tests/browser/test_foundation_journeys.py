@@ -1,12 +1,11 @@
 """iro1 signs in and sees their caseload; manager opens the caseload table and a child's
 record; every page passes axe-core's WCAG 2.2 AA rules."""
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import expect
 
 from iro_service import roles
+from tests.browser.steps import make_ruby
 from tests.factories import PASSWORD, UserFactory, make_child_in_care, make_iro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +17,7 @@ def service():
     iro2 = make_iro(username="iro2", first_name="Tom", last_name="Fletcher", fte="0.60")
     manager = UserFactory(username="manager", first_name="Helen", last_name="Marsh", role=roles.IRO_MANAGER)
     mine = [
-        make_child_in_care(iro=iro1, first_name="Ruby", last_name="Ellis", date_of_birth=dt.date(2013, 4, 2)),
+        make_ruby(iro1),
         make_child_in_care(iro=iro1, first_name="Omar", last_name="Haddad", legal_status="V2", placement_type="K2"),
     ]
     theirs = make_child_in_care(iro=iro2, first_name="Lily", last_name="Cho")

@@ -44,6 +44,11 @@ def flags_of(child, kind):
     return DeadlineFlag.objects.filter(child=child, kind=kind)
 
 
+def dates_and_iro(flag) -> tuple:
+    """When the flag fell due, was raised and was resolved, and the IRO it is for."""
+    return flag.due_on, flag.raised_on, flag.resolved_on, flag.iro
+
+
 def set_limit(working_days: int) -> None:
     row = DisputeSettings.current()
     row.max_open_working_days = working_days
@@ -88,12 +93,7 @@ def test_a_response_past_its_due_date_is_flagged_with_the_childs_iro(child, iro)
 
     flag = flags_of(child, OVERDUE).get()
     assert flag.key == f"dispute_resp_overdue:dispute={dispute.pk}:step={step.pk}:stage=1:due=2026-11-09"
-    assert (flag.due_on, flag.raised_on, flag.resolved_on, flag.iro) == (
-        dt.date(2026, 11, 9),
-        dt.date(2026, 11, 10),
-        None,
-        iro,
-    )
+    assert dates_and_iro(flag) == (dt.date(2026, 11, 9), dt.date(2026, 11, 10), None, iro)
     assert (flag.review, flag.action) == (None, None)
     assert result == SweepResult(
         raised={OVERDUE: 1, TOO_LONG: 0}, resolved={OVERDUE: 0, TOO_LONG: 0}, open={OVERDUE: 1, TOO_LONG: 0}
@@ -178,12 +178,7 @@ def test_a_dispute_open_more_than_20_working_days_is_flagged_counting_the_bank_h
 
     flag = flags_of(child, TOO_LONG).get()
     assert flag.key == f"dispute_too_long:dispute={dispute.pk}:opened=2026-08-10"
-    assert (flag.due_on, flag.raised_on, flag.resolved_on, flag.iro) == (
-        dt.date(2026, 8, 10),
-        dt.date(2026, 9, 9),
-        None,
-        iro,
-    )
+    assert dates_and_iro(flag) == (dt.date(2026, 8, 10), dt.date(2026, 9, 9), None, iro)
     assert result.raised == {OVERDUE: 0, TOO_LONG: 1}
 
 
