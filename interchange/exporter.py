@@ -6,9 +6,9 @@ held in the year, a UASC row for each unaccompanied asylum-seeking child, and a 
 for each child who started to be looked after in the year. An episode still open on 31 March
 is returned open (DEC and REC empty), as the guidance asks, even when it ended later.
 
-Each table is one query, whatever the number of children, read in chunks
-(``.iterator(chunk_size=...)``) as tuples of values, never model objects: ``return_tables``
-gives each table's rows lazily, so ``write_return`` streams a return of any size to its
+Three queries whatever the number of children (the children, with their Header, UASC and
+PrevPerm rows; the episodes; the reviews), each read in chunks (``.iterator(chunk_size=...)``)
+as tuples of values, never model objects: ``write_year`` streams a return of any size to its
 files with only a chunk of rows in memory (docs/decisions/0006-streamed-interchange.md).
 """
 
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.db.models import Exists, OuterRef, Q
@@ -44,9 +45,10 @@ def _mother(value: bool | None) -> str:
 #: Rows fetched from the database at a time while a return is written.
 CHUNK = 2000
 
-#: The Child fields a Header, UASC or PrevPerm row is made of.
+#: The Child fields a Header, UASC or PrevPerm row is made of (``started``: annotated).
 _CHILD_FIELDS = (
     "pk",
+    "started",
     "local_reference",
     "sex",
     "date_of_birth",
@@ -79,38 +81,34 @@ _EPISODE_FIELDS = (
 
 def build_return(year: ReportingYear) -> dict[str, list[list[str]]]:
     """The tables of ``year``'s return: table name → rows (header row first), as strings."""
-    return {name: list(rows) for name, rows in return_tables(year).items()}
+    return build_return_with_children(year)[0]
 
 
 def build_return_with_children(year: ReportingYear) -> tuple[dict[str, list[list[str]]], set[int]]:
     """``build_return`` and the ids of the children in the return (for the audit trail)."""
-    return build_return(year), set(children_in(year))
+    child_ids: list[int] = []
+    tables: dict[str, list[list[str]]] = {name: [columns] for name, columns in spec.COLUMNS.items()}
+    for name, row in return_rows(year, child_ids=child_ids):
+        tables[name].append(row)
+    return tables, set(child_ids)
 
 
-def return_tables(year: ReportingYear) -> dict[str, Iterator[list[str]]]:
-    """``year``'s return, table name → its rows (header row first) as strings, each table read
-    lazily, a chunk of rows at a time, when its rows are first asked for."""
+def return_rows(year: ReportingYear, *, child_ids: list[int] | None = None) -> Iterator[tuple[str, list[str]]]:
+    """``year``'s return row by row, as (table name, row of strings), without the header rows:
+    the children (their Header, UASC and PrevPerm rows), then the episodes, then the reviews.
+    Three queries, each read a chunk at a time. Each child's id joins ``child_ids``."""
     end_year = year.start_year + 1
-    children = _children(year)
-    uasc = children.filter(is_uasc=True)
-    starters = children.filter(_started_in(year))
-    return {
-        spec.HEADER: _table(spec.HEADER, (_header_row(c, end_year) for c in _rows(children, _CHILD_FIELDS))),
-        spec.EPISODES: _table(spec.EPISODES, (_episode_row(e, year) for e in _episodes(year))),
-        spec.REVIEWS: _table(spec.REVIEWS, _review_rows(year)),
-        spec.UASC: _table(spec.UASC, (_uasc_row(c, end_year) for c in _rows(uasc, _CHILD_FIELDS))),
-        spec.PREV_PERM: _table(spec.PREV_PERM, (_prev_perm_row(c) for c in _rows(starters, _CHILD_FIELDS))),
-    }
-
-
-def children_in(year: ReportingYear) -> Iterator[int]:
-    """The ids of the children in ``year``'s return, a chunk at a time."""
-    return Child.objects.filter(_looked_after_in(year)).values_list("pk", flat=True).iterator(chunk_size=CHUNK)
-
-
-def _table(name: str, rows: Iterator[list[str]]) -> Iterator[list[str]]:
-    yield spec.COLUMNS[name]
-    yield from rows
+    for c in _rows(_children(year), _CHILD_FIELDS):
+        if child_ids is not None:
+            child_ids.append(c.pk)
+        yield spec.HEADER, _header_row(c, end_year)
+        if c.is_uasc:
+            yield spec.UASC, _uasc_row(c, end_year)
+        if c.started:
+            yield spec.PREV_PERM, _prev_perm_row(c)
+    for e in _episodes(year):
+        yield spec.EPISODES, _episode_row(e, year)
+    yield from ((spec.REVIEWS, row) for row in _review_rows(year))
 
 
 def _looked_after_in(year: ReportingYear) -> Exists:
@@ -127,8 +125,8 @@ def _started_in(year: ReportingYear) -> Exists:
 
 
 def _children(year: ReportingYear):
-    """The children in the return, in the order of the return."""
-    return Child.objects.filter(_looked_after_in(year)).order_by("local_reference")
+    """The children in the return, in the order of the return; ``started``: a PrevPerm row."""
+    return Child.objects.filter(_looked_after_in(year)).annotate(started=_started_in(year)).order_by("local_reference")
 
 
 def _rows(queryset, fields: tuple[str, ...]) -> Iterator:
@@ -204,7 +202,7 @@ def _episode_row(e, year: ReportingYear) -> list[str]:
     ]
 
 
-def table_csv(rows: Iterable[list[str]]) -> bytes:
+def table_csv(rows: list[list[str]]) -> bytes:
     """A table as CSV. Valid values (codes, dd/mm/yyyy dates, references, postcodes) never
     start with a formula character, so ``csv_writer`` changes none of them; a reference typed
     as ``=HYPERLINK(...)`` is written as text instead of running in the LA's spreadsheet."""
@@ -213,38 +211,39 @@ def table_csv(rows: Iterable[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write_return(tables: Mapping[str, Iterable[list[str]]], directory: Path) -> list[Path]:
-    """Write a return's tables as one CSV per table into ``directory``, row by row; return the paths."""
-    return [path for path, _ in write_tables(tables, directory)]
-
-
-def write_tables(tables: Mapping[str, Iterable[list[str]]], directory: Path) -> list[tuple[Path, int]]:
-    """``write_return``, with the number of rows (after the header row) written to each file."""
+def write_return(tables: Mapping[str, list[list[str]]], directory: Path) -> list[Path]:
+    """Write a return's tables as one CSV per table into ``directory``; return the paths."""
     directory.mkdir(parents=True, exist_ok=True)
-    written = []
+    paths = []
     for name, rows in tables.items():
         path = directory / spec.FILE_NAMES[name]
-        counter = _Counted(rows)
-        with path.open("w", encoding="utf-8", newline="") as file:
-            csv_writer(file, lineterminator="\n").writerows(counter)
-        written.append((path, counter.rows - 1))
-    return written
+        path.write_bytes(table_csv(rows))
+        paths.append(path)
+    return paths
 
 
-class _Counted:
-    """The rows of an iterable, counted as they pass."""
+def write_year(year: ReportingYear, directory: Path, *, child_ids: list[int]) -> list[tuple[Path, int]]:
+    """Write ``year``'s return into ``directory``, one CSV per table, row by row as the
+    queries give them (``return_rows``): a chunk of rows in memory whatever the return's size.
+    Returns each file and its number of rows after the header row; each child's id joins
+    ``child_ids``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {name: directory / spec.FILE_NAMES[name] for name in spec.COLUMNS}
+    counts = dict.fromkeys(spec.COLUMNS, 0)
+    with ExitStack() as stack:
+        writers = {}
+        for name, path in paths.items():
+            writers[name] = csv_writer(
+                stack.enter_context(path.open("w", encoding="utf-8", newline="")), lineterminator="\n"
+            )
+            writers[name].writerow(spec.COLUMNS[name])
+        for name, row in return_rows(year, child_ids=child_ids):
+            writers[name].writerow(row)
+            counts[name] += 1
+    return [(paths[name], counts[name]) for name in spec.COLUMNS]
 
-    def __init__(self, rows: Iterable[list[str]]):
-        self._rows = rows
-        self.rows = 0
 
-    def __iter__(self) -> Iterator[list[str]]:
-        for row in self._rows:
-            self.rows += 1
-            yield row
-
-
-def return_zip(tables: Mapping[str, Iterable[list[str]]], year: ReportingYear) -> bytes:
+def return_zip(tables: Mapping[str, list[list[str]]], year: ReportingYear) -> bytes:
     """A return's tables as a zip of CSV files, with a fixed timestamp so it is reproducible."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -81,11 +81,12 @@ def ssda903_export_files(
     at a time (a return of any size); each child in it gets an audit event naming the export.
     Returns each file written and its number of rows."""
     require_exchange_permission(by)
-    written = exporter.write_tables(exporter.return_tables(year), directory)
+    child_ids: list[int] = []
+    written = exporter.write_year(year, directory, child_ids=child_ids)
     audit_children(
         by=by,
         action=AuditAction.EXPORTED,
-        child_ids=exporter.children_in(year),
+        child_ids=child_ids,
         summary=f"Included in the SSDA903 return for {year.label}",
         path=path,
     )
