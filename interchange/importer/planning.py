@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import accumulate, islice
 
 from django.conf import settings
 
@@ -121,17 +121,21 @@ class _Layout:
             self.counts[verb].append(sum(1 for c in changes if c.kind != "review"))
             self.review_lines[verb].extend(c.line for c in changes if c.kind == "review")
 
+    #: verb → changes before each chunk's children (filled by ``finish``).
+    starts: dict[str, list[int]] = field(default_factory=dict)
+
     def finish(self) -> None:
         for verb, lines in self.review_lines.items():
             self.review_lines[verb] = array("l", sorted(lines))
+            self.starts[verb] = list(accumulate(self.counts[verb], initial=0))
 
     def place(self, number: int, chunk: PlannedChunk) -> None:
         """Number the changes of the ``number``-th chunk (from 0) with their places in the plan."""
         start = 0
         for verb, changes in (("create", chunk.creates), ("update", chunk.updates)):
-            counts, lines = self.counts[verb], self.review_lines[verb]
-            before = start + sum(counts[:number])
-            reviews_from = start + sum(counts)
+            counts, lines, starts = self.counts[verb], self.review_lines[verb], self.starts[verb]
+            before = start + starts[number]
+            reviews_from = start + starts[-1]
             children = 0
             for change in changes:
                 if change.kind == "review":
