@@ -6,16 +6,21 @@ held in the year, a UASC row for each unaccompanied asylum-seeking child, and a 
 for each child who started to be looked after in the year. An episode still open on 31 March
 is returned open (DEC and REC empty), as the guidance asks, even when it ended later.
 
-Three queries whatever the number of children; rows come straight from ``values()``.
+Three queries whatever the number of children (the children, with their Header, UASC and
+PrevPerm rows; the episodes; the reviews), each read in chunks (``.iterator(chunk_size=...)``)
+as tuples of values, never model objects: ``write_year`` streams a return of any size to its
+files with only a chunk of rows in memory (docs/decisions/0006-streamed-interchange.md).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from children.models import CareEpisode, Child
 from iro_service.csv import csv_writer
@@ -37,6 +42,43 @@ def _mother(value: bool | None) -> str:
     return "1" if value else "0"
 
 
+#: Rows fetched from the database at a time while a return is written.
+CHUNK = 2000
+
+#: The Child fields a Header, UASC or PrevPerm row is made of (``started``: annotated).
+_CHILD_FIELDS = (
+    "pk",
+    "started",
+    "local_reference",
+    "sex",
+    "date_of_birth",
+    "ethnicity",
+    "upn",
+    "is_mother",
+    "mother_child_dob",
+    "is_uasc",
+    "uasc_ceased_on",
+    "previous_permanence",
+    "previous_permanence_la",
+    "previous_permanence_date",
+)
+_EPISODE_FIELDS = (
+    "child__local_reference",
+    "started_on",
+    "ended_on",
+    "reason_new_episode",
+    "legal_status",
+    "category_of_need",
+    "placement_type",
+    "placement_provider",
+    "reason_ceased",
+    "reason_place_change",
+    "home_postcode",
+    "placement_postcode",
+    "urn",
+)
+
+
 def build_return(year: ReportingYear) -> dict[str, list[list[str]]]:
     """The tables of ``year``'s return: table name → rows (header row first), as strings."""
     return build_return_with_children(year)[0]
@@ -44,107 +86,119 @@ def build_return(year: ReportingYear) -> dict[str, list[list[str]]]:
 
 def build_return_with_children(year: ReportingYear) -> tuple[dict[str, list[list[str]]], set[int]]:
     """``build_return`` and the ids of the children in the return (for the audit trail)."""
-    episodes = _episodes(year)
-    child_ids = {e["child_id"] for e in episodes}
-    starters = {e["child_id"] for e in episodes if e["reason_new_episode"] == "S" and e["started_on"] >= year.start}
-    children = _children(child_ids)
-    dob = {c["pk"]: format_date(c["date_of_birth"]) for c in children}
+    child_ids: list[int] = []
     tables: dict[str, list[list[str]]] = {name: [columns] for name, columns in spec.COLUMNS.items()}
-    for c in children:
-        _add_child(tables, c, dob=dob[c["pk"]], end_year=year.start_year + 1, starter=c["pk"] in starters)
-    tables[spec.EPISODES].extend(_episode_row(e, year) for e in episodes)
-    reviews = (
-        Review.objects.filter(
-            child_id__in=child_ids, status=ReviewStatus.HELD, held_on__gte=year.start, held_on__lte=year.end
+    for name, row in return_rows(year, child_ids=child_ids):
+        tables[name].append(row)
+    return tables, set(child_ids)
+
+
+def return_rows(year: ReportingYear, *, child_ids: list[int] | None = None) -> Iterator[tuple[str, list[str]]]:
+    """``year``'s return row by row, as (table name, row of strings), without the header rows:
+    the children (their Header, UASC and PrevPerm rows), then the episodes, then the reviews.
+    Three queries, each read a chunk at a time. Each child's id joins ``child_ids``."""
+    end_year = year.start_year + 1
+    for c in _rows(_children(year), _CHILD_FIELDS):
+        if child_ids is not None:
+            child_ids.append(c.pk)
+        yield spec.HEADER, _header_row(c, end_year)
+        if c.is_uasc:
+            yield spec.UASC, _uasc_row(c, end_year)
+        if c.started:
+            yield spec.PREV_PERM, _prev_perm_row(c)
+    for e in _episodes(year):
+        yield spec.EPISODES, _episode_row(e, year)
+    yield from ((spec.REVIEWS, row) for row in _review_rows(year))
+
+
+def _looked_after_in(year: ReportingYear) -> Exists:
+    return Exists(CareEpisode.objects.filter(_in_year(year), child=OuterRef("pk")))
+
+
+def _started_in(year: ReportingYear) -> Exists:
+    """The child started to be looked after in the year (a new period, RNE S)."""
+    return Exists(
+        CareEpisode.objects.filter(
+            child=OuterRef("pk"), reason_new_episode="S", started_on__gte=year.start, started_on__lte=year.end
         )
-        .order_by("child__local_reference", "held_on", "pk")
-        .values_list("child_id", "child__local_reference", "held_on", "participation_code")
     )
-    for child_id, reference, held_on, code in reviews:
-        tables[spec.REVIEWS].append([reference, dob[child_id], format_date(held_on), code])
-    return tables, child_ids
 
 
-def _episodes(year: ReportingYear) -> list[dict]:
+def _children(year: ReportingYear):
+    """The children in the return, in the order of the return; ``started``: a PrevPerm row."""
+    return Child.objects.filter(_looked_after_in(year)).annotate(started=_started_in(year)).order_by("local_reference")
+
+
+def _rows(queryset, fields: tuple[str, ...]) -> Iterator:
+    return queryset.values_list(*fields, named=True).iterator(chunk_size=CHUNK)
+
+
+def _episodes(year: ReportingYear) -> Iterator:
     """Every episode open at any time in ``year``, in the order of the return."""
-    return list(
-        CareEpisode.objects.filter(_in_year(year))
-        .order_by("child__local_reference", "started_on", "pk")
-        .values(
-            "child_id",
-            "child__local_reference",
-            "started_on",
-            "ended_on",
-            "reason_new_episode",
-            "legal_status",
-            "category_of_need",
-            "placement_type",
-            "placement_provider",
-            "reason_ceased",
-            "reason_place_change",
-            "home_postcode",
-            "placement_postcode",
-            "urn",
-        )
+    episodes = CareEpisode.objects.filter(_in_year(year)).order_by("child__local_reference", "started_on", "pk")
+    return _rows(episodes, _EPISODE_FIELDS)
+
+
+def _review_rows(year: ReportingYear) -> Iterator[list[str]]:
+    """The reviews held in ``year`` of the children in the return."""
+    reviews = (
+        Review.objects.filter(status=ReviewStatus.HELD, held_on__gte=year.start, held_on__lte=year.end)
+        .filter(Exists(CareEpisode.objects.filter(_in_year(year), child=OuterRef("child_id"))))
+        .order_by("child__local_reference", "held_on", "pk")
+        .values_list("child__local_reference", "child__date_of_birth", "held_on", "participation_code")
+        .iterator(chunk_size=CHUNK)
     )
+    for reference, dob, held_on, code in reviews:
+        yield [reference, format_date(dob), format_date(held_on), code]
 
 
-def _children(child_ids: set[int]) -> list[dict]:
-    return list(
-        Child.objects.filter(pk__in=child_ids)
-        .order_by("local_reference")
-        .values(
-            "pk",
-            "local_reference",
-            "sex",
-            "date_of_birth",
-            "ethnicity",
-            "upn",
-            "is_mother",
-            "mother_child_dob",
-            "is_uasc",
-            "uasc_ceased_on",
-            "previous_permanence",
-            "previous_permanence_la",
-            "previous_permanence_date",
-        )
-    )
-
-
-def _add_child(tables: dict[str, list[list[str]]], c: dict, *, dob: str, end_year: int, starter: bool) -> None:
-    """The child's Header row, a UASC row for an unaccompanied asylum-seeking child, and a
-    PrevPerm row for a child who started to be looked after in the year."""
-    sex = spec.sex_for_year(c["sex"], end_year)
-    reference = c["local_reference"]
-    tables[spec.HEADER].append(
-        [reference, sex, dob, c["ethnicity"], c["upn"], _mother(c["is_mother"]), format_date(c["mother_child_dob"])]
-    )
-    if c["is_uasc"]:
-        tables[spec.UASC].append([reference, sex, dob, format_date(c["uasc_ceased_on"])])
-    if starter:
-        tables[spec.PREV_PERM].append(
-            [reference, dob, c["previous_permanence"], c["previous_permanence_la"], c["previous_permanence_date"]]
-        )
-
-
-def _episode_row(e: dict, year: ReportingYear) -> list[str]:
-    """An episode as the return holds it: open (DEC and REC empty) if still open on 31 March."""
-    ended_in_year = e["ended_on"] is not None and e["ended_on"] <= year.end
+def _header_row(c, end_year: int) -> list[str]:
     return [
-        e["child__local_reference"],
-        format_date(e["started_on"]),
-        e["reason_new_episode"],
-        e["legal_status"],
-        e["category_of_need"],
-        e["placement_type"],
-        e["placement_provider"],
-        format_date(e["ended_on"]) if ended_in_year else "",
-        e["reason_ceased"] if ended_in_year else "",
+        c.local_reference,
+        spec.sex_for_year(c.sex, end_year),
+        format_date(c.date_of_birth),
+        c.ethnicity,
+        c.upn,
+        _mother(c.is_mother),
+        format_date(c.mother_child_dob),
+    ]
+
+
+def _uasc_row(c, end_year: int) -> list[str]:
+    """A UASC row, for an unaccompanied asylum-seeking child."""
+    sex = spec.sex_for_year(c.sex, end_year)
+    return [c.local_reference, sex, format_date(c.date_of_birth), format_date(c.uasc_ceased_on)]
+
+
+def _prev_perm_row(c) -> list[str]:
+    """A PrevPerm row, for a child who started to be looked after in the year."""
+    return [
+        c.local_reference,
+        format_date(c.date_of_birth),
+        c.previous_permanence,
+        c.previous_permanence_la,
+        c.previous_permanence_date,
+    ]
+
+
+def _episode_row(e, year: ReportingYear) -> list[str]:
+    """An episode as the return holds it: open (DEC and REC empty) if still open on 31 March."""
+    ended_in_year = e.ended_on is not None and e.ended_on <= year.end
+    return [
+        e.child__local_reference,
+        format_date(e.started_on),
+        e.reason_new_episode,
+        e.legal_status,
+        e.category_of_need,
+        e.placement_type,
+        e.placement_provider,
+        format_date(e.ended_on) if ended_in_year else "",
+        e.reason_ceased if ended_in_year else "",
         # The reason a placement changed belongs to the episode that ended (rule 233).
-        e["reason_place_change"] if ended_in_year else "",
-        e["home_postcode"],
-        e["placement_postcode"],
-        e["urn"],
+        e.reason_place_change if ended_in_year else "",
+        e.home_postcode,
+        e.placement_postcode,
+        e.urn,
     ]
 
 
@@ -157,7 +211,7 @@ def table_csv(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write_return(tables: dict[str, list[list[str]]], directory: Path) -> list[Path]:
+def write_return(tables: Mapping[str, list[list[str]]], directory: Path) -> list[Path]:
     """Write a return's tables as one CSV per table into ``directory``; return the paths."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -168,7 +222,28 @@ def write_return(tables: dict[str, list[list[str]]], directory: Path) -> list[Pa
     return paths
 
 
-def return_zip(tables: dict[str, list[list[str]]], year: ReportingYear) -> bytes:
+def write_year(year: ReportingYear, directory: Path, *, child_ids: list[int]) -> list[tuple[Path, int]]:
+    """Write ``year``'s return into ``directory``, one CSV per table, row by row as the
+    queries give them (``return_rows``): a chunk of rows in memory whatever the return's size.
+    Returns each file and its number of rows after the header row; each child's id joins
+    ``child_ids``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {name: directory / spec.FILE_NAMES[name] for name in spec.COLUMNS}
+    counts = dict.fromkeys(spec.COLUMNS, 0)
+    with ExitStack() as stack:
+        writers = {}
+        for name, path in paths.items():
+            writers[name] = csv_writer(
+                stack.enter_context(path.open("w", encoding="utf-8", newline="")), lineterminator="\n"
+            )
+            writers[name].writerow(spec.COLUMNS[name])
+        for name, row in return_rows(year, child_ids=child_ids):
+            writers[name].writerow(row)
+            counts[name] += 1
+    return [(paths[name], counts[name]) for name in spec.COLUMNS]
+
+
+def return_zip(tables: Mapping[str, list[list[str]]], year: ReportingYear) -> bytes:
     """A return's tables as a zip of CSV files, with a fixed timestamp so it is reproducible."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

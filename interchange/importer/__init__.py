@@ -12,7 +12,7 @@ One module per question, in the order a return goes through them:
 """
 
 from .held import CHUNK, chunks
-from .planning import NAME_TO_BE_ENTERED, Change, ImportPlan, plan_import
+from .planning import NAME_TO_BE_ENTERED, Change, ImportPlan, PlannedChunk, RecordsChanged, chunk_size, plan_import
 from .reading import Problem, ReadResult, UnreadableFile, decode, read_tables
 
 __all__ = [
@@ -20,9 +20,12 @@ __all__ = [
     "NAME_TO_BE_ENTERED",
     "Change",
     "ImportPlan",
+    "PlannedChunk",
     "Problem",
     "ReadResult",
+    "RecordsChanged",
     "UnreadableFile",
+    "chunk_size",
     "chunks",
     "decode",
     "plan_import",

@@ -17,7 +17,7 @@ from reviews.codes import PN0_AGE_LIMIT, Participation
 
 from .. import spec
 from .held import Held
-from .reading import Problem, ReadResult
+from .reading import Problem, Row
 from .rows import EpisodeRow, HeaderRow, ReviewRow
 
 #: One episode on a child's timeline: start, end (None while open) and the return's row
@@ -25,10 +25,10 @@ from .rows import EpisodeRow, HeaderRow, ReviewRow
 Span = tuple[date, date | None, EpisodeRow | None]
 
 
-def check_against_header(read: ReadResult, headers: dict[str, HeaderRow], problems: list[Problem]) -> None:
+def check_against_header(tables: dict[str, list[Row]], headers: dict[str, HeaderRow], problems: list[Problem]) -> None:
     """Dates of birth (and the UASC table's SEX) agree with the child's Header row."""
     for table, check_sex in ((spec.REVIEWS, False), (spec.UASC, True), (spec.PREV_PERM, False)):
-        for row in read.tables[table].rows if table in read.tables else []:
+        for row in tables.get(table, []):
             header = headers.get(row.values["CHILD"])
             if header is None:
                 continue

@@ -3,14 +3,19 @@
 Each CSV is recognised by its exact set of column headers, as the DfE validator does, not by
 its name. Values are stripped; nothing is checked here beyond the shape of the file (its
 encoding, its header row, the number of values in each row). ``rows`` checks the values.
+
+A file is read row by row and each row kept compactly, grouped by the child it names: its
+line and a tuple of its values, repeated values (codes, dates, references) shared, not a dict
+per row. The planner (``planning``) then takes the rows of a chunk of children at a time
+(``Table.rows_of``), so that only that chunk's rows ever become ``Row`` objects
+(docs/decisions/0006-streamed-interchange.md).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .. import spec
@@ -59,11 +64,37 @@ class Row:
     values: dict[str, str]
 
 
+#: A row as read: its line (the header is line 1) and its values, stripped, in column order.
+CompactRow = tuple[int, tuple[str, ...]]
+
+
 @dataclass
 class Table:
+    """A table's rows, grouped by the child each names (its CHILD value), in the file's order."""
+
     name: str
     file: str
-    rows: list[Row]
+    columns: list[str]
+    by_child: dict[str, list[CompactRow]] = field(default_factory=dict)
+    count: int = 0  # rows kept (blank rows and rows with the wrong number of values are not)
+
+    def __post_init__(self) -> None:
+        self._child = self.columns.index("CHILD")
+
+    def add(self, line: int, cells: tuple[str, ...]) -> None:
+        self.by_child.setdefault(cells[self._child], []).append((line, cells))
+        self.count += 1
+
+    def rows_of(self, references) -> list[Row]:
+        """The rows of the children ``references``, in the order of the file."""
+        found = [row for reference in references for row in self.by_child.get(reference, ())]
+        found.sort()
+        return [Row(self.file, line, dict(zip(self.columns, cells, strict=True))) for line, cells in found]
+
+    @property
+    def rows(self) -> list[Row]:
+        """Every row, in the order of the file (small tables and tests; the planner reads by chunk)."""
+        return self.rows_of(self.by_child)
 
 
 @dataclass
@@ -126,14 +157,29 @@ def _read_file(result: ReadResult, file_name: str, content: bytes) -> None:
     except UnreadableFile as error:
         result.problems.append(Problem(file_name, 1, "", str(error)))
         return
-    lines = list(csv.reader(io.StringIO(text)))
-    if not lines or not any(cell.strip() for cell in lines[0]):
+    lines = csv.reader(_lines(text))
+    first = next(lines, None)
+    del text  # the reader holds it until the last line
+    if not first or not any(cell.strip() for cell in first):
         result.problems.append(Problem(file_name, 1, "", "The file is empty: it has no header row."))
         return
-    header = [cell.strip().upper() for cell in lines[0]]
+    header = [cell.strip().upper() for cell in first]
     name = _recognise(result, file_name, header)
     if name is not None:
-        result.tables[name] = Table(name, file_name, _rows(result, file_name, header, lines[1:]))
+        table = Table(name, file_name, header)
+        _rows(result, table, lines)
+        result.tables[name] = table
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text`` line by line, each with its newline, as ``io.StringIO(text)`` gives them, without
+    copying the whole text into a buffer four bytes a character."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
 
 
 def _recognise(result: ReadResult, file_name: str, header: list[str]) -> str | None:
@@ -165,17 +211,20 @@ def _recognise(result: ReadResult, file_name: str, header: list[str]) -> str | N
     return name
 
 
-def _rows(result: ReadResult, file_name: str, header: list[str], lines: list[list[str]]) -> list[Row]:
-    """The file's rows after its header (line 2 on), skipping blank ones; a row with the wrong
-    number of values is a problem."""
-    rows = []
-    for number, cells in enumerate(lines, start=2):
+def _rows(result: ReadResult, table: Table, lines: Iterator[list[str]]) -> None:
+    """Add the file's rows after its header (line 2 on) to ``table``, skipping blank ones; a row
+    with the wrong number of values is a problem. Rows are numbered as the csv module reads
+    them, the header being 1."""
+    width = len(table.columns)
+    shared: dict[str, str] = {}
+    number = 1
+    for cells in lines:
+        number += 1
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) != len(header):
+        if len(cells) != width:
             result.problems.append(
-                Problem(file_name, number, "", f"The row has {len(cells)} values; the header has {len(header)}.")
+                Problem(table.file, number, "", f"The row has {len(cells)} values; the header has {width}.")
             )
             continue
-        rows.append(Row(file_name, number, {col: cell.strip() for col, cell in zip(header, cells, strict=True)}))
-    return rows
+        table.add(number, tuple(shared.setdefault(value := cell.strip(), value) for cell in cells))

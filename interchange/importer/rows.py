@@ -21,7 +21,7 @@ from children.rules import motherhood_broken
 from iro_service.forms import EARLIEST, EARLIEST_BIRTH
 
 from .. import spec
-from .reading import Problem, ReadResult, Row
+from .reading import Problem, Row
 
 #: Dates of birth (of the child, and of a mother's child) may be as early as 1972.
 _BIRTH_COLUMNS = frozenset({"DOB", "MC_DOB"})
@@ -239,16 +239,17 @@ def parse_prev_perm(row: Row, problems: list[Problem], today: date) -> ChildRow 
 # --------------------------------------------------------------------------- the rows kept
 
 
-def parse_return(read: ReadResult, problems: list[Problem], today: date) -> ParsedReturn:
+def parse_return(tables: dict[str, list[Row]], problems: list[Problem], today: date) -> ParsedReturn:
     """Every table's well-formed rows, one per key, of children whose Header row is good.
-    ``read`` holds the Header and Episodes tables."""
-    header_rows = read.tables[spec.HEADER].rows
+    ``tables`` holds the rows of some children (a chunk of the return: every row of each of
+    them), by table, and includes the Header and Episodes tables."""
+    header_rows = tables[spec.HEADER]
     headers_list = [h for r in header_rows if (h := parse_header(r, problems, today))]
     headers_list = _duplicates(headers_list, lambda h: h.reference, "the same CHILD", problems)
     headers = {h.reference: h for h in headers_list}
     named = {r.values["CHILD"] for r in header_rows}
 
-    episode_rows = read.tables[spec.EPISODES].rows
+    episode_rows = tables[spec.EPISODES]
     episodes = [e for r in episode_rows if (e := parse_episode(r, problems, today))]
     # Children with a bad episode row: their timeline is incomplete, so checks against it
     # (overlaps, reviews outside every episode) would only repeat that row's problem.
@@ -258,20 +259,20 @@ def parse_return(read: ReadResult, problems: list[Problem], today: date) -> Pars
     episodes = _in_header(episodes, headers, problems, named)
 
     reviews: list[ReviewRow] = []
-    if spec.REVIEWS in read.tables:
-        reviews = [v for r in read.tables[spec.REVIEWS].rows if (v := parse_review(r, problems, today))]
+    if spec.REVIEWS in tables:
+        reviews = [v for r in tables[spec.REVIEWS] if (v := parse_review(r, problems, today))]
         reviews = _duplicates(reviews, lambda v: (v.reference, v.held_on), "the same CHILD and REVIEW", problems)
         reviews = _in_header(reviews, headers, problems, named)
 
     def one_per_child(table: str, parse) -> dict[str, ChildRow]:
-        items = [i for r in read.tables[table].rows if (i := parse(r, problems, today))]
+        items = [i for r in tables[table] if (i := parse(r, problems, today))]
         return _one_per_child(items, table, headers, named, problems)
 
     uasc = None
-    if spec.UASC in read.tables:
+    if spec.UASC in tables:
         uasc = {ref: item.fields["uasc_ceased_on"] for ref, item in one_per_child(spec.UASC, parse_uasc).items()}
     prev_perm = {}
-    if spec.PREV_PERM in read.tables:
+    if spec.PREV_PERM in tables:
         prev_perm = {ref: item.fields for ref, item in one_per_child(spec.PREV_PERM, parse_prev_perm).items()}
     return ParsedReturn(headers, named, episodes, incomplete, reviews, uasc, prev_perm)
 

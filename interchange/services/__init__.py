@@ -10,6 +10,7 @@ from .exchange import (  # noqa: F401
     audit_children,
     require_exchange_permission,
     ssda903_export,
+    ssda903_export_files,
     ssda903_import,
 )
 from .uploads import (  # noqa: F401

@@ -8,8 +8,9 @@ return is a read of each child's record). ``ssda903_import`` checks a return, an
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,23 +40,23 @@ def require_exchange_permission(by: User | None) -> None:
 
 
 def audit_children(*, by: User | None, action: str, child_ids: Iterable[int], summary: str, path: str = "") -> None:
-    """One append-only audit event per child, in one bulk insert."""
+    """One append-only audit event per child, inserted 2,000 at a time."""
     actor = by if getattr(by, "is_authenticated", False) else None
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=actor,
-                action=action,
-                child_id=child_id,
-                object_type="children.Child",
-                object_id=str(child_id),
-                summary=summary[:255],
-                path=path[:255],
-            )
-            for child_id in sorted(child_ids)
-        ],
-        batch_size=2000,
-    )
+    for chunk in importer.chunks(sorted(child_ids)):
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=actor,
+                    action=action,
+                    child_id=child_id,
+                    object_type="children.Child",
+                    object_id=str(child_id),
+                    summary=summary[:255],
+                    path=path[:255],
+                )
+                for child_id in chunk
+            ]
+        )
 
 
 def ssda903_export(*, year: ReportingYear, by: User | None, path: str = "") -> dict[str, list[list[str]]]:
@@ -72,12 +73,41 @@ def ssda903_export(*, year: ReportingYear, by: User | None, path: str = "") -> d
     return tables
 
 
+@transaction.atomic
+def ssda903_export_files(
+    *, year: ReportingYear, directory: Path, by: User | None, path: str = ""
+) -> list[tuple[Path, int]]:
+    """Write ``year``'s return into ``directory``, one CSV per table, streamed a chunk of rows
+    at a time (a return of any size); each child in it gets an audit event naming the export.
+    Returns each file written and its number of rows."""
+    require_exchange_permission(by)
+    child_ids: list[int] = []
+    written = exporter.write_year(year, directory, child_ids=child_ids)
+    audit_children(
+        by=by,
+        action=AuditAction.EXPORTED,
+        child_ids=child_ids,
+        summary=f"Included in the SSDA903 return for {year.label}",
+        path=path,
+    )
+    return written
+
+
 def ssda903_import(
-    *, files: list[tuple[str, bytes]], by: User | None, commit: bool, today: date | None = None
+    *,
+    files: list[tuple[str, bytes]],
+    by: User | None,
+    commit: bool,
+    today: date | None = None,
+    keep_changes: bool = True,
+    on_chunk: Callable[[importer.PlannedChunk], None] | None = None,
 ) -> importer.ImportPlan:
-    """Check a return; with ``commit`` and no errors, write it in one transaction.
+    """Check a return; with ``commit`` and no errors, write it in one transaction, a chunk of
+    children at a time (``on_chunk`` is told of each chunk written).
 
     With any error nothing is written. Importing the same files again plans no changes.
+    Without ``keep_changes`` the plan counts its changes but does not list them: a large
+    return's changes are never all in memory at once.
     """
     require_exchange_permission(by)
     today = today or timezone.localdate()
@@ -85,9 +115,10 @@ def ssda903_import(
         with transaction.atomic():
             if commit:
                 _one_import_at_a_time()
-            plan = importer.plan_import(importer.read_tables(files), today=today, lock=commit)
-            if commit and plan.is_valid and (plan.creates or plan.updates):
-                apply_plan(plan, by=by)
+            read = importer.read_tables(files)
+            plan = importer.plan_import(read, today=today, lock=commit, keep_changes=keep_changes)
+            if commit and plan.is_valid and plan.changes:
+                apply_plan(plan, by=by, on_chunk=on_chunk)
     except IntegrityError as error:  # a record the plan did not see was written meanwhile
         raise ValidationError(
             "Another change to these children's records was saved at the same moment, so nothing was "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -124,18 +125,19 @@ def _plan_summary(plan: importer.ImportPlan, *, when: str) -> dict:
         **plan.summary,
         "unchanged": plan.unchanged,
         "problems": len(plan.problems),
-        "changes": len(plan.creates) + len(plan.updates),
-        "tables": [[table.file, name, len(table.rows)] for name, table in plan.read.tables.items()],
+        "changes": plan.changes,
+        "tables": [[table.file, name, table.count] for name, table in plan.read.tables.items()],
         "ignored": [[file, table] for file, table in plan.read.ignored],
         "reviews_without_due_date": plan.reviews_without_due_date,
         "when": when,
     }
 
 
-def _plan_lines(upload: SSDA903Upload, plan: importer.ImportPlan):
-    for p in plan.problems:
+def _problem_lines(upload: SSDA903Upload, plan: importer.ImportPlan) -> Iterator[SSDA903PlanLine]:
+    for position, p in enumerate(plan.problems):
         yield SSDA903PlanLine(
             upload=upload,
+            position=position,
             outcome=PlanOutcome.PROBLEM,
             file=p.file[:255],
             line=p.line,
@@ -143,23 +145,38 @@ def _plan_lines(upload: SSDA903Upload, plan: importer.ImportPlan):
             value=p.value,
             text=p.reason,
         )
-    for outcome, changes in ((PlanOutcome.CREATE, plan.creates), (PlanOutcome.UPDATE, plan.updates)):
+
+
+def _change_lines(upload: SSDA903Upload, chunk: importer.PlannedChunk) -> Iterator[SSDA903PlanLine]:
+    """A chunk's changes, each at its place in the whole plan (creates, then updates)."""
+    for outcome, changes in ((PlanOutcome.CREATE, chunk.creates), (PlanOutcome.UPDATE, chunk.updates)):
         for c in changes:
             yield SSDA903PlanLine(
-                upload=upload, outcome=outcome, kind=c.kind, reference=c.reference, key=c.key, text=c.description
+                upload=upload,
+                position=c.position,
+                outcome=outcome,
+                kind=c.kind,
+                reference=c.reference,
+                key=c.key,
+                text=c.description,
             )
 
 
-def _store_plan(upload: SSDA903Upload, plan: importer.ImportPlan, *, when: str) -> None:
-    """Replace the upload's stored plan with ``plan`` (in the caller's transaction)."""
-    SSDA903PlanLine.objects.filter(upload=upload).delete()
-    lines = _plan_lines(upload, plan)
-    position = 0
+def _store_lines(lines: Iterator[SSDA903PlanLine]) -> None:
     while batch := list(itertools.islice(lines, importer.CHUNK)):
-        for line in batch:
-            line.position = position
-            position += 1
         SSDA903PlanLine.objects.bulk_create(batch)
+
+
+def _store_plan(upload: SSDA903Upload, plan: importer.ImportPlan, *, when: str, changes_stored: bool = False) -> None:
+    """Replace the upload's stored plan with ``plan`` (in the caller's transaction): its
+    problems, or its changes, read again a chunk of children at a time, unless the import
+    stored them as it wrote each chunk (``changes_stored``)."""
+    if not changes_stored:
+        SSDA903PlanLine.objects.filter(upload=upload).delete()
+    _store_lines(_problem_lines(upload, plan))
+    if not changes_stored:
+        for chunk in plan.chunks():
+            _store_lines(_change_lines(upload, chunk))
     upload.summary = _plan_summary(plan, when=when)
 
 
@@ -189,8 +206,7 @@ def _store_check(upload_id: int, plan: importer.ImportPlan) -> SSDA903Upload:
         action=AuditAction.VIEWED,
         child_id=None,
         obj=upload,
-        summary=f"SSDA903 return checked: {len(plan.child_references)} children would change, "
-        f"{len(plan.problems)} problems",
+        summary=f"SSDA903 return checked: {plan.children_changed} children would change, {len(plan.problems)} problems",
     )
     return upload
 
@@ -226,9 +242,9 @@ def ssda903_upload_check(*, upload_id: int, today: date | None = None) -> SSDA90
         return SSDA903Upload.objects.defer("files").get(pk=upload_id)
     try:
         read = importer.read_tables(_stored_files(upload))
-        rows = sum(len(table.rows) for table in read.tables.values())
+        rows = sum(table.count for table in read.tables.values())
         _progress(upload_id, f"Checking {rows:,} rows against the records held", status=UploadStatus.CHECKING)
-        plan = importer.plan_import(read, today=today or timezone.localdate())
+        plan = importer.plan_import(read, today=today or timezone.localdate(), keep_changes=False)
         _progress(upload_id, "Saving the result", status=UploadStatus.CHECKING)
         return _store_check(upload_id, plan)
     except Exception as error:
@@ -282,7 +298,15 @@ def ssda903_upload_import(*, upload_id: int, by: User | None, today: date | None
             upload = SSDA903Upload.objects.select_for_update().get(pk=upload_id)
             if upload.status != UploadStatus.IMPORTING:
                 return upload
-            plan = ssda903_import(files=_stored_files(upload), by=by, commit=True, today=today)
+            SSDA903PlanLine.objects.filter(upload=upload).delete()
+            plan = ssda903_import(
+                files=_stored_files(upload),
+                by=by,
+                commit=True,
+                today=today,
+                keep_changes=False,
+                on_chunk=lambda chunk: _store_lines(_change_lines(upload, chunk)),
+            )
             return _record_import(upload, plan, by=by)
     except (ValidationError, PermissionDenied) as error:
         reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -298,8 +322,8 @@ def ssda903_upload_import(*, upload_id: int, by: User | None, today: date | None
 
 def _record_import(upload: SSDA903Upload, plan: importer.ImportPlan, *, by: User | None) -> SSDA903Upload:
     """The upload imported, or refused with the problems found: its stored plan becomes what
-    the import did (in the import's transaction)."""
-    _store_plan(upload, plan, when="import")
+    the import did (in the import's transaction; the changes were stored as they were written)."""
+    _store_plan(upload, plan, when="import", changes_stored=True)
     upload.progress_message = ""
     if plan.is_valid:
         upload.status = UploadStatus.IMPORTED

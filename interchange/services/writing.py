@@ -1,6 +1,7 @@
-"""Writing a checked plan: children, then episodes, then reviews, each in bulk with its
-simple-history rows, then one audit event per child and the refresh of each child's review
-chain (``reviews.schedule``), all inside the import's transaction.
+"""Writing a checked plan, a chunk of children at a time (``ImportPlan.chunks``): children,
+then episodes, then reviews, each in bulk with its simple-history rows, and one audit event
+per child; then the refresh of each child's review chain (``reviews.schedule``), all inside
+the import's transaction.
 
 Every row was checked first (``interchange.importer``: the rules the services keep, applied to
 the whole return), so the writes here go in bulk (docs/decisions/0003-set-based-sweeps-and-raw-sql.md).
@@ -26,29 +27,27 @@ from .. import importer
 from .bulk import insert_with_history
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.contrib.auth.models import User
+
+    ChunkSink = Callable[[importer.PlannedChunk], None]
 
 CHANGE_REASON = "SSDA903 import"
 
 
-def apply_plan(plan: importer.ImportPlan, *, by: User | None) -> None:
-    """Write every change of a valid ``plan``; set how many imported reviews have no due date."""
+def apply_plan(plan: importer.ImportPlan, *, by: User | None, on_chunk: ChunkSink | None = None) -> None:
+    """Write every change of a valid ``plan``, a chunk of children at a time (``on_chunk`` is
+    told of each chunk written); set how many imported reviews have no due date."""
     user = by if getattr(by, "is_authenticated", False) else None
-    user_id = user.pk if user else None
-    creates, updates = _by_kind(plan.creates), _by_kind(plan.updates)
     now = timezone.now()
-    known_from = _reviews_known_from(plan)
-    _insert_children(creates["child"], user_id=user_id, now=now, known_from=known_from)
-    _bump_and_update(updates["child"], Child, by=user)
-    ids = _reference_ids(sorted(plan.child_references))
-    # Updates first: an episode closed by the return must close before its successor opens.
-    _bump_and_update(updates["episode"], CareEpisode, by=user)
-    episodes = [{"child_id": ids[c.reference], "recorded_by_id": user_id, **c.fields} for c in creates["episode"]]
-    insert_with_history(CareEpisode, episodes, user_id=user_id, reason=CHANGE_REASON, now=now)
-    _bump_and_update(updates["review"], Review, by=user)
-    _insert_reviews(creates["review"], ids, user_id=user_id, now=now)
-    _audit(plan, ids, created={c.reference for c in creates["child"]}, user=user)
-    ordered = sorted(ids.values())
+    known_from = ReportingYear.containing(plan.latest_date).start if plan.latest_date else None
+    child_ids: list[int] = []
+    for chunk in plan.chunks():
+        child_ids.extend(_write_chunk(chunk, user=user, now=now, known_from=known_from))
+        if on_chunk is not None:
+            on_chunk(chunk)
+    ordered = sorted(child_ids)
     _refresh_chains(ordered, known_from)
     # The reviews this import wrote are the SSDA903 ones stamped with its time. (child_id__in
     # is chunked: a national return names more children than SQLite takes parameters.)
@@ -60,23 +59,30 @@ def apply_plan(plan: importer.ImportPlan, *, by: User | None) -> None:
     )
 
 
+def _write_chunk(
+    chunk: importer.PlannedChunk, *, user: User | None, now: datetime, known_from: date | None
+) -> list[int]:
+    """Write one chunk's changes; return the ids of its children written."""
+    user_id = user.pk if user else None
+    creates, updates = _by_kind(chunk.creates), _by_kind(chunk.updates)
+    _insert_children(creates["child"], user_id=user_id, now=now, known_from=known_from)
+    _bump_and_update(updates["child"], Child, by=user)
+    ids = _reference_ids(sorted({c.reference for c in chunk.changes}))
+    # Updates first: an episode closed by the return must close before its successor opens.
+    _bump_and_update(updates["episode"], CareEpisode, by=user)
+    episodes = [{"child_id": ids[c.reference], "recorded_by_id": user_id, **c.fields} for c in creates["episode"]]
+    insert_with_history(CareEpisode, episodes, user_id=user_id, reason=CHANGE_REASON, now=now)
+    _bump_and_update(updates["review"], Review, by=user)
+    _insert_reviews(creates["review"], ids, user_id=user_id, now=now)
+    _audit(chunk, ids, created={c.reference for c in creates["child"]}, user=user)
+    return list(ids.values())
+
+
 def _by_kind(changes: list[importer.Change]) -> dict[str, list[importer.Change]]:
     kinds: dict[str, list[importer.Change]] = defaultdict(list)
     for change in changes:
         kinds[change.kind].append(change)
     return kinds
-
-
-def _reviews_known_from(plan: importer.ImportPlan) -> date | None:
-    """The start of the return's collection year: its reviews are every review from then, and
-    none before (docs/rules.md#ssda903), so a child first seen in it has reviews known from then."""
-    dates = [
-        value
-        for change in (*plan.creates, *plan.updates)
-        for name in ("held_on", "started_on", "ended_on")
-        if isinstance(value := change.fields.get(name), date)
-    ]
-    return ReportingYear.containing(max(dates)).start if dates else None
 
 
 def _insert_children(
@@ -98,19 +104,22 @@ def _insert_children(
 
 
 def _bump_and_update(changes: list[importer.Change], model, *, by: User | None) -> None:
-    """Apply each change's fields to its instance, count a new version, and write them in bulk."""
+    """Apply each change's fields to the record it changes, count a new version, and write
+    them in bulk (the planner compared values only: the records are read here, a chunk's)."""
     if not changes:
         return
+    held = model.objects.in_bulk([change.pk for change in changes])
     fields: set[str] = set()
     objs = []
     for change in changes:
+        instance = held[change.pk]
         for name, value in change.fields.items():
-            setattr(change.instance, name, value)
+            setattr(instance, name, value)
         fields.update(change.fields)
-        if hasattr(change.instance, "version"):
-            change.instance.version += 1
+        if hasattr(instance, "version"):
+            instance.version += 1
             fields.add("version")
-        objs.append(change.instance)
+        objs.append(instance)
     bulk_update_with_history(
         objs, model, sorted(fields), batch_size=1000, default_user=by, default_change_reason=CHANGE_REASON
     )
@@ -143,10 +152,10 @@ def _insert_reviews(changes: list[importer.Change], ids: dict[str, int], *, user
     insert_with_history(Review, rows, user_id=user_id, reason=CHANGE_REASON, now=now)
 
 
-def _audit(plan: importer.ImportPlan, ids: dict[str, int], *, created: set[str], user: User | None) -> None:
+def _audit(chunk: importer.PlannedChunk, ids: dict[str, int], *, created: set[str], user: User | None) -> None:
     """One audit event per child written, counting what the import did to their record."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for verb, changes in (("created", plan.creates), ("updated", plan.updates)):
+    for verb, changes in (("created", chunk.creates), ("updated", chunk.updates)):
         for change in changes:
             counts[change.reference][f"{change.kind}s {verb}"] += 1
     AuditEvent.objects.bulk_create(

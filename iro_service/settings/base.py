@@ -329,3 +329,8 @@ SHORT_BREAKS_REG48 = env.bool("SHORT_BREAKS_REG48", default=True)
 # An authority's closure days never move a statutory date (reg 2). They move its own local
 # targets (record distribution, dispute responses) only when this says so.
 CLOSURE_DAYS_MOVE_LOCAL_TARGETS = env.bool("CLOSURE_DAYS_MOVE_LOCAL_TARGETS", default=False)
+
+#: Children of an SSDA903 return checked, compared and written at a time: memory grows with
+#: this, not with the return (docs/decisions/0006-streamed-interchange.md). At most 2,000, the
+#: rows of one IN (...) query the planner asks.
+SSDA903_IMPORT_CHUNK = env.int("SSDA903_IMPORT_CHUNK", default=2000)

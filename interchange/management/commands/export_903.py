@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interchange import exporter, services
+from interchange import services
 from iro_service.periods import ReportingYear
 
 
@@ -28,7 +28,8 @@ class Command(BaseCommand):
             reporting_year = ReportingYear.parse(year)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        tables = services.ssda903_export(year=reporting_year, by=None, path="manage.py export_903")
-        for path in exporter.write_return(tables, outdir):
-            rows = len(path.read_text(encoding="utf-8").splitlines()) - 1
+        written = services.ssda903_export_files(
+            year=reporting_year, directory=outdir, by=None, path="manage.py export_903"
+        )
+        for path, rows in written:
             self.stdout.write(f"{path}: {rows} rows")

@@ -41,7 +41,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No active user {user!r}")
         started = time.perf_counter()
         try:
-            plan = services.ssda903_import(files=files, by=by, commit=commit)
+            # The plan's changes are counted, not listed: a large return's are never all in memory.
+            plan = services.ssda903_import(files=files, by=by, commit=commit, keep_changes=False)
         except PermissionDenied as error:
             raise CommandError(str(error)) from error
         seconds = time.perf_counter() - started
