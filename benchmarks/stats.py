@@ -93,6 +93,10 @@ def table(results: dict[int, list[dict]]) -> str:
     for size in sorted(results):
         for row in results[size]:
             notes = row.get("note", "")
+            failed = {k: v for k, v in (row.get("statuses") or {}).items() if k != "200"}
+            if failed:
+                answers = ", ".join(f"{v} × {k}" for k, v in sorted(failed.items()))
+                notes = f"failed: {answers}" + (f"; {notes}" if notes else "")
             if row.get("requests") is not None and row["requests"] < 30:
                 notes = f"{row['requests']} requests (stopped early)" + (f"; {notes}" if notes else "")
             if row.get("peak_rss_mb") is not None:
