@@ -57,10 +57,15 @@ check: $(INSTALLED) lint typecheck templates
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## Benchmarks (timings, not tests): import of a 10,000-child SSDA903 return on SQLite and PostgreSQL;
-## what a dead Redis costs the dashboard and report generation (fails over budget).
+## what a dead Redis costs the dashboard and report generation (fails over budget); then the suite
+## of issue 13 at each of BENCH_SIZES children in care (benchmarks/README.md: needs PostgreSQL on
+## 127.0.0.1:5432 and Redis on 127.0.0.1:6379; builds iro_bench_<N> once, then reuses it).
+BENCH_SIZES ?= 1000 10000 100000
 bench: $(INSTALLED)
 	$(BIN)/python tools/bench_ssda903_import.py --children 10000 --runs 3 --postgres
 	$(BIN)/python tools/bench_redis_down.py --runs 5 --budget 3
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	for size in $(BENCH_SIZES); do $(BIN)/python -m benchmarks.run --children $$size || exit 1; done
 
 clean:
 	rm -rf $(VENV) .venv-903 staticfiles .pytest_cache .ruff_cache .mypy_cache .coverage
