@@ -130,6 +130,7 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "reporting:tables_csv": REPORT_READERS,
     "reporting:published": REPORT_READERS,
     "reporting:dashboard": MANAGERS,
+    "reporting:dashboard_chart": MANAGERS,
     "reporting:records": MANAGERS,
     "interchange:ssda903": MANAGERS,
     "interchange:ssda903_export": MANAGERS,

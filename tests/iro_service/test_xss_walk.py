@@ -59,8 +59,7 @@ from iro_service.forms import TextBoundField
 from iro_service.models import AuditAction, AuditEvent
 from iro_service.periods import ReportingYear
 from reporting import pdf
-from reporting.charts import chart_svg, has_chart
-from reporting.dashboard import chart_digest, dashboard_summary_refresh, sections_from_json
+from reporting.charts import chart_svg
 from reporting.figures import Table
 from reporting.figures.report import annual_report_sections
 from reporting.models import ChildPopulation, ReportNarrative, ReportVersion, SSDA903Upload
@@ -70,7 +69,7 @@ from reviews.models import ClosureDay, ReviewDateChange
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
 from tests.factories import ChildFactory, TeamFactory, UserFactory, make_care_episode, make_child_in_care, make_iro
 from tests.interchange.helpers import hand_made_texts
-from tests.iro_service.url_world import OUR_PACKAGES
+from tests.iro_service.url_world import OUR_PACKAGES, dashboard_charts
 from tests.reviews.factories import record_review
 
 pytestmark = pytest.mark.django_db
@@ -357,13 +356,6 @@ def _poison(world: World) -> None:
 # --- Filling the URL patterns ------------------------------------------------------------
 
 
-def _dashboard_charts() -> list[dict]:
-    """Every chart of the whole service's dashboard, stored as the dashboard stores it."""
-    summary = dashboard_summary_refresh(start_year=ReportingYear.containing(timezone.localdate()).start_year)
-    tables = [table for section in sections_from_json(summary.sections) for table in section.tables]
-    return [{"pk": summary.pk, "key": t.key, "digest": chart_digest(t)} for t in tables if has_chart(t)]
-
-
 def _fills(world: World) -> dict[str, list[dict]]:
     """Arguments for each named pattern that takes any: a list of kwargs, each walked."""
     child, pk = {"pk": world.child.pk}, {"child_pk": world.child.pk}
@@ -412,7 +404,7 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "reporting:download": [ready],
         "reporting:publish": [ready],
         "reporting:tables_csv": [ready],
-        "reporting:dashboard_chart": _dashboard_charts(),
+        "reporting:dashboard_chart": dashboard_charts(),
         "interchange:ssda903_export": [{"?": f"year={world.year.label}"}],
         "interchange:ssda903_upload": [upload],
         "interchange:ssda903_upload_report": [upload],

@@ -27,6 +27,8 @@ from disputes.models import Dispute
 from iro_service import role_grants
 from iro_service.periods import ReportingYear
 from reporting import services as reporting_services
+from reporting.charts import has_chart
+from reporting.dashboard import chart_digest, dashboard_summary_refresh, sections_from_json
 from reporting.models import ReportStatus, ReportVersion, SSDA903Upload
 from reviews import services as reviews_services
 from reviews.models import Action, Review
@@ -116,6 +118,14 @@ def _ready_version(manager) -> ReportVersion:
     version.progress = 100
     version.save()
     return reporting_services.report_publish(version=version, by=manager)
+
+
+def dashboard_charts() -> list[dict]:
+    """Every chart of the whole service's dashboard, stored as the dashboard stores it: the
+    ``pk``, ``key`` and ``digest`` of each chart's URL."""
+    summary = dashboard_summary_refresh(start_year=ReportingYear.containing(timezone.localdate()).start_year)
+    tables = [table for section in sections_from_json(summary.sections) for table in section.tables]
+    return [{"pk": summary.pk, "key": t.key, "digest": chart_digest(t)} for t in tables if has_chart(t)]
 
 
 def build_world() -> World:
@@ -247,6 +257,7 @@ def build_world() -> World:
         **_account_kwargs(users),
         "children:retention_propose": child_pk,
         "children:retention_request": {"pk": world.proposal.pk},
+        "reporting:dashboard_chart": dashboard_charts()[0],
     }
     return world
 
