@@ -137,6 +137,10 @@ def chart_digest(table: Table) -> str:
 # --- Computing and finding the figures ---------------------------------------------------------
 
 
+#: The data version of a summary whose first computation is still to come.
+PENDING = "pending"
+
+
 @dataclass(frozen=True)
 class Shown:
     """The figures a dashboard page shows, and whether the records have changed since."""
@@ -144,6 +148,11 @@ class Shown:
     summary: DashboardSummary
     sections: list[Section]
     stale: bool
+
+    @property
+    def pending(self) -> bool:
+        """Nothing computed yet for this year and filter: the first computation is queued."""
+        return self.summary.data_version == PENDING
 
 
 def dashboard_summary_refresh(
@@ -219,13 +228,19 @@ def _queue_refresh(summary: DashboardSummary, *, iro_id: int | None, team_id: in
 
 def dashboard_figures(*, year: ReportingYear, iro_id: int | None, team_id: int | None, today: date) -> Shown:
     """The figures for a dashboard page: the stored ones, with a recomputation queued when the
-    records have changed since (the page says so). Computed here only when nothing is stored
-    yet for the year and filter (the first look at a filter: there is nothing else to show,
-    and the daily sweep keeps it current after that)."""
+    records have changed since (the page says so). Never computed in the request: at national
+    size the figures take longer than a request may. The first look at a year and filter stores
+    an empty, pending summary and queues its computation (without a worker, no REDIS_URL, the
+    request computes them itself); the daily sweep keeps it current after."""
     version = data_version(today=today)
     key = scope_key(iro_id=iro_id, team_id=team_id)
-    summary = DashboardSummary.objects.filter(start_year=year.start_year, scope_key=key).first()
-    if summary is None:
+    summary, _ = DashboardSummary.objects.get_or_create(
+        start_year=year.start_year,
+        scope_key=key,
+        defaults={"computed_on": today, "computed_at": timezone.now(), "data_version": PENDING, "sections": []},
+    )
+    if summary.data_version == PENDING and settings.CELERY_TASK_ALWAYS_EAGER:
+        # No worker (no REDIS_URL: the demo's size): the request is the worker.
         summary = dashboard_summary_refresh(start_year=year.start_year, iro_id=iro_id, team_id=team_id, version=version)
     elif summary.data_version != version:
         _queue_refresh(summary, iro_id=iro_id, team_id=team_id)

@@ -18,7 +18,7 @@ from children.models import CareEpisode, IROAllocation
 from iro_service.celery import app as celery_app
 from iro_service.periods import ReportingYear
 from reporting import charts, dashboard, views
-from reporting.dashboard import data_version, sections_from_json
+from reporting.dashboard import dashboard_summary_refresh, data_version, sections_from_json
 from reporting.figures import Scope
 from reporting.figures.report import annual_report_sections
 from reporting.models import DashboardSummary
@@ -361,3 +361,26 @@ def test_has_chart_agrees_with_what_is_drawn(iro):
     for section in annual_report_sections(_year(), scope=_today_scope()):
         for table in section.tables:
             assert charts.has_chart(table) == (charts.chart_svg(table) is not None)
+
+
+def test_with_a_worker_the_first_look_at_a_filter_queues_its_figures_and_says_so(
+    client_for, manager, iro, settings, django_capture_on_commit_callbacks
+):
+    """At national size the figures take longer than a request may: with a worker (Redis), the
+    first page of a year and filter stores a pending summary, queues the computation and says so."""
+    build_service(iro, children=2)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    client = client_for(manager)
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = client.get(reverse("reporting:dashboard"))
+
+    assert "are being worked out for the first time" in first.text
+    assert first.context["shown"].sections == [] and len(queued) == 1
+    assert "Figures on" not in first.text
+
+    dashboard_summary_refresh(start_year=_year().start_year)  # what the worker does
+    with django_capture_on_commit_callbacks(execute=False) as queued_again:
+        shown = client.get(reverse("reporting:dashboard"))
+    assert "worked out" not in shown.text and queued_again == []
+    assert shown.context["shown"].sections == annual_report_sections(_year(), scope=_today_scope())
