@@ -46,37 +46,8 @@ def _mother(value: bool | None) -> str:
 CHUNK = 2000
 
 #: The Child fields a Header, UASC or PrevPerm row is made of (``started``: annotated).
-_CHILD_FIELDS = (
-    "pk",
-    "started",
-    "local_reference",
-    "sex",
-    "date_of_birth",
-    "ethnicity",
-    "upn",
-    "is_mother",
-    "mother_child_dob",
-    "is_uasc",
-    "uasc_ceased_on",
-    "previous_permanence",
-    "previous_permanence_la",
-    "previous_permanence_date",
-)
-_EPISODE_FIELDS = (
-    "child__local_reference",
-    "started_on",
-    "ended_on",
-    "reason_new_episode",
-    "legal_status",
-    "category_of_need",
-    "placement_type",
-    "placement_provider",
-    "reason_ceased",
-    "reason_place_change",
-    "home_postcode",
-    "placement_postcode",
-    "urn",
-)
+_CHILD_FIELDS = ("pk", "started", *spec.CHILD_FIELDS)
+_EPISODE_FIELDS = ("child__local_reference", *spec.EPISODE_FIELDS)
 
 
 def build_return(year: ReportingYear) -> dict[str, list[list[str]]]:

@@ -50,6 +50,37 @@ FILE_NAMES: dict[str, str] = {
     PREV_PERM: "previous_permanence.csv",
 }
 
+#: The Child fields a Header, UASC or PrevPerm row is made of, and the CareEpisode fields of an
+#: Episodes row: what the exporter reads and the importer compares with the records held.
+CHILD_FIELDS = (
+    "local_reference",
+    "sex",
+    "date_of_birth",
+    "ethnicity",
+    "upn",
+    "is_mother",
+    "mother_child_dob",
+    "is_uasc",
+    "uasc_ceased_on",
+    "previous_permanence",
+    "previous_permanence_la",
+    "previous_permanence_date",
+)
+EPISODE_FIELDS = (
+    "started_on",
+    "ended_on",
+    "reason_new_episode",
+    "legal_status",
+    "category_of_need",
+    "placement_type",
+    "placement_provider",
+    "reason_ceased",
+    "reason_place_change",
+    "home_postcode",
+    "placement_postcode",
+    "urn",
+)
+
 #: Tables a return must contain to be imported; the others may be left out.
 REQUIRED_TABLES = (HEADER, EPISODES)
 

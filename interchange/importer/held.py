@@ -17,6 +17,8 @@ from children.models import CareEpisode, Child
 from reviews.codes import ReviewStatus
 from reviews.models import Review
 
+from .. import spec
+
 #: Rows read per ``IN (...)`` query: below every database's limit on bound parameters.
 CHUNK = 2000
 
@@ -28,37 +30,8 @@ def chunks(items: list, size: int = CHUNK):
 
 
 #: The fields of each record held that the planner compares with the return (and ``pk``).
-CHILD_FIELDS = (
-    "pk",
-    "local_reference",
-    "sex",
-    "date_of_birth",
-    "ethnicity",
-    "upn",
-    "is_mother",
-    "mother_child_dob",
-    "is_uasc",
-    "uasc_ceased_on",
-    "previous_permanence",
-    "previous_permanence_la",
-    "previous_permanence_date",
-)
-EPISODE_FIELDS = (
-    "pk",
-    "child_id",
-    "started_on",
-    "ended_on",
-    "reason_new_episode",
-    "legal_status",
-    "category_of_need",
-    "placement_type",
-    "placement_provider",
-    "reason_ceased",
-    "reason_place_change",
-    "home_postcode",
-    "placement_postcode",
-    "urn",
-)
+CHILD_FIELDS = ("pk", *spec.CHILD_FIELDS)
+EPISODE_FIELDS = ("pk", "child_id", *spec.EPISODE_FIELDS)
 REVIEW_FIELDS = ("pk", "child_id", "held_on", "participation_code")
 
 

@@ -59,10 +59,8 @@ def audit_children(*, by: User | None, action: str, child_ids: Iterable[int], su
         )
 
 
-def ssda903_export(*, year: ReportingYear, by: User | None, path: str = "") -> dict[str, list[list[str]]]:
-    """``year``'s return as tables; each child in it gets an audit event naming the export."""
-    require_exchange_permission(by)
-    tables, child_ids = exporter.build_return_with_children(year)
+def _audit_export(*, year: ReportingYear, child_ids: Iterable[int], by: User | None, path: str) -> None:
+    """An EXPORTED event for each child in ``year``'s return."""
     audit_children(
         by=by,
         action=AuditAction.EXPORTED,
@@ -70,6 +68,13 @@ def ssda903_export(*, year: ReportingYear, by: User | None, path: str = "") -> d
         summary=f"Included in the SSDA903 return for {year.label}",
         path=path,
     )
+
+
+def ssda903_export(*, year: ReportingYear, by: User | None, path: str = "") -> dict[str, list[list[str]]]:
+    """``year``'s return as tables; each child in it gets an audit event naming the export."""
+    require_exchange_permission(by)
+    tables, child_ids = exporter.build_return_with_children(year)
+    _audit_export(year=year, child_ids=child_ids, by=by, path=path)
     return tables
 
 
@@ -83,13 +88,7 @@ def ssda903_export_files(
     require_exchange_permission(by)
     child_ids: list[int] = []
     written = exporter.write_year(year, directory, child_ids=child_ids)
-    audit_children(
-        by=by,
-        action=AuditAction.EXPORTED,
-        child_ids=child_ids,
-        summary=f"Included in the SSDA903 return for {year.label}",
-        path=path,
-    )
+    _audit_export(year=year, child_ids=child_ids, by=by, path=path)
     return written
 
 

@@ -12,6 +12,7 @@ from reporting.figures import Section, Table
 from reporting.models import ReportNarrative
 
 YEAR = ReportingYear(2021)
+
 YEARS = ["2017-18", "2018-19", "2019-20", "2020-21", "2021-22"]
 MONTHS = [
     "Apr 2021",
@@ -27,6 +28,16 @@ MONTHS = [
     "Feb 2022",
     "Mar 2022",
 ]
+
+
+def tables(section: Section) -> dict[str, Table]:
+    """A section's tables by key."""
+    return {table.key: table for table in section.tables}
+
+
+def rows(table: Table) -> dict[str, list]:
+    """A table's rows by their label (first cell): the figures after it."""
+    return {row[0]: row[1:] for row in table.rows}
 
 
 def small_sections() -> list[Section]:

@@ -48,6 +48,7 @@ from reporting.figures.cohort import ETHNICITY_GROUPS, rate_per_10000, sections
 from reporting.figures.report import report_years
 from reporting.models import ChildPopulation
 from tests.factories import TeamFactory, make_care_episode, make_child_in_care, make_iro
+from tests.reporting.report_samples import rows, tables
 
 pytestmark = pytest.mark.django_db
 
@@ -151,14 +152,6 @@ def section(scope: Scope, years=YEARS):
     assert result.key == "cohort"
     assert result.title == "Children looked after"
     return result
-
-
-def tables(result) -> dict:
-    return {table.key: table for table in result.tables}
-
-
-def rows(table) -> dict[str, list]:
-    return {row[0]: row[1:] for row in table.rows}
 
 
 def test_every_figure_for_the_whole_service(town):

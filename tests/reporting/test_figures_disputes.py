@@ -43,6 +43,7 @@ from reporting.figures.disputes import median, sections
 from reporting.figures.report import report_years
 from tests.disputes.factories import raise_dispute
 from tests.factories import TeamFactory, make_child_in_care, make_iro
+from tests.reporting.report_samples import rows, tables
 
 pytestmark = pytest.mark.django_db
 
@@ -122,14 +123,6 @@ def section(scope: Scope, years=YEARS):
     assert result.key == "disputes"
     assert result.title == "Dispute resolution"
     return result
-
-
-def tables(result) -> dict:
-    return {table.key: table for table in result.tables}
-
-
-def rows(table) -> dict[str, list]:
-    return {row[0]: row[1:] for row in table.rows}
 
 
 STAGES = [

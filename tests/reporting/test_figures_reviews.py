@@ -68,6 +68,7 @@ from reviews.models import CaseNote, MidwayReview, Review, ReviewDateChange, Vis
 from reviews.schedule import schedule_refresh
 from reviews.services.reviews import _check_review_date
 from tests.factories import TeamFactory, make_care_episode, make_child_in_care, make_iro
+from tests.reporting.report_samples import tables
 
 pytestmark = [pytest.mark.django_db]
 
@@ -188,10 +189,6 @@ def authority(iro, other_iro):
 
 def by_key(sections: list[Section]) -> dict[str, Section]:
     return {section.key: section for section in sections}
-
-
-def tables(section: Section) -> dict:
-    return {table.key: table for table in section.tables}
 
 
 def run(scope: Scope | None = None) -> dict[str, Section]:
