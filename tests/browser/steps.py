@@ -28,3 +28,13 @@ def assert_summary_links_resolve(page):
     for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
         expect(page.locator(href), f"the error summary links to {href}, which is not on the page").to_have_count(1)
     return summary
+
+
+def assert_a_dashboard_chart_loads(page, *, timeout: float) -> None:
+    """The dashboard links its charts as images (drawn by their own URL, not in the page's
+    request): there is at least one, and the first, scrolled into view, loads."""
+    charts = page.locator(".app-chart img")
+    expect(charts).not_to_have_count(0)
+    first = charts.first
+    first.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=first.element_handle(), timeout=timeout)
