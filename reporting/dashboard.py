@@ -40,6 +40,7 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from iro_service.celery import app as celery_app
 from iro_service.models import UndeletableModel
 from iro_service.periods import ReportingYear
 
@@ -239,7 +240,7 @@ def dashboard_figures(*, year: ReportingYear, iro_id: int | None, team_id: int |
         scope_key=key,
         defaults={"computed_on": today, "computed_at": timezone.now(), "data_version": PENDING, "sections": []},
     )
-    if summary.data_version == PENDING and settings.CELERY_TASK_ALWAYS_EAGER:
+    if summary.data_version == PENDING and celery_app.conf.task_always_eager:
         # No worker (no REDIS_URL: the demo's size): the request is the worker.
         summary = dashboard_summary_refresh(start_year=year.start_year, iro_id=iro_id, team_id=team_id, version=version)
     elif summary.data_version != version:

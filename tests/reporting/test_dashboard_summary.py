@@ -364,12 +364,12 @@ def test_has_chart_agrees_with_what_is_drawn(iro):
 
 
 def test_with_a_worker_the_first_look_at_a_filter_queues_its_figures_and_says_so(
-    client_for, manager, iro, settings, django_capture_on_commit_callbacks
+    client_for, manager, iro, monkeypatch, django_capture_on_commit_callbacks
 ):
     """At national size the figures take longer than a request may: with a worker (Redis), the
     first page of a year and filter stores a pending summary, queues the computation and says so."""
     build_service(iro, children=2)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     client = client_for(manager)
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
