@@ -207,6 +207,8 @@ class Visit(UndeletableModel):
 
     class Meta:
         ordering = ["child", "-visited_on", "-pk"]
+        # The dashboard's data version reads the latest change (reporting.dashboard).
+        indexes = [models.Index(fields=["updated_at"], name="visit_updated_at")]
 
 
 class MidwayReview(UndeletableModel):
@@ -221,6 +223,8 @@ class MidwayReview(UndeletableModel):
 
     class Meta:
         ordering = ["child", "-held_on", "-pk"]
+        # The dashboard's data version reads the latest change (reporting.dashboard).
+        indexes = [models.Index(fields=["updated_at"], name="midway_updated_at")]
 
 
 class ActionProgress(UndeletableModel):
@@ -233,6 +237,8 @@ class ActionProgress(UndeletableModel):
 
     class Meta:
         ordering = ["midway_review", "pk"]
+        # The dashboard's data version reads the latest change (reporting.dashboard).
+        indexes = [models.Index(fields=["updated_at"], name="progress_updated_at")]
         constraints = [
             models.UniqueConstraint(fields=["midway_review", "action"], name="one_progress_per_action_per_midway")
         ]
@@ -248,6 +254,8 @@ class CaseNote(UndeletableModel):
 
     class Meta:
         ordering = ["child", "-written_on", "-pk"]
+        # The dashboard's data version reads the latest change (reporting.dashboard).
+        indexes = [models.Index(fields=["updated_at"], name="case_note_updated_at")]
 
 
 class ReviewSchedule(TimeStampedModel):
@@ -272,6 +280,8 @@ class ReviewSchedule(TimeStampedModel):
 
     class Meta:
         ordering = ["next_due_on"]
+        # The dashboard's data version reads the latest change (reporting.dashboard).
+        indexes = [models.Index(fields=["updated_at"], name="schedule_updated_at")]
 
     def next_reason_for(self, name: str) -> str:
         return self.next_reason.replace("{name}", name)
@@ -304,7 +314,10 @@ class ReviewDue(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["child", "period_start", "number"], name="one_review_due_per_place")
         ]
-        indexes = [models.Index(fields=["due_on"], name="review_due_on")]
+        indexes = [
+            models.Index(fields=["due_on"], name="review_due_on"),
+            models.Index(fields=["updated_at"], name="review_due_updated_at"),
+        ]
 
     def reason_for(self, name: str) -> str:
         return self.reason.replace("{name}", name)
@@ -330,7 +343,10 @@ class DeadlineFlag(TimeStampedModel):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["resolved_on", "kind"], name="flag_open_kind")]
+        indexes = [
+            models.Index(fields=["resolved_on", "kind"], name="flag_open_kind"),
+            models.Index(fields=["updated_at"], name="flag_updated_at"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: child {self.child_id}, due {self.due_on}"
