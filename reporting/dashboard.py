@@ -227,6 +227,28 @@ def _queue_refresh(summary: DashboardSummary, *, iro_id: int | None, team_id: in
     transaction.on_commit(send)
 
 
+def _first_computation_queued(summary: DashboardSummary, *, iro_id: int | None, team_id: int | None) -> bool:
+    """Whether a worker has (or had already) the first computation of a pending summary: False
+    where tasks run eagerly or the broker is down, when the caller computes the figures itself.
+    Sent at once, not after a commit: the pending row is already committed (no atomic requests)."""
+    from iro_service.celery import enqueue
+
+    from .tasks import refresh_dashboard
+
+    if celery_app.conf.task_always_eager:
+        return False
+    now = timezone.now()
+    waiting = Q(refresh_queued_at__isnull=True) | Q(
+        refresh_queued_at__lt=now - timedelta(minutes=settings.TASK_STUCK_AFTER_MINUTES)
+    )
+    if not DashboardSummary.objects.filter(waiting, pk=summary.pk).update(refresh_queued_at=now):
+        return True  # another page has queued it
+    if enqueue(refresh_dashboard, summary.start_year, iro_id, team_id):
+        return True
+    DashboardSummary.objects.filter(pk=summary.pk).update(refresh_queued_at=None)
+    return False
+
+
 def dashboard_figures(*, year: ReportingYear, iro_id: int | None, team_id: int | None, today: date) -> Shown:
     """The figures for a dashboard page: the stored ones, with a recomputation queued when the
     records have changed since (the page says so). Never computed in the request: at national
@@ -240,8 +262,8 @@ def dashboard_figures(*, year: ReportingYear, iro_id: int | None, team_id: int |
         scope_key=key,
         defaults={"computed_on": today, "computed_at": timezone.now(), "data_version": PENDING, "sections": []},
     )
-    if summary.data_version == PENDING and celery_app.conf.task_always_eager:
-        # No worker (no REDIS_URL: the demo's size): the request is the worker.
+    if summary.data_version == PENDING and not _first_computation_queued(summary, iro_id=iro_id, team_id=team_id):
+        # No worker (no REDIS_URL: the demo's size), or the broker is down: the request computes.
         summary = dashboard_summary_refresh(start_year=year.start_year, iro_id=iro_id, team_id=team_id, version=version)
     elif summary.data_version != version:
         _queue_refresh(summary, iro_id=iro_id, team_id=team_id)

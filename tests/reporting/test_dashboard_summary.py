@@ -370,17 +370,32 @@ def test_with_a_worker_the_first_look_at_a_filter_queues_its_figures_and_says_so
     first page of a year and filter stores a pending summary, queues the computation and says so."""
     build_service(iro, children=2)
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    sent = []  # the broker: what the page sends to the workers
+    monkeypatch.setattr("iro_service.celery.enqueue", lambda task, *args: sent.append((task.name, args)) or True)
     client = client_for(manager)
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
         first = client.get(reverse("reporting:dashboard"))
 
     assert "are being worked out for the first time" in first.text
-    assert first.context["shown"].sections == [] and len(queued) == 1
+    assert first.context["shown"].sections == []
+    assert sent == [("reporting.tasks.refresh_dashboard", (_year().start_year, None, None))] and queued == []
     assert "Figures on" not in first.text
 
     dashboard_summary_refresh(start_year=_year().start_year)  # what the worker does
     with django_capture_on_commit_callbacks(execute=False) as queued_again:
         shown = client.get(reverse("reporting:dashboard"))
-    assert "worked out" not in shown.text and queued_again == []
+    assert "worked out" not in shown.text and queued_again == [] and len(sent) == 1
     assert shown.context["shown"].sections == annual_report_sections(_year(), scope=_today_scope())
+
+
+def test_with_the_broker_down_the_first_look_computes_the_figures_itself(client_for, manager, iro, monkeypatch):
+    build_service(iro, children=2)
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    monkeypatch.setattr("iro_service.celery.enqueue", lambda task, *args: False)  # the broker is down
+
+    page = client_for(manager).get(reverse("reporting:dashboard"))
+
+    assert "worked out" not in page.text
+    assert page.context["shown"].sections == annual_report_sections(_year(), scope=_today_scope())
+    assert DashboardSummary.objects.get().refresh_queued_at is None
