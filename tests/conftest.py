@@ -59,3 +59,18 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _logging_left_as_found():
+    """A Celery worker started in a test (celery.contrib.testing.worker.start_worker) sets up
+    logging for itself: the root logger's level goes to ERROR and it adds handlers. Put them
+    back, so a later test's warnings reach the handlers that test expects."""
+    import logging
+
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    if root.level != level or root.handlers != handlers:
+        root.handlers[:] = handlers
+        root.setLevel(level)  # also clears every logger's isEnabledFor cache
