@@ -281,7 +281,11 @@ class ReviewSchedule(TimeStampedModel):
     class Meta:
         ordering = ["next_due_on"]
         # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="schedule_updated_at")]
+        indexes = [
+            models.Index(fields=["updated_at"], name="schedule_updated_at"),
+            # The deadlines pages read the dated children in this order (reviews.selectors.DeadlineOrder).
+            models.Index(F("first_due_unknown").desc(), "next_due_on", name="schedule_deadline_order"),
+        ]
 
     def next_reason_for(self, name: str) -> str:
         return self.next_reason.replace("{name}", name)

@@ -62,19 +62,31 @@ def deadline_conditions(*, today: date, due_soon_until: date) -> dict[str, Q]:
     }
 
 
+#: The children at the head of the deadline order: a due date, or a first review date not
+#: known (they come first). The rest (no date, or no schedule yet) follow, by name.
+DATED = Q(review_schedule__first_due_unknown=True) | Q(review_schedule__next_due_on__isnull=False)
+#: Within a date, children by name; the primary key breaks ties.
+NAME_ORDER = ("last_name", "first_name", "pk")
+
+
 @dataclass(frozen=True)
 class DeadlineCounts:
     children: int
     overdue: int
     due_soon: int
     not_known: int
+    #: How many have a due date or an unknown first date (``DATED``): where ``DeadlineOrder``
+    #: passes from the dated part to the rest.
+    dated: int = 0
 
 
 def deadline_counts(children: QuerySet[Child], *, conditions: dict[str, Q]) -> DeadlineCounts:
     """How many of ``children`` there are, and how many are overdue, due soon or whose first
     review date is not known: one aggregate query, whatever the number of children."""
     figures = children.aggregate(
-        children=Count("pk"), **{str(status): Count("pk", filter=condition) for status, condition in conditions.items()}
+        children=Count("pk"),
+        dated=Count("pk", filter=DATED),
+        **{str(status): Count("pk", filter=condition) for status, condition in conditions.items()},
     )
     return DeadlineCounts(**figures)
 
@@ -83,9 +95,20 @@ def in_deadline_order(children: ChildQuerySet) -> QuerySet[Child]:
     """``children`` in the order of the deadlines pages, in SQL: a child whose first review's
     date is not known first of all (so that an import that began part-way through care never
     hides them at the bottom), then the soonest due, those with no date last, then by name, with
-    the primary key as the tiebreaker. Each with what a row shows: the schedule (one join), and
-    the open episode's legal status and placement, the IRO's name and the start of care (each a
-    subquery, computed for the rows fetched only)."""
+    the primary key as the tiebreaker. Each with what a row shows (``_with_row_facts``).
+
+    One ordered query over every child: ``DeadlineOrder`` gives the same rows a page at a time
+    from the schedule's index."""
+    return _with_row_facts(children).order_by(
+        Coalesce("review_schedule__first_due_unknown", Value(False)).desc(),
+        F("review_schedule__next_due_on").asc(nulls_last=True),
+        *NAME_ORDER,
+    )
+
+
+def _with_row_facts(children: ChildQuerySet) -> ChildQuerySet:
+    """The schedule (one join), and the open episode's legal status and placement, the IRO's
+    name and the start of care (each a subquery, computed for the rows fetched only)."""
     episode = CareEpisode.objects.open().filter(child=OuterRef("pk")).order_by("-started_on", "-pk")
     allocation = IROAllocation.objects.open().filter(child=OuterRef("pk")).order_by("-started_on", "-pk")
     iro_name = Trim(Concat("iro__first_name", Value(" "), "iro__last_name", output_field=CharField()))
@@ -97,14 +120,46 @@ def in_deadline_order(children: ChildQuerySet) -> QuerySet[Child]:
             open_placement_type=Subquery(episode.values("placement_type")[:1]),
             iro_name=Subquery(allocation.values(name=iro_name)[:1]),
         )
-        .order_by(
-            Coalesce("review_schedule__first_due_unknown", Value(False)).desc(),
-            F("review_schedule__next_due_on").asc(nulls_last=True),
-            "last_name",
-            "first_name",
-            "pk",
-        )
     )
+
+
+class DeadlineOrder:
+    """``in_deadline_order(children)`` as a list that fetches only the slice asked for, in two
+    parts that each read in index order instead of sorting every child of the service:
+
+    1. the ``dated`` children (``DATED``: every child with a schedule that has a due date or an
+       unknown first date), in the order of the index ``schedule_deadline_order``
+       (``first_due_unknown`` descending, then ``next_due_on``), with the names sorted within
+       each date as the rows are read;
+    2. after them, the children with no date, by name.
+
+    The same rows in the same order as ``in_deadline_order``: in its order a dated child always
+    comes before one with no date (``first_due_unknown`` false and ``next_due_on`` null sort last).
+    ``dated`` is ``DeadlineCounts.dated``, counted by the page's one aggregate."""
+
+    def __init__(self, children: ChildQuerySet, *, count: int, dated: int):
+        self.children, self.total, self.dated = children, count, dated
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[Child]:
+        start, stop = window.start or 0, self.total if window.stop is None else window.stop
+        rows: list[Child] = []
+        if start < self.dated:
+            dated = _with_row_facts(self.children.filter(DATED)).order_by(
+                F("review_schedule__first_due_unknown").desc(),
+                F("review_schedule__next_due_on").asc(nulls_last=True),  # PostgreSQL's own for ASC: the index's
+                *NAME_ORDER,
+            )
+            rows += dated[start : min(stop, self.dated)]
+        if stop > self.dated:
+            undated = _with_row_facts(self.children.exclude(DATED)).order_by(*NAME_ORDER)
+            rows += undated[max(start - self.dated, 0) : stop - self.dated]
+        return rows
 
 
 @dataclass(frozen=True)
@@ -184,7 +239,7 @@ def counted_page(queryset: QuerySet, number: str | None, *, per_page: int | None
     query (``COUNT(*) OVER ()`` beside the rows). A page past the end (an old link) shows the
     last page, at the cost of a count when the number was not known."""
     if per_page is None:
-        rows = list(queryset)
+        rows = list(queryset[0:count] if count is not None else queryset)
         return KnownCountPaginator(rows, max(len(rows), 1), count=len(rows)).page(1)
     wanted = _page_number(number)
     if count is None:
@@ -229,7 +284,10 @@ def deadline_listing(
     (``PAGE_PARAMETERS``): six queries whatever the number of children."""
     counts = deadline_counts(children, conditions=deadline_conditions(today=today, due_soon_until=due_soon_until))
     page = counted_page(
-        in_deadline_order(children), pages.get(PAGE_PARAMETERS["children"]), per_page=per_page, count=counts.children
+        DeadlineOrder(children, count=counts.children, dated=counts.dated),  # type: ignore[arg-type]
+        pages.get(PAGE_PARAMETERS["children"]),
+        per_page=per_page,
+        count=counts.children,
     )
     changes = unacknowledged_significant_changes(user).filter(child__in=children).order_by("occurred_on", "pk")
     return DeadlineListing(

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",
@@ -216,6 +217,9 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# Form widgets render through the project's templates, so that templates/django/forms/ can
+# replace one of Django's widget templates (the select, written without an include an option).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_GDS_FRONTEND_VERSION = "5.14.0"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
