@@ -120,6 +120,16 @@ def care_facts(**overrides: str) -> dict[str, str]:
     }
 
 
+def create_child(*, by, iro, today: dt.date, **fields) -> Child:
+    """A child added through ``children.services.child_create``, as a manager adds one. ``fields``
+    give the reference, names, date of birth and the day the child became looked after, and may
+    override the plain answers: a White British girl in care on ``care_facts()``."""
+    from children import services
+
+    answers = {"sex": "F", "ethnicity": "WBRI", **care_facts()}
+    return services.child_create(by=by, iro=iro, today=today, **(answers | fields))
+
+
 def make_cover(*, absent_iro, covering_iro, starts_on: dt.date, ends_on: dt.date | None = None, by=None):
     return CoverArrangement.objects.create(
         absent_iro=absent_iro,

@@ -1,10 +1,15 @@
 """What the browser journeys share: Ruby Ellis, the child they follow; filling a GOV.UK date;
-checking an error summary."""
+checking an error summary; a Celery worker for the journeys that follow a task."""
 
+import contextlib
 import datetime as dt
+import uuid
+from collections.abc import Iterator
 
+from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
+from iro_service.celery import app as celery_app
 from tests.factories import make_child_in_care
 
 
@@ -38,3 +43,18 @@ def assert_a_dashboard_chart_loads(page, *, timeout: float) -> None:
     first = charts.first
     first.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=first.element_handle(), timeout=timeout)
+
+
+@contextlib.contextmanager
+def worker_for(monkeypatch, name: str, tasks) -> Iterator[None]:
+    """Nothing to start where tasks run eagerly; otherwise a worker on a queue of this run's own
+    (``test-<name>-<uuid>``) that ``tasks`` are sent to."""
+    if celery_app.conf.task_always_eager:
+        yield
+        return
+    queue = f"test-{name}-{uuid.uuid4().hex}"
+    for task in tasks:
+        monkeypatch.setattr(task, "queue", queue, raising=False)
+        monkeypatch.setattr(task, "_exec_options", None)  # Celery caches the options it sends with
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=60):
+        yield

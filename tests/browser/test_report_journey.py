@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import uuid
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from iro_service import roles
-from iro_service.celery import app as celery_app
 from iro_service.periods import ReportingYear
 from reporting import services
 from reporting.models import ReportNarrative, ReportVersion
 from reporting.tasks import generate_report, refresh_dashboard
-from tests.browser.steps import assert_a_dashboard_chart_loads
+from tests.browser.steps import assert_a_dashboard_chart_loads, worker_for
 from tests.factories import PASSWORD, UserFactory, make_child_in_care, make_iro
 from tests.reviews.factories import held_review
 
@@ -36,15 +33,7 @@ SLOW = 120_000
 
 @pytest.fixture
 def report_worker(monkeypatch):
-    """Nothing to start where tasks run eagerly; otherwise a worker on a queue of this run's own."""
-    if celery_app.conf.task_always_eager:
-        yield
-        return
-    queue = f"test-report-{uuid.uuid4().hex}"
-    for task in (generate_report, refresh_dashboard):
-        monkeypatch.setattr(task, "queue", queue, raising=False)
-        monkeypatch.setattr(task, "_exec_options", None)  # Celery caches the options it sends with
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=60):
+    with worker_for(monkeypatch, "report", (generate_report, refresh_dashboard)):
         yield
 
 

@@ -6,16 +6,13 @@ on the SSDA903 page (with and without its error summary) or the dry-run pages.""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
 from children.models import Child
 from interchange.tasks import check_ssda903_upload, import_ssda903_upload
 from iro_service import roles
-from iro_service.celery import app as celery_app
+from tests.browser.steps import worker_for
 from tests.factories import PASSWORD, UserFactory
 from tests.interchange.helpers import hand_made_texts, with_cell
 
@@ -24,15 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def upload_worker(monkeypatch):
-    """Nothing to start where tasks run eagerly; otherwise a worker on a queue of this run's own."""
-    if celery_app.conf.task_always_eager:
-        yield
-        return
-    queue = f"test-ssda903-{uuid.uuid4().hex}"
-    for task in (check_ssda903_upload, import_ssda903_upload):
-        monkeypatch.setattr(task, "queue", queue, raising=False)
-        monkeypatch.setattr(task, "_exec_options", None)  # Celery caches the options it sends with
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=60):
+    with worker_for(monkeypatch, "ssda903", (check_ssda903_upload, import_ssda903_upload)):
         yield
 
 

@@ -18,11 +18,11 @@ from reviews.models import (
     DeadlineFlag,
     MidwayReview,
     Review,
-    ReviewDateChange,
     ReviewSchedule,
     Visit,
 )
 from tests.factories import ChildFactory, make_care_episode
+from tests.reviews.factories import date_change
 
 #: In every free-text field of the record: a scan for it finds any copy left behind.
 MARK = "Zephyrine"
@@ -102,14 +102,13 @@ def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
     action = Action.objects.create(
         review=review, child=child, description=f"{MARK}'s dentist", owner=f"{MARK} carer", due_on=dt.date(2004, 4, 1)
     )
-    ReviewDateChange.objects.create(
-        review=review,
+    date_change(
+        review,
         kind="postponed",
         from_date=dt.date(2004, 2, 20),
         to_date=dt.date(2004, 3, 1),
         reason=f"{MARK} was ill",
-        iro_consented=True,
-        changed_by=iro,
+        by=iro,
     )
     Visit.objects.create(child=child, iro=iro, visited_on=dt.date(2004, 5, 1), notes=f"Saw {MARK}")
     midway = MidwayReview.objects.create(child=child, iro=iro, held_on=dt.date(2004, 6, 1), notes=f"{MARK} ok")

@@ -8,7 +8,7 @@ from children import services
 from children.models import CareEpisode, Child, IROAllocation
 from iro_service.concurrency import StaleEditError
 from iro_service.models import AuditAction, AuditEvent, HardDeleteForbidden
-from tests.factories import UserFactory, care_facts, make_child_in_care, make_cover
+from tests.factories import UserFactory, care_facts, create_child, make_child_in_care, make_cover
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -17,20 +17,13 @@ pytestmark = pytest.mark.django_db
 
 def new_child(manager, iro, **overrides):
     fields = {
-        "by": manager,
         "local_reference": "LA0001",
         "first_name": "Amara",
         "last_name": "Fenwick",
         "date_of_birth": dt.date(2015, 2, 10),
-        "sex": "F",
-        "ethnicity": "WBRI",
         "looked_after_on": dt.date(2026, 3, 2),
-        "iro": iro,
-        "today": TODAY,
-        **care_facts(),
     }
-    fields.update(overrides)
-    return services.child_create(**fields)
+    return create_child(by=manager, iro=iro, today=TODAY, **(fields | overrides))
 
 
 def test_child_create_opens_one_episode_and_one_allocation_and_audits_them(manager, iro):

@@ -15,7 +15,7 @@ from children import services
 from children.ages import age_on, eighteenth_birthday
 from children.models import CareEpisode, Child, IROAllocation
 from iro_service.models import AuditEvent
-from tests.factories import care_facts, make_child_in_care
+from tests.factories import care_facts, create_child, make_child_in_care
 
 pytestmark = pytest.mark.django_db
 
@@ -107,22 +107,15 @@ def test_a_child_born_on_29_february_is_18_on_1_march_in_a_common_year(manager, 
 
 
 def new_child(manager, iro, **overrides):
-    return services.child_create(
-        **{
-            "by": manager,
-            "local_reference": "SAM001",
-            "first_name": "Sam",
-            "last_name": "Okafor",
-            "date_of_birth": SAM_BORN,
-            "sex": "M",
-            "ethnicity": "WBRI",
-            "looked_after_on": SAM_18,
-            "iro": iro,
-            "today": TODAY,
-            **care_facts(),
-        }
-        | overrides
-    )
+    fields = {
+        "local_reference": "SAM001",
+        "first_name": "Sam",
+        "last_name": "Okafor",
+        "date_of_birth": SAM_BORN,
+        "sex": "M",
+        "looked_after_on": SAM_18,
+    }
+    return create_child(by=manager, iro=iro, today=TODAY, **(fields | overrides))
 
 
 def test_adding_a_child_who_is_18_on_the_start_date_is_refused_on_that_field_and_writes_nothing(manager, iro):

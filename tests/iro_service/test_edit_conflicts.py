@@ -251,36 +251,47 @@ def a_and_b(iro, other_iro) -> tuple[Client, Client]:
     return client_as(iro), client_as(other_iro)
 
 
-def review_case(iro, other_iro, covering, today, **_):
-    review = _review(iro, today)
+def _review_form_case(url_name: str, review: Review, *, iro, other_iro, covering, **fields) -> Case:
+    """A form of ``review`` that both A (the child's IRO) and B (covering for A) can save; the
+    fields are read back from the review."""
     covering(review.child)
     return Case(
-        url=reverse("reviews:edit", args=[review.pk]),
+        url=reverse(url_name, args=[review.pk]),
         a=iro,
         b=other_iro,
+        read=lambda name: getattr(Review.objects.get(pk=review.pk), name),
+        **fields,
+    )
+
+
+def review_case(iro, other_iro, covering, today, **_):
+    return _review_form_case(
+        "reviews:edit",
+        _review(iro, today),
+        iro=iro,
+        other_iro=other_iro,
+        covering=covering,
         first="venue",
         a_value="Town hall",
         b_value_for_first="Library",
         second="discussion",
         b_value="Contact with her brother was discussed.",
-        read=lambda name: getattr(Review.objects.get(pk=review.pk), name),
         label="Venue",
     )
 
 
 def distribution_case(iro, other_iro, covering, today, **_):
-    review = _review(iro, today, record_completed_on=today - dt.timedelta(days=10))
-    covering(review.child)
-    return Case(
-        url=reverse("reviews:distribution", args=[review.pk]),
-        a=iro,
-        b=other_iro,
+    return _review_form_case(
+        "reviews:distribution",
+        _review(iro, today, record_completed_on=today - dt.timedelta(days=10)),
+        iro=iro,
+        other_iro=other_iro,
+        covering=covering,
         first="record_distributed_on",
         a_value=today - dt.timedelta(days=2),
         b_value_for_first=today - dt.timedelta(days=1),
         second="record_completed_on",
         b_value=today - dt.timedelta(days=9),
-        read=lambda name: getattr(Review.objects.get(pk=review.pk), name),
         label="Date the record was sent to the child, parents and professionals",
     )
 

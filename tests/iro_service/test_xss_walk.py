@@ -65,12 +65,12 @@ from reporting.figures.report import annual_report_sections
 from reporting.models import ChildPopulation, ReportNarrative, ReportVersion, SSDA903Upload
 from reviews import services as review_services
 from reviews.flags import deadlines_daily
-from reviews.models import ClosureDay, ReviewDateChange
+from reviews.models import ClosureDay
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
 from tests.factories import ChildFactory, TeamFactory, UserFactory, make_care_episode, make_child_in_care, make_iro
 from tests.interchange.helpers import hand_made_texts
 from tests.iro_service.url_world import OUR_PACKAGES, dashboard_charts
-from tests.reviews.factories import record_review
+from tests.reviews.factories import date_change, record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -159,14 +159,13 @@ def _build() -> World:
     )
     action = held.actions.order_by("pk").first()
     booked = review_services.review_book(child=child, by=iro, booked_for=today + dt.timedelta(days=20), today=today)
-    ReviewDateChange.objects.create(
-        review=booked,
+    date_change(
+        booked,
         kind="postponed",
         from_date=today + dt.timedelta(days=10),
         to_date=today + dt.timedelta(days=20),
         reason="reason",
-        iro_consented=True,
-        changed_by=iro,
+        by=iro,
     )
     review_services.visit_record(
         child=child, by=iro, visited_on=today - dt.timedelta(days=5), seen_alone=True, notes="n", today=today

@@ -8,12 +8,10 @@ reallocated to the first IRO: exactly the record that used to stay visible to th
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -29,12 +27,13 @@ from iro_service.periods import ReportingYear
 from reporting import services as reporting_services
 from reporting.charts import has_chart
 from reporting.dashboard import chart_digest, dashboard_summary_refresh, sections_from_json
-from reporting.models import ReportStatus, ReportVersion, SSDA903Upload
+from reporting.models import ReportVersion, SSDA903Upload
 from reviews import services as reviews_services
 from reviews.models import Action, Review
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
 from tests.factories import UserFactory, make_child_in_care, make_cover, make_iro
 from tests.interchange.helpers import hand_made_texts
+from tests.reporting.factories import ready_version
 from tests.reviews.factories import held_review
 
 #: The roles every URL is tried as.
@@ -109,14 +108,7 @@ def routes() -> list[Route]:
 
 def _ready_version(manager) -> ReportVersion:
     year = ReportingYear.containing(timezone.localdate())
-    version = ReportVersion.objects.create(start_year=year.start_year, number=1, requested_by=manager)
-    content = b"%PDF-1.7 matrix report"
-    version.pdf.save(reporting_services.report_file_name(version), ContentFile(content), save=False)
-    version.sha256 = hashlib.sha256(content).hexdigest()
-    version.generated_at = timezone.now()
-    version.status = ReportStatus.READY
-    version.progress = 100
-    version.save()
+    version = ready_version(manager, year=year, content=b"%PDF-1.7 matrix report")
     return reporting_services.report_publish(version=version, by=manager)
 
 

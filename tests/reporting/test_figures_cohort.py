@@ -47,7 +47,7 @@ from reporting.figures import Scope
 from reporting.figures.cohort import ETHNICITY_GROUPS, rate_per_10000, sections
 from reporting.figures.report import report_years
 from reporting.models import ChildPopulation
-from tests.factories import TeamFactory, make_care_episode, make_child_in_care, make_iro
+from tests.factories import TeamFactory, create_child, make_care_episode, make_child_in_care, make_iro
 from tests.reporting.report_samples import rows, tables
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +62,10 @@ def d(text: str) -> dt.date:
 
 
 def add_child(manager, iro, ref, *, dob, sex, ethnicity, on, legal, place, miles=None, uasc=False):
-    return services.child_create(
+    return create_child(
         by=manager,
+        iro=iro,
+        today=TODAY,
         local_reference=ref,
         first_name=ref,
         last_name="Test",
@@ -72,13 +74,9 @@ def add_child(manager, iro, ref, *, dob, sex, ethnicity, on, legal, place, miles
         ethnicity=ethnicity,
         is_uasc=uasc,
         looked_after_on=d(on),
-        iro=iro,
         legal_status=legal,
         placement_type=place,
-        placement_provider="PR1",
-        category_of_need="N1",
         distance_from_home_miles=None if miles is None else Decimal(miles),
-        today=TODAY,
     )
 
 

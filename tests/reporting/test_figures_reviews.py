@@ -69,6 +69,7 @@ from reviews.schedule import schedule_refresh
 from reviews.services.reviews import _check_review_date
 from tests.factories import TeamFactory, make_care_episode, make_child_in_care, make_iro
 from tests.reporting.report_samples import tables
+from tests.reviews.factories import cancelled_review, date_change
 
 pytestmark = [pytest.mark.django_db]
 
@@ -112,26 +113,11 @@ def held(child, chair, held_on, code, parents, *, distributed=None, created_by=N
 
 
 def cancelled(child, chair, booked_for, cancelled_on, reason=None) -> Review:
-    review = Review.objects.create(
-        child=child, chair=chair, created_by=chair, status="cancelled", booked_for=booked_for, cancelled_on=cancelled_on
-    )
-    if reason:
-        ReviewDateChange.objects.create(
-            review=review, kind="cancelled", from_date=booked_for, reason=reason, iro_consented=True, changed_by=chair
-        )
-    return review
+    return cancelled_review(child, iro=chair, booked_for=booked_for, cancelled_on=cancelled_on, reason=reason)
 
 
 def postponed(review, by, from_date, to_date, reason) -> None:
-    ReviewDateChange.objects.create(
-        review=review,
-        kind="postponed",
-        from_date=from_date,
-        to_date=to_date,
-        reason=reason,
-        iro_consented=True,
-        changed_by=by,
-    )
+    date_change(review, kind="postponed", from_date=from_date, to_date=to_date, reason=reason, by=by)
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ from reporting.figures import Scope, Section, reviews
 from reporting.figures.report import report_years
 from reviews.models import Review, ReviewDue
 from reviews.querysets import DueWindow
-from tests.factories import TeamFactory, make_child_in_care, make_iro
+from tests.factories import TeamFactory, create_child, make_child_in_care, make_iro
 from tests.reporting.report_samples import rows, tables
 from tests.reporting.test_pdf import poppler, render_version_1
 from tests.reviews.factories import correct_review, record_review
@@ -72,21 +72,15 @@ YEARS = report_years(YEAR)
 
 
 def add_child(manager, iro, name, *, born, looked_after_on):
-    return child_services.child_create(
+    return create_child(
         by=manager,
+        iro=iro,
+        today=TODAY,
         local_reference=f"LA-{name}",
         first_name=name,
         last_name="Test",
         date_of_birth=born,
-        sex="F",
-        ethnicity="WBRI",
         looked_after_on=looked_after_on,
-        iro=iro,
-        legal_status="C2",
-        placement_type="U4",
-        placement_provider="PR1",
-        category_of_need="N1",
-        today=TODAY,
     )
 
 

@@ -14,7 +14,8 @@ from iro_service.celery import app as celery_app
 from iro_service.models import AuditAction, AuditEvent
 from reporting import services
 from reporting.models import ReportNarrative, ReportStatus, ReportVersion
-from tests.reporting.test_versions import YEAR, queued_version, ready_version, reviewed_children
+from tests.reporting.factories import YEAR, queued_version, ready_version
+from tests.reporting.test_versions import reviewed_children
 
 pytestmark = pytest.mark.django_db
 

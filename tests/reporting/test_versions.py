@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from iro_service.concurrency import StaleEditError
 from iro_service.models import AuditAction, AuditEvent
@@ -22,11 +20,10 @@ from reporting import services
 from reporting.models import ReportNarrative, ReportStatus, ReportVersion
 from reporting.tasks import generate_report
 from tests.factories import make_child_in_care
+from tests.reporting.factories import YEAR, queued_version, ready_version
 from tests.reviews.factories import held_review
 
 pytestmark = pytest.mark.django_db
-
-YEAR = ReportingYear(2025)  # 2025-26: complete on the suite's clock (the care episodes start in 2024)
 
 
 @pytest.fixture(autouse=True)
@@ -52,26 +49,6 @@ def reviewed_children(iro, *, count: int = 2) -> list:
         )
         children.append(child)
     return children
-
-
-def queued_version(manager, *, year: ReportingYear = YEAR) -> ReportVersion:
-    return ReportVersion.objects.create(start_year=year.start_year, number=_next(year), requested_by=manager)
-
-
-def _next(year: ReportingYear) -> int:
-    return ReportVersion.objects.filter(start_year=year.start_year).count() + 1
-
-
-def ready_version(manager, *, year: ReportingYear = YEAR, content: bytes = b"%PDF-1.7 test report") -> ReportVersion:
-    """A ready version as report_generate leaves one, without rendering a PDF."""
-    version = queued_version(manager, year=year)
-    version.pdf.save(services.report_file_name(version), ContentFile(content), save=False)
-    version.sha256 = hashlib.sha256(content).hexdigest()
-    version.generated_at = timezone.now()
-    version.status = ReportStatus.READY
-    version.progress = 100
-    version.save()
-    return version
 
 
 # --- Requesting: numbering per year -----------------------------------------------------------

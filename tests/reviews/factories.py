@@ -1,4 +1,5 @@
-"""Helpers for review tests: a child in care with a known start and a held review."""
+"""Helpers for review tests: a child in care with a known start, a held or cancelled review and a
+change of a review's date."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 from reviews.codes import ReviewStatus
 from reviews.deadlines import england_bank_holidays, record_distribution_due
-from reviews.models import Review
+from reviews.models import Review, ReviewDateChange
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care
 
@@ -53,6 +54,33 @@ def held_review(child, *, iro, held_on: dt.date, code: str = "PN1", review_type:
         # (and the type) over the chain's answer.
         Review.objects.filter(pk=review.pk).update(due_on=fields["due_on"], review_type=review_type)
     return review
+
+
+def cancelled_review(child, *, iro, booked_for: dt.date, cancelled_on: dt.date, reason: str | None = None) -> Review:
+    """A review booked for ``booked_for`` and cancelled on ``cancelled_on``; with a ``reason``, the
+    cancellation is also recorded as a change of the review's date."""
+    review = Review.objects.create(
+        child=child, chair=iro, created_by=iro, status="cancelled", booked_for=booked_for, cancelled_on=cancelled_on
+    )
+    if reason:
+        date_change(review, kind="cancelled", from_date=booked_for, reason=reason, by=iro)
+    return review
+
+
+def date_change(
+    review, *, kind: str, from_date: dt.date, reason: str, by, to_date: dt.date | None = None
+) -> ReviewDateChange:
+    """A change of ``review``'s date (postponed, brought forward or cancelled) made by ``by``, with
+    the IRO's consent that every date change needs."""
+    return ReviewDateChange.objects.create(
+        review=review,
+        kind=kind,
+        from_date=from_date,
+        to_date=to_date,
+        reason=reason,
+        iro_consented=True,
+        changed_by=by,
+    )
 
 
 def record_review(child, by, held_on: dt.date, *, today: dt.date, **overrides) -> Review:

@@ -23,6 +23,7 @@ from reviews.services import ProgressInput, case_note_add, midway_review_record,
 from reviews.timeline import child_timeline
 from tests.factories import make_care_episode, make_child_in_care, make_cover
 from tests.forms import date_fields
+from tests.reviews.factories import cancelled_review, date_change
 
 pytestmark = pytest.mark.django_db
 
@@ -400,14 +401,8 @@ def fill_history(child, iro, manager, n):
             created_by=iro,
             review_type="subsequent" if i % 2 else "",
         )
-        ReviewDateChange.objects.create(
-            review=review,
-            kind="postponed",
-            from_date=day,
-            to_date=day + dt.timedelta(days=3),
-            reason="Carer ill",
-            iro_consented=True,
-            changed_by=iro,
+        date_change(
+            review, kind="postponed", from_date=day, to_date=day + dt.timedelta(days=3), reason="Carer ill", by=iro
         )
         action = make_action(review, f"Action {i}")
         midway = MidwayReview.objects.create(child=child, iro=iro, held_on=day + dt.timedelta(days=1))
@@ -435,33 +430,23 @@ def fill_history(child, iro, manager, n):
 def test_the_timeline_merges_every_kind_newest_first(child, iro, manager):
     CareEpisode.objects.filter(child=child).update(ended_on=dt.date(2026, 11, 20), reason_ceased="E4A")
     review = held_review(child, iro)
-    cancelled = Review.objects.create(
-        child=child,
-        chair=iro,
-        status="cancelled",
+    cancelled_review(
+        child,
+        iro=iro,
         booked_for=dt.date(2024, 12, 1),
         cancelled_on=dt.date(2024, 11, 20),
-        created_by=iro,
-    )
-    ReviewDateChange.objects.create(
-        review=cancelled,
-        kind="cancelled",
-        from_date=dt.date(2024, 12, 1),
         reason="Child in hospital",
-        iro_consented=True,
-        changed_by=iro,
     )
     booked = Review.objects.create(
         child=child, chair=iro, status="booked", booked_for=dt.date(2026, 12, 1), created_by=iro
     )
-    moved = ReviewDateChange.objects.create(
-        review=booked,
+    moved = date_change(
+        booked,
         kind="brought_forward",
         from_date=dt.date(2027, 1, 5),
         to_date=dt.date(2026, 12, 1),
         reason="Significant change",
-        iro_consented=True,
-        changed_by=iro,
+        by=iro,
     )
     ReviewDateChange.objects.filter(pk=moved.pk).update(created_at=dt.datetime(2026, 11, 10, 9, 30, tzinfo=dt.UTC))
     action = make_action(review, "Arrange a dental check")
