@@ -37,6 +37,12 @@ from .querysets import (
 )
 
 
+def _latest_change_index(name: str) -> models.Index:
+    """The index on ``updated_at`` of a table without history: the dashboard's data version
+    reads its latest change (``reporting.dashboard``)."""
+    return models.Index(fields=["updated_at"], name=name)
+
+
 class ClosureDay(TimeStampedModel):
     """A day the local authority is closed besides weekends and England's bank holidays
     (reg 2 lets the authority's own closures count as non-working days)."""
@@ -207,8 +213,7 @@ class Visit(UndeletableModel):
 
     class Meta:
         ordering = ["child", "-visited_on", "-pk"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="visit_updated_at")]
+        indexes = [_latest_change_index("visit_updated_at")]
 
 
 class MidwayReview(UndeletableModel):
@@ -223,8 +228,7 @@ class MidwayReview(UndeletableModel):
 
     class Meta:
         ordering = ["child", "-held_on", "-pk"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="midway_updated_at")]
+        indexes = [_latest_change_index("midway_updated_at")]
 
 
 class ActionProgress(UndeletableModel):
@@ -237,8 +241,7 @@ class ActionProgress(UndeletableModel):
 
     class Meta:
         ordering = ["midway_review", "pk"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="progress_updated_at")]
+        indexes = [_latest_change_index("progress_updated_at")]
         constraints = [
             models.UniqueConstraint(fields=["midway_review", "action"], name="one_progress_per_action_per_midway")
         ]
@@ -254,8 +257,7 @@ class CaseNote(UndeletableModel):
 
     class Meta:
         ordering = ["child", "-written_on", "-pk"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="case_note_updated_at")]
+        indexes = [_latest_change_index("case_note_updated_at")]
 
 
 class ReviewSchedule(TimeStampedModel):
@@ -280,8 +282,7 @@ class ReviewSchedule(TimeStampedModel):
 
     class Meta:
         ordering = ["next_due_on"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="schedule_updated_at")]
+        indexes = [_latest_change_index("schedule_updated_at")]
 
     def next_reason_for(self, name: str) -> str:
         return self.next_reason.replace("{name}", name)
@@ -316,7 +317,7 @@ class ReviewDue(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["due_on"], name="review_due_on"),
-            models.Index(fields=["updated_at"], name="review_due_updated_at"),
+            _latest_change_index("review_due_updated_at"),
         ]
 
     def reason_for(self, name: str) -> str:
@@ -345,7 +346,7 @@ class DeadlineFlag(TimeStampedModel):
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(fields=["resolved_on", "kind"], name="flag_open_kind"),
-            models.Index(fields=["updated_at"], name="flag_updated_at"),
+            _latest_change_index("flag_updated_at"),
         ]
 
     def __str__(self):
