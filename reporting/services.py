@@ -32,6 +32,7 @@ from iro_service.celery import enqueue
 from iro_service.concurrency import StaleEditError, claim_version
 from iro_service.models import AuditAction
 from iro_service.periods import ReportingYear
+from iro_service.services import save_audited
 
 from .figures import Scope
 from .figures.report import annual_report_sections
@@ -319,7 +320,10 @@ def report_publish(*, version: ReportVersion, by: User) -> ReportVersion:
         )
     version.published_at = timezone.now()
     version.published_by = by
-    version.full_clean()
-    version.save(update_fields=["published_at", "published_by", "updated_at"])
-    audit_record(actor=by, action=AuditAction.UPDATED, child_id=None, obj=version, summary=f"{version} published")
-    return version
+    return save_audited(
+        version,
+        by=by,
+        action=AuditAction.UPDATED,
+        summary=f"{version} published",
+        update_fields=["published_at", "published_by", "updated_at"],
+    )
