@@ -1,4 +1,5 @@
-"""Cross-cutting models: the timestamped base, the no-hard-delete rule and the audit trail."""
+"""Cross-cutting models: the timestamped base, the no-hard-delete rule, the audit trail, and the
+constraint that one date is not before another."""
 
 from django.conf import settings
 from django.db import models, transaction
@@ -45,6 +46,14 @@ class SanctionedErasure:
     def update(cls, queryset: models.QuerySet, **values) -> int:
         cls._require_transaction(queryset)
         return models.QuerySet.update(queryset, **values)
+
+
+def not_before(later: str, earlier: str, *, name: str) -> models.CheckConstraint:
+    """The date field ``later``, once set, is not before the date field ``earlier`` (a period
+    does not end before it starts, a record is not sent before the review it records)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{later}__isnull": True}) | Q(**{f"{later}__gte": F(earlier)}), name=name
+    )
 
 
 class TimeStampedModel(models.Model):

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from children.models import Child
 from children.querysets import ChildRecordQuerySet
-from iro_service.models import TimeStampedModel, UndeletableModel
+from iro_service.models import TimeStampedModel, UndeletableModel, not_before
 
 from .codes import (
     ActionStatus,
@@ -113,14 +113,8 @@ class Review(UndeletableModel):
             models.CheckConstraint(
                 condition=~Q(status="booked") | Q(booked_for__isnull=False), name="booked_review_has_date"
             ),
-            models.CheckConstraint(
-                condition=Q(record_distributed_on__isnull=True) | Q(record_distributed_on__gte=F("held_on")),
-                name="record_distributed_after_review",
-            ),
-            models.CheckConstraint(
-                condition=Q(record_completed_on__isnull=True) | Q(record_completed_on__gte=F("held_on")),
-                name="record_completed_after_review",
-            ),
+            not_before("record_distributed_on", "held_on", name="record_distributed_after_review"),
+            not_before("record_completed_on", "held_on", name="record_completed_after_review"),
         ]
         indexes = [
             models.Index(fields=["status", "held_on"], name="review_status_held"),
