@@ -178,6 +178,13 @@ def stuck_after() -> timedelta:
     return timedelta(minutes=settings.TASK_STUCK_AFTER_MINUTES)
 
 
+def not_stuck_yet(doing: str) -> ValidationError:
+    """The refusal to try again a task that is still ``doing`` its work and not yet stuck."""
+    return ValidationError(
+        f"{doing} If it has not moved on in {settings.TASK_STUCK_AFTER_MINUTES} minutes, you can try again."
+    )
+
+
 @transaction.atomic
 def report_retry(*, version: ReportVersion, by: User, now: datetime | None = None) -> ReportVersion:
     """Queue a failed or stuck version again: the same version, not a new number.
@@ -192,10 +199,7 @@ def report_retry(*, version: ReportVersion, by: User, now: datetime | None = Non
     if version.status == ReportStatus.READY:
         raise ValidationError(f"Version {version.number} is ready: there is nothing to try again.")
     if not version.may_retry(now=now, stuck_after=stuck_after()):
-        raise ValidationError(
-            f"Version {version.number} is being generated. If it has not moved on in "
-            f"{settings.TASK_STUCK_AFTER_MINUTES} minutes, you can try again."
-        )
+        raise not_stuck_yet(f"Version {version.number} is being generated.")
     why = "it failed" if version.status == ReportStatus.FAILED else f"stuck: {version.get_status_display().lower()}"
     version.status = ReportStatus.QUEUED
     version.progress = 0

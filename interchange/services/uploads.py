@@ -24,7 +24,7 @@ from django.utils import timezone
 from iro_service.audit import audit_record
 from iro_service.models import AuditAction
 from reporting.models import PlanOutcome, SSDA903PlanLine, SSDA903Upload, UploadStatus
-from reporting.services import send_or_mark_not_queued, stuck_after
+from reporting.services import not_stuck_yet, send_or_mark_not_queued, stuck_after
 
 from .. import importer
 from .exchange import require_exchange_permission, ssda903_import
@@ -350,10 +350,7 @@ def ssda903_upload_retry(*, upload: SSDA903Upload, by: User, now: datetime | Non
     upload = _locked(upload.pk)
     if not upload.may_retry(now=now or timezone.now(), stuck_after=stuck_after()):
         if upload.working:
-            raise ValidationError(
-                f"This return is {upload.get_status_display().lower()}. If it has not moved on in "
-                f"{settings.TASK_STUCK_AFTER_MINUTES} minutes, you can try again."
-            )
+            raise not_stuck_yet(f"This return is {upload.get_status_display().lower()}.")
         raise ValidationError("This return has been checked: there is nothing to try again.")
     importing = upload.status == UploadStatus.IMPORTING
     upload.status = UploadStatus.IMPORTING if importing else UploadStatus.QUEUED
