@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,8 +5,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from iro_service import accounts
-from iro_service.admin import NoDeleteAdminMixin
-from iro_service.forms import TextBoundField
+from iro_service.admin import ActingUserAdmin, ActingUserForm, NoDeleteAdminMixin
 from iro_service.models import RoleGrant
 
 from .models import IROProfile, Team
@@ -41,10 +39,8 @@ class IROProfileInline(admin.StackedInline):
     max_num = 1
 
 
-class AccountCreationForm(forms.ModelForm):
+class AccountCreationForm(ActingUserForm):
     """A new account: no password (the person sets one with the link emailed to them), no role."""
-
-    bound_field_class = TextBoundField  # labels and hints are text wherever they are drawn
 
     class Meta:
         model = User
@@ -62,12 +58,8 @@ class AccountCreationForm(forms.ModelForm):
         return username
 
 
-class AccountChangeForm(forms.ModelForm):
+class AccountChangeForm(ActingUserForm):
     """Only the account fields: never the password, superuser status, groups or permissions."""
-
-    bound_field_class = TextBoundField  # labels and hints are text wherever they are drawn
-
-    changed_by = None  # set per request by StaffUserAdmin.get_form
 
     class Meta:
         model = User
@@ -76,7 +68,7 @@ class AccountChangeForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"]
         if "email" in self.changed_data and (
-            refusal := accounts.email_change_refusal(user=self.instance, by=self.changed_by)
+            refusal := accounts.email_change_refusal(user=self.instance, by=self.acting_user)
         ):
             raise ValidationError(refusal)
         return email
@@ -86,7 +78,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+class StaffUserAdmin(NoDeleteAdminMixin, ActingUserAdmin):
     """Users are deactivated, never deleted: their names stay on the records they made.
 
     Separation of duties (docs/data-protection.md): an administrator creates and changes
@@ -120,8 +112,7 @@ class StaffUserAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = self.add_form
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"changed_by": request.user})
+        return super().get_form(request, obj, **kwargs)
 
     def lookup_allowed(self, lookup, value, request=None):
         # Never filter on password hashes.

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from children.models import Child
-from iro_service.models import TimeStampedModel, UndeletableModel
+from iro_service.models import TimeStampedModel, UndeletableModel, not_before
 
 from .codes import CafcassOutcome, DisputeCategory, DisputeStatus, ResponseKind
 from .querysets import CafcassReferralQuerySet, DisputeQuerySet, DisputeStepQuerySet, EscalationStageQuerySet
@@ -98,10 +98,7 @@ class Dispute(UndeletableModel):
                 | (~Q(status="open") & Q(closed_on__isnull=False)),
                 name="dispute_closed_iff_not_open",
             ),
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
-                name="dispute_closes_after_opening",
-            ),
+            not_before("closed_on", "opened_on", name="dispute_closes_after_opening"),
         ]
         indexes = [
             models.Index(fields=["status", "opened_on"], name="dispute_status_opened"),
@@ -145,10 +142,7 @@ class DisputeStep(UndeletableModel):
             models.UniqueConstraint(
                 fields=["dispute"], condition=Q(ended_on__isnull=True), name="one_current_step_per_dispute"
             ),
-            models.CheckConstraint(
-                condition=Q(responded_on__isnull=True) | Q(responded_on__gte=F("raised_on")),
-                name="step_response_after_raising",
-            ),
+            not_before("responded_on", "raised_on", name="step_response_after_raising"),
         ]
 
     def __str__(self):

@@ -60,6 +60,22 @@ class NoDeleteAdminMixin:
         return actions
 
 
+class ActingUserForm(forms.ModelForm):
+    """A form of the admin's whose labels and hints are text wherever they are drawn, and which
+    knows who is acting: ``acting_user``, set per request by ``ActingUserAdmin.get_form``."""
+
+    bound_field_class = TextBoundField
+    acting_user = None
+
+
+class ActingUserAdmin(admin.ModelAdmin):
+    """Hands the user of the request to the form (an ``ActingUserForm``) as ``acting_user``."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"acting_user": request.user})
+
+
 class AccountActionFilter(admin.SimpleListFilter):
     title = "action"
     parameter_name = "action"
@@ -131,10 +147,7 @@ class RoleAdmin(admin.ModelAdmin):
         return False
 
 
-class RoleRequestForm(forms.ModelForm):
-    bound_field_class = TextBoundField  # labels and hints are text wherever they are drawn
-    requested_by = None  # set per request by RoleGrantAdmin.get_form
-
+class RoleRequestForm(ActingUserForm):
     class Meta:
         model = RoleGrant
         fields = ("user", "role", "reason")
@@ -153,14 +166,14 @@ class RoleRequestForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("user") and cleaned.get("role"):
             try:
-                role_grants.role_grant_check_request(user=cleaned["user"], role=cleaned["role"], by=self.requested_by)
+                role_grants.role_grant_check_request(user=cleaned["user"], role=cleaned["role"], by=self.acting_user)
             except PermissionDenied as error:
                 raise ValidationError(str(error)) from error
         return cleaned
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+class RoleGrantAdmin(NoDeleteAdminMixin, ActingUserAdmin):
     """Ask for a role here (add only). Decisions are made by managers at /accounts/role-requests/."""
 
     form = RoleRequestForm
@@ -169,10 +182,6 @@ class RoleGrantAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
     list_select_related = ("user", "requested_by", "decided_by")
     search_fields = ("user__username", "user__first_name", "user__last_name")
     actions = ["remove_roles"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"requested_by": request.user})
 
     def get_fields(self, request, obj=None):
         if obj is None:

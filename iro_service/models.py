@@ -1,4 +1,5 @@
-"""Cross-cutting models: the timestamped base, the no-hard-delete rule and the audit trail."""
+"""Cross-cutting models: the timestamped base, the no-hard-delete rule, the audit trail, and the
+constraint that one date is not before another."""
 
 from django.conf import settings
 from django.db import models, transaction
@@ -9,9 +10,14 @@ class HardDeleteForbidden(Exception):
     """Raised when code tries to hard-delete a record that must be kept (docs/rules.md#data-protection)."""
 
 
+def _deletion_refused(model: type[models.Model]) -> str:
+    """Why ``model``'s records cannot be deleted: its own ``kept_because``, or the general rule."""
+    return getattr(model, "kept_because", "") or f"{model.__name__} records are never deleted; archive or close them."
+
+
 class UndeletableQuerySet(models.QuerySet):
     def delete(self):
-        raise HardDeleteForbidden(f"{self.model.__name__} records are never deleted; archive or close them.")
+        raise HardDeleteForbidden(_deletion_refused(self.model))
 
 
 class SanctionedErasure:
@@ -42,6 +48,14 @@ class SanctionedErasure:
         return models.QuerySet.update(queryset, **values)
 
 
+def not_before(later: str, earlier: str, *, name: str) -> models.CheckConstraint:
+    """The date field ``later``, once set, is not before the date field ``earlier`` (a period
+    does not end before it starts, a record is not sent before the review it records)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{later}__isnull": True}) | Q(**{f"{later}__gte": F(earlier)}), name=name
+    )
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -53,14 +67,19 @@ class TimeStampedModel(models.Model):
 class UndeletableModel(TimeStampedModel):
     """Children's records are special-category data kept until retention ends: no hard deletes.
 
-    docs/rules.md#data-protection: "least privilege, an access log, no hard deletes".
+    docs/rules.md#data-protection: "least privilege, an access log, no hard deletes". A model
+    kept for another reason (a generated report, an uploaded return) says why in
+    ``kept_because``; the refusal of ``delete()``, here and on ``UndeletableQuerySet``, quotes it.
     """
+
+    #: Why these records are kept, when it is not the general rule above.
+    kept_because = ""
 
     class Meta:
         abstract = True
 
     def delete(self, *args, **kwargs):
-        raise HardDeleteForbidden(f"{type(self).__name__} records are never deleted; archive or close them.")
+        raise HardDeleteForbidden(_deletion_refused(type(self)))
 
 
 class AuditAction(models.TextChoices):

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from iro_service.models import HardDeleteForbidden, TimeStampedModel, UndeletableModel
+from iro_service.models import TimeStampedModel, UndeletableModel, UndeletableQuerySet
 
 
 class ChildPopulation(TimeStampedModel):
@@ -57,17 +57,16 @@ class ReportStatus(models.TextChoices):
 NOT_QUEUED = "It could not be queued: the service that runs it is unavailable. Try again in a few minutes."
 
 
-class ReportVersionQuerySet(models.QuerySet):
+class ReportVersionQuerySet(UndeletableQuerySet):
     def published(self):
         return self.filter(published_at__isnull=False, status=ReportStatus.READY)
 
-    def delete(self):
-        raise HardDeleteForbidden("Report versions are kept.")
 
-
-class ReportVersion(TimeStampedModel):
+class ReportVersion(UndeletableModel):
     """One generated annual report. Once ready its file, hash and figures never change;
     publishing only stamps who published it and when."""
+
+    kept_because = "Report versions are kept."
 
     start_year = models.PositiveSmallIntegerField()
     number = models.PositiveIntegerField("version")
@@ -117,9 +116,6 @@ class ReportVersion(TimeStampedModel):
             return True
         return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and self.updated_at <= now - stuck_after
 
-    def delete(self, *args, **kwargs):
-        raise HardDeleteForbidden("Report versions are kept.")
-
 
 class UploadStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to be checked"
@@ -135,10 +131,12 @@ class UploadStatus(models.TextChoices):
 UPLOAD_WORKING = (UploadStatus.QUEUED, UploadStatus.CHECKING, UploadStatus.IMPORTING)
 
 
-class SSDA903Upload(TimeStampedModel):
+class SSDA903Upload(UndeletableModel):
     """An SSDA903 return a manager uploaded: its files as they came, the result of checking it
     (stored once, by the check task: counts here, every change and problem in ``plan_lines``)
     and whether and when it was imported. Kept (never deleted) as the record of what came in."""
+
+    kept_because = "Uploads are kept as the record of what was imported."
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     #: File name → text, as uploaded. Large: read only by the tasks (pages defer it).
@@ -184,9 +182,6 @@ class SSDA903Upload(TimeStampedModel):
             [p.file, p.line, p.column, p.text, p.value]
             for p in self.plan_lines.filter(outcome=PlanOutcome.PROBLEM).order_by("position")
         ]
-
-    def delete(self, *args, **kwargs):
-        raise HardDeleteForbidden("Uploads are kept as the record of what was imported.")
 
 
 class PlanOutcome(models.TextChoices):

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from iro_service.audit import audit_record, diff_fields
@@ -32,6 +32,7 @@ from iro_service.celery import enqueue
 from iro_service.concurrency import StaleEditError, claim_version
 from iro_service.models import AuditAction
 from iro_service.periods import ReportingYear
+from iro_service.services import save_audited
 
 from .figures import Scope
 from .figures.report import annual_report_sections
@@ -151,21 +152,37 @@ def report_request(*, year: ReportingYear, by: User, today: date | None = None) 
     return version
 
 
-def _queue_generation(version_id: int) -> None:
-    """Send the generation task once the version is committed. When the broker is down the
-    version is marked failed with the reason at once (never left queued for ever), and the
-    manager can try it again from its progress page."""
-    from .tasks import generate_report  # the task module imports this one
-
-    if not enqueue(generate_report, version_id):
-        ReportVersion.objects.filter(pk=version_id, status=ReportStatus.QUEUED).update(
-            status=ReportStatus.FAILED, error=NOT_QUEUED, progress_message="", updated_at=timezone.now()
+def send_or_mark_not_queued(task, record: type[Model], pk: int, *args, working: str, otherwise: str) -> None:
+    """Send ``task`` for the record ``pk`` of ``record`` (a report version, an SSDA903 upload).
+    When the broker is down, move the record from ``working`` to ``otherwise`` at once, with
+    ``NOT_QUEUED`` as its error, so nothing waits for ever for a task that was never sent; the
+    manager can try it again from its page."""
+    if not enqueue(task, pk, *args):
+        record._default_manager.filter(pk=pk, status=working).update(
+            status=otherwise, error=NOT_QUEUED, progress_message="", updated_at=timezone.now()
         )
 
 
+def _queue_generation(version_id: int) -> None:
+    """Send the generation task once the version is committed (failed at once if it cannot be)."""
+    from .tasks import generate_report  # the task module imports this one
+
+    send_or_mark_not_queued(
+        generate_report, ReportVersion, version_id, working=ReportStatus.QUEUED, otherwise=ReportStatus.FAILED
+    )
+
+
 def stuck_after() -> timedelta:
-    """How long a version may be queued or running without progress before it counts as stuck."""
+    """How long a version or an upload may be queued or working without progress before it
+    counts as stuck (and may be tried again)."""
     return timedelta(minutes=settings.TASK_STUCK_AFTER_MINUTES)
+
+
+def not_stuck_yet(doing: str) -> ValidationError:
+    """The refusal to try again a task that is still ``doing`` its work and not yet stuck."""
+    return ValidationError(
+        f"{doing} If it has not moved on in {settings.TASK_STUCK_AFTER_MINUTES} minutes, you can try again."
+    )
 
 
 @transaction.atomic
@@ -182,10 +199,7 @@ def report_retry(*, version: ReportVersion, by: User, now: datetime | None = Non
     if version.status == ReportStatus.READY:
         raise ValidationError(f"Version {version.number} is ready: there is nothing to try again.")
     if not version.may_retry(now=now, stuck_after=stuck_after()):
-        raise ValidationError(
-            f"Version {version.number} is being generated. If it has not moved on in "
-            f"{settings.TASK_STUCK_AFTER_MINUTES} minutes, you can try again."
-        )
+        raise not_stuck_yet(f"Version {version.number} is being generated.")
     why = "it failed" if version.status == ReportStatus.FAILED else f"stuck: {version.get_status_display().lower()}"
     version.status = ReportStatus.QUEUED
     version.progress = 0
@@ -319,7 +333,10 @@ def report_publish(*, version: ReportVersion, by: User) -> ReportVersion:
         )
     version.published_at = timezone.now()
     version.published_by = by
-    version.full_clean()
-    version.save(update_fields=["published_at", "published_by", "updated_at"])
-    audit_record(actor=by, action=AuditAction.UPDATED, child_id=None, obj=version, summary=f"{version} published")
-    return version
+    return save_audited(
+        version,
+        by=by,
+        action=AuditAction.UPDATED,
+        summary=f"{version} published",
+        update_fields=["published_at", "published_by", "updated_at"],
+    )

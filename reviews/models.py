@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from children.models import Child
 from children.querysets import ChildRecordQuerySet
-from iro_service.models import TimeStampedModel, UndeletableModel
+from iro_service.models import TimeStampedModel, UndeletableModel, not_before
 
 from .codes import (
     ActionStatus,
@@ -35,6 +35,12 @@ from .querysets import (
     ReviewQuerySet,
     ReviewScheduleQuerySet,
 )
+
+
+def _latest_change_index(name: str) -> models.Index:
+    """The index on ``updated_at`` of a table without history: the dashboard's data version
+    reads its latest change (``reporting.dashboard``)."""
+    return models.Index(fields=["updated_at"], name=name)
 
 
 class ClosureDay(TimeStampedModel):
@@ -107,14 +113,8 @@ class Review(UndeletableModel):
             models.CheckConstraint(
                 condition=~Q(status="booked") | Q(booked_for__isnull=False), name="booked_review_has_date"
             ),
-            models.CheckConstraint(
-                condition=Q(record_distributed_on__isnull=True) | Q(record_distributed_on__gte=F("held_on")),
-                name="record_distributed_after_review",
-            ),
-            models.CheckConstraint(
-                condition=Q(record_completed_on__isnull=True) | Q(record_completed_on__gte=F("held_on")),
-                name="record_completed_after_review",
-            ),
+            not_before("record_distributed_on", "held_on", name="record_distributed_after_review"),
+            not_before("record_completed_on", "held_on", name="record_completed_after_review"),
         ]
         indexes = [
             models.Index(fields=["status", "held_on"], name="review_status_held"),
@@ -207,8 +207,7 @@ class Visit(UndeletableModel):
 
     class Meta:
         ordering = ["child", "-visited_on", "-pk"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="visit_updated_at")]
+        indexes = [_latest_change_index("visit_updated_at")]
 
 
 class MidwayReview(UndeletableModel):
@@ -223,8 +222,7 @@ class MidwayReview(UndeletableModel):
 
     class Meta:
         ordering = ["child", "-held_on", "-pk"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="midway_updated_at")]
+        indexes = [_latest_change_index("midway_updated_at")]
 
 
 class ActionProgress(UndeletableModel):
@@ -237,8 +235,7 @@ class ActionProgress(UndeletableModel):
 
     class Meta:
         ordering = ["midway_review", "pk"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="progress_updated_at")]
+        indexes = [_latest_change_index("progress_updated_at")]
         constraints = [
             models.UniqueConstraint(fields=["midway_review", "action"], name="one_progress_per_action_per_midway")
         ]
@@ -254,8 +251,7 @@ class CaseNote(UndeletableModel):
 
     class Meta:
         ordering = ["child", "-written_on", "-pk"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
-        indexes = [models.Index(fields=["updated_at"], name="case_note_updated_at")]
+        indexes = [_latest_change_index("case_note_updated_at")]
 
 
 class ReviewSchedule(TimeStampedModel):
@@ -280,9 +276,8 @@ class ReviewSchedule(TimeStampedModel):
 
     class Meta:
         ordering = ["next_due_on"]
-        # The dashboard's data version reads the latest change (reporting.dashboard).
         indexes = [
-            models.Index(fields=["updated_at"], name="schedule_updated_at"),
+            _latest_change_index("schedule_updated_at"),
             # The deadlines pages read the dated children in this order (reviews.selectors.DeadlineOrder).
             models.Index(F("first_due_unknown").desc(), "next_due_on", name="schedule_deadline_order"),
         ]
@@ -320,7 +315,7 @@ class ReviewDue(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["due_on"], name="review_due_on"),
-            models.Index(fields=["updated_at"], name="review_due_updated_at"),
+            _latest_change_index("review_due_updated_at"),
         ]
 
     def reason_for(self, name: str) -> str:
@@ -349,7 +344,7 @@ class DeadlineFlag(TimeStampedModel):
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(fields=["resolved_on", "kind"], name="flag_open_kind"),
-            models.Index(fields=["updated_at"], name="flag_updated_at"),
+            _latest_change_index("flag_updated_at"),
         ]
 
     def __str__(self):

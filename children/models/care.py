@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from iro_service.models import UndeletableModel
+from iro_service.models import UndeletableModel, not_before
 
 from .. import codes
 from ..querysets import CareEpisodeQuerySet, CoverArrangementQuerySet, IROAllocationQuerySet, SignificantChangeQuerySet
@@ -26,9 +26,7 @@ def _one_open_period_per_child(kind: str) -> list[models.BaseConstraint]:
         models.UniqueConstraint(
             fields=["child"], condition=Q(ended_on__isnull=True), name=f"one_open_{kind}_per_child"
         ),
-        models.CheckConstraint(
-            condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name=f"{kind}_ends_after_start"
-        ),
+        not_before("ended_on", "started_on", name=f"{kind}_ends_after_start"),
     ]
 
 
@@ -150,9 +148,7 @@ class CoverArrangement(UndeletableModel):
         ordering = ["-starts_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(absent_iro=F("covering_iro")), name="cover_not_self"),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="cover_ends_after_start"
-            ),
+            not_before("ends_on", "starts_on", name="cover_ends_after_start"),
         ]
 
     def __str__(self):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from iro_service.audit import audit_record
-from iro_service.celery import enqueue
 from iro_service.models import AuditAction
-from reporting.models import NOT_QUEUED, PlanOutcome, SSDA903PlanLine, SSDA903Upload, UploadStatus
+from reporting.models import PlanOutcome, SSDA903PlanLine, SSDA903Upload, UploadStatus
+from reporting.services import not_stuck_yet, send_or_mark_not_queued, stuck_after
 
 from .. import importer
 from .exchange import require_exchange_permission, ssda903_import
@@ -43,10 +43,6 @@ def too_large_message() -> str:
     return f"The files must add up to {settings.SSDA903_MAX_UPLOAD_MB} MB or less"
 
 
-def stuck_after() -> timedelta:
-    return timedelta(minutes=settings.TASK_STUCK_AFTER_MINUTES)
-
-
 def _stored_files(upload: SSDA903Upload) -> list[tuple[str, bytes]]:
     return [(name, text.encode("utf-8")) for name, text in upload.files.items()]
 
@@ -55,25 +51,27 @@ def _locked(upload_id: int) -> SSDA903Upload:
     return SSDA903Upload.objects.select_for_update().defer("files").get(pk=upload_id)
 
 
-def _queue(task, upload_id: int, *args, working: str, otherwise: str) -> None:
-    """Send ``task`` once the upload is committed; if the broker is down, move the upload
-    from ``working`` to ``otherwise`` with the reason, so nothing waits for a lost task."""
-    if not enqueue(task, upload_id, *args):
-        SSDA903Upload.objects.filter(pk=upload_id, status=working).update(
-            status=otherwise, error=NOT_QUEUED, progress_message="", updated_at=timezone.now()
-        )
-
-
 def _queue_check(upload_id: int) -> None:
+    """Send the check once the upload is committed (failed at once if it cannot be)."""
     from ..tasks import check_ssda903_upload  # the task module imports this one
 
-    _queue(check_ssda903_upload, upload_id, working=UploadStatus.QUEUED, otherwise=UploadStatus.FAILED)
+    send_or_mark_not_queued(
+        check_ssda903_upload, SSDA903Upload, upload_id, working=UploadStatus.QUEUED, otherwise=UploadStatus.FAILED
+    )
 
 
 def _queue_import(upload_id: int, by_id: int | None) -> None:
+    """Send the import once the request is committed (back to checked if it cannot be)."""
     from ..tasks import import_ssda903_upload  # the task module imports this one
 
-    _queue(import_ssda903_upload, upload_id, by_id, working=UploadStatus.IMPORTING, otherwise=UploadStatus.CHECKED)
+    send_or_mark_not_queued(
+        import_ssda903_upload,
+        SSDA903Upload,
+        upload_id,
+        by_id,
+        working=UploadStatus.IMPORTING,
+        otherwise=UploadStatus.CHECKED,
+    )
 
 
 def _progress(upload_id: int, message: str, *, status: str) -> None:
@@ -352,10 +350,7 @@ def ssda903_upload_retry(*, upload: SSDA903Upload, by: User, now: datetime | Non
     upload = _locked(upload.pk)
     if not upload.may_retry(now=now or timezone.now(), stuck_after=stuck_after()):
         if upload.working:
-            raise ValidationError(
-                f"This return is {upload.get_status_display().lower()}. If it has not moved on in "
-                f"{settings.TASK_STUCK_AFTER_MINUTES} minutes, you can try again."
-            )
+            raise not_stuck_yet(f"This return is {upload.get_status_display().lower()}.")
         raise ValidationError("This return has been checked: there is nothing to try again.")
     importing = upload.status == UploadStatus.IMPORTING
     upload.status = UploadStatus.IMPORTING if importing else UploadStatus.QUEUED
