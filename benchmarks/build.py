@@ -27,14 +27,14 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg2  # type: ignore[import-untyped]  # no stubs installed in .venv
-from django.db import models
 from psycopg2 import sql
+
+from .copies import copy_specs, copy_sql
 
 #: Bump when the data the builder writes changes: a database built by another version is rebuilt.
 VERSION = "bench-1"
@@ -142,125 +142,7 @@ def ensure_template(today: date) -> str:
     return name
 
 
-# --------------------------------------------------------------------------- the copies
-
-
-@dataclass(frozen=True)
-class CopySpec:
-    """One table to copy: the model, an SQL filter on the template's rows (``t``), and the
-    condition that a row belongs to a child of the partial copy (None: copied whole)."""
-
-    model: type[models.Model]
-    where: str = "TRUE"
-    partial: str | None = None
-
-
-PARTIAL = "SELECT child_id FROM bench_partial_child"
-
-
-def via(column: str, table: str) -> str:
-    """A row whose ``column`` points to a row of ``table`` that belongs to a partial-copy child."""
-    return f"t.{column} IN (SELECT x.id FROM {table} x WHERE x.child_id IN ({PARTIAL}))"  # noqa: S608
-
-
-def copy_specs() -> list[CopySpec]:
-    from django.contrib.auth import get_user_model
-
-    from children.models import (
-        CareEpisode,
-        Child,
-        CoverArrangement,
-        IROAllocation,
-        IROProfile,
-        SiblingGroup,
-        SignificantChange,
-        Team,
-    )
-    from disputes.models import CafcassReferral, Dispute, DisputeStep
-    from iro_service.models import RoleGrant
-    from reviews.models import (
-        Action,
-        ActionProgress,
-        CaseNote,
-        DeadlineFlag,
-        MidwayReview,
-        Review,
-        ReviewDateChange,
-        ReviewDue,
-        ReviewSchedule,
-        Visit,
-    )
-
-    user = get_user_model()
-    iro = "t.{col} IN (SELECT user_id FROM children_iroprofile)"
-    specs = [
-        CopySpec(user, iro.format(col="id")),
-        CopySpec(user.groups.through, iro.format(col="user_id")),
-        CopySpec(RoleGrant, iro.format(col="user_id")),
-        CopySpec(Team),
-        CopySpec(IROProfile),
-        CopySpec(SiblingGroup),
-        CopySpec(CoverArrangement),
-        CopySpec(Child, partial=f"t.id IN ({PARTIAL})"),
-        CopySpec(ReviewDateChange, partial=via("review_id", "reviews_review")),
-        CopySpec(ActionProgress, partial=via("action_id", "reviews_action")),
-        CopySpec(DisputeStep, partial=via("dispute_id", "disputes_dispute")),
-        CopySpec(CafcassReferral, partial=via("dispute_id", "disputes_dispute")),
-    ]
-    specs += [
-        CopySpec(model, partial=f"t.child_id IN ({PARTIAL})")
-        for model in (
-            CareEpisode,
-            IROAllocation,
-            SignificantChange,
-            Review,
-            Action,
-            Visit,
-            MidwayReview,
-            CaseNote,
-            ReviewSchedule,
-            ReviewDue,
-            DeadlineFlag,
-            Dispute,
-        )
-    ]
-    return specs
-
-
-def column_expression(field, *, strides: dict, user_model) -> str:
-    """The SQL giving ``field`` of copy ``c.k`` from the template's row ``t``."""
-    col = f"t.{field.column}"
-    if field.primary_key:
-        return f"{col} + c.k * {strides[field.model]}"
-    if field.is_relation and field.many_to_one or field.one_to_one:
-        target = field.related_model
-        if target is user_model:
-            return f"pg_temp.bench_user({col}, c.k)"
-        if target in strides:
-            return f"{col} + c.k * {strides[target]}"
-    overrides = {
-        ("children_child", "local_reference"): f"{col} || '-' || c.k",
-        ("children_team", "name"): f"{col} || ' ' || c.k",
-        ("auth_user", "username"): f"{col} || '-' || c.k",
-        ("reviews_deadlineflag", "key"): f"pg_temp.bench_remap_key({col}, c.k)",
-    }
-    return overrides.get((field.model._meta.db_table, field.column), col)
-
-
-def copy_sql(spec: CopySpec, *, strides: dict, user_model, template_max: int) -> list[str]:
-    """The INSERTs of ``spec``'s table: the whole copies, then the partial one (if any)."""
-    fields = list(spec.model._meta.concrete_fields)
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    values = ", ".join(column_expression(f, strides=strides, user_model=user_model) for f in fields)
-    table = spec.model._meta.db_table
-    # Table and column names come from the models, never from input.
-    select = (
-        f'INSERT INTO "{table}" ({columns}) SELECT {values} FROM "{table}" t CROSS JOIN bench_copy c '  # noqa: S608
-        f"WHERE t.id <= {template_max} AND ({spec.where})"
-    )
-    if spec.partial is None:
-        return [select]
-    return [f"{select} AND NOT c.partial", f"{select} AND c.partial AND {spec.partial}"]
+# --------------------------------------------------------------------------- the copies (benchmarks.copies)
 
 
 def fill(name: str, *, children: int) -> int:
@@ -271,7 +153,6 @@ def fill(name: str, *, children: int) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
     user_model = get_user_model()
@@ -284,42 +165,8 @@ def fill(name: str, *, children: int) -> int:
         for spec in specs:
             cur.execute(f'SELECT COALESCE(max(id), 0) FROM "{spec.model._meta.db_table}"')  # noqa: S608
             strides[spec.model] = cur.fetchone()[0]
-        cur.execute("SELECT array_agg(user_id) FROM children_iroprofile")
-        iro_ids = cur.fetchone()[0]
-        cur.execute("CREATE TEMP TABLE bench_copy (k int PRIMARY KEY, partial bool NOT NULL)")
-        copies = [(k, False) for k in range(1, full)] + ([(full, True)] if remainder else [])
-        cur.executemany("INSERT INTO bench_copy VALUES (%s, %s)", copies)
-        # The partial copy: the first children in care, and leavers in the template's ratio.
-        cur.execute(
-            "CREATE TEMP TABLE bench_partial_child AS "
-            "WITH s AS (SELECT c.id, EXISTS (SELECT 1 FROM children_careepisode e WHERE e.child_id = c.id "
-            "AND e.ended_on IS NULL) AS in_care FROM children_child c), "
-            "r AS (SELECT id, in_care, row_number() OVER (PARTITION BY in_care ORDER BY id) AS n FROM s) "
-            "SELECT id AS child_id FROM r WHERE n <= CASE WHEN in_care THEN %s "
-            "ELSE round(%s * (SELECT count(*) FROM s WHERE NOT in_care)::numeric / %s) END",
-            [remainder, remainder, TEMPLATE_IN_CARE],
-        )
-        cur.execute("CREATE INDEX ON bench_partial_child (child_id)")
-        cur.execute(
-            "CREATE FUNCTION pg_temp.bench_user(u bigint, k int) RETURNS bigint LANGUAGE sql IMMUTABLE AS "
-            f"$$ SELECT CASE WHEN u = ANY('{{{','.join(map(str, iro_ids))}}}'::bigint[]) "
-            f"THEN u + k * {strides[user_model]} ELSE u END $$"
-        )
-        from children.models import Child
-        from disputes.models import Dispute, DisputeStep
-        from reviews.models import Action, Review
-
-        stride_of = {"child": Child, "review": Review, "action": Action, "dispute": Dispute, "step": DisputeStep}
-        cases = " ".join(f"WHEN '{k}' THEN {strides[m]}" for k, m in stride_of.items())
-        # A flag's key names the ids it is about (``review_overdue:child=12:due=...``): shift them.
-        cur.execute(
-            "CREATE FUNCTION pg_temp.bench_remap_key(key text, k int) RETURNS text LANGUAGE sql IMMUTABLE "  # noqa: S608
-            "AS $$ "
-            "SELECT string_agg(CASE WHEN part ~ '^(child|review|action|dispute|step)=[0-9]+$' "
-            "THEN split_part(part, '=', 1) || '=' || (split_part(part, '=', 2)::bigint + k * "
-            f"CASE split_part(part, '=', 1) {cases} END)::text ELSE part END, ':' ORDER BY ord) "
-            "FROM unnest(string_to_array(key, ':')) WITH ORDINALITY AS p(part, ord) $$"
-        )
+        _plan_copies(cur, full=full, remainder=remainder)
+        _id_functions(cur, strides=strides, user_model=user_model)
         for spec in specs:
             started = time.perf_counter()
             rows = 0
@@ -332,24 +179,74 @@ def fill(name: str, *, children: int) -> int:
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"  # noqa: S608
             )
-        # Known logins: IROs by id, then the service's manager, committee member and administrator.
-        cur.execute(
-            "UPDATE auth_user u SET username = 'bench-iro-' || n.rank, "
-            "email = 'bench-iro-' || n.rank || '@bench.example' "
-            "FROM (SELECT id, row_number() OVER (ORDER BY id) AS rank FROM auth_user "
-            "WHERE id IN (SELECT user_id FROM children_iroprofile)) n WHERE u.id = n.id"
-        )
-        for old, new in (("manager", "bench-manager"), ("committee", "bench-committee"), ("admin", "bench-admin")):
-            cur.execute("UPDATE auth_user SET username = %s WHERE username = %s", [new, old])
-        cur.execute("UPDATE auth_user SET password = %s", [make_password(BENCH_PASSWORD)])
-        # The report's rate per 10,000 children needs a population of the service's size.
-        cur.execute(
-            "UPDATE reporting_childpopulation SET children_under_18 = (children_under_18::bigint * %s / %s)::int",
-            [children, TEMPLATE_IN_CARE],
-        )
+        _known_logins_and_population(cur, children=children)
         cur.execute("SELECT count(DISTINCT child_id) FROM children_careepisode WHERE ended_on IS NULL")
-        in_care = cur.fetchone()[0]
-    return in_care
+        return cur.fetchone()[0]
+
+
+def _plan_copies(cur, *, full: int, remainder: int) -> None:
+    """The copy numbers (``bench_copy``), and the template's children the partial copy takes
+    (``bench_partial_child``): the first children in care, and leavers in the template's ratio."""
+    cur.execute("CREATE TEMP TABLE bench_copy (k int PRIMARY KEY, partial bool NOT NULL)")
+    copies = [(k, False) for k in range(1, full)] + ([(full, True)] if remainder else [])
+    cur.executemany("INSERT INTO bench_copy VALUES (%s, %s)", copies)
+    cur.execute(
+        "CREATE TEMP TABLE bench_partial_child AS "
+        "WITH s AS (SELECT c.id, EXISTS (SELECT 1 FROM children_careepisode e WHERE e.child_id = c.id "
+        "AND e.ended_on IS NULL) AS in_care FROM children_child c), "
+        "r AS (SELECT id, in_care, row_number() OVER (PARTITION BY in_care ORDER BY id) AS n FROM s) "
+        "SELECT id AS child_id FROM r WHERE n <= CASE WHEN in_care THEN %s "
+        "ELSE round(%s * (SELECT count(*) FROM s WHERE NOT in_care)::numeric / %s) END",
+        [remainder, remainder, TEMPLATE_IN_CARE],
+    )
+    cur.execute("CREATE INDEX ON bench_partial_child (child_id)")
+
+
+def _id_functions(cur, *, strides: dict, user_model) -> None:
+    """``pg_temp.bench_user`` (an IRO's id in copy k; other users are the service's, shared) and
+    ``pg_temp.bench_remap_key`` (a deadline flag's key names the ids it is about, ``review_overdue:
+    child=12:due=...``: shift them)."""
+    cur.execute("SELECT array_agg(user_id) FROM children_iroprofile")
+    iro_ids = cur.fetchone()[0]
+    cur.execute(
+        "CREATE FUNCTION pg_temp.bench_user(u bigint, k int) RETURNS bigint LANGUAGE sql IMMUTABLE AS "
+        f"$$ SELECT CASE WHEN u = ANY('{{{','.join(map(str, iro_ids))}}}'::bigint[]) "
+        f"THEN u + k * {strides[user_model]} ELSE u END $$"
+    )
+    from children.models import Child
+    from disputes.models import Dispute, DisputeStep
+    from reviews.models import Action, Review
+
+    stride_of = {"child": Child, "review": Review, "action": Action, "dispute": Dispute, "step": DisputeStep}
+    cases = " ".join(f"WHEN '{k}' THEN {strides[m]}" for k, m in stride_of.items())
+    cur.execute(
+        "CREATE FUNCTION pg_temp.bench_remap_key(key text, k int) RETURNS text LANGUAGE sql IMMUTABLE "  # noqa: S608
+        "AS $$ "
+        "SELECT string_agg(CASE WHEN part ~ '^(child|review|action|dispute|step)=[0-9]+$' "
+        "THEN split_part(part, '=', 1) || '=' || (split_part(part, '=', 2)::bigint + k * "
+        f"CASE split_part(part, '=', 1) {cases} END)::text ELSE part END, ':' ORDER BY ord) "
+        "FROM unnest(string_to_array(key, ':')) WITH ORDINALITY AS p(part, ord) $$"
+    )
+
+
+def _known_logins_and_population(cur, *, children: int) -> None:
+    """Known logins (IROs by id, then the service's manager, committee member and administrator,
+    one password), and the population the report's rate per 10,000 children needs."""
+    from django.contrib.auth.hashers import make_password
+
+    cur.execute(
+        "UPDATE auth_user u SET username = 'bench-iro-' || n.rank, "
+        "email = 'bench-iro-' || n.rank || '@bench.example' "
+        "FROM (SELECT id, row_number() OVER (ORDER BY id) AS rank FROM auth_user "
+        "WHERE id IN (SELECT user_id FROM children_iroprofile)) n WHERE u.id = n.id"
+    )
+    for old, new in (("manager", "bench-manager"), ("committee", "bench-committee"), ("admin", "bench-admin")):
+        cur.execute("UPDATE auth_user SET username = %s WHERE username = %s", [new, old])
+    cur.execute("UPDATE auth_user SET password = %s", [make_password(BENCH_PASSWORD)])
+    cur.execute(
+        "UPDATE reporting_childpopulation SET children_under_18 = (children_under_18::bigint * %s / %s)::int",
+        [children, TEMPLATE_IN_CARE],
+    )
 
 
 def vacuum_analyze(name: str) -> None:

@@ -1,0 +1,127 @@
+"""The SQL that copies the template's service (``benchmarks.build``): for each table, which of the
+template's rows to copy and how each column of a copy is made (ids and foreign keys moved by their
+table's stride, an IRO by ``pg_temp.bench_user``, a deadline flag's key by ``pg_temp.bench_remap_key``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class CopySpec:
+    """One table to copy: the model, an SQL filter on the template's rows (``t``), and the
+    condition that a row belongs to a child of the partial copy (None: copied whole)."""
+
+    model: type[models.Model]
+    where: str = "TRUE"
+    partial: str | None = None
+
+
+PARTIAL = "SELECT child_id FROM bench_partial_child"
+
+
+def via(column: str, table: str) -> str:
+    """A row whose ``column`` points to a row of ``table`` that belongs to a partial-copy child."""
+    return f"t.{column} IN (SELECT x.id FROM {table} x WHERE x.child_id IN ({PARTIAL}))"  # noqa: S608
+
+
+def copy_specs() -> list[CopySpec]:
+    from django.contrib.auth import get_user_model
+
+    from children.models import (
+        CareEpisode,
+        Child,
+        CoverArrangement,
+        IROAllocation,
+        IROProfile,
+        SiblingGroup,
+        SignificantChange,
+        Team,
+    )
+    from disputes.models import CafcassReferral, Dispute, DisputeStep
+    from iro_service.models import RoleGrant
+    from reviews.models import (
+        Action,
+        ActionProgress,
+        CaseNote,
+        DeadlineFlag,
+        MidwayReview,
+        Review,
+        ReviewDateChange,
+        ReviewDue,
+        ReviewSchedule,
+        Visit,
+    )
+
+    user = get_user_model()
+    iro = "t.{col} IN (SELECT user_id FROM children_iroprofile)"
+    specs = [
+        CopySpec(user, iro.format(col="id")),
+        CopySpec(user.groups.through, iro.format(col="user_id")),
+        CopySpec(RoleGrant, iro.format(col="user_id")),
+        CopySpec(Team),
+        CopySpec(IROProfile),
+        CopySpec(SiblingGroup),
+        CopySpec(CoverArrangement),
+        CopySpec(Child, partial=f"t.id IN ({PARTIAL})"),
+        CopySpec(ReviewDateChange, partial=via("review_id", "reviews_review")),
+        CopySpec(ActionProgress, partial=via("action_id", "reviews_action")),
+        CopySpec(DisputeStep, partial=via("dispute_id", "disputes_dispute")),
+        CopySpec(CafcassReferral, partial=via("dispute_id", "disputes_dispute")),
+    ]
+    specs += [
+        CopySpec(model, partial=f"t.child_id IN ({PARTIAL})")
+        for model in (
+            CareEpisode,
+            IROAllocation,
+            SignificantChange,
+            Review,
+            Action,
+            Visit,
+            MidwayReview,
+            CaseNote,
+            ReviewSchedule,
+            ReviewDue,
+            DeadlineFlag,
+            Dispute,
+        )
+    ]
+    return specs
+
+
+def column_expression(field, *, strides: dict, user_model) -> str:
+    """The SQL giving ``field`` of copy ``c.k`` from the template's row ``t``."""
+    col = f"t.{field.column}"
+    if field.primary_key:
+        return f"{col} + c.k * {strides[field.model]}"
+    if field.is_relation and field.many_to_one or field.one_to_one:
+        target = field.related_model
+        if target is user_model:
+            return f"pg_temp.bench_user({col}, c.k)"
+        if target in strides:
+            return f"{col} + c.k * {strides[target]}"
+    overrides = {
+        ("children_child", "local_reference"): f"{col} || '-' || c.k",
+        ("children_team", "name"): f"{col} || ' ' || c.k",
+        ("auth_user", "username"): f"{col} || '-' || c.k",
+        ("reviews_deadlineflag", "key"): f"pg_temp.bench_remap_key({col}, c.k)",
+    }
+    return overrides.get((field.model._meta.db_table, field.column), col)
+
+
+def copy_sql(spec: CopySpec, *, strides: dict, user_model, template_max: int) -> list[str]:
+    """The INSERTs of ``spec``'s table: the whole copies, then the partial one (if any)."""
+    fields = list(spec.model._meta.concrete_fields)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    values = ", ".join(column_expression(f, strides=strides, user_model=user_model) for f in fields)
+    table = spec.model._meta.db_table
+    # Table and column names come from the models, never from input.
+    select = (
+        f'INSERT INTO "{table}" ({columns}) SELECT {values} FROM "{table}" t CROSS JOIN bench_copy c '  # noqa: S608
+        f"WHERE t.id <= {template_max} AND ({spec.where})"
+    )
+    if spec.partial is None:
+        return [select]
+    return [f"{select} AND NOT c.partial", f"{select} AND c.partial AND {spec.partial}"]
