@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from iro_service import roles
-from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField
+from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField, text_field
 from iro_service.locked_forms import LockedForm
 
 from . import codes, rules
@@ -362,19 +362,19 @@ class SignificantChangeForm(GDSForm, forms.Form):
         "Date of the change",
         help_text="For a proposed move, the date it is planned for. For example, 27 3 2024",
     )
-    description = forms.CharField(
-        label="What happened",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    description = text_field(
+        "What happened",
+        rows=5,
         help_text="Say what changed, who decided and what it means for the child.",
-        error_messages={"required": "Enter what happened"},
+        message="Enter what happened",
     )
 
 
 class AcknowledgeForm(GDSForm, forms.Form):
     submit_text = "Acknowledge the change"
-    iro_response = forms.CharField(
-        label="Your response",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    iro_response = text_field(
+        "Your response",
+        rows=5,
         help_text="What you will do, for example bring the next review forward or speak to the social worker.",
-        error_messages={"required": "Enter your response to the change"},
+        message="Enter your response to the change",
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from crispy_forms_gds.choices import Choice
 from django import forms
 
-from iro_service.forms import GDSForm
+from iro_service.forms import GDSForm, text_field
 
 
 class RetentionProposalForm(GDSForm, forms.Form):
@@ -27,12 +27,12 @@ class RetentionProposalForm(GDSForm, forms.Form):
         ],
         error_messages={"required": "Choose whether to anonymise or destroy the record"},
     )
-    reason = forms.CharField(
-        label="Why now",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = text_field(
+        "Why now",
+        rows=4,
         help_text="Say what you checked, for example that no complaint, claim or inquiry needs the record kept. "
         "Do not name the child: this is removed when it is carried out.",
-        error_messages={"required": "Say why the record should be anonymised or destroyed now"},
+        message="Say why the record should be anonymised or destroyed now",
     )
 
 

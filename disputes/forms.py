@@ -9,7 +9,7 @@ from crispy_forms_gds.choices import Choice
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from iro_service.forms import FilterPanelForm, GDSForm, SensibleDateField
+from iro_service.forms import FilterPanelForm, GDSForm, SensibleDateField, text_field
 from iro_service.locked_forms import LockedForm
 
 from . import ladder
@@ -24,19 +24,9 @@ def _date(label: str, *, required: bool = True, what: str = "") -> SensibleDateF
     return SensibleDateField(label=label, help_text=DATE_HINT, required=required, what=what)
 
 
-def _text(label: str, *, rows: int = 4, required: bool = True, message: str = "", **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": message} if message else {},
-        **kwargs,
-    )
-
-
 def _kept_reason(label: str, *, only_if: str) -> forms.CharField:
     """The optional reason for a step off the usual path, kept on the record."""
-    return _text(label, rows=3, required=False, help_text=f"Only if {only_if}: the reason is kept on the record.")
+    return text_field(label, rows=3, required=False, help_text=f"Only if {only_if}: the reason is kept on the record.")
 
 
 def _recipient() -> tuple[forms.CharField, forms.CharField]:
@@ -136,9 +126,9 @@ class RaiseForm(DisputeForm):
         label="What is the dispute about?",
         error_messages={"required": "Choose what the dispute is about"},
     )
-    issue = _text("The issue", message="Enter the issue", help_text="What is wrong, in plain words.")
-    impact_on_child = _text("Impact on the child", message="Enter the impact on the child")
-    what_must_change = _text("What must change", message="Enter what must change")
+    issue = text_field("The issue", message="Enter the issue", help_text="What is wrong, in plain words.")
+    impact_on_child = text_field("Impact on the child", message="Enter the impact on the child")
+    what_must_change = text_field("What must change", message="Enter what must change")
     change_by_whom = forms.CharField(
         max_length=200,
         label="By whom",
@@ -184,7 +174,7 @@ class ResponseForm(VersionedForm):
     step_fields = {"responded_on": "responded_on", "response": "response"}
 
     responded_on = _date("Date of the response")
-    response = _text("The response", rows=6, message="Enter the response")
+    response = text_field("The response", rows=6, message="Enter the response")
 
 
 class MeetingForm(VersionedForm):
@@ -192,8 +182,8 @@ class MeetingForm(VersionedForm):
     step_fields = {"meeting_on": "meeting_on", "attendees": "attendees", "minutes": "minutes"}
 
     meeting_on = _date("Date of the meeting")
-    attendees = _text("Who attended (or is invited)", rows=3, required=False)
-    minutes = _text(
+    attendees = text_field("Who attended (or is invited)", rows=3, required=False)
+    minutes = text_field(
         "Minutes (optional)",
         rows=8,
         required=False,
@@ -262,7 +252,7 @@ class ResolveForm(VersionedForm):
     dispute_fields = {"closed_on": "closed_on", "outcome_note": "outcome_note"}
 
     closed_on = _date("Date resolved")
-    outcome_note = _text("How it was resolved", message="Say how the dispute was resolved")
+    outcome_note = text_field("How it was resolved", message="Say how the dispute was resolved")
 
 
 class WithdrawForm(VersionedForm):
@@ -270,13 +260,13 @@ class WithdrawForm(VersionedForm):
     dispute_fields = {"closed_on": "closed_on", "reason": "outcome_note"}
 
     closed_on = _date("Date withdrawn")
-    reason = _text("Why the dispute is withdrawn", message="Enter why the dispute is withdrawn")
+    reason = text_field("Why the dispute is withdrawn", message="Enter why the dispute is withdrawn")
 
 
 def _evidence(name: str) -> forms.CharField:
     """A precondition of docs/rules.md#disputes as the label. Left to the service to require, so
     the message for a missing one names the precondition."""
-    return _text(CafcassReferral._meta.get_field(name).verbose_name.capitalize(), rows=5, required=False)
+    return text_field(CafcassReferral._meta.get_field(name).verbose_name.capitalize(), rows=5, required=False)
 
 
 class ReferForm(VersionedForm):
@@ -298,7 +288,7 @@ class CafcassOutcomeForm(DisputeForm):
         error_messages={"required": "Choose CAFCASS's outcome"},
     )
     outcome_on = _date("Date of the outcome")
-    note = _text("Notes (optional)", rows=4, required=False)
+    note = text_field("Notes (optional)", rows=4, required=False)
 
 
 class DisputeListFilter(django_filters.FilterSet):

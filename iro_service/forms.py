@@ -71,6 +71,18 @@ class FilterPanelForm(TextForm):
         self.helper = filter_panel_helper(self)
 
 
+def text_field(label: str, *, rows: int = 4, required: bool = True, message: str = "", **kwargs) -> forms.CharField:
+    """A box of free text ``rows`` lines high; ``message`` is the error when a required box is left
+    empty. Any other argument of ``CharField`` (``help_text``, ``validators``) passes through."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": message} if message else {},
+        **kwargs,
+    )
+
+
 class LoginForm(GDSForm, AuthenticationForm):
     submit_text = "Sign in"
 

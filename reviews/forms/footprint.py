@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from iro_service.forms import GDSForm, SensibleDateField
+from iro_service.forms import GDSForm, SensibleDateField, text_field
 
 from ..codes import ActionStatus
 from ..models import Action
@@ -28,11 +28,11 @@ class VisitForm(GDSForm, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether you saw the child alone"},
     )
-    notes = forms.CharField(
-        label="What you saw and heard",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    notes = text_field(
+        "What you saw and heard",
+        rows=6,
         help_text="Include the child's wishes and feelings in their own words where you can.",
-        error_messages={"required": "Enter what you saw and heard"},
+        message="Enter what you saw and heard",
     )
 
 
@@ -42,11 +42,8 @@ class MidwayReviewForm(GDSForm, forms.Form):
 
     submit_text = "Record the midway review"
     held_on = _date_field("Date of the midway review")
-    notes = forms.CharField(
-        label="Notes (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="How the care plan is progressing overall.",
+    notes = text_field(
+        "Notes (optional)", rows=4, required=False, help_text="How the care plan is progressing overall."
     )
 
     def __init__(self, *args, actions: list[Action], **kwargs):
@@ -61,10 +58,8 @@ class MidwayReviewForm(GDSForm, forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Choose how action {number} stands"},
             )
-            self.fields[self._note_name(action)] = forms.CharField(
-                label=f"Progress note on action {number} (optional)",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+            self.fields[self._note_name(action)] = text_field(
+                f"Progress note on action {number} (optional)", rows=2, required=False
             )
 
     @staticmethod
@@ -90,8 +85,4 @@ class MidwayReviewForm(GDSForm, forms.Form):
 class CaseNoteForm(GDSForm, forms.Form):
     submit_text = "Add the case note"
     written_on = _date_field("Date the note is about")
-    text = forms.CharField(
-        label="Case note",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter the case note"},
-    )
+    text = text_field("Case note", rows=8, message="Enter the case note")

@@ -7,7 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
-from iro_service.forms import GDSForm, SensibleDateField, TextForm
+from iro_service.forms import GDSForm, SensibleDateField, TextForm, text_field
 from iro_service.locked_forms import LockedForm, LockedRows
 
 from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation, ReviewType
@@ -67,20 +67,18 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
         label="How the parents took part",
         error_messages={"required": "Choose how the parents took part"},
     )
-    wishes_and_feelings = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
-        label="The child's wishes and feelings",
+    wishes_and_feelings = text_field(
+        "The child's wishes and feelings",
+        rows=5,
         help_text="In the child's own words where you can.",
-        error_messages={"required": "Enter the child's wishes and feelings"},
+        message="Enter the child's wishes and feelings",
     )
-    discussion = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, label="Summary of the discussion (optional)"
-    )
-    child_friendly_summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
-        label="What we agreed we will do",
+    discussion = text_field("Summary of the discussion (optional)", rows=5, required=False)
+    child_friendly_summary = text_field(
+        "What we agreed we will do",
+        rows=5,
         help_text="Written to the child, for example: 'Dear Sam, at your review we agreed...'",
-        error_messages={"required": "Enter the summary for the child"},
+        message="Enter the summary for the child",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -110,7 +108,7 @@ class ActionForm(TextForm):
     """One SMART action: what, who, by when (and its status when editing)."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What will be done", required=False)
+    description = text_field("What will be done", rows=2, required=False)
     owner = forms.CharField(max_length=200, label="Who will do it", required=False)
     due_on = SensibleDateField(label="By when", help_text=DATE_HINT, required=False, what="The date it is due by")
     status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN, required=False)
@@ -170,7 +168,7 @@ class DistributionForm(LockedForm, GDSForm, forms.Form):
 def _reason_and_consent(reason: str, *, change: str, done: str) -> tuple[forms.CharField, forms.BooleanField]:
     """The reason for moving or cancelling a review, and the IRO's consent to ``change``."""
     return (
-        forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=reason),
+        text_field(reason, rows=3),
         forms.BooleanField(
             label=f"The IRO agrees to {change}",
             required=False,
