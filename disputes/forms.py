@@ -83,6 +83,11 @@ class VersionedForm(LockedForm, DisputeForm):
     step_fields: dict[str, str] = {}
     #: form field name: the attribute of the dispute that it edits
     dispute_fields: dict[str, str] = {}
+    #: The page's title (``{stage}`` names the dispute's current stage), the message once saved,
+    #: and the date field that starts as today (``disputes.views._action_page`` reads them).
+    page_title = ""
+    success_message = ""
+    dated = ""
 
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE_FORM})
 
@@ -171,6 +176,9 @@ class RaiseForm(DisputeForm):
 
 class ResponseForm(VersionedForm):
     submit_text = "Save the response"
+    page_title = "Record the response at {stage}"
+    success_message = "Response recorded"
+    dated = "responded_on"
     step_fields = {"responded_on": "responded_on", "response": "response"}
 
     responded_on = _date("Date of the response")
@@ -179,6 +187,8 @@ class ResponseForm(VersionedForm):
 
 class MeetingForm(VersionedForm):
     submit_text = "Save the meeting"
+    page_title = "Record the meeting at {stage}"
+    success_message = "Meeting saved"
     step_fields = {"meeting_on": "meeting_on", "attendees": "attendees", "minutes": "minutes"}
 
     meeting_on = _date("Date of the meeting")
@@ -249,6 +259,9 @@ class EscalateForm(VersionedForm):
 
 class ResolveForm(VersionedForm):
     submit_text = "Resolve the dispute"
+    page_title = "Resolve the dispute"
+    success_message = "Dispute resolved"
+    dated = "closed_on"
     dispute_fields = {"closed_on": "closed_on", "outcome_note": "outcome_note"}
 
     closed_on = _date("Date resolved")
@@ -257,6 +270,9 @@ class ResolveForm(VersionedForm):
 
 class WithdrawForm(VersionedForm):
     submit_text = "Withdraw the dispute"
+    page_title = "Withdraw the dispute"
+    success_message = "Dispute withdrawn"
+    dated = "closed_on"
     dispute_fields = {"closed_on": "closed_on", "reason": "outcome_note"}
 
     closed_on = _date("Date withdrawn")
@@ -271,6 +287,9 @@ def _evidence(name: str) -> forms.CharField:
 
 class ReferForm(VersionedForm):
     submit_text = "Refer to CAFCASS"
+    page_title = "Refer to CAFCASS"
+    success_message = "Referred to CAFCASS"
+    dated = "referred_on"
 
     referred_on = _date("Date of the referral")
     stages_exhausted_evidence = _evidence("stages_exhausted_evidence")

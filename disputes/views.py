@@ -157,36 +157,23 @@ def _initial(dispute, **values):
     return {"version": dispute.version, **values}
 
 
-def _action_page(summary: str, form_class, call, *, dated: str = "", title: str, **kwargs):
-    """The page, audited as ``summary``, that loads ``form_class`` at the dispute's version (with
-    ``dated`` set to today) and acts through ``_act``; ``title`` may name the current stage as
-    ``{stage}``."""
+def _action_page(summary: str, form_class: type[forms.VersionedForm], call, **context):
+    """The page, audited as ``summary``, that loads ``form_class`` at the dispute's version (its
+    ``dated`` field set to today) and acts through ``_act`` with the form's title and message."""
 
     @_acting_page(summary)
     def act(request, pk):
         dispute = _actionable(request, pk)
-        today = {dated: timezone.localdate()} if dated else {}
+        today = {form_class.dated: timezone.localdate()} if form_class.dated else {}
         form = form_class(request.POST or None, initial=_initial(dispute, **today))
-        return _act(request, dispute, form, call, title=title.format(stage=dispute.current_stage.name), **kwargs)
+        title = form_class.page_title.format(stage=dispute.current_stage.name)
+        return _act(request, dispute, form, call, success=form_class.success_message, title=title, **context)
 
     return act
 
 
-dispute_respond = _action_page(
-    "Record the response page viewed",
-    forms.ResponseForm,
-    services.dispute_record_response,
-    dated="responded_on",
-    success="Response recorded",
-    title="Record the response at {stage}",
-)
-dispute_meeting = _action_page(
-    "Record the meeting page viewed",
-    forms.MeetingForm,
-    services.dispute_record_meeting,
-    success="Meeting saved",
-    title="Record the meeting at {stage}",
-)
+dispute_respond = _action_page("Record the response page viewed", forms.ResponseForm, services.dispute_record_response)
+dispute_meeting = _action_page("Record the meeting page viewed", forms.MeetingForm, services.dispute_record_meeting)
 
 
 @_acting_page("Escalate page viewed")
@@ -213,30 +200,10 @@ def dispute_escalate(request, pk):
     )
 
 
-dispute_resolve = _action_page(
-    "Resolve page viewed",
-    forms.ResolveForm,
-    services.dispute_resolve,
-    dated="closed_on",
-    success="Dispute resolved",
-    title="Resolve the dispute",
-)
-dispute_withdraw = _action_page(
-    "Withdraw page viewed",
-    forms.WithdrawForm,
-    services.dispute_withdraw,
-    dated="closed_on",
-    success="Dispute withdrawn",
-    title="Withdraw the dispute",
-)
+dispute_resolve = _action_page("Resolve page viewed", forms.ResolveForm, services.dispute_resolve)
+dispute_withdraw = _action_page("Withdraw page viewed", forms.WithdrawForm, services.dispute_withdraw)
 dispute_refer = _action_page(
-    "Refer to CAFCASS page viewed",
-    forms.ReferForm,
-    services.dispute_refer_to_cafcass,
-    dated="referred_on",
-    success="Referred to CAFCASS",
-    title="Refer to CAFCASS",
-    referral_intro=True,
+    "Refer to CAFCASS page viewed", forms.ReferForm, services.dispute_refer_to_cafcass, referral_intro=True
 )
 
 
