@@ -6,14 +6,14 @@ from __future__ import annotations
 from crispy_forms_gds.choices import Choice
 from django import forms
 
-from iro_service.forms import GDSForm, text_field
+from iro_service.forms import GDSForm, radio_field, text_field
 
 
 class RetentionProposalForm(GDSForm, forms.Form):
     submit_text = "Propose it to a second manager"
-    action = forms.ChoiceField(
-        label="What should happen to the record?",
-        widget=forms.RadioSelect,
+    action = radio_field(
+        "What should happen to the record?",
+        message="Choose whether to anonymise or destroy the record",
         choices=[
             Choice(
                 "anonymise",
@@ -25,7 +25,6 @@ class RetentionProposalForm(GDSForm, forms.Form):
                 "destroy", "Destroy it", hint="Every row about the child is deleted, with its history and audit trail."
             ),
         ],
-        error_messages={"required": "Choose whether to anonymise or destroy the record"},
     )
     reason = text_field(
         "Why now",
@@ -38,14 +37,13 @@ class RetentionProposalForm(GDSForm, forms.Form):
 
 class RetentionDecisionForm(GDSForm, forms.Form):
     submit_text = "Confirm the decision"
-    decision = forms.ChoiceField(
-        label="Your decision",
-        widget=forms.RadioSelect,
+    decision = radio_field(
+        "Your decision",
+        message="Choose whether to approve or refuse the proposal",
         choices=[
             Choice("approve", "Approve: carry it out now", hint="This cannot be undone."),
             Choice("refuse", "Refuse: keep the record", hint="The proposer can withdraw it this way too."),
         ],
-        error_messages={"required": "Choose whether to approve or refuse the proposal"},
     )
     confirm = forms.BooleanField(
         required=False,

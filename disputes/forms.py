@@ -9,7 +9,7 @@ from crispy_forms_gds.choices import Choice
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from iro_service.forms import FilterPanelForm, GDSForm, SensibleDateField, text_field
+from iro_service.forms import FilterPanelForm, GDSForm, SensibleDateField, radio_field, text_field
 from iro_service.locked_forms import LockedForm
 
 from . import ladder
@@ -125,11 +125,8 @@ class VersionedForm(LockedForm, DisputeForm):
 class RaiseForm(DisputeForm):
     submit_text = "Raise the dispute"
 
-    category = forms.ChoiceField(
-        choices=DisputeCategory.choices,
-        widget=forms.RadioSelect,
-        label="What is the dispute about?",
-        error_messages={"required": "Choose what the dispute is about"},
+    category = radio_field(
+        "What is the dispute about?", message="Choose what the dispute is about", choices=DisputeCategory.choices
     )
     issue = text_field("The issue", message="Enter the issue", help_text="What is wrong, in plain words.")
     impact_on_child = text_field("Impact on the child", message="Enter the impact on the child")
@@ -141,12 +138,12 @@ class RaiseForm(DisputeForm):
         error_messages={"required": "Enter who must make the change"},
     )
     change_by_when = _date("By when", what="The date the change is needed by")
-    start_stage = forms.TypedChoiceField(
+    start_stage = radio_field(
+        "Start at",
+        message="Choose the stage the dispute starts at",
+        field_class=forms.TypedChoiceField,
         coerce=int,
-        widget=forms.RadioSelect,
-        label="Start at",
         help_text="Start with informal resolution where you can.",
-        error_messages={"required": "Choose the stage the dispute starts at"},
     )
     urgent_reason = _kept_reason("Why the case is serious or urgent", only_if="you start at a later stage")
     recipient_name, recipient_role = _recipient()
@@ -230,12 +227,12 @@ class EscalateForm(VersionedForm):
 
     submit_text = "Escalate"
 
-    to_stage = StageField(
+    to_stage = radio_field(
+        "Escalate to",
+        message="Choose the stage to escalate to",
+        field_class=StageField,
         coerce=int,
-        widget=forms.RadioSelect,
-        label="Escalate to",
         help_text="Normally the next stage. You may bypass stages when the case needs it: give the reason.",
-        error_messages={"required": "Choose the stage to escalate to"},
     )
     bypass_reason = _kept_reason(
         "Why you are skipping stages", only_if="you escalate past the next stage (IRO Handbook para 6.2)"
@@ -300,11 +297,10 @@ class ReferForm(VersionedForm):
 class CafcassOutcomeForm(DisputeForm):
     submit_text = "Save CAFCASS's outcome"
 
-    outcome = forms.ChoiceField(
+    outcome = radio_field(
+        "What did CAFCASS do?",
+        message="Choose CAFCASS's outcome",
         choices=[choice for choice in CafcassOutcome.choices if choice[0] != CafcassOutcome.PENDING],
-        widget=forms.RadioSelect,
-        label="What did CAFCASS do?",
-        error_messages={"required": "Choose CAFCASS's outcome"},
     )
     outcome_on = _date("Date of the outcome")
     note = text_field("Notes (optional)", rows=4, required=False)

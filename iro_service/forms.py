@@ -83,6 +83,20 @@ def text_field(label: str, *, rows: int = 4, required: bool = True, message: str
     )
 
 
+def radio_field(
+    label: str, *, message: str = "", field_class: type[forms.ChoiceField] = forms.ChoiceField, **kwargs
+) -> forms.ChoiceField:
+    """A set of radios to choose one of; ``message`` is the error when none is chosen.
+    ``field_class`` may be a ``TypedChoiceField`` (with its ``coerce``); any other argument
+    (``choices``, ``help_text``, ``required``) passes through."""
+    return field_class(
+        label=label,
+        widget=forms.RadioSelect,
+        error_messages={"required": message} if message else {},
+        **kwargs,
+    )
+
+
 class LoginForm(GDSForm, AuthenticationForm):
     submit_text = "Sign in"
 

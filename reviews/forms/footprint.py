@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from iro_service.forms import GDSForm, SensibleDateField, text_field
+from iro_service.forms import GDSForm, SensibleDateField, radio_field, text_field
 
 from ..codes import ActionStatus
 from ..models import Action
@@ -21,12 +21,12 @@ def _date_field(label: str, *, help_text: str = "For example, 27 3 2025") -> Sen
 class VisitForm(GDSForm, forms.Form):
     submit_text = "Record the visit"
     visited_on = _date_field("Date of the visit")
-    seen_alone = forms.TypedChoiceField(
-        label="Did you see the child alone?",
+    seen_alone = radio_field(
+        "Did you see the child alone?",
+        message="Say whether you saw the child alone",
+        field_class=forms.TypedChoiceField,
         choices=YES_NO,
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you saw the child alone"},
     )
     notes = text_field(
         "What you saw and heard",
@@ -50,13 +50,12 @@ class MidwayReviewForm(GDSForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.actions = list(actions)
         for number, action in enumerate(self.actions, start=1):
-            self.fields[self._status_name(action)] = forms.ChoiceField(
-                label=f"Action {number}: {action.description}",
+            self.fields[self._status_name(action)] = radio_field(
+                f"Action {number}: {action.description}",
+                message=f"Choose how action {number} stands",
                 help_text=f"{action.owner}, due by {action.due_on:%-d %B %Y}.",
                 choices=ActionStatus.choices,
                 initial=action.status,
-                widget=forms.RadioSelect,
-                error_messages={"required": f"Choose how action {number} stands"},
             )
             self.fields[self._note_name(action)] = text_field(
                 f"Progress note on action {number} (optional)", rows=2, required=False

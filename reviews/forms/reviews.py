@@ -7,7 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
-from iro_service.forms import GDSForm, SensibleDateField, TextForm, text_field
+from iro_service.forms import GDSForm, SensibleDateField, TextForm, radio_field, text_field
 from iro_service.locked_forms import LockedForm, LockedRows
 
 from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation, ReviewType
@@ -54,18 +54,14 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
     others_present = forms.CharField(
         max_length=500, required=False, label="Names and roles of others who took part (optional)"
     )
-    participation_code = forms.ChoiceField(
+    participation_code = radio_field(
+        "How the child took part",
+        message="Choose how the child took part in the review",
         choices=[(code, f"{code}: {label}") for code, label in Participation.choices],
-        widget=forms.RadioSelect,
-        label="How the child took part",
         help_text="The SSDA903 participation code. PN0 is for a child under 4 on the review date, and only for them.",
-        error_messages={"required": "Choose how the child took part in the review"},
     )
-    parents_participation = forms.ChoiceField(
-        choices=ParentParticipation.choices,
-        widget=forms.RadioSelect,
-        label="How the parents took part",
-        error_messages={"required": "Choose how the parents took part"},
+    parents_participation = radio_field(
+        "How the parents took part", message="Choose how the parents took part", choices=ParentParticipation.choices
     )
     wishes_and_feelings = text_field(
         "The child's wishes and feelings",

@@ -1,8 +1,8 @@
-"""``text_field``: the box of free text that every form builds the same way."""
+"""``text_field`` and ``radio_field``: the free-text box and the radios that every form builds the same way."""
 
 from django import forms
 
-from iro_service.forms import text_field
+from iro_service.forms import radio_field, text_field
 
 
 class NoteForm(forms.Form):
@@ -30,3 +30,25 @@ def test_an_optional_box_may_be_left_empty():
 
     assert form.is_valid()
     assert form.cleaned_data == {"note": "Seen at home", "aside": ""}
+
+
+class ChoiceForm(forms.Form):
+    kind = radio_field("Kind", message="Choose the kind", choices=[("a", "A"), ("b", "B")])
+    number = radio_field(
+        "Number", field_class=forms.TypedChoiceField, coerce=int, choices=[("1", "One")], required=False
+    )
+
+
+def test_radios_left_unchosen_say_the_message_given():
+    form = ChoiceForm(data={})
+
+    assert form.errors == {"kind": ["Choose the kind"]}
+
+
+def test_radios_are_radios_of_the_field_class_asked_for():
+    form = ChoiceForm(data={"kind": "b", "number": "1"})
+
+    assert isinstance(form.fields["kind"].widget, forms.RadioSelect)
+    assert isinstance(form.fields["number"], forms.TypedChoiceField)
+    assert form.is_valid()
+    assert form.cleaned_data == {"kind": "b", "number": 1}
