@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from iro_service import roles
-from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField
+from iro_service.forms import EARLIEST_BIRTH, GDSForm, SensibleDateField, radio_field, text_field
 from iro_service.locked_forms import LockedForm
 
 from . import codes, rules
@@ -81,14 +81,14 @@ class ChildDetailsForm(LockedForm, GDSForm, forms.ModelForm):
     submit_text = "Save details"
     conflict_title = "The details as they are saved now"
     date_of_birth = _date_field("Date of birth", help_text="For example, 27 3 2012", **BIRTH)
-    is_mother = forms.TypedChoiceField(
-        label="Is she a mother?",
+    is_mother = radio_field(
+        "Is she a mother?",
+        field_class=forms.TypedChoiceField,
         help_text="Asked of every girl looked after (SSDA903 MOTHER). Leave as not known for a boy.",
         choices=[("True", "Yes"), ("False", "No"), ("", "Not known")],
         coerce=lambda value: value == "True",
         empty_value=None,
         required=False,
-        widget=forms.RadioSelect,
     )
     mother_child_dob = _date_field(
         "Date of birth of her child (optional)", help_text="For example, 27 3 2025", required=False, **BIRTH
@@ -185,11 +185,7 @@ class EpisodeChangeForm(CareFactsForm):
     page_title = "Record a change of placement or legal status"
     success_message = "Change of placement or legal status recorded"
     changed_on = _date_field("Date of the change")
-    reason_new_episode = forms.ChoiceField(
-        label="What changed",
-        choices=[c for c in codes.ReasonNewEpisode.choices if c[0] != "S"],
-        widget=forms.RadioSelect,
-    )
+    reason_new_episode = radio_field("What changed", choices=[c for c in codes.ReasonNewEpisode.choices if c[0] != "S"])
 
     field_order = ["changed_on", "reason_new_episode"]
 
@@ -257,12 +253,12 @@ class BulkAllocationForm(GDSForm, forms.Form):
             "invalid_pk_value": "Select children from the list",
         },
     )
-    iro = forms.TypedChoiceField(
+    iro = radio_field(
+        "IRO to allocate them to",
+        message="Choose the IRO to allocate the children to",
+        field_class=forms.TypedChoiceField,
         coerce=int,
-        widget=forms.RadioSelect,
-        label="IRO to allocate them to",
         help_text="The number of children each IRO holds now, against their caseload band.",
-        error_messages={"required": "Choose the IRO to allocate the children to"},
     )
     started_on = _date_field("Date the allocation starts", help_text="Today or earlier. For example, 27 3 2026")
 
@@ -362,19 +358,19 @@ class SignificantChangeForm(GDSForm, forms.Form):
         "Date of the change",
         help_text="For a proposed move, the date it is planned for. For example, 27 3 2024",
     )
-    description = forms.CharField(
-        label="What happened",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    description = text_field(
+        "What happened",
+        rows=5,
         help_text="Say what changed, who decided and what it means for the child.",
-        error_messages={"required": "Enter what happened"},
+        message="Enter what happened",
     )
 
 
 class AcknowledgeForm(GDSForm, forms.Form):
     submit_text = "Acknowledge the change"
-    iro_response = forms.CharField(
-        label="Your response",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    iro_response = text_field(
+        "Your response",
+        rows=5,
         help_text="What you will do, for example bring the next review forward or speak to the social worker.",
-        error_messages={"required": "Enter your response to the change"},
+        message="Enter your response to the change",
     )

@@ -6,14 +6,14 @@ from __future__ import annotations
 from crispy_forms_gds.choices import Choice
 from django import forms
 
-from iro_service.forms import GDSForm
+from iro_service.forms import GDSForm, radio_field, text_field
 
 
 class RetentionProposalForm(GDSForm, forms.Form):
     submit_text = "Propose it to a second manager"
-    action = forms.ChoiceField(
-        label="What should happen to the record?",
-        widget=forms.RadioSelect,
+    action = radio_field(
+        "What should happen to the record?",
+        message="Choose whether to anonymise or destroy the record",
         choices=[
             Choice(
                 "anonymise",
@@ -25,27 +25,25 @@ class RetentionProposalForm(GDSForm, forms.Form):
                 "destroy", "Destroy it", hint="Every row about the child is deleted, with its history and audit trail."
             ),
         ],
-        error_messages={"required": "Choose whether to anonymise or destroy the record"},
     )
-    reason = forms.CharField(
-        label="Why now",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = text_field(
+        "Why now",
+        rows=4,
         help_text="Say what you checked, for example that no complaint, claim or inquiry needs the record kept. "
         "Do not name the child: this is removed when it is carried out.",
-        error_messages={"required": "Say why the record should be anonymised or destroyed now"},
+        message="Say why the record should be anonymised or destroyed now",
     )
 
 
 class RetentionDecisionForm(GDSForm, forms.Form):
     submit_text = "Confirm the decision"
-    decision = forms.ChoiceField(
-        label="Your decision",
-        widget=forms.RadioSelect,
+    decision = radio_field(
+        "Your decision",
+        message="Choose whether to approve or refuse the proposal",
         choices=[
             Choice("approve", "Approve: carry it out now", hint="This cannot be undone."),
             Choice("refuse", "Refuse: keep the record", hint="The proposer can withdraw it this way too."),
         ],
-        error_messages={"required": "Choose whether to approve or refuse the proposal"},
     )
     confirm = forms.BooleanField(
         required=False,

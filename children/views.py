@@ -4,19 +4,18 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_http_methods, require_POST
 
 from iro_service.audit import audited, audited_by_service, child_in_url, no_child_data, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction, AuditEvent
+from iro_service.page_access import permission_page
 from iro_service.pagination import CappedPaginator
 from iro_service.sections import page_sections
 
@@ -44,8 +43,7 @@ def _log_listing(request, children) -> None:
 
 
 @audited(action=AuditAction.LISTED)
-@login_required
-@permission_required("children.view_caseload", raise_exception=True)
+@permission_page("children.view_caseload")
 def child_list(request):
     child_filter = ChildFilter(
         request.GET or None, queryset=Child.objects.visible_to(request.user).active().for_list(), request=request
@@ -64,8 +62,7 @@ def _in_care_without_iro():
 
 
 @no_child_data("Each IRO's caseload as counts and cover between IROs: no child is named")
-@login_required
-@permission_required("children.view_all_children", raise_exception=True)
+@permission_page("children.view_all_children")
 def caseloads(request):
     today = timezone.localdate()
     profiles = list(IROProfile.objects.with_caseload(on=today))
@@ -84,9 +81,7 @@ def _children_allocated(count: int, iro) -> str:
 
 
 @audited(action=AuditAction.LISTED)
-@login_required
-@permission_required("children.allocate_iro", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@permission_page("children.allocate_iro", methods=["GET", "POST"])
 def unallocated(request):
     """Children in care with no IRO, longest looked after first; tick some and give them one IRO."""
     today = timezone.localdate()
@@ -112,8 +107,7 @@ def unallocated(request):
 
 
 @audited(child=child_in_url("pk"), summary="Record viewed")
-@login_required
-@permission_required("children.view_caseload", raise_exception=True)
+@permission_page("children.view_caseload")
 def child_detail(request, pk):
     child = _visible_child(request, pk, Child.objects.for_record())
     siblings = []
@@ -129,8 +123,7 @@ def child_detail(request, pk):
 
 
 @audited(action=AuditAction.VIEWED_AUDIT, child=child_in_url("pk"), summary="Audit trail viewed")
-@login_required
-@permission_required("children.view_audit_trail", raise_exception=True)
+@permission_page("children.view_audit_trail")
 def child_audit(request, pk):
     child = _visible_child(request, pk)
     page = Paginator(AuditEvent.objects.for_child(child.pk), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -138,9 +131,7 @@ def child_audit(request, pk):
 
 
 @no_child_data("A blank form for a new child; child_create audits what is saved")
-@login_required
-@permission_required("children.manage_child_record", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@permission_page("children.manage_child_record", methods=["GET", "POST"])
 def child_create(request):
     form = forms.ChildCreateForm(request.POST or None)
     created = {}
@@ -154,9 +145,7 @@ def child_create(request):
 
 
 @audited(child=child_in_url("pk"), summary="Change details page viewed")
-@login_required
-@permission_required("children.manage_child_record", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@permission_page("children.manage_child_record", methods=["GET", "POST"])
 def child_edit(request, pk):
     child = _visible_child(request, pk)
     form = forms.ChildDetailsForm(request.POST or None, instance=child)
@@ -180,9 +169,8 @@ def _child_action_view(name, form_class, service, *, summary, permission=_MANAGE
         return render(request, "children/form.html", {"form": form, "child": child, "title": form_class.page_title})
 
     view.__name__ = view.__qualname__ = name
-    view = require_http_methods(["GET", "POST"])(view)
-    view = permission_required(permission, raise_exception=True)(view)
-    return audited(child=child_in_url("pk"), summary=summary)(login_required(view))
+    view = permission_page(permission, methods=["GET", "POST"])(view)
+    return audited(child=child_in_url("pk"), summary=summary)(view)
 
 
 def _archive(*, child, by, confirm):
@@ -213,8 +201,7 @@ child_archive = _child_action_view("child_archive", forms.ArchiveForm, _archive,
 
 
 @no_child_data("Cover arrangements between IROs: names staff only")
-@login_required
-@permission_required("children.allocate_iro", raise_exception=True)
+@permission_page("children.allocate_iro")
 def cover_list(request):
     today = timezone.localdate()
     covers = CoverArrangement.objects.select_related("absent_iro", "covering_iro", "arranged_by").order_by(
@@ -225,9 +212,7 @@ def cover_list(request):
 
 
 @no_child_data("Cover arrangements between IROs: names staff only")
-@login_required
-@permission_required("children.allocate_iro", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@permission_page("children.allocate_iro", methods=["GET", "POST"])
 def cover_create(request):
     form = forms.CoverForm(request.POST or None)
     if save_with_service(
@@ -238,9 +223,7 @@ def cover_create(request):
 
 
 @no_child_data("Cover arrangements between IROs: names staff only")
-@login_required
-@permission_required("children.allocate_iro", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@permission_page("children.allocate_iro", methods=["GET", "POST"])
 def cover_end(request, pk):
     cover = get_object_or_404(CoverArrangement.objects.select_related("absent_iro", "covering_iro"), pk=pk)
     form = forms.CoverEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
@@ -266,9 +249,7 @@ SIGNIFICANT_CHANGE_RECORDED = {
 
 
 @audited(child=child_in_url("pk"), summary="Significant change form viewed")
-@login_required
-@permission_required("children.record_significant_change", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@permission_page("children.record_significant_change", methods=["GET", "POST"])
 def significant_change_create(request, pk):
     child = _visible_child(request, pk)
     form = forms.SignificantChangeForm(request.POST if request.method == "POST" else None)
@@ -284,9 +265,7 @@ def significant_change_create(request, pk):
 
 
 @audited(child=object_in_url(SignificantChange), summary="Significant change viewed")
-@login_required
-@permission_required("children.record_significant_change", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@permission_page("children.record_significant_change", methods=["GET", "POST"])
 def significant_change_acknowledge(request, pk):
     change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
     if request.method == "POST" and not change.can_acknowledge:
@@ -310,9 +289,7 @@ def significant_change_acknowledge(request, pk):
 
 
 @audited_by_service("POST only: significant_change_mark_seen audits it, then it redirects")
-@login_required
-@permission_required("children.view_all_children", raise_exception=True)
-@require_POST
+@permission_page("children.view_all_children", methods=["POST"])
 def significant_change_seen(request, pk):
     """A manager records that they have seen the change; the IRO's alert stays."""
     change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))

@@ -9,7 +9,7 @@ from crispy_forms_gds.choices import Choice
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from iro_service.forms import FilterPanelForm, GDSForm, SensibleDateField
+from iro_service.forms import FilterPanelForm, GDSForm, SensibleDateField, radio_field, text_field
 from iro_service.locked_forms import LockedForm
 
 from . import ladder
@@ -24,19 +24,9 @@ def _date(label: str, *, required: bool = True, what: str = "") -> SensibleDateF
     return SensibleDateField(label=label, help_text=DATE_HINT, required=required, what=what)
 
 
-def _text(label: str, *, rows: int = 4, required: bool = True, message: str = "", **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": message} if message else {},
-        **kwargs,
-    )
-
-
 def _kept_reason(label: str, *, only_if: str) -> forms.CharField:
     """The optional reason for a step off the usual path, kept on the record."""
-    return _text(label, rows=3, required=False, help_text=f"Only if {only_if}: the reason is kept on the record.")
+    return text_field(label, rows=3, required=False, help_text=f"Only if {only_if}: the reason is kept on the record.")
 
 
 def _recipient() -> tuple[forms.CharField, forms.CharField]:
@@ -93,6 +83,11 @@ class VersionedForm(LockedForm, DisputeForm):
     step_fields: dict[str, str] = {}
     #: form field name: the attribute of the dispute that it edits
     dispute_fields: dict[str, str] = {}
+    #: The page's title (``{stage}`` names the dispute's current stage), the message once saved,
+    #: and the date field that starts as today (``disputes.views._action_page`` reads them).
+    page_title = ""
+    success_message = ""
+    dated = ""
 
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": STALE_FORM})
 
@@ -130,15 +125,12 @@ class VersionedForm(LockedForm, DisputeForm):
 class RaiseForm(DisputeForm):
     submit_text = "Raise the dispute"
 
-    category = forms.ChoiceField(
-        choices=DisputeCategory.choices,
-        widget=forms.RadioSelect,
-        label="What is the dispute about?",
-        error_messages={"required": "Choose what the dispute is about"},
+    category = radio_field(
+        "What is the dispute about?", message="Choose what the dispute is about", choices=DisputeCategory.choices
     )
-    issue = _text("The issue", message="Enter the issue", help_text="What is wrong, in plain words.")
-    impact_on_child = _text("Impact on the child", message="Enter the impact on the child")
-    what_must_change = _text("What must change", message="Enter what must change")
+    issue = text_field("The issue", message="Enter the issue", help_text="What is wrong, in plain words.")
+    impact_on_child = text_field("Impact on the child", message="Enter the impact on the child")
+    what_must_change = text_field("What must change", message="Enter what must change")
     change_by_whom = forms.CharField(
         max_length=200,
         label="By whom",
@@ -146,12 +138,12 @@ class RaiseForm(DisputeForm):
         error_messages={"required": "Enter who must make the change"},
     )
     change_by_when = _date("By when", what="The date the change is needed by")
-    start_stage = forms.TypedChoiceField(
+    start_stage = radio_field(
+        "Start at",
+        message="Choose the stage the dispute starts at",
+        field_class=forms.TypedChoiceField,
         coerce=int,
-        widget=forms.RadioSelect,
-        label="Start at",
         help_text="Start with informal resolution where you can.",
-        error_messages={"required": "Choose the stage the dispute starts at"},
     )
     urgent_reason = _kept_reason("Why the case is serious or urgent", only_if="you start at a later stage")
     recipient_name, recipient_role = _recipient()
@@ -181,19 +173,24 @@ class RaiseForm(DisputeForm):
 
 class ResponseForm(VersionedForm):
     submit_text = "Save the response"
+    page_title = "Record the response at {stage}"
+    success_message = "Response recorded"
+    dated = "responded_on"
     step_fields = {"responded_on": "responded_on", "response": "response"}
 
     responded_on = _date("Date of the response")
-    response = _text("The response", rows=6, message="Enter the response")
+    response = text_field("The response", rows=6, message="Enter the response")
 
 
 class MeetingForm(VersionedForm):
     submit_text = "Save the meeting"
+    page_title = "Record the meeting at {stage}"
+    success_message = "Meeting saved"
     step_fields = {"meeting_on": "meeting_on", "attendees": "attendees", "minutes": "minutes"}
 
     meeting_on = _date("Date of the meeting")
-    attendees = _text("Who attended (or is invited)", rows=3, required=False)
-    minutes = _text(
+    attendees = text_field("Who attended (or is invited)", rows=3, required=False)
+    minutes = text_field(
         "Minutes (optional)",
         rows=8,
         required=False,
@@ -230,12 +227,12 @@ class EscalateForm(VersionedForm):
 
     submit_text = "Escalate"
 
-    to_stage = StageField(
+    to_stage = radio_field(
+        "Escalate to",
+        message="Choose the stage to escalate to",
+        field_class=StageField,
         coerce=int,
-        widget=forms.RadioSelect,
-        label="Escalate to",
         help_text="Normally the next stage. You may bypass stages when the case needs it: give the reason.",
-        error_messages={"required": "Choose the stage to escalate to"},
     )
     bypass_reason = _kept_reason(
         "Why you are skipping stages", only_if="you escalate past the next stage (IRO Handbook para 6.2)"
@@ -259,28 +256,37 @@ class EscalateForm(VersionedForm):
 
 class ResolveForm(VersionedForm):
     submit_text = "Resolve the dispute"
+    page_title = "Resolve the dispute"
+    success_message = "Dispute resolved"
+    dated = "closed_on"
     dispute_fields = {"closed_on": "closed_on", "outcome_note": "outcome_note"}
 
     closed_on = _date("Date resolved")
-    outcome_note = _text("How it was resolved", message="Say how the dispute was resolved")
+    outcome_note = text_field("How it was resolved", message="Say how the dispute was resolved")
 
 
 class WithdrawForm(VersionedForm):
     submit_text = "Withdraw the dispute"
+    page_title = "Withdraw the dispute"
+    success_message = "Dispute withdrawn"
+    dated = "closed_on"
     dispute_fields = {"closed_on": "closed_on", "reason": "outcome_note"}
 
     closed_on = _date("Date withdrawn")
-    reason = _text("Why the dispute is withdrawn", message="Enter why the dispute is withdrawn")
+    reason = text_field("Why the dispute is withdrawn", message="Enter why the dispute is withdrawn")
 
 
 def _evidence(name: str) -> forms.CharField:
     """A precondition of docs/rules.md#disputes as the label. Left to the service to require, so
     the message for a missing one names the precondition."""
-    return _text(CafcassReferral._meta.get_field(name).verbose_name.capitalize(), rows=5, required=False)
+    return text_field(CafcassReferral._meta.get_field(name).verbose_name.capitalize(), rows=5, required=False)
 
 
 class ReferForm(VersionedForm):
     submit_text = "Refer to CAFCASS"
+    page_title = "Refer to CAFCASS"
+    success_message = "Referred to CAFCASS"
+    dated = "referred_on"
 
     referred_on = _date("Date of the referral")
     stages_exhausted_evidence = _evidence("stages_exhausted_evidence")
@@ -291,14 +297,13 @@ class ReferForm(VersionedForm):
 class CafcassOutcomeForm(DisputeForm):
     submit_text = "Save CAFCASS's outcome"
 
-    outcome = forms.ChoiceField(
+    outcome = radio_field(
+        "What did CAFCASS do?",
+        message="Choose CAFCASS's outcome",
         choices=[choice for choice in CafcassOutcome.choices if choice[0] != CafcassOutcome.PENDING],
-        widget=forms.RadioSelect,
-        label="What did CAFCASS do?",
-        error_messages={"required": "Choose CAFCASS's outcome"},
     )
     outcome_on = _date("Date of the outcome")
-    note = _text("Notes (optional)", rows=4, required=False)
+    note = text_field("Notes (optional)", rows=4, required=False)
 
 
 class DisputeListFilter(django_filters.FilterSet):

@@ -157,38 +157,23 @@ def _initial(dispute, **values):
     return {"version": dispute.version, **values}
 
 
-def _act_with(request, pk, form_class, call, *, dated: str = "", title: str, **kwargs):
-    """``_act`` with ``form_class`` loaded at the dispute's version (and ``dated`` set to today);
-    ``title`` may name the current stage as ``{stage}``."""
-    dispute = _actionable(request, pk)
-    today = {dated: timezone.localdate()} if dated else {}
-    form = form_class(request.POST or None, initial=_initial(dispute, **today))
-    return _act(request, dispute, form, call, title=title.format(stage=dispute.current_stage.name), **kwargs)
+def _action_page(summary: str, form_class: type[forms.VersionedForm], call, **context):
+    """The page, audited as ``summary``, that loads ``form_class`` at the dispute's version (its
+    ``dated`` field set to today) and acts through ``_act`` with the form's title and message."""
+
+    @_acting_page(summary)
+    def act(request, pk):
+        dispute = _actionable(request, pk)
+        today = {form_class.dated: timezone.localdate()} if form_class.dated else {}
+        form = form_class(request.POST or None, initial=_initial(dispute, **today))
+        title = form_class.page_title.format(stage=dispute.current_stage.name)
+        return _act(request, dispute, form, call, success=form_class.success_message, title=title, **context)
+
+    return act
 
 
-@_acting_page("Record the response page viewed")
-def dispute_respond(request, pk):
-    return _act_with(
-        request,
-        pk,
-        forms.ResponseForm,
-        services.dispute_record_response,
-        dated="responded_on",
-        success="Response recorded",
-        title="Record the response at {stage}",
-    )
-
-
-@_acting_page("Record the meeting page viewed")
-def dispute_meeting(request, pk):
-    return _act_with(
-        request,
-        pk,
-        forms.MeetingForm,
-        services.dispute_record_meeting,
-        success="Meeting saved",
-        title="Record the meeting at {stage}",
-    )
+dispute_respond = _action_page("Record the response page viewed", forms.ResponseForm, services.dispute_record_response)
+dispute_meeting = _action_page("Record the meeting page viewed", forms.MeetingForm, services.dispute_record_meeting)
 
 
 @_acting_page("Escalate page viewed")
@@ -215,44 +200,11 @@ def dispute_escalate(request, pk):
     )
 
 
-@_acting_page("Resolve page viewed")
-def dispute_resolve(request, pk):
-    return _act_with(
-        request,
-        pk,
-        forms.ResolveForm,
-        services.dispute_resolve,
-        dated="closed_on",
-        success="Dispute resolved",
-        title="Resolve the dispute",
-    )
-
-
-@_acting_page("Withdraw page viewed")
-def dispute_withdraw(request, pk):
-    return _act_with(
-        request,
-        pk,
-        forms.WithdrawForm,
-        services.dispute_withdraw,
-        dated="closed_on",
-        success="Dispute withdrawn",
-        title="Withdraw the dispute",
-    )
-
-
-@_acting_page("Refer to CAFCASS page viewed")
-def dispute_refer(request, pk):
-    return _act_with(
-        request,
-        pk,
-        forms.ReferForm,
-        services.dispute_refer_to_cafcass,
-        dated="referred_on",
-        success="Referred to CAFCASS",
-        title="Refer to CAFCASS",
-        referral_intro=True,
-    )
+dispute_resolve = _action_page("Resolve page viewed", forms.ResolveForm, services.dispute_resolve)
+dispute_withdraw = _action_page("Withdraw page viewed", forms.WithdrawForm, services.dispute_withdraw)
+dispute_refer = _action_page(
+    "Refer to CAFCASS page viewed", forms.ReferForm, services.dispute_refer_to_cafcass, referral_intro=True
+)
 
 
 @_acting_page("CAFCASS outcome page viewed")

@@ -7,19 +7,18 @@ follows them, refreshing itself without script, and shows the stored result when
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from children.models import CareEpisode
 from iro_service.audit import audited, audited_by_service, no_child_data, object_in_url
 from iro_service.csv import csv_writer
 from iro_service.forms import add_service_errors
+from iro_service.page_access import permission_page
 from iro_service.periods import ReportingYear
 from reporting.models import PlanOutcome, SSDA903Upload, UploadStatus
 
@@ -53,15 +52,13 @@ def _page(request, *, export_form=None, upload_form=None, status=200):
 
 
 @no_child_data("The SSDA903 forms and the last uploads (file names and who uploaded them)")
-@login_required
-@permission_required(PERMISSION, raise_exception=True)
+@permission_page(PERMISSION)
 def index(request):
     return _page(request)
 
 
 @audited_by_service("ssda903_export records an EXPORTED event for every child in the return")
-@login_required
-@permission_required(PERMISSION, raise_exception=True)
+@permission_page(PERMISSION)
 def export(request):
     form = ExportForm(request.GET or None, years=_years())
     if not form.is_valid():
@@ -83,9 +80,7 @@ def _too_large(request) -> bool:
 
 
 @audited_by_service("POST only: ssda903_upload_create records the upload; its check is a stored plan")
-@login_required
-@permission_required(PERMISSION, raise_exception=True)
-@require_POST
+@permission_page(PERMISSION, methods=["POST"])
 def upload(request):
     if _too_large(request):
         form = UploadForm()
@@ -130,15 +125,13 @@ def _upload_page(request, pk, *, errors=(), status=200):
 
 
 @audited(child=object_in_url(SSDA903Upload, summary="SSDA903 upload {obj.pk} dry run viewed"))
-@login_required
-@permission_required(PERMISSION, raise_exception=True)
+@permission_page(PERMISSION)
 def upload_detail(request, pk):
     return _upload_page(request, pk)
 
 
 @audited(child=object_in_url(SSDA903Upload, summary="SSDA903 upload {obj.pk} check report downloaded (CSV)"))
-@login_required
-@permission_required(PERMISSION, raise_exception=True)
+@permission_page(PERMISSION)
 def upload_report(request, pk):
     """Every change and every problem of an upload's stored check, as CSV."""
     checked = get_object_or_404(SSDA903Upload.objects.defer("files"), pk=pk)
@@ -156,17 +149,13 @@ def upload_report(request, pk):
 
 
 @audited_by_service("POST only: the import records an event for every child it writes")
-@login_required
-@permission_required(PERMISSION, raise_exception=True)
-@require_POST
+@permission_page(PERMISSION, methods=["POST"])
 def upload_import(request, pk):
     return _queue_again(request, pk, services.ssda903_upload_import_request)
 
 
 @audited_by_service("POST only: queues the check or import again; the task records what it writes")
-@login_required
-@permission_required(PERMISSION, raise_exception=True)
-@require_POST
+@permission_page(PERMISSION, methods=["POST"])
 def upload_retry(request, pk):
     """Check (or import) a failed or stuck upload again: the "Try again" button of its page."""
     return _queue_again(request, pk, services.ssda903_upload_retry)

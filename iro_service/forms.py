@@ -71,6 +71,32 @@ class FilterPanelForm(TextForm):
         self.helper = filter_panel_helper(self)
 
 
+def text_field(label: str, *, rows: int = 4, required: bool = True, message: str = "", **kwargs) -> forms.CharField:
+    """A box of free text ``rows`` lines high; ``message`` is the error when a required box is left
+    empty. Any other argument of ``CharField`` (``help_text``, ``validators``) passes through."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": message} if message else {},
+        **kwargs,
+    )
+
+
+def radio_field(
+    label: str, *, message: str = "", field_class: type[forms.ChoiceField] = forms.ChoiceField, **kwargs
+) -> forms.ChoiceField:
+    """A set of radios to choose one of; ``message`` is the error when none is chosen.
+    ``field_class`` may be a ``TypedChoiceField`` (with its ``coerce``); any other argument
+    (``choices``, ``help_text``, ``required``) passes through."""
+    return field_class(
+        label=label,
+        widget=forms.RadioSelect,
+        error_messages={"required": message} if message else {},
+        **kwargs,
+    )
+
+
 class LoginForm(GDSForm, AuthenticationForm):
     submit_text = "Sign in"
 

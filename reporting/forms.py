@@ -8,20 +8,20 @@ from django.core.validators import MaxLengthValidator
 
 from children.forms import IROChoiceField, iro_queryset
 from children.models import Team
-from iro_service.forms import GDSForm, filter_panel_helper
+from iro_service.forms import GDSForm, filter_panel_helper, text_field
 from iro_service.locked_forms import LockedForm
 from iro_service.periods import ReportingYear
 from reviews.codes import Participation
 
 
 def _text(label: str, hint: str, *, rows: int = 8) -> forms.CharField:
-    return forms.CharField(
-        label=label,
+    return text_field(
+        label,
+        rows=rows,
         help_text=hint,
         required=False,
         # A validator, not max_length: no maxlength attribute silently cutting off a paste.
         validators=[MaxLengthValidator(20_000, f"{label} must be 20,000 characters or fewer")],
-        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,13 +21,13 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
 
 from children.models import CareEpisode
 from iro_service.audit import audited, no_child_data, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.db_router import reads_from_replica
 from iro_service.models import AuditAction
+from iro_service.page_access import permission_page
 from iro_service.periods import ReportingYear
 from reviews.models import Review, ReviewDue
 from reviews.querysets import DueWindow
@@ -96,16 +95,13 @@ def _annual_page(request, *, errors=(), status=200):
 
 
 @no_child_data("Versions of the annual report and their status: no child is named")
-@login_required
-@permission_required(MANAGE, raise_exception=True)
+@permission_page(MANAGE)
 def annual(request):
     return _annual_page(request)
 
 
 @no_child_data("The manager's narrative for the annual report: no child is named")
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@permission_page(MANAGE, methods=["GET", "POST"])
 def narrative(request, year):
     year = _year(year, today=timezone.localdate())
     saved = ReportNarrative.objects.filter(start_year=year.start_year).first()
@@ -120,9 +116,7 @@ def narrative(request, year):
 
 
 @no_child_data("POST only: queues a report version, then redirects")
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
+@permission_page(MANAGE, methods=["POST"])
 def generate(request, year):
     year = _year(year, today=timezone.localdate())
     version = services.report_request(year=year, by=request.user)
@@ -143,16 +137,13 @@ def _progress_page(request, pk, *, errors=(), status=200):
 
 
 @no_child_data("The progress of a report version: no child is named")
-@login_required
-@permission_required(MANAGE, raise_exception=True)
+@permission_page(MANAGE)
 def progress(request, pk):
     return _progress_page(request, pk)
 
 
 @no_child_data("POST only: queues a report version again; no child is named")
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
+@permission_page(MANAGE, methods=["POST"])
 def retry(request, pk):
     """Queue a failed or stuck version again (the "Try again" button of its progress page)."""
     version = get_object_or_404(ReportVersion, pk=pk)
@@ -164,8 +155,7 @@ def retry(request, pk):
 
 
 @audited(child=object_in_url(ReportVersion, summary="{obj} downloaded (PDF)"))
-@login_required
-@permission_required(READ_PUBLISHED, raise_exception=True)
+@permission_page(READ_PUBLISHED)
 def download(request, pk):
     version = get_object_or_404(_downloadable(request.user), pk=pk)
     name = services.report_file_name(version)
@@ -173,9 +163,7 @@ def download(request, pk):
 
 
 @no_child_data("POST only: publishes a version (report_publish audits it)")
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
+@permission_page(MANAGE, methods=["POST"])
 def publish(request, pk):
     version = get_object_or_404(ReportVersion, pk=pk)
     try:
@@ -187,8 +175,7 @@ def publish(request, pk):
 
 
 @audited(child=object_in_url(ReportVersion, summary="{obj} tables downloaded (CSV)"))
-@login_required
-@permission_required(READ_PUBLISHED, raise_exception=True)
+@permission_page(READ_PUBLISHED)
 @reads_from_replica()
 def tables_csv(request, pk):
     version = get_object_or_404(_downloadable(request.user), pk=pk)
@@ -200,8 +187,7 @@ def tables_csv(request, pk):
 
 
 @no_child_data("The list of published report versions: no child is named")
-@login_required
-@permission_required(READ_PUBLISHED, raise_exception=True)
+@permission_page(READ_PUBLISHED)
 def published(request):
     """The committee's start page (``/`` shows it too): every published version."""
     versions = _with_current(ReportVersion.objects.published())
@@ -244,8 +230,7 @@ def _shown(shown: Shown) -> list[dict]:
 
 
 @no_child_data("Figures for the service, by month, IRO and team; row labels link to records (audited there)")
-@login_required
-@permission_required(DASHBOARD, raise_exception=True)
+@permission_page(DASHBOARD)
 @reads_from_replica()
 def dashboard(request):
     """The stored figures of the year in progress for the filter (``reporting.dashboard``):
@@ -260,8 +245,7 @@ def dashboard(request):
 
 
 @no_child_data("A chart of a dashboard table's aggregate figures, by the table's key and digest: no child")
-@login_required
-@permission_required(DASHBOARD, raise_exception=True)
+@permission_page(DASHBOARD)
 def dashboard_chart(request, pk, key, digest):
     """The SVG chart of one table of a stored dashboard summary, drawn once per change of its
     figures: cached under the digest of what it is drawn from, which the address carries, so
@@ -324,8 +308,7 @@ def _not_held_behind(user: User, data: dict, *, window: DueWindow):
 
 
 @audited(action=AuditAction.LISTED)
-@login_required
-@permission_required(DASHBOARD, raise_exception=True)
+@permission_page(DASHBOARD)
 @reads_from_replica()
 def records(request):
     today = timezone.localdate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from iro_service.forms import GDSForm, SensibleDateField
+from iro_service.forms import GDSForm, SensibleDateField, radio_field, text_field
 
 from ..codes import ActionStatus
 from ..models import Action
@@ -21,18 +21,18 @@ def _date_field(label: str, *, help_text: str = "For example, 27 3 2025") -> Sen
 class VisitForm(GDSForm, forms.Form):
     submit_text = "Record the visit"
     visited_on = _date_field("Date of the visit")
-    seen_alone = forms.TypedChoiceField(
-        label="Did you see the child alone?",
+    seen_alone = radio_field(
+        "Did you see the child alone?",
+        message="Say whether you saw the child alone",
+        field_class=forms.TypedChoiceField,
         choices=YES_NO,
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you saw the child alone"},
     )
-    notes = forms.CharField(
-        label="What you saw and heard",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    notes = text_field(
+        "What you saw and heard",
+        rows=6,
         help_text="Include the child's wishes and feelings in their own words where you can.",
-        error_messages={"required": "Enter what you saw and heard"},
+        message="Enter what you saw and heard",
     )
 
 
@@ -42,29 +42,23 @@ class MidwayReviewForm(GDSForm, forms.Form):
 
     submit_text = "Record the midway review"
     held_on = _date_field("Date of the midway review")
-    notes = forms.CharField(
-        label="Notes (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="How the care plan is progressing overall.",
+    notes = text_field(
+        "Notes (optional)", rows=4, required=False, help_text="How the care plan is progressing overall."
     )
 
     def __init__(self, *args, actions: list[Action], **kwargs):
         super().__init__(*args, **kwargs)
         self.actions = list(actions)
         for number, action in enumerate(self.actions, start=1):
-            self.fields[self._status_name(action)] = forms.ChoiceField(
-                label=f"Action {number}: {action.description}",
+            self.fields[self._status_name(action)] = radio_field(
+                f"Action {number}: {action.description}",
+                message=f"Choose how action {number} stands",
                 help_text=f"{action.owner}, due by {action.due_on:%-d %B %Y}.",
                 choices=ActionStatus.choices,
                 initial=action.status,
-                widget=forms.RadioSelect,
-                error_messages={"required": f"Choose how action {number} stands"},
             )
-            self.fields[self._note_name(action)] = forms.CharField(
-                label=f"Progress note on action {number} (optional)",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+            self.fields[self._note_name(action)] = text_field(
+                f"Progress note on action {number} (optional)", rows=2, required=False
             )
 
     @staticmethod
@@ -90,8 +84,4 @@ class MidwayReviewForm(GDSForm, forms.Form):
 class CaseNoteForm(GDSForm, forms.Form):
     submit_text = "Add the case note"
     written_on = _date_field("Date the note is about")
-    text = forms.CharField(
-        label="Case note",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter the case note"},
-    )
+    text = text_field("Case note", rows=8, message="Enter the case note")

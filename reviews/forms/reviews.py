@@ -7,7 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
-from iro_service.forms import GDSForm, SensibleDateField, TextForm
+from iro_service.forms import GDSForm, SensibleDateField, TextForm, radio_field, text_field
 from iro_service.locked_forms import LockedForm, LockedRows
 
 from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation, ReviewType
@@ -54,33 +54,27 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
     others_present = forms.CharField(
         max_length=500, required=False, label="Names and roles of others who took part (optional)"
     )
-    participation_code = forms.ChoiceField(
+    participation_code = radio_field(
+        "How the child took part",
+        message="Choose how the child took part in the review",
         choices=[(code, f"{code}: {label}") for code, label in Participation.choices],
-        widget=forms.RadioSelect,
-        label="How the child took part",
         help_text="The SSDA903 participation code. PN0 is for a child under 4 on the review date, and only for them.",
-        error_messages={"required": "Choose how the child took part in the review"},
     )
-    parents_participation = forms.ChoiceField(
-        choices=ParentParticipation.choices,
-        widget=forms.RadioSelect,
-        label="How the parents took part",
-        error_messages={"required": "Choose how the parents took part"},
+    parents_participation = radio_field(
+        "How the parents took part", message="Choose how the parents took part", choices=ParentParticipation.choices
     )
-    wishes_and_feelings = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
-        label="The child's wishes and feelings",
+    wishes_and_feelings = text_field(
+        "The child's wishes and feelings",
+        rows=5,
         help_text="In the child's own words where you can.",
-        error_messages={"required": "Enter the child's wishes and feelings"},
+        message="Enter the child's wishes and feelings",
     )
-    discussion = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, label="Summary of the discussion (optional)"
-    )
-    child_friendly_summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
-        label="What we agreed we will do",
+    discussion = text_field("Summary of the discussion (optional)", rows=5, required=False)
+    child_friendly_summary = text_field(
+        "What we agreed we will do",
+        rows=5,
         help_text="Written to the child, for example: 'Dear Sam, at your review we agreed...'",
-        error_messages={"required": "Enter the summary for the child"},
+        message="Enter the summary for the child",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -110,7 +104,7 @@ class ActionForm(TextForm):
     """One SMART action: what, who, by when (and its status when editing)."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What will be done", required=False)
+    description = text_field("What will be done", rows=2, required=False)
     owner = forms.CharField(max_length=200, label="Who will do it", required=False)
     due_on = SensibleDateField(label="By when", help_text=DATE_HINT, required=False, what="The date it is due by")
     status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN, required=False)
@@ -170,7 +164,7 @@ class DistributionForm(LockedForm, GDSForm, forms.Form):
 def _reason_and_consent(reason: str, *, change: str, done: str) -> tuple[forms.CharField, forms.BooleanField]:
     """The reason for moving or cancelling a review, and the IRO's consent to ``change``."""
     return (
-        forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=reason),
+        text_field(reason, rows=3),
         forms.BooleanField(
             label=f"The IRO agrees to {change}",
             required=False,

@@ -40,16 +40,22 @@ def _record(request, child, form, call, *, success, title, intro=""):
     return render(request, "reviews/footprint_form.html", context)
 
 
-def _record_with(request, child_pk, form_class, service, *, success, title):
-    """``_record`` for a form whose data is all that ``service`` needs besides the child."""
-    return _record(
-        request,
-        _visible_child(request, child_pk),
-        form_class(_posted(request)),
-        lambda child, data: service(child=child, by=request.user, **data),
-        success=success,
-        title=title,
-    )
+def _record_page(summary, form_class, service, *, success, title):
+    """A chair's page, audited as ``summary``, that records ``form_class``'s data through
+    ``service`` (all it needs besides the child) with ``_record``."""
+
+    @chair_form_page(summary, child=child_in_url("child_pk"))
+    def record(request, child_pk):
+        return _record(
+            request,
+            _visible_child(request, child_pk),
+            form_class(_posted(request)),
+            lambda child, data: service(child=child, by=request.user, **data),
+            success=success,
+            title=title,
+        )
+
+    return record
 
 
 @page(CASELOAD, child=child_in_url("child_pk"), summary="Timeline viewed")
@@ -59,16 +65,13 @@ def child_timeline(request, child_pk):
     return render(request, "reviews/timeline.html", {"child": child, "entries": entries})
 
 
-@chair_form_page("Record a visit page viewed", child=child_in_url("child_pk"))
-def visit_create(request, child_pk):
-    return _record_with(
-        request,
-        child_pk,
-        forms.VisitForm,
-        services.visit_record,
-        success="Visit recorded",
-        title="Record a visit to the child",
-    )
+visit_create = _record_page(
+    "Record a visit page viewed",
+    forms.VisitForm,
+    services.visit_record,
+    success="Visit recorded",
+    title="Record a visit to the child",
+)
 
 
 @chair_form_page("Midway review page viewed", child=child_in_url("child_pk"))
@@ -89,13 +92,10 @@ def midway_create(request, child_pk):
     )
 
 
-@chair_form_page("Case note page viewed", child=child_in_url("child_pk"))
-def case_note_create(request, child_pk):
-    return _record_with(
-        request,
-        child_pk,
-        forms.CaseNoteForm,
-        services.case_note_add,
-        success="Case note added",
-        title="Add a case note",
-    )
+case_note_create = _record_page(
+    "Case note page viewed",
+    forms.CaseNoteForm,
+    services.case_note_add,
+    success="Case note added",
+    title="Add a case note",
+)

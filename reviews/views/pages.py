@@ -3,11 +3,9 @@ audit event of what the page showed."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required, permission_required
-from django.views.decorators.http import require_http_methods
-
 from iro_service.audit import audited
 from iro_service.models import AuditAction
+from iro_service.page_access import permission_page
 
 CHAIR = "reviews.chair_review"
 CASELOAD = "children.view_caseload"
@@ -19,9 +17,7 @@ def page(permission: str, *, child=None, summary: str = "", form: bool = False):
     a ``form`` page takes GET or POST only."""
 
     def decorate(view):
-        if form:
-            view = require_http_methods(["GET", "POST"])(view)
-        view = login_required(permission_required(permission, raise_exception=True)(view))
+        view = permission_page(permission, methods=["GET", "POST"] if form else ())(view)
         return (audited(child=child, summary=summary) if child else audited(action=AuditAction.LISTED))(view)
 
     return decorate

@@ -7,17 +7,16 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_POST
 
 from children.models import Child
 from iro_service.audit import audited_by_service, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
+from iro_service.page_access import permission_page
 from iro_service.sections import page_sections
 
 from .. import deadlines, selectors, services
@@ -302,9 +301,7 @@ def review_cancel(request, pk):
 
 
 @audited_by_service("POST only: action_update audits the change, then it redirects")
-@login_required
-@permission_required("reviews.chair_review", raise_exception=True)
-@require_POST
+@permission_page("reviews.chair_review", methods=["POST"])
 def action_update(request, pk):
     action = get_object_or_404(Action.objects.visible_to(request.user), pk=pk)
     form = ActionStatusForm(request.POST)
