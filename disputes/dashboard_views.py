@@ -7,6 +7,7 @@ page; committee members and administrators see no dispute records (docs/rules.md
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from .filters import DisputeDashboardFilter
 from .models import Dispute
 
 PERMISSION = "disputes.view_dispute_dashboard"
+IRO_ROWS_A_PAGE = 50
 
 
 def _filter(request, today):
@@ -42,6 +44,8 @@ def dashboard(request):
         iros=dispute_filter.iros,
         category=dispute_filter.chosen_category,
     )
+    # Every IRO has a row (a quiet IRO is a finding too): a hosted service's hundreds, a page at a time.
+    context["iros"] = Paginator(context["iros"], IRO_ROWS_A_PAGE).get_page(request.GET.get("iros_page"))
     context.update(filter=dispute_filter, today=today, query=dispute_filter.query_string)
     return render(request, "disputes/dashboard.html", context)
 

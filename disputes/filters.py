@@ -125,9 +125,11 @@ class DisputeDashboardFilter(django_filters.FilterSet):
 
     @property
     def query_string(self) -> str:
-        """The filters as a query string, for links that keep them (the CSV download)."""
+        """The filters as a query string, for links that keep them (the CSV download, the pages
+        of the per-IRO table)."""
         data = self.data.copy()
         data.pop("apply", None)
+        data.pop("iros_page", None)
         return data.urlencode()
 
     @property

@@ -36,7 +36,7 @@ from django.urls import reverse
 from disputes import dashboard
 from disputes.models import Dispute, DisputeStep, EscalationStage
 from iro_service.models import AuditEvent
-from tests.factories import make_child_in_care
+from tests.factories import make_child_in_care, make_iro
 
 pytestmark = pytest.mark.django_db
 
@@ -515,3 +515,20 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_disputes(
     if url == CSV_URL:
         in_year = dashboard.active_between(Dispute.objects.all(), dashboard.reporting_year(TODAY)).count()
         assert len(read_csv(response)) == 1 + in_year
+
+
+def test_the_per_iro_table_shows_fifty_iros_a_page_keeping_the_filters(client_for, manager, team):
+    """Every IRO has a row, even with no dispute; a hosted service's hundreds come a page at a time."""
+    for n in range(52):
+        make_iro(username=f"iro_{n:02d}", first_name="Iro", last_name=f"{n:02d}", team=team)
+    client = client_for(manager)
+
+    first = client.get(URL, {"period": "last_year"})
+    second = client.get(URL, {"period": "last_year", "iros_page": 2})
+
+    assert [row["name"] for row in first.context["iros"]] == [f"Iro {n:02d}" for n in range(50)]
+    assert [row["name"] for row in second.context["iros"]] == ["Iro 50", "Iro 51"]
+    page = first.content.decode()
+    assert "IROs 1 to 50 of 52, by name." in page
+    assert 'href="?period=last_year&amp;iros_page=2#by-iro"' in page
+    assert 'href="?period=last_year&amp;iros_page=1#by-iro"' in second.content.decode()  # no page number twice
