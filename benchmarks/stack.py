@@ -25,6 +25,8 @@ WARMUP = 2
 PAGE_TIMEOUT = 35
 MAX_FAILURES_IN_A_ROW = 3
 PAGE_BUDGET_SECONDS = 300
+#: How long a page's figures may take to be worked out by the worker before it is timed anyway.
+READY_SECONDS = 600
 REDIS_DB_URL = "redis://127.0.0.1:6379/8"
 
 
@@ -137,6 +139,21 @@ def sign_in(base: str, username: str) -> requests.Session:
     if answer.status_code != 302:
         raise RuntimeError(f"sign-in of {username} answered {answer.status_code}")
     return session
+
+
+def wait_until_ready(session: requests.Session, url: str, pending: str, *, seconds: int = READY_SECONDS) -> float:
+    """GET ``url`` every 2 s until it no longer shows ``pending`` (or ``seconds`` pass): the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        try:
+            if pending not in session.get(url, timeout=PAGE_TIMEOUT, allow_redirects=False).text:
+                break
+        except requests.RequestException:
+            pass
+        time.sleep(2)
+    waited = time.monotonic() - started
+    log(f"  {url}: ready after {waited:.0f} s")
+    return waited
 
 
 def time_page(session: requests.Session, url: str) -> dict:
