@@ -271,12 +271,16 @@ def _open_allocation_count(iro):
 
 
 class IROProfileQuerySet(models.QuerySet):
+    def active(self):
+        """The IROs who can still sign in: the caseload table's rows and its totals."""
+        return self.filter(user__is_active=True)
+
     def with_caseload(self, *, on: date | None = None):
         """Each active IRO with ``caseload`` (children allocated now), their team, and the cover
         they give and receive on ``on``: three queries whatever the number of IROs or children."""
         cover = _model("CoverArrangement").objects.active(on=on)
         return (
-            self.filter(user__is_active=True)
+            self.active()
             .select_related("user", "team")
             .annotate(caseload=_open_allocation_count(OuterRef("user")))
             .prefetch_related(

@@ -73,7 +73,7 @@ def caseloads(request):
         "today": today,
         "children_in_care": Child.objects.active().in_care().count(),
         "unallocated": _in_care_without_iro().count(),
-        **IROProfile.objects.filter(user__is_active=True).aggregate(iros=Count("pk"), total_fte=Sum("fte")),
+        **IROProfile.objects.active().aggregate(iros=Count("pk"), total_fte=Sum("fte")),
     }
     return render(request, "children/caseloads.html", context)
 

@@ -22,7 +22,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, Concat, Trim
+from django.db.models.functions import Concat, Trim
 
 from children.codes import LegalStatus, PlacementType
 from children.models import CareEpisode, Child, IROAllocation
@@ -77,7 +77,7 @@ class DeadlineCounts:
     not_known: int
     #: How many have a due date or an unknown first date (``DATED``): where ``DeadlineOrder``
     #: passes from the dated part to the rest.
-    dated: int = 0
+    dated: int
 
 
 def deadline_counts(children: QuerySet[Child], *, conditions: dict[str, Q]) -> DeadlineCounts:
@@ -89,21 +89,6 @@ def deadline_counts(children: QuerySet[Child], *, conditions: dict[str, Q]) -> D
         **{str(status): Count("pk", filter=condition) for status, condition in conditions.items()},
     )
     return DeadlineCounts(**figures)
-
-
-def in_deadline_order(children: ChildQuerySet) -> QuerySet[Child]:
-    """``children`` in the order of the deadlines pages, in SQL: a child whose first review's
-    date is not known first of all (so that an import that began part-way through care never
-    hides them at the bottom), then the soonest due, those with no date last, then by name, with
-    the primary key as the tiebreaker. Each with what a row shows (``_with_row_facts``).
-
-    One ordered query over every child: ``DeadlineOrder`` gives the same rows a page at a time
-    from the schedule's index."""
-    return _with_row_facts(children).order_by(
-        Coalesce("review_schedule__first_due_unknown", Value(False)).desc(),
-        F("review_schedule__next_due_on").asc(nulls_last=True),
-        *NAME_ORDER,
-    )
 
 
 def _with_row_facts(children: ChildQuerySet) -> ChildQuerySet:
@@ -124,8 +109,13 @@ def _with_row_facts(children: ChildQuerySet) -> ChildQuerySet:
 
 
 class DeadlineOrder:
-    """``in_deadline_order(children)`` as a list that fetches only the slice asked for, in two
-    parts that each read in index order instead of sorting every child of the service:
+    """``children`` in the order of the deadlines pages: a child whose first review's date is not
+    known first of all (so that an import that began part-way through care never hides them at
+    the bottom), then the soonest due, those with no date last, then by name, with the primary
+    key as the tiebreaker; each with what a row shows (``_with_row_facts``).
+
+    A list that fetches only the slice asked for, in two parts that each read in index order
+    instead of sorting every child of the service:
 
     1. the ``dated`` children (``DATED``: every child with a schedule that has a due date or an
        unknown first date), in the order of the index ``schedule_deadline_order``
@@ -133,8 +123,8 @@ class DeadlineOrder:
        each date as the rows are read;
     2. after them, the children with no date, by name.
 
-    The same rows in the same order as ``in_deadline_order``: in its order a dated child always
-    comes before one with no date (``first_due_unknown`` false and ``next_due_on`` null sort last).
+    In that order a dated child always comes before one with no date, so the two parts joined are
+    the one order (tests/reviews/test_deadline_order.py compares them with one ordered query).
     ``dated`` is ``DeadlineCounts.dated``, counted by the page's one aggregate."""
 
     def __init__(self, children: ChildQuerySet, *, count: int, dated: int):
@@ -183,7 +173,7 @@ PLACEMENT_TYPES = dict(PlacementType.choices)
 
 
 def caseload_rows(children: Iterable[Child], *, today: date) -> list[CaseloadRow]:
-    """Each child (fetched through ``in_deadline_order``, in that order) with their next review
+    """Each child (fetched through ``DeadlineOrder``, in that order) with their next review
     due, the booked date and the deadline status. No query, unless the authority's closure days
     move local targets (then one, for the calendar)."""
     children = list(children)
@@ -193,7 +183,7 @@ def caseload_rows(children: Iterable[Child], *, today: date) -> list[CaseloadRow
     result = []
     for child, schedule in zip(children, schedules, strict=True):
         due = schedule.next_due_on if schedule else None
-        # What ``in_deadline_order`` annotated: the open episode's codes and the IRO's name.
+        # What ``_with_row_facts`` annotated: the open episode's codes and the IRO's name.
         facts: Any = child
         legal_status, placement_type = facts.open_legal_status or "", facts.open_placement_type or ""
         result.append(

@@ -1,5 +1,7 @@
 """One fixture per role, shared by every test folder."""
 
+import logging
+
 import pytest
 from django.utils import timezone
 
@@ -64,10 +66,8 @@ def client_for(client):
 @pytest.fixture(autouse=True)
 def _logging_left_as_found():
     """A Celery worker started in a test (celery.contrib.testing.worker.start_worker) sets up
-    logging for itself: the root logger's level goes to ERROR and it adds handlers. Put them
-    back, so a later test's warnings reach the handlers that test expects."""
-    import logging
-
+    logging for itself and replaces the root logger's handlers (pytest's capture among them).
+    Put the handlers and the level back, so a later test's records reach what it expects."""
     root = logging.getLogger()
     level, handlers = root.level, list(root.handlers)
     yield

@@ -1,14 +1,16 @@
 """``DeadlineOrder`` reads a page of the deadline order in two parts, each from an index (the
-dated children, then the rest by name): the same rows in the same order as the one ordered
-query ``in_deadline_order``, for any slice, across the point where one part meets the other."""
+dated children, then the rest by name): the same rows in the same order as one ordered query
+over every child (``in_one_query``), for any slice, across the point where one part meets the other."""
 
 import datetime as dt
 
 import pytest
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 
 from children.models import Child
 from reviews.models import ReviewSchedule
-from reviews.selectors import DeadlineOrder, deadline_conditions, deadline_counts, in_deadline_order
+from reviews.selectors import DeadlineOrder, deadline_conditions, deadline_counts
 from tests.factories import ChildFactory
 
 
@@ -35,7 +37,17 @@ def every_kind_of_child(db):
 
 
 def in_one_query():
-    return list(in_deadline_order(Child.objects.all()))
+    """The deadline order as one query sorting every child: unknown first dates first, then by
+    due date with no date last, then by name and primary key."""
+    return list(
+        Child.objects.order_by(
+            Coalesce("review_schedule__first_due_unknown", Value(False)).desc(),
+            F("review_schedule__next_due_on").asc(nulls_last=True),
+            "last_name",
+            "first_name",
+            "pk",
+        )
+    )
 
 
 def two_part(children=None):
