@@ -281,3 +281,27 @@ class SignificantChangeCategory(models.TextChoices):
 NEEDS_REVIEW_FIRST = frozenset(
     {"to_unregulated", "from_settled_residential", "from_secure", "education_disrupting_move"}
 )
+
+
+class ContactRole(models.TextChoices):
+    """Who a person is to the child: the people an IRO invites to the review and sends its record
+    to (docs/rules.md#review-record: the record goes to the child, parents, carers and the
+    social worker unless there is a reason not to)."""
+
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Social worker's team manager"
+    CARER = "carer", "Carer"
+    PLACEMENT = "placement", "Placement provider"
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    PARENT = "parent", "Other person with parental responsibility"
+    FAMILY = "family", "Other family member"
+    SCHOOL = "school", "School"
+    DESIGNATED_TEACHER = "designated_teacher", "Designated teacher"
+    ADVOCATE = "advocate", "Advocate"
+    HEALTH = "health", "Health contact"
+    OTHER = "other", "Other"
+
+
+#: The roles that hold parental responsibility unless recorded otherwise.
+PARENT_ROLES = frozenset({ContactRole.MOTHER, ContactRole.FATHER, ContactRole.PARENT})

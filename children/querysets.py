@@ -247,6 +247,13 @@ class IROAllocationQuerySet(ChildRecordQuerySet):
         return self.filter(ended_on__isnull=True)
 
 
+class ContactQuerySet(ChildRecordQuerySet):
+    def current(self, *, on: date | None = None):
+        """The people who hold their role on ``on`` (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
+
+
 class CoverArrangementQuerySet(UndeletableQuerySet):
     def active(self, *, on: date | None = None):
         on = on or timezone.localdate()

@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     IRO: (
         "children.view_caseload",
         "children.record_significant_change",
+        "children.manage_contacts",
         "reviews.chair_review",
         "disputes.raise_dispute",
     ),
@@ -54,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "children.allocate_iro",
         "children.view_audit_trail",
         "children.record_significant_change",
+        "children.manage_contacts",
         "children.manage_retention",
         "reviews.view_service_reviews",
         "disputes.view_dispute_dashboard",

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from children import codes
-from children.models import CareEpisode, Child, CoverArrangement, IROAllocation, IROProfile, Team
+from children.models import CareEpisode, Child, Contact, CoverArrangement, IROAllocation, IROProfile, Team
 from iro_service import roles
 
 User = get_user_model()
@@ -63,6 +63,20 @@ class ChildFactory(factory.django.DjangoModelFactory):
     date_of_birth = dt.date(2012, 5, 17)
     sex = codes.Sex.MALE
     ethnicity = codes.Ethnicity.WBRI
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A person around the child, current since 2024: by default their social worker."""
+
+    class Meta:
+        model = Contact
+
+    child = factory.SubFactory(ChildFactory)
+    role = codes.ContactRole.SOCIAL_WORKER
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@example.test")
+    started_on = dt.date(2024, 1, 1)
+    created_by = factory.SubFactory(UserFactory)
 
 
 def make_child_in_care(
