@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo import children as demo_children
+from demo import contacts as demo_contacts
 from demo import disputes as disputes_demo
 from demo import people, shape
 from demo import reviews as reviews_demo
@@ -125,12 +126,17 @@ class Command(BaseCommand):
             result = demo_children.build(rng=rng, today=today, children_in_care=children)
             reviews = reviews_demo.build_reviews(rng=rng, today=today)
             disputes = disputes_demo.build_disputes(rng=rng, today=today)
+            # Their own generator, so adding them leaves every other figure of a seed as it was.
+            contacts = demo_contacts.build_contacts(
+                rng=random.Random(seed), today=today, by=result.users[people.MANAGER_USERNAME]
+            )
             demo_child_population(today=today)
         elapsed = time.perf_counter() - started
         self._report(
             summary(today=today),
             reviews,
             disputes,
+            contacts=contacts,
             seed=seed,
             today=today,
             elapsed=elapsed,
@@ -234,6 +240,7 @@ class Command(BaseCommand):
         reviews: reviews_demo.ReviewDemoResult,
         disputes: disputes_demo.DisputeDemoResult,
         *,
+        contacts: int,
         seed: int,
         today: date,
         elapsed: float,
@@ -248,6 +255,7 @@ class Command(BaseCommand):
         self._report_children(figures)
         self._report_reviews(reviews)
         self._report_disputes(disputes)
+        out(f"  People around the children in care (synthetic contact details): {contacts}.")
         out("")
         out(f"Demo logins (every account's password is {people.DEMO_PASSWORD}):")
         out(f"  {'username':<10} {'role':<18} {'name':<22} password")
