@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -62,7 +63,10 @@ class NewFeed:
 
 @transaction.atomic
 def calendar_feed_token_create(*, by: User) -> NewFeed:
-    """A new feed token for ``by``, revoking the one they had (its URL stops working)."""
+    """A new feed token for ``by``, revoking the one they had (its URL stops working). The
+    user's row is locked first, so two requests at once make one after the other, not two
+    active tokens (the constraint ``one_active_calendar_feed_per_user`` would refuse the second)."""
+    get_user_model().objects.select_for_update().filter(pk=by.pk).first()
     calendar_feed_token_revoke(by=by, replaced=True)
     raw = secrets.token_urlsafe(32)
     token = CalendarFeedToken(user=by, token_hash=token_hash(raw))
