@@ -94,3 +94,44 @@ class DeadlineFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(self.conditions[value])
+
+
+class CalendarFilter(django_filters.FilterSet):
+    """The service calendar's filters: the booked reviews of the children an IRO holds now, or
+    that the IROs of a team hold. Like the deadlines page's, they narrow what the manager sees."""
+
+    iro = django_filters.ChoiceFilter(label="IRO", method="filter_iro", empty_label="Any IRO")
+    team = django_filters.ChoiceFilter(label="Team", method="filter_team", empty_label="Any team")
+
+    class Meta:
+        form = FilterPanelForm
+
+    def __init__(self, data: QueryDict | None = None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        iros, teams = _iro_and_team_choices()
+        self.filters["iro"].extra["choices"] = iros
+        self.filters["team"].extra["choices"] = teams
+
+    @property
+    def chosen(self) -> dict[str, str]:
+        """The filters applied, by name (valid ones only)."""
+        self.form.is_valid()
+        return {name: value for name, value in self.form.cleaned_data.items() if value}
+
+    @property
+    def described(self) -> str:
+        labels = {name: dict(self.form.fields[name].choices) for name in ("iro", "team")}
+        return "; ".join(f"{self.filters[name].label}: {labels[name][value]}" for name, value in self.chosen.items())
+
+    @property
+    def query_string(self) -> str:
+        return urlencode(self.chosen)
+
+    def filter_iro(self, queryset, name, value):
+        return queryset.filter(
+            Exists(IROAllocation.objects.open().filter(child=OuterRef("child"), iro=value)),
+        )
+
+    def filter_team(self, queryset, name, value):
+        open_in_team = IROAllocation.objects.open().filter(child=OuterRef("child"), iro__iro_profile__team=value)
+        return queryset.filter(Exists(open_in_team))

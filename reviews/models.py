@@ -29,6 +29,7 @@ from .codes import (
 from .querysets import (
     ActionProgressQuerySet,
     ActionQuerySet,
+    CalendarFeedTokenQuerySet,
     DeadlineFlagQuerySet,
     ReviewDateChangeQuerySet,
     ReviewDueQuerySet,
@@ -125,6 +126,8 @@ class Review(UndeletableModel):
                 condition=Q(status="held", record_distributed_on__isnull=True),
                 name="review_record_outstanding",
             ),
+            # The calendars read the booked reviews of one week or month (reviews.views.calendar).
+            models.Index(fields=["booked_for"], condition=Q(status="booked"), name="review_booked_for"),
         ]
 
     def __str__(self):
@@ -360,3 +363,29 @@ class DigestSent(TimeStampedModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["recipient", "sent_on"], name="one_digest_per_day")]
+
+
+class CalendarFeedToken(TimeStampedModel):
+    """The key to one IRO's private calendar feed (``reviews.feeds``): a bearer URL that a
+    calendar client fetches without signing in. Only the SHA-256 hash of the token is kept; the
+    token itself is shown once, when it is made. Revoking sets ``revoked_at`` (nothing is
+    deleted: the audit trail names the token); a user has at most one token not revoked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calendar_feed_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CalendarFeedTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="one_active_calendar_feed_per_user"
+            )
+        ]
+
+    def __str__(self):
+        state = f"revoked {self.revoked_at:%Y-%m-%d}" if self.revoked_at else "active"
+        return f"Calendar feed {self.pk} of user {self.user_id} ({state})"

@@ -40,9 +40,25 @@ class ReviewQuerySet(ChildRecordQuerySet):
     def held_between(self, start: date, end: date):
         return self.held().filter(held_on__gte=start, held_on__lte=end)
 
+    def booked_between(self, first: date, last: date):
+        """Booked for a day from ``first`` to ``last`` inclusive, by day, with the child and the
+        chair (the calendars: the index ``review_booked_for`` reads only these rows)."""
+        return (
+            self.booked()
+            .filter(booked_for__gte=first, booked_for__lte=last)
+            .select_related("child", "chair")
+            .order_by("booked_for", "child__last_name", "child__first_name", "pk")
+        )
+
     def records_overdue(self, *, on: date):
         """Held reviews whose record was not distributed by its due date (as of ``on``)."""
         return self.held().filter(record_distributed_on__isnull=True, record_due_on__lt=on)
+
+
+class CalendarFeedTokenQuerySet(models.QuerySet):
+    def active(self):
+        """Not revoked."""
+        return self.filter(revoked_at__isnull=True)
 
 
 class ActionQuerySet(ChildRecordQuerySet):

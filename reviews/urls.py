@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import footprint, reviews
+from .views import calendar, footprint, reviews
 
 app_name = "reviews"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("child/<int:child_pk>/visits/new/", footprint.visit_create, name="visit_create"),
     path("child/<int:child_pk>/midway-reviews/new/", footprint.midway_create, name="midway_create"),
     path("child/<int:child_pk>/case-notes/new/", footprint.case_note_create, name="case_note_create"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("service/calendar/", calendar.service_calendar, name="service_calendar"),
+    path("calendar/feed/", calendar.calendar_feed, name="calendar_feed"),
+    path("calendar/feed/<str:token>.ics", calendar.calendar_feed_ics, name="calendar_feed_ics"),
 ]

@@ -69,7 +69,15 @@ FORM_PAGES = (
 )
 
 #: Lists whose event must name the child (the data set puts the child on each).
-LISTS_THE_CHILD = ("children:list", "reviews:home", "reviews:service", "disputes:list", "reporting:records")
+LISTS_THE_CHILD = (
+    "children:list",
+    "reviews:home",
+    "reviews:service",
+    "disputes:list",
+    "reporting:records",
+    "reviews:calendar",
+    "reviews:service_calendar",
+)
 
 #: Pages about a record that is about no one child: their event names the record only.
 NO_ONE_CHILD = (

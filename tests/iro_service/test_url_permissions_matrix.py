@@ -107,6 +107,11 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "reviews:visit_create": CHAIR,
     "reviews:midway_create": CHAIR,
     "reviews:case_note_create": CHAIR,
+    # the calendars; the feed is a bearer URL (the token is the holder's): no sign-in
+    "reviews:calendar": IROS,
+    "reviews:service_calendar": MANAGERS,
+    "reviews:calendar_feed": IROS,
+    "reviews:calendar_feed_ics": EVERYONE,
     # disputes: the other IRO raised this one, and sees it no more
     "disputes:list": CASELOAD,
     "disputes:raise": CHAIR,

@@ -46,6 +46,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_filters import FilterSet
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from icalendar import Calendar
 
 from children import retention_services
 from children import services as child_services
@@ -64,6 +65,7 @@ from reporting.figures import Table
 from reporting.figures.report import annual_report_sections
 from reporting.models import ChildPopulation, ReportNarrative, ReportVersion, SSDA903Upload
 from reviews import services as review_services
+from reviews.feeds import calendar_feed_token_create
 from reviews.flags import deadlines_daily
 from reviews.models import ClosureDay
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
@@ -434,6 +436,11 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "admin:view_on_site": [
             {"content_type_id": ContentType.objects.get_for_model(world.child).pk, "object_id": world.child.pk}
         ],
+        **{
+            f"reviews:{name}": [{}, {"?": f"view=month&month={world.booked.booked_for:%Y-%m}"}]
+            for name in ("calendar", "service_calendar")
+        },
+        "reviews:calendar_feed_ics": [{"token": calendar_feed_token_create(by=world.users["iro"]).raw}],
     }
 
 
@@ -536,6 +543,21 @@ def _formula_cells(text: str) -> list[str]:
     return [c for c in cells if c.startswith(FORMULA_STARTS) and not re.fullmatch(r"-?\d+(\.\d+)?", c)]
 
 
+#: The only properties a calendar feed's event has (reviews.feeds): typed text that broke out of
+#: its iCalendar TEXT value would add others.
+FEED_EVENT_PROPERTIES = {"UID", "DTSTAMP", "DTSTART", "SUMMARY", "URL"}
+
+
+def _calendar_problems(body: bytes) -> list[str]:
+    """An iCalendar feed is not markup: typed text in it must stay inside its TEXT value
+    (backslash-escaped), so the feed parses and its events hold only the feed's properties."""
+    try:
+        events = Calendar.from_ical(body).walk("VEVENT")
+    except ValueError as error:
+        return [f"the calendar does not parse: {error}"]
+    return [f"an event with properties {sorted(e)}" for e in events if set(e) - FEED_EVENT_PROPERTIES]
+
+
 def _problems_in(response) -> tuple[list[str], bool]:
     """What is wrong with the body, and whether it shows the payload (escaped) at all."""
     kind = response.get("Content-Type", "").split(";")[0]
@@ -549,6 +571,8 @@ def _problems_in(response) -> tuple[list[str], bool]:
                 problems += [f"{name}: {c[:40]!r}" for c in _formula_cells(archive.read(name).decode("utf-8-sig"))]
         return problems, False
     text = body.decode("utf-8", errors="replace")
+    if kind == "text/calendar":
+        return _calendar_problems(body), "xss" in text.lower()
     if kind == "text/csv":
         return [f"formula cell {c[:40]!r}" for c in _formula_cells(text)], "'=HYPERLINK" in text
     lowered = text.lower()

@@ -29,6 +29,7 @@ from reporting.charts import has_chart
 from reporting.dashboard import chart_digest, dashboard_summary_refresh, sections_from_json
 from reporting.models import ReportVersion, SSDA903Upload
 from reviews import services as reviews_services
+from reviews.feeds import calendar_feed_token_create
 from reviews.models import Action, Review
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
 from tests.factories import UserFactory, make_child_in_care, make_cover, make_iro
@@ -250,6 +251,7 @@ def build_world() -> World:
         "children:retention_propose": child_pk,
         "children:retention_request": {"pk": world.proposal.pk},
         "reporting:dashboard_chart": dashboard_charts()[0],
+        "reviews:calendar_feed_ics": {"token": calendar_feed_token_create(by=holder).raw},
     }
     return world
 
@@ -299,4 +301,11 @@ def expected_child(world: World, name: str) -> int | None:
 
 
 #: Query strings some pages need to show their data.
-QUERY = {"interchange:ssda903_export": "?year={year}"}
+QUERY = {
+    "interchange:ssda903_export": "?year={year}",
+    # The calendars' month of the booked review (booked 30 days ahead in build_world).
+    **{
+        f"reviews:{name}": f"?view=month&month={timezone.localdate() + dt.timedelta(days=30):%Y-%m}"
+        for name in ("calendar", "service_calendar")
+    },
+}
