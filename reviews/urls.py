@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import footprint, reviews
+from .views import documents, footprint, reviews
 
 app_name = "reviews"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("child/<int:child_pk>/visits/new/", footprint.visit_create, name="visit_create"),
     path("child/<int:child_pk>/midway-reviews/new/", footprint.midway_create, name="midway_create"),
     path("child/<int:child_pk>/case-notes/new/", footprint.case_note_create, name="case_note_create"),
+    path("<int:pk>/record.pdf", documents.review_record_pdf, name="record_pdf"),
+    path("<int:pk>/letter.pdf", documents.review_letter_pdf, name="letter_pdf"),
 ]

@@ -107,6 +107,8 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "reviews:visit_create": CHAIR,
     "reviews:midway_create": CHAIR,
     "reviews:case_note_create": CHAIR,
+    "reviews:record_pdf": CHILD,
+    "reviews:letter_pdf": CHILD,
     # disputes: the other IRO raised this one, and sees it no more
     "disputes:list": CASELOAD,
     "disputes:raise": CHAIR,
