@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypedDict, Unpack
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
+from iro_service.pdf import lay_out, write_pdf
 from iro_service.periods import ReportingYear
 
 from .charts import chart_alt_text, chart_svg, format_value, is_number, is_total, table_header
@@ -37,8 +35,6 @@ WIDE_TABLE_COLUMNS = 8
 SHORT_TABLE_ROWS = 12
 #: Row labels up to this many characters (months, years, short categories) do not wrap.
 SHORT_LABEL = 24
-#: WeasyPrint's PDF variant: tagged, with the PDF/UA-1 identification in its XMP metadata.
-PDF_VARIANT = "pdf/ua-1"
 
 ProgressCallback = Callable[[int, str], None]
 
@@ -95,14 +91,10 @@ def render_annual_report_pdf(*, on_progress: ProgressCallback | None = None, **r
     progress = on_progress or (lambda percent, message: None)
     html = annual_report_html(**report, on_progress=progress)
     progress(40, "Laying out the pages")
-    document = HTML(
-        string=html,
-        base_url=str(settings.BASE_DIR),
-        # Everything is inline (CSS, SVG): refuse to fetch anything, local files included.
-        url_fetcher=URLFetcher(allowed_protocols=()),
-    ).render()
+    # iro_service.pdf: the same WeasyPrint step (nothing fetched, PDF/UA-1) as every document.
+    document = lay_out(html)
     progress(85, f"Writing the PDF ({len(document.pages)} pages)")
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf = write_pdf(document)
     progress(100, "Done")
     return pdf
 

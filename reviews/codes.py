@@ -47,6 +47,13 @@ class ParticipantRole(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def role_labels(codes: list[str]) -> list[str]:
+    """The ``ParticipantRole`` labels of ``codes`` (``Review.invited``, ``attended``): "Social
+    worker", never ``social_worker``."""
+    labels = dict(ParticipantRole.choices)
+    return [str(labels.get(code, code.replace("_", " ").capitalize())) for code in codes]
+
+
 class ParentParticipation(models.TextChoices):
     """How the parents took part (docs/sources.md#thurrock-2021-22: parents are invited, consulted
     and receive the record)."""

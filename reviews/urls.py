@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, footprint, reviews
+from .views import calendar, documents, footprint, reviews
 
 app_name = "reviews"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("service/calendar/", calendar.service_calendar, name="service_calendar"),
     path("calendar/feed/", calendar.calendar_feed, name="calendar_feed"),
     path("calendar/feed/<str:token>.ics", calendar.calendar_feed_ics, name="calendar_feed_ics"),
+    path("<int:pk>/record.pdf", documents.review_record_pdf, name="record_pdf"),
+    path("<int:pk>/letter.pdf", documents.review_letter_pdf, name="letter_pdf"),
 ]

@@ -112,6 +112,8 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "reviews:service_calendar": MANAGERS,
     "reviews:calendar_feed": IROS,
     "reviews:calendar_feed_ics": EVERYONE,
+    "reviews:record_pdf": CHILD,
+    "reviews:letter_pdf": CHILD,
     # disputes: the other IRO raised this one, and sees it no more
     "disputes:list": CASELOAD,
     "disputes:raise": CHAIR,

@@ -390,6 +390,8 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "reviews:visit_create": [pk],
         "reviews:midway_create": [pk],
         "reviews:case_note_create": [pk],
+        "reviews:record_pdf": [held, booked],
+        "reviews:letter_pdf": [held, booked],
         "disputes:raise": [pk],
         "disputes:detail": [dispute, {"pk": world.meeting.pk}, {"pk": world.referred.pk}],
         "disputes:respond": [dispute],
@@ -563,7 +565,9 @@ def _problems_in(response) -> tuple[list[str], bool]:
     kind = response.get("Content-Type", "").split(";")[0]
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if kind == "application/pdf":
-        return [], False  # the stored file is returned as it is; the PDF's HTML is checked below
+        # The annual report's HTML is checked below; a review's documents, read back as text, in
+        # tests/reviews/test_review_documents.py.
+        return [], False
     if kind == "application/zip":
         problems = []
         with zipfile.ZipFile(io.BytesIO(body)) as archive:

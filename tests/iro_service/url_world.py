@@ -229,7 +229,10 @@ def build_world() -> World:
             f"reviews:{name}": {"child_pk": child.pk}
             for name in ("child", "book", "record", "timeline", "visit_create", "midway_create", "case_note_create")
         },
-        **{f"reviews:{name}": {"pk": held.pk} for name in ("detail", "edit", "distribution")},
+        **{
+            f"reviews:{name}": {"pk": held.pk}
+            for name in ("detail", "edit", "distribution", "record_pdf", "letter_pdf")
+        },
         **{f"reviews:{name}": {"pk": booked.pk} for name in ("reschedule", "cancel")},
         "reviews:action_update": {"pk": action.pk},
         "disputes:raise": {"child_pk": child.pk},
