@@ -285,7 +285,7 @@ NEEDS_REVIEW_FIRST = frozenset(
 
 class ContactRole(models.TextChoices):
     """Who a person is to the child: the people an IRO invites to the review and sends its record
-    to (docs/rules.md#review-record: the record goes to the child, parents, carers and the
+    to (docs/rules.md#after-the-review: the record goes to the child, parents, carers and the
     social worker unless there is a reason not to)."""
 
     SOCIAL_WORKER = "social_worker", "Social worker"

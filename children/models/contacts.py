@@ -1,6 +1,6 @@
 """The people around the child: their social worker and team manager, carers, parents and others
 with parental responsibility, school, advocate and health contact. The IRO invites them to the
-review and sends them its record (docs/rules.md#review-record), so each is kept with the dates they
+review and sends them its record (docs/rules.md#after-the-review), so each is kept with the dates they
 held the role and with history. Their details are personal data: every read and change is
 audited with the child's."""
 

@@ -1,5 +1,5 @@
 """The people around the child (``Contact``): added, changed under an optimistic lock, and ended
-with the date they stopped, never deleted (docs/rules.md#review-record: the IRO invites them to
+with the date they stopped, never deleted (docs/rules.md#after-the-review: the IRO invites them to
 the review and sends them its record).
 
 Who may act: the child's IRO, the IRO covering them, and managers, with
@@ -70,7 +70,7 @@ def _audit_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, A
 
 
 def _labels(contact: Contact, names) -> str:
-    return ", ".join(str(contact._meta.get_field(name).verbose_name) for name in names)
+    return ", ".join(str(getattr(contact._meta.get_field(name), "verbose_name", name)) for name in names)
 
 
 def _cleaned(fields: dict[str, Any]) -> dict[str, Any]:
