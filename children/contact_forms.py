@@ -100,7 +100,7 @@ class ContactEndForm(GDSForm, forms.Form):
     """The day the person stopped being involved; the record is kept among the former people."""
 
     submit_text = "Confirm they are no longer involved"
-    success_message = "Recorded that the person is no longer involved. They are kept among the former people."
+    success_message = "Recorded the date the person stopped being involved. Their record is kept, with its dates."
     ended_on = _date(
         "Date they stopped being involved",
         what="The date they stopped",

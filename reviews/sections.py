@@ -46,7 +46,7 @@ def _last_held(child: Child) -> Review | None:
 
 
 def review_section(*, child: Child, user: User, today: date) -> dict[str, Any]:
-    """The reviews part of the child's record page, in seven queries whatever the number of
+    """The reviews part of the child's record page, in six queries whatever the number of
     reviews, actions, visits or midway reviews: the next review due and why, the booked date,
     the last review held with its actions and how each stands (docs/rules.md#after-the-review),
     and the IRO's visits and midway reviews since it (or, before the first review, since the

@@ -69,8 +69,19 @@ def _audit_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, A
     return changes
 
 
+#: How an audit summary names a field whose own name would not read well there.
+_SUMMARY_NAMES = {
+    "role": "role",
+    "has_parental_responsibility": "parental responsibility",
+    "started_on": "date they took on the role",
+}
+
+
 def _labels(contact: Contact, names) -> str:
-    return ", ".join(str(getattr(contact._meta.get_field(name), "verbose_name", name)) for name in names)
+    def label(name: str) -> str:
+        return _SUMMARY_NAMES.get(name) or str(getattr(contact._meta.get_field(name), "verbose_name", name))
+
+    return ", ".join(label(name) for name in names)
 
 
 def _cleaned(fields: dict[str, Any]) -> dict[str, Any]:
@@ -130,7 +141,7 @@ def contact_add(
         contact,
         by=by,
         action=AuditAction.CREATED,
-        summary=f"Person added: {contact.get_role_display()}, with {_labels(contact, recorded)}",
+        summary=f"Person added: {contact.get_role_display()}; recorded: {_labels(contact, recorded)}",
         changes=_audit_changes({}, recorded),
     )
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from children import services as children_services
 from reviews.models import Action, MidwayReview, Visit
+from reviews.sections import review_section
 from tests.disputes.factories import raise_dispute
 from tests.factories import ContactFactory, make_child_in_care
 from tests.reviews.factories import held_review
@@ -152,3 +153,16 @@ def test_the_record_takes_the_same_number_of_queries_at_one_and_at_ten_of_everyt
     assert "Action 9" in page and "Carer 9" in page and "10 significant changes not yet acknowledged" in page
     assert "10 open, 0 closed." in page
     assert counted["one"] == counted["ten"]
+
+
+def test_the_reviews_part_takes_six_queries_at_one_and_at_ten(child, iro, manager, day):
+    """The schedule, the booked review, the last review and its actions, visits and midway reviews
+    (bank holidays come from code; with closure days moving local targets, one more)."""
+    small = make_child_in_care(iro=iro, looked_after_on=day - dt.timedelta(days=400))
+    _fill(small, iro=iro, manager=manager, day=day, size=1)
+    _fill(child, iro=iro, manager=manager, day=day, size=10)
+    for who, size in ((small, 1), (child, 10)):
+        with CaptureQueriesContext(connection) as queries:
+            section = review_section(child=who, user=iro, today=day)
+        assert (len(section["actions"]), len(section["visits"]), len(section["midways"])) == (size, size, size)
+        assert len(queries) == 6

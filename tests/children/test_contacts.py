@@ -25,6 +25,9 @@ pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+#: The people page: the session, the user, their permissions (two), the child, the people now, the
+#: former people, the user's role for the header, the audit event.
+PEOPLE_PAGE_QUERIES = 9
 
 
 @pytest.fixture
@@ -84,7 +87,9 @@ def test_adding_a_person_saves_them_with_history_and_one_audit_event_without_the
     assert (row.history_type, row.history_user) == ("+", iro)
     (event,) = AuditEvent.objects.filter(object_type="children.Contact", object_id=str(contact.pk))
     assert (event.action, event.actor, event.child_id) == (AuditAction.CREATED, iro, child.pk)
-    assert event.summary == "Person added: Social worker, with role, name, phone number, postal address, from"
+    assert event.summary == (
+        "Person added: Social worker; recorded: role, name, phone number, postal address, date they took on the role"
+    )
     stored = f"{event.summary} {event.changes}"
     for personal in ("Sam Worker", "07700 900 982", "2 Low Road"):
         assert personal not in stored
@@ -230,6 +235,19 @@ def test_the_people_page_groups_current_people_by_role_and_lists_former_ones_wit
     assert reverse("children:contact_add", args=[child.pk]) in page
     event = AuditEvent.objects.get(action=AuditAction.VIEWED, summary="People around the child viewed")
     assert (event.child_id, event.actor) == (child.pk, iro)
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_people_page_takes_a_fixed_number_of_queries(client_for, django_assert_max_num_queries, child, iro, size):
+    for n in range(size):
+        ContactFactory(child=child, role="carer", name=f"Carer {n}", created_by=iro)
+        ContactFactory(child=child, role="school", name=f"Old {n}", ended_on=dt.date(2025, 1, 1), created_by=iro)
+    client = client_for(iro)
+    url = reverse("children:contacts", args=[child.pk])
+    client.get(url)
+    with django_assert_max_num_queries(PEOPLE_PAGE_QUERIES):
+        page = client.get(url).text
+    assert page.count('<h4 class="govuk-summary-card__title">') == 2 * size
 
 
 def test_someone_who_only_views_sees_the_people_without_the_change_links(client_for, child, contact, viewer):
