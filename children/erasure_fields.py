@@ -42,6 +42,15 @@ ANONYMISE: dict[str, dict[str, object]] = {
     "children.CareEpisode": {"placement_postcode": Value(""), "home_postcode": Value(""), "urn": Value("")},
     "children.IROAllocation": {"reason": Value("")},
     "children.SignificantChange": {"description": Value(""), "iro_response": Value("")},
+    # The people around the child: who they were to the child and when stay; who they are goes.
+    "children.Contact": {
+        "name": Value(REMOVED),
+        "organisation": Value(""),
+        "email": Value(""),
+        "phone": Value(""),
+        "address": Value(""),
+        "notes": Value(""),
+    },
     "reviews.Review": {
         "venue": Value(""),
         "others_present": Value(""),

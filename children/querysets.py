@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from iro_service.models import UndeletableQuerySet
 
-from .codes import AGE_BAND_YEARS, AgeBand, ReasonEpisodeCeased
+from .codes import AGE_BAND_YEARS, AgeBand, ContactRole, ReasonEpisodeCeased
 from .retention import ADULT_AGE, retention_cutoffs
 
 if TYPE_CHECKING:
@@ -252,6 +252,17 @@ class ContactQuerySet(ChildRecordQuerySet):
         """The people who hold their role on ``on`` (today by default)."""
         on = on or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
+
+    def former(self, *, on: date | None = None):
+        """The people who had stopped holding their role before ``on`` (today by default)."""
+        return self.filter(ended_on__lt=on or timezone.localdate())
+
+    def in_role_order(self):
+        """By role in the order ``ContactRole`` lists them (social worker first), then by name."""
+        position = Case(
+            *(When(role=value, then=Value(n)) for n, value in enumerate(ContactRole.values)), default=Value(99)
+        )
+        return self.order_by(position, "name", "pk")
 
 
 class CoverArrangementQuerySet(UndeletableQuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import retention_views, views
+from . import contact_views, retention_views, views
 
 app_name = "children"
 
@@ -30,4 +30,8 @@ urlpatterns = [
     path("retention/", retention_views.retention_list, name="retention_list"),
     path("<int:pk>/retention/", retention_views.retention_propose, name="retention_propose"),
     path("retention/proposals/<int:pk>/", retention_views.retention_request, name="retention_request"),
+    path("<int:pk>/people/", contact_views.contact_list, name="contacts"),
+    path("<int:pk>/people/add/", contact_views.contact_add, name="contact_add"),
+    path("people/<int:pk>/edit/", contact_views.contact_edit, name="contact_edit"),
+    path("people/<int:pk>/end/", contact_views.contact_end, name="contact_end"),
 ]

@@ -21,7 +21,7 @@ from iro_service.sections import page_sections
 
 from . import forms, selectors, services
 from .filters import ChildFilter
-from .models import Child, CoverArrangement, IROProfile, SignificantChange
+from .models import Child, Contact, CoverArrangement, IROProfile, SignificantChange
 
 PAGE_SIZE = 50
 _MANAGE = "children.manage_child_record"
@@ -117,11 +117,18 @@ def child_detail(request, pk):
         siblings = Child.objects.visible_to(request.user).filter(sibling_group_id=child.sibling_group_id).exclude(pk=pk)
     today = timezone.localdate()
     sections = page_sections("CHILD_RECORD_SECTIONS", child=child, user=request.user, today=today)
-    return render(
-        request,
-        "children/child_detail.html",
-        {"child": child, "siblings": siblings, "today": today, "sections": sections},
-    )
+    context = {
+        "child": child,
+        "siblings": siblings,
+        "today": today,
+        "sections": sections,
+        # Shown at the top of the record until the IRO acknowledges each (docs/rules.md#significant-changes).
+        "open_changes": list(
+            SignificantChange.objects.filter(child=child).unacknowledged().order_by("occurred_on", "pk")
+        ),
+        "people": list(Contact.objects.filter(child=child).current(on=today).in_role_order()),
+    }
+    return render(request, "children/child_detail.html", context)
 
 
 @audited(action=AuditAction.VIEWED_AUDIT, child=child_in_url("pk"), summary="Audit trail viewed")

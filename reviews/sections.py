@@ -6,14 +6,17 @@ docs/rules.md#significant-changes) and the address of the child's timeline
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from . import deadlines
 from .calendar import local_non_working_days
-from .models import Review, ReviewSchedule
+from .codes import ActionStatus
+from .models import Action, MidwayReview, Review, ReviewSchedule, Visit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -28,15 +31,48 @@ def schedule_state(schedule: ReviewSchedule | None, *, today: date) -> deadlines
     return deadlines.due_status(schedule.next_due_on, today=today, non_working=local_non_working_days(start, today))
 
 
+@dataclass(frozen=True)
+class ActionRow:
+    """An action of the last review and how it stands: ``overdue`` if still open after its date."""
+
+    action: Action
+    overdue: bool
+
+
+def _last_held(child: Child) -> Review | None:
+    """The child's last held review with its actions, by due date (two queries)."""
+    actions = Prefetch("actions", queryset=Action.objects.order_by("due_on", "pk"))
+    return Review.objects.held().filter(child=child).order_by("-held_on", "-pk").prefetch_related(actions).first()
+
+
 def review_section(*, child: Child, user: User, today: date) -> dict[str, Any]:
-    """Next review due, booked date and status for the child's record page (three queries)."""
+    """The reviews part of the child's record page, in six queries whatever the number of
+    reviews, actions, visits or midway reviews: the next review due and why, the booked date,
+    the last review held with its actions and how each stands (docs/rules.md#after-the-review),
+    and the IRO's visits and midway reviews since it (or, before the first review, since the
+    start of this period of care)."""
     schedule = ReviewSchedule.objects.filter(child=child).first()
+    last = _last_held(child)
+    since = last.held_on if last is not None else (schedule.period_start if schedule is not None else None)
+    visits = Visit.objects.filter(child=child).select_related("iro").order_by("-visited_on", "-pk")
+    midways = MidwayReview.objects.filter(child=child).select_related("iro").order_by("-held_on", "-pk")
+    if since is not None:
+        visits, midways = visits.filter(visited_on__gte=since), midways.filter(held_on__gte=since)
     return {
         "template": "reviews/_child_record_section.html",
         "child": child,
         "schedule": schedule,
         "booked": Review.objects.booked().filter(child=child).first(),
         "state": schedule_state(schedule, today=today),
+        "last": last,
+        "actions": [
+            ActionRow(action, overdue=action.status == ActionStatus.OPEN and action.due_on < today)
+            for action in (last.actions.all() if last is not None else [])
+        ],
+        "since": since,
+        "since_what": "the last review" if last is not None else "the start of this period of care",
+        "visits": list(visits),
+        "midways": list(midways),
         "today": today,
     }
 

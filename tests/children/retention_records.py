@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from children.models import Child, IROAllocation, SiblingGroup, SignificantChange
+from children.models import Child, Contact, IROAllocation, SiblingGroup, SignificantChange
 from disputes.models import CafcassReferral, Dispute, DisputeStep, EscalationStage
 from iro_service.audit import audit_record
 from iro_service.models import AuditAction
@@ -73,7 +73,8 @@ def child_who_died(*, iro, reference: str = REFERENCE, **fields) -> Child:
 def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
     """``child_who_died`` with a review, its action and progress, a date change, a visit, a midway
     review, a case note, a schedule and a flag, a significant change, a dispute with a step and a
-    CAFCASS referral, a sibling, a corrected name in the history, and audit events about it."""
+    CAFCASS referral, a person around the child (changed once, so with two history rows), a sibling,
+    a corrected name in the history, and audit events about it."""
     group = SiblingGroup.objects.create(name="Ling family")  # the sibling's too: it stays
     child = child_who_died(iro=iro, reference=reference, sibling_group=group, upn="A123456789012")
     sibling = ChildFactory(
@@ -134,6 +135,22 @@ def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
         iro=iro,
         iro_response=f"{MARK} found",
     )
+    contact = Contact.objects.create(
+        child=child,
+        role="mother",
+        name=f"{MARK} Mother",
+        organisation=f"{MARK} family centre",
+        has_parental_responsibility=True,
+        email="zephyrine.mother@example.test",
+        phone="01632 960 042",
+        address=f"1 {MARK} Road",
+        notes=f"{MARK} must not be told the placement",
+        started_on=LOOKED_AFTER,
+        ended_on=DIED,
+        created_by=iro,
+    )
+    contact.phone = "07700 900 042"  # a correction: the history keeps the first number
+    contact.save()
     stage = EscalationStage.objects.get(number=1)
     dispute = Dispute.objects.create(
         child=child,

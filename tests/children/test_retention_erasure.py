@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from children import erasure
-from children.models import CareEpisode, Child, RetentionRequest, SiblingGroup
+from children.models import CareEpisode, Child, Contact, RetentionRequest, SiblingGroup
 from children.retention_services import (
     retention_request_approve,
     retention_request_propose,
@@ -107,6 +107,8 @@ def test_the_walk_finds_every_model_about_a_child_and_the_record_has_a_row_of_ea
         "children.CareEpisode",
         "children.IROAllocation",
         "children.SignificantChange",
+        "children.Contact",
+        "children.HistoricalContact",
         "reviews.Review",
         "reviews.HistoricalReview",
         "reviews.Action",
@@ -179,6 +181,20 @@ def test_a_sibling_group_named_after_the_family_goes_when_no_child_is_left_in_it
     child = child_who_died(iro=iro, sibling_group=group)
     retention_request_approve(request=_propose(child, manager, "destroy"), by=second_manager, today=TODAY)
     assert not SiblingGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_destroying_removes_the_people_around_the_child_and_their_history(record, manager, second_manager):
+    contact = Contact.objects.get(child=record.child)
+    assert contact.history.count() == 2
+
+    request = retention_request_approve(
+        request=_propose(record.child, manager, "destroy"), by=second_manager, today=TODAY
+    )
+
+    assert not Contact._base_manager.filter(pk=contact.pk).exists()
+    assert not Contact.history.filter(id=contact.pk).exists()
+    assert (request.outcome["children.Contact"], request.outcome["children.HistoricalContact"]) == (1, 2)
+    assert _rows_naming("01632 960 042", "07700 900 042", "zephyrine.mother") == []
 
 
 # --- Published reports stay as published ---------------------------------------------------------
@@ -254,6 +270,32 @@ def test_anonymising_removes_every_personal_field_and_its_history_copies_and_kee
     (done,) = AuditEvent.objects.filter(action=AuditAction.RECORD_ANONYMISED)
     assert done.child_id is None and done.summary.startswith("1 record anonymised under the retention rule")
     assert request.outcome["children.HistoricalChild"] == 3
+
+
+def test_anonymising_blanks_who_the_people_around_the_child_are_and_keeps_their_roles_and_dates(
+    record, manager, second_manager
+):
+    contact = Contact.objects.get(child=record.child)
+
+    request = retention_request_approve(
+        request=_propose(record.child, manager, "anonymise"), by=second_manager, today=TODAY
+    )
+
+    kept = Contact.objects.get(pk=contact.pk)
+    assert (kept.role, kept.has_parental_responsibility, kept.started_on, kept.ended_on) == (
+        "mother",
+        True,
+        contact.started_on,
+        contact.ended_on,
+    )
+    blanked = ("organisation", "email", "phone", "address", "notes")
+    assert kept.name == "Removed when the record was anonymised (retention)."
+    assert [getattr(kept, name) for name in blanked] == [""] * len(blanked)
+    for row in Contact.history.filter(id=contact.pk):  # the corrected phone number's first copy too
+        assert [getattr(row, name) for name in blanked] == [""] * len(blanked)
+        assert row.name == kept.name
+    assert request.outcome["children.HistoricalContact"] == 2
+    assert _rows_naming("01632 960 042", "07700 900 042", "zephyrine.mother", MARK) == []
 
 
 # --- SSDA903 returns uploaded ---------------------------------------------------------------------

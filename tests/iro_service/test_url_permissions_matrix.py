@@ -91,6 +91,11 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "children:retention_list": MANAGERS,
     "children:retention_propose": MANAGERS,
     "children:retention_request": MANAGERS,
+    # the people around the child: read and changed by the child's IRO (or cover) and managers
+    "children:contacts": CHILD,
+    "children:contact_add": CHILD,
+    "children:contact_edit": CHILD,
+    "children:contact_end": CHILD,
     # reviews
     "reviews:home": IROS,
     "reviews:service": MANAGERS,

@@ -69,7 +69,15 @@ from reviews.feeds import calendar_feed_token_create
 from reviews.flags import deadlines_daily
 from reviews.models import ClosureDay
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
-from tests.factories import ChildFactory, TeamFactory, UserFactory, make_care_episode, make_child_in_care, make_iro
+from tests.factories import (
+    ChildFactory,
+    ContactFactory,
+    TeamFactory,
+    UserFactory,
+    make_care_episode,
+    make_child_in_care,
+    make_iro,
+)
 from tests.interchange.helpers import hand_made_texts
 from tests.iro_service.url_world import OUR_PACKAGES, dashboard_charts
 from tests.reviews.factories import date_change, record_review
@@ -116,6 +124,8 @@ class World:
     grant: object
     device: object
     proposal: object
+    #: People around the child: one now, one former (every text field poisoned like the rest).
+    contacts: list = field(default_factory=list)
     poisoned: list[str] = field(default_factory=list)
 
 
@@ -274,6 +284,10 @@ def _build() -> World:
         proposal=None,
     )
     world.proposal = _retention_proposal(today)
+    world.contacts = [
+        ContactFactory(child=child, role="carer", phone="01632 960 001", address="a", notes="n", created_by=iro),
+        ContactFactory(child=child, role="school", organisation="o", ended_on=today, created_by=iro),
+    ]
     _poison(world)
     return world
 
@@ -377,6 +391,10 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "children:audit": [child],
         "children:significant_change_create": [child],
         "children:significant_change_acknowledge": [{"pk": world.change.pk}],
+        "children:contacts": [child],
+        "children:contact_add": [child],
+        "children:contact_edit": [{"pk": c.pk} for c in world.contacts],
+        "children:contact_end": [{"pk": world.contacts[0].pk}],
         "reviews:child": [pk],
         "reviews:book": [{"child_pk": world.child_unallocated.pk}, pk],
         "reviews:record": [pk],
@@ -596,6 +614,9 @@ MUST_SHOW = {
     ("disputes:dashboard", "manager"),
     ("disputes:dashboard_csv", "manager"),
     ("children:significant_change_acknowledge", "iro"),
+    ("children:contacts", "iro"),
+    ("children:contact_edit", "iro"),
+    ("children:contact_end", "iro"),
     ("children:cover_list", "manager"),
     ("children:retention_list", "manager"),
     ("children:retention_request", "manager"),

@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from children import retention_services
 from children import services as children_services
-from children.models import CareEpisode, Child, CoverArrangement, RetentionRequest, SignificantChange
+from children.models import CareEpisode, Child, Contact, CoverArrangement, RetentionRequest, SignificantChange
 from disputes import services as disputes_services
 from disputes.models import Dispute
 from iro_service import role_grants
@@ -32,7 +32,7 @@ from reviews import services as reviews_services
 from reviews.feeds import calendar_feed_token_create
 from reviews.models import Action, Review
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
-from tests.factories import UserFactory, make_child_in_care, make_cover, make_iro
+from tests.factories import ContactFactory, UserFactory, make_child_in_care, make_cover, make_iro
 from tests.interchange.helpers import hand_made_texts
 from tests.reporting.factories import ready_version
 from tests.reviews.factories import held_review
@@ -76,6 +76,8 @@ class World:
     #: A proposal, by a manager outside the matrix, to destroy the record of a child who died
     #: long ago (past its retention date): the matrix's manager may decide it.
     proposal: RetentionRequest
+    #: A person around the child (their carer).
+    contact: Contact | None = None
     kwargs: dict[str, dict] = field(default_factory=dict)
 
 
@@ -206,6 +208,7 @@ def build_world() -> World:
         year=year.label,
         proposal=_retention_proposal(other, today=today),
     )
+    world.contact = ContactFactory(child=child, role="carer", name="Matrix Carer", created_by=holder)
     child_pk = {"pk": child.pk}
     world.kwargs = {
         **{
@@ -220,8 +223,12 @@ def build_world() -> World:
                 "archive",
                 "audit",
                 "significant_change_create",
+                "contacts",
+                "contact_add",
             )
         },
+        "children:contact_edit": {"pk": world.contact.pk},
+        "children:contact_end": {"pk": world.contact.pk},
         "children:cover_end": {"pk": cover.pk},
         "children:significant_change_acknowledge": {"pk": change.pk},
         "children:significant_change_seen": {"pk": change.pk},
