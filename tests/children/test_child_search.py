@@ -1,0 +1,160 @@
+"""Finding a child from the children list's search box (``?q=``), on SQLite and PostgreSQL
+(run with DATABASE_URL=postgres://... for the second): by full name in either order, by a
+preferred name, either name alone, a local reference or a UPN, whatever the case or accents
+(children/search.py). Every word must match: a word of another child's name adds nobody."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from children import services
+from children.erasure_fields import ANONYMISE
+from children.models import Child
+from children.search import fold, search_text, search_words
+from tests.factories import ChildFactory, make_child_in_care
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def children(iro):
+    """Four children in care with the IRO; the others share a first name or a surname with Katherine."""
+    return {
+        "katherine": make_child_in_care(
+            iro=iro,
+            first_name="Katherine",
+            last_name="Rowanfield",
+            preferred_name="Kit",
+            local_reference="LA-0042",
+            upn="A123456789012",
+        ),
+        "other_katherine": make_child_in_care(
+            iro=iro, first_name="Katherine", last_name="Marsh", local_reference="LA-1001"
+        ),
+        "zoe": make_child_in_care(iro=iro, first_name="Zoë", last_name="Rowanfield", local_reference="LA-1002"),
+        "sian": make_child_in_care(iro=iro, first_name="Siân", last_name="O’Brien-Łukasz", local_reference="LA-1003"),
+    }
+
+
+FOUND = [
+    ("Katherine Rowanfield", {"katherine"}),
+    ("rowanfield katherine", {"katherine"}),
+    ("  KATHERINE   rowanfield  ", {"katherine"}),
+    ("Kath Rowan", {"katherine"}),
+    ("Katherine", {"katherine", "other_katherine"}),
+    ("Rowanfield", {"katherine", "zoe"}),
+    ("Kit", {"katherine"}),
+    ("Kit Rowanfield", {"katherine"}),
+    ("LA-0042", {"katherine"}),
+    ("la0042", {"katherine"}),
+    ("0042", {"katherine"}),
+    ("A123456789012", {"katherine"}),
+    ("a123456789012", {"katherine"}),
+    ("zoe", {"zoe"}),
+    ("ZOE", {"zoe"}),
+    ("Zoë", {"zoe"}),
+    ("ZOË ROWANFIELD", {"zoe"}),
+    ("sian", {"sian"}),
+    ("Siân", {"sian"}),
+    ("obrien", {"sian"}),
+    ("O'Brien", {"sian"}),
+    ("lukasz", {"sian"}),
+    ("Katherine Marsh", {"other_katherine"}),
+    ("Katherine Zoe", set()),
+    ("Rowanfield Marsh", set()),
+    ("Nobody", set()),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), FOUND, ids=[q for q, _ in FOUND])
+def test_the_search_finds_the_children_every_word_matches(children, query, expected):
+    found = set(Child.objects.matching(query).values_list("pk", flat=True))
+    assert found == {children[name].pk for name in expected}
+
+
+@pytest.mark.parametrize("query", ["", "   ", "-", "’", "%", "_", "%_%"])
+def test_a_search_of_nothing_finds_every_child(children, query):
+    """No letter or digit: nothing to search for (and no LIKE wildcard ever reaches the SQL)."""
+    assert Child.objects.matching(query).count() == len(children)
+
+
+@pytest.mark.parametrize(("query", "expected"), FOUND[:12], ids=[q for q, _ in FOUND[:12]])
+def test_the_children_list_finds_them_by_the_search_box(children, client_for, iro, query, expected):
+    response = client_for(iro).get(reverse("children:list"), {"q": query})
+    assert response.status_code == 200
+    listed = {child.pk for child in response.context["page"].object_list}
+    assert listed == {children[name].pk for name in expected}
+
+
+def test_the_search_finds_only_the_children_the_user_may_see(children, client_for, other_iro):
+    hidden = children["katherine"]
+    mine = make_child_in_care(iro=other_iro, first_name="Katherine", last_name="Rowanfield-Hale")
+    response = client_for(other_iro).get(reverse("children:list"), {"q": "Katherine Rowanfield"})
+    assert [c.pk for c in response.context["page"].object_list] == [mine.pk]
+    assert hidden.display_name not in response.content.decode()
+
+
+FOLDED = [
+    ("Zoë", "zoe"),
+    ("SIÂN", "sian"),
+    ("Øyvind Straße", "oyvind strasse"),
+    ("O’Brien-Smith", "obrien smith"),
+    ("Æsa Łukasz", "aesa lukasz"),
+    ("  two   spaces ", "two spaces"),
+    ("ﬁona", "fiona"),  # the ligature, as NFKD spells it
+]
+
+
+@pytest.mark.parametrize(("text", "folded"), FOLDED)
+def test_folding_drops_case_accents_and_punctuation(text, folded):
+    assert fold(text) == folded
+
+
+def test_search_words_are_folded_once_each():
+    assert search_words("Rowanfield KATHERINE rowanfield") == ["rowanfield", "katherine"]
+
+
+def test_saving_a_child_writes_their_search_text(manager, iro, today):
+    child = ChildFactory(first_name="Zoë", last_name="Smith", local_reference="LA-7")
+    assert child.search_text == "zoe smith la 7 la7"
+
+    services.child_update(child=child, by=manager, expected_version=child.version, preferred_name="Zed")
+    child.refresh_from_db()
+    assert child.search_text == "zoe smith zed la 7 la7"
+    assert set(Child.objects.matching("zed smith")) == {child}
+
+
+def test_a_save_of_some_fields_writes_the_search_text_with_them():
+    child = ChildFactory(first_name="Ann", last_name="Lee")
+    child.last_name = "Léon"
+    child.save(update_fields=["last_name"])
+    assert Child.objects.get(pk=child.pk).search_text.startswith("ann leon ")
+
+
+def test_anonymising_leaves_nothing_of_the_names_to_find():
+    """The child's row as ``children.erasure.anonymise`` rewrites it (``ANONYMISE``), in bulk."""
+    child = ChildFactory(first_name="Katherine", last_name="Rowanfield", local_reference="LA-0042", upn="A123456789012")
+    rewritten = ("first_name", "last_name", "preferred_name", "local_reference", "upn", "search_text")
+    Child.objects.filter(pk=child.pk).update(**{name: ANONYMISE["children.Child"][name] for name in rewritten})
+    child = Child.objects.get(pk=child.pk)
+    assert child.search_text == search_text(
+        first_name=child.first_name,
+        last_name=child.last_name,
+        preferred_name=child.preferred_name,
+        local_reference=child.local_reference,
+        upn=child.upn,
+    )
+    for query in ("Katherine", "Rowanfield", "0042", "A123456789012"):
+        assert not Child.objects.matching(query).exists()
+    assert list(Child.objects.matching(f"anon-{child.pk}")) == [child]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+def test_postgresql_reads_the_trigram_index_for_a_search(children):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = Child.objects.matching("Katherine Rowanfield").explain()
+        cursor.execute("RESET enable_seqscan")
+    assert "child_search_text_trgm" in plan
