@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -31,6 +32,7 @@ CHILD_HEADER = (
 def child_rows(children: QuerySet[Child], *, today: date) -> Iterator[tuple]:
     """One row per child of ``children`` (a ``for_list()`` queryset, in its order): the list
     page's columns, codes written as their labels. Three queries per ``EXPORT_CHUNK`` children."""
+    child: Any  # with what ``for_list()`` annotated and prefetched
     for child in children.iterator(chunk_size=EXPORT_CHUNK):
         episode, allocation = child.current_episode, child.current_allocation
         yield (
@@ -64,6 +66,7 @@ def _name(user) -> str:
 def caseload_rows(profiles: QuerySet[IROProfile]) -> Iterator[tuple]:
     """One row per IRO of ``profiles`` (``IROProfile.objects.with_caseload()``), as the caseload
     table shows them; three queries per ``EXPORT_CHUNK`` IROs."""
+    profile: Any  # with what ``with_caseload()`` annotated and prefetched
     for profile in profiles.iterator(chunk_size=EXPORT_CHUNK):
         low, high = profile.band
         yield (

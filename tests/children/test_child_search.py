@@ -158,3 +158,47 @@ def test_postgresql_reads_the_trigram_index_for_a_search(children):
         plan = Child.objects.matching("Katherine Rowanfield").explain()
         cursor.execute("RESET enable_seqscan")
     assert "child_search_text_trgm" in plan
+
+
+# --- The search box in the menu bar ------------------------------------------------------------
+
+SEARCH_FORM = f'<form method="get" action="{reverse("children:list")}" role="search"'
+SEARCH_LABEL = '<label class="govuk-label govuk-visually-hidden" for="child-search">Search children</label>'
+
+
+@pytest.mark.parametrize("role", ["iro", "manager"])
+def test_those_who_read_children_have_the_search_box_on_every_page(client_for, request, role):
+    client = client_for(request.getfixturevalue(role))
+    for url in (reverse("home"), reverse("children:list"), reverse("accessibility")):
+        page = client.get(url, follow=True).text
+        assert SEARCH_FORM in page, url
+        assert SEARCH_LABEL in page, url
+        assert 'id="child-search" name="q" type="search"' in page, url
+
+
+@pytest.mark.parametrize("role", ["committee", "administrator"])
+def test_the_committee_and_the_administrator_have_no_search_box(client_for, request, role):
+    page = client_for(request.getfixturevalue(role)).get(reverse("home"), follow=True)
+    assert page.status_code == 200
+    assert "Search children" not in page.text
+    assert 'role="search"' not in page.text
+
+
+def test_a_visitor_who_has_not_signed_in_has_no_search_box(client):
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    assert "Search children" not in page.text
+
+
+def test_the_search_box_takes_the_user_to_the_children_found(children, client_for, iro):
+    """The form is a plain GET of the children list with ``q``: no JavaScript needed."""
+    response = client_for(iro).get(reverse("children:list"), {"q": "rowanfield katherine"})
+    assert [c.pk for c in response.context["page"].object_list] == [children["katherine"].pk]
+    assert "Katherine Rowanfield (Kit)" in response.text
+
+
+def test_markup_in_a_name_is_shown_as_text_in_the_results(client_for, iro):
+    make_child_in_care(iro=iro, first_name="<script>alert(1)</script>", last_name="Rowanfield")
+    response = client_for(iro).get(reverse("children:list"), {"q": "rowanfield"})
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Rowanfield" in response.text
