@@ -5,6 +5,8 @@ preferred name, either name alone, a local reference or a UPN, whatever the case
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.urls import reverse
 from children import services
 from children.erasure_fields import ANONYMISE
 from children.models import Child
-from children.search import fold, search_text, search_words
+from children.search import SEARCHED_FIELDS, fold, search_text, search_words
 from tests.factories import ChildFactory, make_child_in_care
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +204,22 @@ def test_markup_in_a_name_is_shown_as_text_in_the_results(client_for, iro):
     response = client_for(iro).get(reverse("children:list"), {"q": "rowanfield"})
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Rowanfield" in response.text
+
+
+# --- Children written in bulk by the SSDA903 import ---------------------------------------------
+
+
+def test_children_imported_in_bulk_are_found_by_reference_and_upn_and_a_corrected_upn_too(manager):
+    from interchange import services as interchange_services
+    from tests.interchange.helpers import as_files, hand_made_files, hand_made_texts, with_cell
+
+    today = dt.date(2026, 11, 23)
+    interchange_services.ssda903_import(files=hand_made_files(), by=manager, commit=True, today=today)
+    assert [c.local_reference for c in Child.objects.matching("hm001")] == ["HM001"]
+    assert [c.local_reference for c in Child.objects.matching("A123456789012")] == ["HM001"]
+
+    texts = with_cell(hand_made_texts(), "header.csv", 4, "UPN", "B987654321098")
+    interchange_services.ssda903_import(files=as_files(texts), by=manager, commit=True, today=today)
+    assert [c.local_reference for c in Child.objects.matching("b987654321098")] == ["HM003"]
+    for child in Child.objects.all():
+        assert child.search_text == search_text(**{name: getattr(child, name) for name in SEARCHED_FIELDS})
