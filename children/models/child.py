@@ -7,7 +7,7 @@ hard-deleted except by the one sanctioned erasure.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -122,7 +122,7 @@ class Child(UndeletableModel):
     def __str__(self):
         return self.full_name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Keep ``search_text`` in step with the names and references (no I/O: a fold of the fields)."""
         self.search_text = search.search_text(**{name: getattr(self, name) for name in search.SEARCHED_FIELDS})
         update_fields = kwargs.get("update_fields")
