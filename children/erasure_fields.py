@@ -38,6 +38,11 @@ ANONYMISE: dict[str, dict[str, object]] = {
         ),
         "sibling_group": Value(None),
         "name_to_be_entered": Value(False),
+        # What Child.save() makes of the names and reference above (children/search.py), so
+        # the record is found as "anonymised" or by its new reference, and by nothing it held.
+        "search_text": Concat(
+            Value("anonymised record anon "), Cast("id", CharField()), Value(" anon"), Cast("id", CharField())
+        ),
     },
     "children.CareEpisode": {"placement_postcode": Value(""), "home_postcode": Value(""), "urn": Value("")},
     "children.IROAllocation": {"reason": Value("")},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 
 from iro_service.forms import FilterPanelForm
@@ -17,7 +16,11 @@ class IROFilter(django_filters.ModelChoiceFilter):
 
 
 class ChildFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name or reference", method="filter_name")
+    q = django_filters.CharFilter(
+        label="Name or reference",
+        method="filter_name",
+        help_text="A first, last or preferred name, or both names, a local reference or a UPN",
+    )
     iro = IROFilter(
         label="IRO",
         queryset=lambda request: iro_queryset(seen_by=request.user),
@@ -50,13 +53,7 @@ class ChildFilter(django_filters.FilterSet):
         form = FilterPanelForm
 
     def filter_name(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(preferred_name__icontains=value)
-            | Q(local_reference__iexact=value)
-        )
+        return queryset.matching(value)
 
     def filter_iro(self, queryset, name, value):
         return queryset.allocated_to(value)

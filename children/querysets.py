@@ -18,6 +18,7 @@ from iro_service.models import UndeletableQuerySet
 
 from .codes import AGE_BAND_YEARS, AgeBand, ContactRole, ReasonEpisodeCeased
 from .retention import ADULT_AGE, retention_cutoffs
+from .search import search_words
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -75,6 +76,16 @@ class ChildQuerySet(UndeletableQuerySet):
     def active(self):
         """Not archived."""
         return self.filter(archived_at__isnull=True)
+
+    def matching(self, query: str):
+        """The children found by ``query``: every word of it, folded (children/search.py), is
+        part of their ``search_text``; so a full name in either order, a preferred name, either
+        name alone, a local reference or a UPN finds them, whatever the case or accents. On
+        PostgreSQL each word is a ``LIKE '%word%'`` that the trigram index on ``search_text``
+        serves (children/migrations/0014_search_text.py). Nothing to search for: all of them."""
+        for word in search_words(query):
+            self = self.filter(search_text__contains=word)
+        return self
 
     def awaiting_name(self):
         """Children imported from SSDA903 (which holds no names) whose names are still to enter."""

@@ -8,18 +8,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from iro_service.audit import audited, audited_by_service, child_in_url, no_child_data, note_listing, object_in_url
+from iro_service.audit import (
+    audited,
+    audited_by_service,
+    child_in_url,
+    no_child_data,
+    note_listing,
+    object_in_url,
+    record_export,
+)
 from iro_service.concurrency import save_or_merge
+from iro_service.csv import streamed_csv
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction, AuditEvent
 from iro_service.page_access import permission_page
 from iro_service.pagination import CappedPaginator
 from iro_service.sections import page_sections
 
-from . import forms, selectors, services
+from . import exports, forms, selectors, services
 from .filters import ChildFilter
 from .models import Child, Contact, CoverArrangement, IROProfile, SignificantChange
 
@@ -42,18 +52,42 @@ def _log_listing(request, children) -> None:
     )
 
 
+def _child_filter(request) -> ChildFilter:
+    return ChildFilter(
+        request.GET or None, queryset=Child.objects.visible_to(request.user).active().for_list(), request=request
+    )
+
+
+def _chosen_filters(form) -> dict[str, str]:
+    """The filters applied, by name, as the export's audit event records them."""
+    return {name: str(value) for name, value in form.cleaned_data.items() if value}
+
+
 @audited(action=AuditAction.LISTED)
 @permission_page("children.view_caseload")
 def child_list(request):
-    child_filter = ChildFilter(
-        request.GET or None, queryset=Child.objects.visible_to(request.user).active().for_list(), request=request
-    )
+    child_filter = _child_filter(request)
     rows = child_filter.qs if not child_filter.is_bound or child_filter.is_valid() else Child.objects.none()
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     _log_listing(request, page.object_list)
     return render(
         request, "children/child_list.html", {"filter": child_filter, "page": page, "today": timezone.localdate()}
     )
+
+
+@audited_by_service("record_export writes one EXPORTED event: the filters and the number of rows")
+@permission_page("children.view_caseload")
+def child_list_csv(request):
+    """The children list, with the filters it was showing, as CSV (every matching child, not a page)."""
+    child_filter = _child_filter(request)
+    if child_filter.is_bound and not child_filter.is_valid():
+        return redirect(f"{reverse('children:list')}?{request.GET.urlencode()}")  # the page names the error
+    children = child_filter.qs
+    filters = _chosen_filters(child_filter.form) if child_filter.is_bound else {}
+    record_export(request, summary="Children list exported (CSV)", rows=children.count(), filters=filters)
+    today = timezone.localdate()
+    rows = exports.child_rows(children, today=today)
+    return streamed_csv(exports.CHILD_HEADER, rows, filename=f"children-{today.isoformat()}.csv")
 
 
 def _in_care_without_iro():
@@ -76,6 +110,18 @@ def caseloads(request):
         **IROProfile.objects.active().aggregate(iros=Count("pk"), total_fte=Sum("fte")),
     }
     return render(request, "children/caseloads.html", context)
+
+
+@audited_by_service("record_export writes one EXPORTED event: the number of IROs (no child is named)")
+@permission_page("children.view_all_children")
+def caseloads_csv(request):
+    """The caseload table, every active IRO, as CSV."""
+    today = timezone.localdate()
+    profiles = IROProfile.objects.with_caseload(on=today)
+    record_export(request, summary="IRO caseloads exported (CSV)", rows=profiles.count(), filters={})
+    return streamed_csv(
+        exports.CASELOAD_HEADER, exports.caseload_rows(profiles), filename=f"iro-caseloads-{today.isoformat()}.csv"
+    )
 
 
 def _children_allocated(count: int, iro) -> str:

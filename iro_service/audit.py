@@ -60,6 +60,20 @@ def audit_record(
     )
 
 
+def record_export(request: HttpRequest, *, summary: str, rows: int, filters: dict[str, Any]) -> AuditEvent:
+    """One EXPORTED event for a CSV download of a list: who, where, the filters it kept and how
+    many rows it holds (not each child: a download of the whole service would name 100,000).
+    Written before the first row is sent, so a download cut short is still on the record."""
+    return audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORTED,
+        child_id=None,
+        summary=f"{summary}: {rows} {'row' if rows == 1 else 'rows'}",
+        changes={"filters": filters, "rows": rows},
+        path=request.path,
+    )
+
+
 # --------------------------------------------------------------------------- the view layer
 #
 # Every view says what it shows with one decorator, and tests/iro_service/test_audit_coverage.py

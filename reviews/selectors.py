@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -136,20 +136,29 @@ class DeadlineOrder:
     def __len__(self) -> int:
         return self.total
 
+    def _dated(self) -> ChildQuerySet:
+        return _with_row_facts(self.children.filter(DATED)).order_by(
+            F("review_schedule__first_due_unknown").desc(),
+            F("review_schedule__next_due_on").asc(nulls_last=True),  # PostgreSQL's own for ASC: the index's
+            *NAME_ORDER,
+        )
+
+    def _undated(self) -> ChildQuerySet:
+        return _with_row_facts(self.children.exclude(DATED)).order_by(*NAME_ORDER)
+
     def __getitem__(self, window: slice) -> list[Child]:
         start, stop = window.start or 0, self.total if window.stop is None else window.stop
         rows: list[Child] = []
         if start < self.dated:
-            dated = _with_row_facts(self.children.filter(DATED)).order_by(
-                F("review_schedule__first_due_unknown").desc(),
-                F("review_schedule__next_due_on").asc(nulls_last=True),  # PostgreSQL's own for ASC: the index's
-                *NAME_ORDER,
-            )
-            rows += dated[start : min(stop, self.dated)]
+            rows += self._dated()[start : min(stop, self.dated)]
         if stop > self.dated:
-            undated = _with_row_facts(self.children.exclude(DATED)).order_by(*NAME_ORDER)
-            rows += undated[max(start - self.dated, 0) : stop - self.dated]
+            rows += self._undated()[max(start - self.dated, 0) : stop - self.dated]
         return rows
+
+    def streamed(self, *, chunk_size: int) -> Iterator[Child]:
+        """Every child, in this order, read ``chunk_size`` at a time from each part (an export)."""
+        yield from self._dated().iterator(chunk_size=chunk_size)
+        yield from self._undated().iterator(chunk_size=chunk_size)
 
 
 @dataclass(frozen=True)
@@ -202,6 +211,20 @@ def caseload_rows(children: Iterable[Child], *, today: date) -> list[CaseloadRow
             )
         )
     return result
+
+
+def deadline_rows_streamed(children: ChildQuerySet, *, today: date, chunk_size: int) -> Iterator[CaseloadRow]:
+    """Every one of ``children`` as a ``caseload_rows`` row, in the deadlines pages' order
+    (``DeadlineOrder``), read and judged ``chunk_size`` children at a time: a fixed number of
+    queries per chunk, and never the whole service in memory (the service page's CSV)."""
+    batch: list[Child] = []
+    for child in DeadlineOrder(children, count=0, dated=0).streamed(chunk_size=chunk_size):
+        batch.append(child)
+        if len(batch) == chunk_size:
+            yield from caseload_rows(batch, today=today)
+            batch = []
+    if batch:
+        yield from caseload_rows(batch, today=today)
 
 
 class KnownCountPaginator(Paginator):

@@ -7,6 +7,7 @@ app_name = "reviews"
 urlpatterns = [
     path("", reviews.home, name="home"),
     path("service/", reviews.service_home, name="service"),
+    path("service/export.csv", reviews.service_csv, name="service_csv"),
     path("child/<int:child_pk>/", reviews.child_reviews, name="child"),
     path("child/<int:child_pk>/book/", reviews.review_book, name="book"),
     path("child/<int:child_pk>/record/", reviews.review_record, name="record"),

@@ -7,7 +7,7 @@ hard-deleted except by the one sanctioned erasure.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from iro_service.models import UndeletableModel
 
-from .. import codes, rules
+from .. import codes, rules, search
 from ..ages import age_on
 from ..querysets import ChildQuerySet
 from ..retention import Retention, retention_date
@@ -95,6 +95,9 @@ class Child(UndeletableModel):
     anonymised_at = models.DateTimeField(null=True, blank=True)
     #: Optimistic lock: every change increments it; a save with an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    #: The names and references folded for the children search (children/search.py), written
+    #: by ``save()`` from the fields; the few bulk writes of names compute it themselves.
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     history = HistoricalRecords()
     objects = ChildQuerySet.as_manager()
@@ -118,6 +121,14 @@ class Child(UndeletableModel):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep ``search_text`` in step with the names and references (no I/O: a fold of the fields)."""
+        self.search_text = search.search_text(**{name: getattr(self, name) for name in search.SEARCHED_FIELDS})
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(search.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         broken = rules.motherhood_broken(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from children.models import CareEpisode, Child
+from children.search import SEARCHED_FIELDS, search_text
 from iro_service.models import AuditAction, AuditEvent
 from iro_service.periods import ReportingYear
 from reviews.codes import ReviewSource, ReviewStatus
@@ -100,6 +101,8 @@ def _insert_children(
         }
         for c in changes
     ]
+    for row in rows:  # what Child.save() would write; an insert in bulk does not call it
+        row["search_text"] = search_text(**{name: row.get(name, "") for name in SEARCHED_FIELDS})
     insert_with_history(Child, rows, user_id=user_id, reason=CHANGE_REASON, now=now)
 
 
@@ -119,6 +122,10 @@ def _bump_and_update(changes: list[importer.Change], model, *, by: User | None) 
         if hasattr(instance, "version"):
             instance.version += 1
             fields.add("version")
+        if model is Child and set(change.fields) & set(SEARCHED_FIELDS):
+            # What Child.save() would write; an update in bulk does not call it.
+            instance.search_text = search_text(**{name: getattr(instance, name) for name in SEARCHED_FIELDS})
+            fields.add("search_text")
         objs.append(instance)
     bulk_update_with_history(
         objs, model, sorted(fields), batch_size=1000, default_user=by, default_change_reason=CHANGE_REASON

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from children.models import Child
-from iro_service.audit import audited_by_service, child_in_url, note_listing, object_in_url
+from iro_service.audit import audited_by_service, child_in_url, note_listing, object_in_url, record_export
 from iro_service.concurrency import save_or_merge
+from iro_service.csv import EXPORT_CHUNK, streamed_csv
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.page_access import permission_page
 from iro_service.sections import page_sections
 
-from .. import deadlines, selectors, services
+from .. import deadlines, exports, selectors, services
 from ..calendar import local_non_working_days
 from ..codes import ActionStatus, ReviewStatus
 from ..filters import DeadlineFilter
@@ -113,6 +114,27 @@ def home(request):
 def service_home(request):
     """The same across the service, for managers."""
     return _deadlines_page(request, title="Reviews across the service", scope="service")
+
+
+@audited_by_service("record_export writes one EXPORTED event: the filters and the number of rows")
+@permission_page("reviews.view_service_reviews")
+def service_csv(request):
+    """The service deadlines page's children, with its filters, as CSV: every one, in the page's order."""
+    today = timezone.localdate()
+    due_soon_until = deadlines.due_soon_until(today, non_working=local_non_working_days(today, today))
+    children = Child.objects.visible_to(request.user).active().in_care()
+    deadline_filter = DeadlineFilter(request.GET, queryset=children, today=today, due_soon_until=due_soon_until)
+    children = deadline_filter.qs
+    record_export(
+        request,
+        summary="Reviews across the service exported (CSV)",
+        rows=children.count(),
+        filters=deadline_filter.chosen,
+    )
+    rows = selectors.deadline_rows_streamed(children, today=today, chunk_size=EXPORT_CHUNK)
+    return streamed_csv(
+        exports.HEADER, exports.deadline_csv_rows(rows, today=today), filename=f"reviews-due-{today.isoformat()}.csv"
+    )
 
 
 @page(CASELOAD, child=child_in_url("child_pk"), summary="Reviews viewed")

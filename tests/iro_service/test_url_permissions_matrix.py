@@ -69,8 +69,10 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "role_remove": {"GET": frozenset(), "POST": MANAGERS | {ADMINISTRATOR}},  # removing access needs no second person
     # children
     "children:list": CASELOAD,
+    "children:list_csv": CASELOAD,
     "children:create": MANAGERS,
     "children:caseloads": MANAGERS,
+    "children:caseloads_csv": MANAGERS,
     "children:unallocated": MANAGERS,
     "children:cover_list": MANAGERS,
     "children:cover_create": MANAGERS,
@@ -99,6 +101,7 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     # reviews
     "reviews:home": IROS,
     "reviews:service": MANAGERS,
+    "reviews:service_csv": MANAGERS,
     "reviews:child": CHILD,
     "reviews:book": CHAIR,
     "reviews:record": CHAIR,
