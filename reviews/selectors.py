@@ -401,7 +401,9 @@ def current_contacts(review: Review, *, on: date) -> QuerySet[Contact]:
 
 def expected_for(review: Review, contacts: Iterable[Contact]) -> list[distribution.Recipient]:
     """Who should receive the review's documents, of the child's current ``contacts``
-    (docs/rules.md#after-the-review)."""
+    (docs/rules.md#after-the-review). Only a review that was held has documents to send."""
+    if review.held_on is None:
+        return []
     child = review.child
     return distribution.expected_recipients(
         child_name=child.full_name, date_of_birth=child.date_of_birth, held_on=review.held_on, contacts=contacts

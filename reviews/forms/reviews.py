@@ -3,6 +3,8 @@ the order of reviews) are checked by the services and attached to these forms by
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
@@ -201,8 +203,9 @@ class CopyForm(TextForm):
     def __init__(self, *args, recipients: dict[str, str], others: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.other = others is not None
-        field = self.fields["recipient"]
-        if self.other:
+        self.recipients = recipients
+        field = cast(forms.ChoiceField, self.fields["recipient"])
+        if others is not None:
             field.choices = [("", "Choose a person"), *others]
             field.widget = forms.Select(choices=field.choices)
             field.required = False
@@ -224,7 +227,7 @@ class CopyForm(TextForm):
     @property
     def who(self) -> str:
         key = self.initial.get("recipient", "")
-        return dict(self.fields["recipient"].choices).get(key, "this person")
+        return self.recipients.get(key, "this person")
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}

@@ -61,42 +61,37 @@ class RecipientRefused(ValidationError):
         super().__init__(message)
 
 
-def _check_completed_on(review: Review, completed_on: date | None, *, today: date) -> None:
+def _check_completed_on(held_on: date, completed_on: date | None, *, today: date) -> None:
     if completed_on is None:
         return
     require_not_future(completed_on, today=today, field="record_completed_on", what="The completion date")
-    if completed_on < review.held_on:
+    if completed_on < held_on:
         raise ValidationError(
-            {"record_completed_on": f"The completion date cannot be before the review on {review.held_on:%-d %B %Y}."}
+            {"record_completed_on": f"The completion date cannot be before the review on {held_on:%-d %B %Y}."}
         )
 
 
-def _check_copy(review: Review, entry: SentInput, name: str, *, completed_on: date | None, today: date) -> None:
+def _check_copy(held_on: date, entry: SentInput, *, completed_on: date | None, today: date) -> None:
     """The rules across records for one copy: sent not in the future, not before the review, and
-    the record not before it was completed."""
-    what = f"{DistributedDocument(entry.document).label} to {name}"
-    if entry.method not in DistributionMethod.values and entry.sent_on is not None:
-        raise RecipientRefused(f"Choose how {what.lower()} was sent.", row=entry.row, field="method")
+    the record not before it was completed. The messages leave the person to the caller's row."""
+    if entry.sent_on is not None and entry.method not in DistributionMethod.values:
+        raise RecipientRefused("Choose how it was sent.", row=entry.row, field="method")
     if entry.sent_on is None:
         if not entry.not_sent_reason.strip():
-            raise RecipientRefused(f"Enter why {what.lower()} was not sent.", row=entry.row, field="not_sent_reason")
+            raise RecipientRefused("Enter why it was not sent.", row=entry.row, field="not_sent_reason")
         return
     if entry.sent_on > today:
+        raise RecipientRefused("The date sent must be today or in the past.", row=entry.row, field="sent_on")
+    if entry.sent_on < held_on:
         raise RecipientRefused(
-            f"The date {what.lower()} was sent must be today or in the past.", row=entry.row, field="sent_on"
-        )
-    if entry.sent_on < review.held_on:
-        raise RecipientRefused(
-            f"The date {what.lower()} was sent cannot be before the review on {review.held_on:%-d %B %Y}.",
-            row=entry.row,
-            field="sent_on",
+            f"The date sent cannot be before the review on {held_on:%-d %B %Y}.", row=entry.row, field="sent_on"
         )
     if entry.document == DistributedDocument.RECORD:
         if completed_on is None:
             raise ValidationError({"record_completed_on": "Enter when the record was completed."})
         if entry.sent_on < completed_on:
             raise RecipientRefused(
-                f"{what} cannot be sent before the record was completed on {completed_on:%-d %B %Y}.",
+                f"The record cannot be sent before it was completed on {completed_on:%-d %B %Y}.",
                 row=entry.row,
                 field="sent_on",
             )
@@ -182,17 +177,18 @@ def review_distribution_record(
     deliberately not sent (why); then recompute ``record_distributed_on`` from the rows. Copies
     left out of ``sent`` are left as they are. Nothing is written if any copy is refused."""
     today = today or timezone.localdate()
-    if review.status != ReviewStatus.HELD:
+    held_on = review.held_on
+    if review.status != ReviewStatus.HELD or held_on is None:
         raise ValidationError("Only a review that was held has a record to distribute.")
     require_can_chair(review.child, by, on=today)
-    _check_completed_on(review, record_completed_on, today=today)
+    _check_completed_on(held_on, record_completed_on, today=today)
     contacts = _contacts_named(review, sent)
+    if len({(e.recipient, e.document) for e in sent}) != len(sent):
+        raise ValidationError("A person is in the list twice for the same document. Nothing has been saved.")
     for entry in sent:
         if entry.document not in DistributedDocument.values:
             raise ValidationError("Choose which document was sent. Nothing has been saved.")
-        contact_id = distribution.contact_id_of(entry.recipient)
-        name = contacts[contact_id].name if contact_id else review.child.full_name
-        _check_copy(review, entry, name, completed_on=record_completed_on, today=today)
+        _check_copy(held_on, entry, completed_on=record_completed_on, today=today)
     claim_version(review, expected_version=expected_version)
     review = Review.objects.select_related("child").get(pk=review.pk)
     existing = {(row.recipient_key, row.document): row for row in review.documents_sent.select_for_update()}

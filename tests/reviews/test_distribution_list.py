@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from reviews.codes import DistributedDocument, DistributionMethod, FlagKind
 from reviews.flags import flags_sweep
 from reviews.models import DeadlineFlag, DocumentSent, Review
 from reviews.views import reviews as review_views
-from tests.factories import ContactFactory, make_child_in_care
+from tests.factories import ContactFactory, make_child_in_care, make_cover
 from tests.forms import date_fields, error_summary_links
 from tests.reviews.factories import held_review
 
@@ -282,8 +283,7 @@ def test_a_date_sent_before_the_review_is_refused_naming_the_field_and_nothing_i
     assert error_summary_links(response) == [
         (
             f"#id_copies-{index}-sent_on_0",
-            f"The review record to Jo Rowe: The date the review record to jo rowe was sent cannot be before "
-            f"the review on {HELD_ON:%-d %B %Y}.",
+            f"The review record to Jo Rowe: The date sent cannot be before the review on {HELD_ON:%-d %B %Y}.",
         )
     ]
     assert not DocumentSent.objects.filter(review=review).exists()
@@ -458,3 +458,41 @@ def test_the_late_records_and_who_waits_cost_the_same_queries_at_any_size(
     records = response.context["records_overdue"]
     assert len(records) == min(size, 10)
     assert all([p.role_label for p in r.waiting] == ["Mother", "Social worker"] for r in records)
+
+
+def test_a_save_over_someone_elses_is_refused_shows_what_they_recorded_and_then_keeps_both(
+    client_for, iro, other_iro, manager, family
+):
+    review, people = family
+    make_cover(absent_iro=iro, covering_iro=other_iro, starts_on=TODAY, by=manager)
+    a, b = Client(), Client()
+    a.force_login(iro)
+    b.force_login(other_iro)
+    b_page = _page(b, review)  # B opens the page before A saves
+
+    assert _post(a, review, {"child|letter": sent(HELD_ON)})[0].status_code == 302
+
+    lines = b_page.context["listing"].lines
+    form = b_page.context["form"]
+    sw = next(i for i, line in enumerate(lines) if line.recipient.key == key(people["sw"]))
+    stale = {
+        "version": form.initial["version"],
+        "edit_base": form.initial["edit_base"],
+        "copies-TOTAL_FORMS": len(lines),
+        "copies-INITIAL_FORMS": len(lines),
+        **{f"copies-{i}-recipient": line.recipient.key for i, line in enumerate(lines)},
+        **{f"copies-{i}-document": line.recipient.document for i, line in enumerate(lines)},
+        **_row(f"copies-{sw}", sent(HELD_ON + dt.timedelta(days=3))),
+        **date_fields("record_completed_on", HELD_ON + dt.timedelta(days=2)),  # as A saved it
+    }
+    refused = b.post(url(review), stale)
+
+    assert refused.status_code == 200
+    assert "while you were editing it" in refused.text
+    assert "Who was sent what" in refused.text and "The letter to the child to Mia Rowe" in refused.text
+    assert list(DocumentSent.objects.values_list("name", flat=True)) == ["Mia Rowe"]
+
+    resent = {**stale, "version": refused.context["form"].data["version"]}
+    resent["edit_base"] = refused.context["form"].data["edit_base"]
+    assert b.post(url(review), resent).status_code == 302
+    assert sorted(DocumentSent.objects.values_list("name", flat=True)) == ["Kim Lee", "Mia Rowe"]

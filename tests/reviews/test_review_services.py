@@ -224,7 +224,7 @@ def test_record_distribution_dates_are_checked_and_kept(child, iro):
 
     with pytest.raises(ValidationError, match="before the review"):
         distribute(dt.date(2026, 6, 1), dt.date(2026, 7, 10))
-    with pytest.raises(ValidationError, match="cannot be sent before the record was completed"):
+    with pytest.raises(ValidationError, match="cannot be sent before it was completed"):
         distribute(dt.date(2026, 7, 10), dt.date(2026, 7, 9))
     distribute(dt.date(2026, 7, 27), dt.date(2026, 7, 28))
     review.refresh_from_db()
