@@ -213,8 +213,8 @@ class CopyForm(TextForm):
             self.initial.setdefault("document", DistributedDocument.RECORD)
         else:
             field.choices = list(recipients.items())
-        who = self.who
-        self.fields["method"].label = f"How it was sent to {who}" if not self.other else "How it was sent"
+        document = DistributedDocument(self.initial.get("document", DistributedDocument.RECORD)).label.lower()
+        self.fields["method"].label = f"How {document} was sent to {self.who}" if not self.other else "How it was sent"
         self.fields["sent_on"].label = "Date sent"
         self.fields["not_sent_reason"].label = "Reason not sent"
         self.fields["not_sent_reason"].help_text = "For example, contact would put the child at risk."

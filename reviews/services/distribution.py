@@ -188,6 +188,8 @@ def review_distribution_record(
     for entry in sent:
         if entry.document not in DistributedDocument.values:
             raise ValidationError("Choose which document was sent. Nothing has been saved.")
+        if entry.document == DistributedDocument.LETTER and entry.recipient != distribution.CHILD_KEY:
+            raise ValidationError("The letter to the child goes to the child alone. Nothing has been saved.")
         _check_copy(held_on, entry, completed_on=record_completed_on, today=today)
     claim_version(review, expected_version=expected_version)
     review = Review.objects.select_related("child").get(pk=review.pk)

@@ -496,3 +496,18 @@ def test_a_save_over_someone_elses_is_refused_shows_what_they_recorded_and_then_
     resent["edit_base"] = refused.context["form"].data["edit_base"]
     assert b.post(url(review), resent).status_code == 302
     assert sorted(DocumentSent.objects.values_list("name", flat=True)) == ["Kim Lee", "Mia Rowe"]
+
+
+def test_the_letter_goes_to_the_child_alone(iro, family):
+    review, people = family
+
+    with pytest.raises(ValidationError, match="goes to the child alone"):
+        services.review_distribution_record(
+            review=review,
+            by=iro,
+            expected_version=review.version,
+            record_completed_on=HELD_ON,
+            sent=[services.SentInput(recipient=key(people["mother"]), document=LETTER, method="post", sent_on=HELD_ON)],
+            today=TODAY,
+        )
+    assert not DocumentSent.objects.exists()
