@@ -511,3 +511,27 @@ def test_the_letter_goes_to_the_child_alone(iro, family):
             today=TODAY,
         )
     assert not DocumentSent.objects.exists()
+
+
+D1, D2 = HELD_ON + dt.timedelta(days=1), HELD_ON + dt.timedelta(days=9)
+EXPECTED = [
+    distribution.Recipient("child", LETTER, "Mia", "The child"),
+    distribution.Recipient("contact:1", RECORD, "Jo", "Mother"),
+    distribution.Recipient("contact:2", RECORD, "Kim", "Social worker"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "distributed_on"),
+    [
+        ([], None),
+        ([("contact:1", RECORD, D2)], None),  # the social worker is still waiting
+        ([("contact:1", RECORD, D2), ("contact:2", RECORD, D1)], D2),  # the latest date sent
+        ([("contact:1", RECORD, None), ("contact:2", RECORD, D1)], D1),  # a reason counts
+        ([("contact:1", RECORD, None), ("contact:2", RECORD, None)], None),  # sent to nobody
+        ([("contact:1", RECORD, D1), ("contact:2", RECORD, D1), ("contact:9", RECORD, D2)], D2),  # someone added
+        ([("contact:1", RECORD, D1), ("contact:2", RECORD, D1), ("child", LETTER, D2)], D1),  # the letter not
+    ],
+)
+def test_the_record_counts_as_distributed_once_nobody_waits(rows, distributed_on):
+    assert distribution.record_distributed_on(EXPECTED, rows) == distributed_on
