@@ -69,6 +69,10 @@ ANONYMISE: dict[str, dict[str, object]] = {
     "reviews.MidwayReview": {"notes": Value("")},
     "reviews.ActionProgress": {"note": Value("")},
     "reviews.CaseNote": {"text": Value("")},
+    "reviews.DocumentSent": {
+        "name": Value(REMOVED),
+        "not_sent_reason": Case(When(not_sent_reason="", then=Value("")), default=Value(REMOVED)),
+    },
     "disputes.Dispute": {
         "issue": Value(""),
         "impact_on_child": Value(""),

@@ -88,3 +88,17 @@ class FlagKind(models.TextChoices):
     # (20 characters).
     DISPUTE_RESPONSE_OVERDUE = "dispute_resp_overdue", "Dispute response overdue"
     DISPUTE_OPEN_TOO_LONG = "dispute_too_long", "Dispute open too long"
+
+
+class DistributedDocument(models.TextChoices):
+    """The documents of a review sent out afterwards (docs/rules.md#after-the-review)."""
+
+    RECORD = "record", "The review record"
+    LETTER = "letter", "The letter to the child"
+
+
+class DistributionMethod(models.TextChoices):
+    POST = "post", "Post"
+    EMAIL = "email", "Email"
+    HANDED = "handed", "Handed over"
+    PORTAL = "portal", "Secure portal"

@@ -12,13 +12,16 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from children.models import Child
+from children.codes import ContactRole
+from children.models import Child, Contact
 from children.querysets import ChildRecordQuerySet
 from iro_service.models import TimeStampedModel, UndeletableModel, not_before
 
 from .codes import (
     ActionStatus,
     DateChangeKind,
+    DistributedDocument,
+    DistributionMethod,
     FlagKind,
     ParentParticipation,
     Participation,
@@ -389,3 +392,56 @@ class CalendarFeedToken(TimeStampedModel):
     def __str__(self):
         state = f"revoked {self.revoked_at:%Y-%m-%d}" if self.revoked_at else "active"
         return f"Calendar feed {self.pk} of user {self.user_id} ({state})"
+class DocumentSent(UndeletableModel):
+    """One person's copy of a review's record or letter: sent (how, when), or deliberately not
+    sent and why (docs/rules.md#after-the-review). ``name`` and ``role`` are copied from the
+    contact when the row is first written, so later edits to the contact do not rewrite who was
+    sent what. Written only by ``reviews.services.distribution``, which keeps
+    ``Review.record_distributed_on`` as the cache of these rows."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="documents_sent")
+    document = models.CharField(max_length=10, choices=DistributedDocument.choices)
+    #: Empty only for the child themselves (``to_child``).
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_child = models.BooleanField("sent to the child themselves", default=False)
+    name = models.CharField(max_length=200)
+    #: The contact's role when recorded; empty for the child.
+    role = models.CharField(max_length=20, choices=ContactRole.choices, blank=True)
+    method = models.CharField(max_length=10, choices=DistributionMethod.choices, blank=True)
+    sent_on = models.DateField(null=True, blank=True)
+    not_sent_reason = models.TextField("reason not sent", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "-to_child", "document", "name", "pk"]
+        constraints = [
+            # Sent (with how), or deliberately not sent with a reason: never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(sent_on__isnull=False) & Q(not_sent_reason="") & ~Q(method=""))
+                | (Q(sent_on__isnull=True) & ~Q(not_sent_reason="") & Q(method="")),
+                name="document_sent_or_reason",
+            ),
+            # A contact, or the child themselves.
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False, to_child=False) | Q(contact__isnull=True, to_child=True),
+                name="document_sent_to_contact_or_child",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "document", "contact"],
+                condition=Q(contact__isnull=False),
+                name="one_document_sent_per_contact",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "document"], condition=Q(to_child=True), name="one_document_sent_to_child"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_document_display()} to {self.name}"
+
+    @property
+    def recipient_key(self) -> str:
+        """``reviews.distribution``'s key of the person: the child, or their contact."""
+        return "child" if self.to_child else f"contact:{self.contact_id}"

@@ -25,14 +25,15 @@ from django.db.models import (
 from django.db.models.functions import Concat, Trim
 
 from children.codes import LegalStatus, PlacementType
-from children.models import CareEpisode, Child, IROAllocation
+from children.models import CareEpisode, Child, Contact, IROAllocation
 from children.querysets import ChildQuerySet
 from children.selectors import unacknowledged_significant_changes
 from iro_service.periods import ReportingYear
 
-from . import deadlines
+from . import deadlines, distribution
 from .calendar import local_non_working_days
-from .models import Action, Review, ReviewDateChange, ReviewDue, ReviewSchedule
+from .codes import DistributedDocument
+from .models import Action, DocumentSent, Review, ReviewDateChange, ReviewDue, ReviewSchedule
 from .querysets import DueFigures, DueWindow
 
 if TYPE_CHECKING:
@@ -303,13 +304,15 @@ def deadline_listing(
         count=counts.children,
     )
     changes = unacknowledged_significant_changes(user).filter(child__in=children).order_by("occurred_on", "pk")
+    records = counted_page(
+        records_overdue(children, today=today), pages.get(PAGE_PARAMETERS["records"]), per_page=per_page
+    )
+    waiting_for_records(records.object_list)
     return DeadlineListing(
         counts=counts,
         children=page,
         rows=caseload_rows(page.object_list, today=today),
-        records_overdue=counted_page(
-            records_overdue(children, today=today), pages.get(PAGE_PARAMETERS["records"]), per_page=per_page
-        ),
+        records_overdue=records,
         actions_overdue=counted_page(
             actions_overdue(children, today=today), pages.get(PAGE_PARAMETERS["actions"]), per_page=per_page
         ),
@@ -347,12 +350,40 @@ def reviews_due_so_far(user: User, *, today: date) -> DueSoFar:
 
 
 def records_overdue(children: QuerySet[Child], *, today: date) -> QuerySet[Review]:
+    """The late records of ``children``, with what ``waiting_for_records`` needs to say who is
+    still waiting for each: the copies of the record written and the child's current contacts
+    whose role is sent it (two prefetches, whatever the number of records)."""
     return (
         Review.objects.records_overdue(on=today)
         .filter(child__in=children)
         .select_related("child", "chair")
+        .prefetch_related(
+            Prefetch(
+                "documents_sent",
+                queryset=DocumentSent.objects.filter(document=DistributedDocument.RECORD),
+                to_attr="record_copies",
+            ),
+            Prefetch(
+                "child__contacts",
+                queryset=Contact.objects.current(on=today)
+                .filter(role__in=distribution.RECORD_ROLES)
+                .order_by("role", "name", "pk"),
+                to_attr="record_contacts",
+            ),
+        )
         .order_by("record_due_on", "pk")
     )
+
+
+def waiting_for_records(reviews: Iterable[Review]) -> None:
+    """Set ``waiting`` on each of ``reviews`` (read by ``records_overdue``, so no query): the
+    people who should receive its record and have neither been sent it nor recorded as not sent."""
+    for review in reviews:
+        expected = expected_for(review, review.child.record_contacts)  # type: ignore[attr-defined]
+        copies = review.record_copies  # type: ignore[attr-defined]
+        review.waiting = distribution.waiting_for_record(  # type: ignore[attr-defined]
+            expected, [(row.recipient_key, row.document) for row in copies]
+        )
 
 
 def actions_overdue(children: QuerySet[Child], *, today: date) -> QuerySet[Action]:
@@ -383,4 +414,86 @@ def child_reviews(child: Child) -> QuerySet[Review]:
             "date_changes",
         )
         .order_by(F("held_on").desc(nulls_first=True), F("booked_for").desc(nulls_last=True), "-pk")
+    )
+
+
+def current_contacts(review: Review, *, on: date) -> QuerySet[Contact]:
+    """The people around the review's child who hold their role on ``on``."""
+    return Contact.objects.filter(child_id=review.child_id).current(on=on).order_by("role", "name", "pk")
+
+
+def expected_for(review: Review, contacts: Iterable[Contact]) -> list[distribution.Recipient]:
+    """Who should receive the review's documents, of the child's current ``contacts``
+    (docs/rules.md#after-the-review). Only a review that was held has documents to send."""
+    if review.held_on is None:
+        return []
+    child = review.child
+    return distribution.expected_recipients(
+        child_name=child.full_name, date_of_birth=child.date_of_birth, held_on=review.held_on, contacts=contacts
+    )
+
+
+@dataclass(frozen=True)
+class DistributionLine:
+    """One person and one document on the distribution list, and the copy recorded, if any."""
+
+    recipient: distribution.Recipient
+    copy: DocumentSent | None
+
+
+@dataclass(frozen=True)
+class DistributionList:
+    """A review's distribution list: the copies that should go out (``expected``), then those
+    the IRO added or whose person no longer holds their role; the child's other current contacts
+    who may be added; and every person a posted row may name (key to label)."""
+
+    lines: list[DistributionLine]
+    others: list[tuple[str, str]]
+    recipients: dict[str, str]
+    #: The date was recorded before the per-person list (no copies): it stands as it is.
+    recorded_before_list: bool
+
+    @cached_property
+    def waiting(self) -> list[distribution.Recipient]:
+        return [
+            line.recipient
+            for line in self.lines
+            if line.copy is None and line.recipient.document == DistributedDocument.RECORD
+        ]
+
+
+def _label(name: str, role: str) -> str:
+    return f"{name} ({role})"
+
+
+def distribution_list(review: Review, *, today: date) -> DistributionList:
+    """What the distribution page and the review's page show: two queries."""
+    contacts = list(current_contacts(review, on=today))
+    copies = list(review.documents_sent.order_by("pk"))
+    by_key = {(c.recipient_key, c.document): c for c in copies}
+    expected = expected_for(review, contacts)
+    lines = [DistributionLine(r, by_key.pop((r.key, r.document), None)) for r in expected]
+    lines += [
+        DistributionLine(
+            distribution.Recipient(
+                c.recipient_key, c.document, c.name, c.get_role_display() or "The child", expected=False
+            ),
+            c,
+        )
+        for c in by_key.values()
+    ]
+    listed = {(line.recipient.key, line.recipient.document) for line in lines}
+    others = [
+        (distribution.contact_key(c.pk), _label(c.name, c.get_role_display()))
+        for c in contacts
+        if (distribution.contact_key(c.pk), DistributedDocument.RECORD) not in listed
+    ]
+    recipients = {distribution.CHILD_KEY: _label(review.child.full_name, "the child")}
+    recipients.update({line.recipient.key: _label(line.recipient.name, line.recipient.role_label) for line in lines})
+    recipients.update(others)
+    return DistributionList(
+        lines=lines,
+        others=others,
+        recipients=recipients,
+        recorded_before_list=review.record_distributed_on is not None and not copies,
     )

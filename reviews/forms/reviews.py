@@ -3,6 +3,8 @@ the order of reviews) are checked by the services and attached to these forms by
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
@@ -10,8 +12,16 @@ from django import forms
 from iro_service.forms import GDSForm, SensibleDateField, TextForm, radio_field, text_field
 from iro_service.locked_forms import LockedForm, LockedRows
 
-from ..codes import ActionStatus, ParentParticipation, ParticipantRole, Participation, ReviewType
-from ..services import ActionInput
+from ..codes import (
+    ActionStatus,
+    DistributedDocument,
+    DistributionMethod,
+    ParentParticipation,
+    ParticipantRole,
+    Participation,
+    ReviewType,
+)
+from ..services import ActionInput, SentInput
 from ..services.reviews import REVIEW_FIELDS
 
 DATE_HINT = "For example, 27 3 2026"
@@ -153,12 +163,139 @@ ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, ext
 
 
 class DistributionForm(LockedForm, GDSForm, forms.Form):
-    submit_text = "Save record dates"
+    """The distribution page's own fields; the people come in ``CopyFormSet``. The lock is the
+    review's version: a copy someone else recorded meanwhile shows in the conflict panel."""
+
+    submit_text = ""
+    conflict_title = "The distribution as it is saved now"
     record_completed_on = SensibleDateField(label="Date the record was completed", help_text=DATE_HINT, required=False)
-    record_distributed_on = SensibleDateField(
-        label="Date the record was sent to the child, parents and professionals", help_text=DATE_HINT, required=False
-    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def record_facts(self, record) -> dict[str, tuple[str, str]]:
+        copies = record.documents_sent.order_by("pk")
+        lines = [f"{c.get_document_display()} to {c.name}: {_copy_words(c)}" for c in copies]
+        return {"copies": ("Who was sent what", "\n".join(lines) or "Nobody recorded yet")}
+
+
+def _copy_words(copy) -> str:
+    if copy.sent_on is None:
+        return f"not sent: {copy.not_sent_reason}"
+    return f"{copy.get_method_display().lower()}, {copy.sent_on:%-d %B %Y}"
+
+
+#: The method chosen when a person was deliberately not sent a document.
+NOT_SENT = "not_sent"
+
+
+class CopyForm(TextForm):
+    """One person and one document: how and when it was sent, or why it was not. The last row
+    of the list names "someone else" from a select of the child's other current contacts."""
+
+    recipient = forms.ChoiceField(widget=forms.HiddenInput)
+    document = forms.ChoiceField(choices=DistributedDocument.choices, widget=forms.HiddenInput)
+    method = forms.ChoiceField(
+        choices=[("", "Not recorded yet"), *DistributionMethod.choices, (NOT_SENT, "Not sent (say why)")],
+        required=False,
+    )
+    sent_on = SensibleDateField(help_text=DATE_HINT, required=False, what="The date it was sent")
+    not_sent_reason = forms.CharField(max_length=1000, required=False)
+
+    def __init__(self, *args, recipients: dict[str, str], others: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.other = others is not None
+        self.recipients = recipients
+        field = cast(forms.ChoiceField, self.fields["recipient"])
+        if others is not None:
+            field.choices = [("", "Choose a person"), *others]
+            field.widget = forms.Select(choices=field.choices)
+            field.required = False
+            field.label = "Someone else"
+            self.initial.setdefault("document", DistributedDocument.RECORD)
+        else:
+            field.choices = list(recipients.items())
+        document = DistributedDocument(self.initial.get("document", DistributedDocument.RECORD)).label.lower()
+        self.fields["method"].label = f"How {document} was sent to {self.who}" if not self.other else "How it was sent"
+        self.fields["sent_on"].label = "Date sent"
+        self.fields["not_sent_reason"].label = "Reason not sent"
+        self.fields["not_sent_reason"].help_text = "For example, contact would put the child at risk."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.label_size = Size.for_label(Size.SMALL)
+        self.helper.legend_size = Size.for_legend(Size.SMALL)
+
+    @property
+    def who(self) -> str:
+        key = self.initial.get("recipient", "")
+        return self.recipients.get(key, "this person")
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        filled = ("method", "sent_on", "not_sent_reason") + (("recipient",) if self.other else ())
+        return not any(data.get(name) for name in filled)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank():
+            return cleaned
+        if self.other and not cleaned.get("recipient") and "recipient" not in self.errors:
+            self.add_error("recipient", "Choose who else the record went to")
+        method = cleaned.get("method")
+        if not method:
+            self.add_error("method", "Choose how it was sent, or that it was not sent")
+        elif method == NOT_SENT:
+            cleaned["sent_on"] = None
+            if not cleaned.get("not_sent_reason", "").strip():
+                self.add_error("not_sent_reason", "Enter why it was not sent")
+        else:
+            cleaned["not_sent_reason"] = ""
+            if not cleaned.get("sent_on") and "sent_on" not in self.errors:
+                self.add_error("sent_on", "Enter the date it was sent")
+        return cleaned
+
+    def as_input(self, row: int) -> SentInput:
+        data = self.cleaned_data
+        sent = data["method"] != NOT_SENT
+        return SentInput(
+            recipient=data["recipient"],
+            document=data["document"],
+            method=data["method"] if sent else "",
+            sent_on=data.get("sent_on") if sent else None,
+            not_sent_reason=data.get("not_sent_reason", "") if not sent else "",
+            row=row,
+        )
+
+
+class BaseCopyFormSet(forms.BaseFormSet):
+    """The distribution list: a row per person and document the page lists (``initial``), then
+    one for someone else. ``recipients``: every person a row may name (key to label)."""
+
+    def __init__(self, *args, recipients: dict[str, str], others: list[tuple[str, str]], **kwargs):
+        self.recipients = recipients
+        self.others = others
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        listed = index is not None and index < len(self.initial or [])
+        return {"recipients": self.recipients, "others": None if listed else self.others}
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or form.is_blank() or not data.get("recipient"):
+                continue
+            key = (data["recipient"], data.get("document"))
+            if key in seen:
+                raise forms.ValidationError("A person is in the list twice for the same document.")
+            seen.add(key)
+
+    def copies(self) -> list[SentInput]:
+        """The rows filled in, as service input; blank rows are left as they are."""
+        return [form.as_input(index) for index, form in enumerate(self.forms) if not form.is_blank()]
+
+
+CopyFormSet = forms.formset_factory(CopyForm, formset=BaseCopyFormSet, extra=1, max_num=200)
 
 
 def _reason_and_consent(reason: str, *, change: str, done: str) -> tuple[forms.CharField, forms.BooleanField]:

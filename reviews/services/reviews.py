@@ -1,5 +1,6 @@
-"""Recording a review that was held, correcting it, distributing its record, and its actions
-(docs/rules.md#review-timescales, #participation and #after-the-review).
+"""Recording a review that was held, correcting it, and its actions
+(docs/rules.md#review-timescales, #participation and #after-the-review). Who was sent its record
+is ``distribution``.
 
 Booking the next review, and moving or cancelling the booking, are in ``booking``. Each service
 runs in one transaction, checks that ``by`` may chair the child's reviews, validates the rules
@@ -264,63 +265,6 @@ def review_update(
         summary="Review record changed: " + (", ".join(changes) if changes else "actions only"),
         changes=changes,
     )
-    return review
-
-
-def _check_record_dates(review: Review, completed_on: date | None, distributed_on: date | None, *, today: date) -> None:
-    """Neither date in the future nor before the review; distributed only once completed, and
-    not before it (docs/rules.md#after-the-review)."""
-    for field, value, what in (
-        ("record_completed_on", completed_on, "The completion date"),
-        ("record_distributed_on", distributed_on, "The distribution date"),
-    ):
-        if value is None:
-            continue
-        require_not_future(value, today=today, field=field, what=what)
-        if value < review.held_on:
-            raise ValidationError({field: f"{what} cannot be before the review on {review.held_on:%-d %B %Y}."})
-    if distributed_on and not completed_on:
-        raise ValidationError({"record_completed_on": "Enter when the record was completed."})
-    if distributed_on and completed_on and distributed_on < completed_on:
-        raise ValidationError({"record_distributed_on": "The record cannot be distributed before it was completed."})
-
-
-@transaction.atomic
-def review_record_distribution(
-    *,
-    review: Review,
-    by: User,
-    expected_version: int,
-    record_completed_on: date | None,
-    record_distributed_on: date | None,
-    today: date | None = None,
-) -> Review:
-    """Record when the review record (minutes) was completed and distributed; it is due within
-    20 working days of the review (docs/rules.md#after-the-review)."""
-    today = today or timezone.localdate()
-    if review.status != ReviewStatus.HELD:
-        raise ValidationError("Only a review that was held has a record to distribute.")
-    require_can_chair(review.child, by, on=today)
-    _check_record_dates(review, record_completed_on, record_distributed_on, today=today)
-    claim_version(review, expected_version=expected_version)
-    review = Review.objects.get(pk=review.pk)
-    before = {"record_completed_on": review.record_completed_on, "record_distributed_on": review.record_distributed_on}
-    review.record_completed_on = record_completed_on
-    review.record_distributed_on = record_distributed_on
-    save_validated(review, by=by)
-    changes = diff_fields(
-        before, {"record_completed_on": record_completed_on, "record_distributed_on": record_distributed_on}
-    )
-    late = record_distributed_on and review.record_due_on and record_distributed_on > review.record_due_on
-    audit_change(
-        review,
-        by=by,
-        summary="Review record "
-        + (f"distributed on {record_distributed_on:%-d %B %Y}" if record_distributed_on else "completion recorded")
-        + (" (late)" if late else ""),
-        changes=changes,
-    )
-    after_change(review.child_id, today=today)
     return review
 
 

@@ -25,9 +25,11 @@ from ..calendar import local_non_working_days
 from ..codes import ActionStatus, ReviewStatus
 from ..filters import DeadlineFilter
 from ..forms.reviews import (
+    NOT_SENT,
     ActionFormSet,
     ActionStatusForm,
     CancelForm,
+    CopyFormSet,
     DistributionForm,
     RescheduleForm,
     ReviewBookForm,
@@ -257,44 +259,92 @@ def review_edit(request, pk):
 @page(CASELOAD, child=object_in_url(Review), summary="Review record viewed")
 def review_detail(request, pk):
     review = get_object_or_404(selectors.child_reviews_queryset().visible_to(request.user), pk=pk)
+    today = timezone.localdate()
+    distribution = selectors.distribution_list(review, today=today) if review.status == ReviewStatus.HELD else None
     return render(
         request,
         "reviews/detail.html",
         {
             "review": review,
             "child": review.child,
-            "today": timezone.localdate(),
+            "today": today,
             "action_statuses": ActionStatus.choices,
+            "distribution": distribution,
         },
     )
 
 
-@chair_form_page("Review record dates page viewed", child=object_in_url(Review))
+def _copy_errors(form, formset, lines) -> list[tuple[str, str]]:
+    """(anchor, message) pairs for one GOV.UK error summary over the page's fields and its
+    rows, each row's message naming the person and the document."""
+    errors = [(_anchor(form, name), message) for name, found in form.errors.items() for message in found]
+    for index, row in enumerate(formset.forms):
+        if index < len(lines):
+            recipient = lines[index].recipient
+            who = f"{recipient.document_label} to {recipient.name}"
+        else:
+            who = "Someone else"
+        errors.extend(
+            (_anchor(row, name), f"{who}: {message}") for name, found in row.errors.items() for message in found
+        )
+    errors.extend(("#copies", message) for message in formset.non_form_errors())
+    return errors
+
+
+def _distribute(formset, *, review, **data):
+    """Call the service with the rows; a rule it refuses about one row lands on that row."""
+    try:
+        return services.review_distribution_record(review=review, sent=formset.copies(), **data)
+    except services.RecipientRefused as refused:
+        formset.forms[refused.row].add_error(refused.field, refused.messages)
+        raise ValidationError({}) from refused
+
+
+@chair_form_page("Review record distribution page viewed", child=object_in_url(Review))
 def review_distribution(request, pk):
     review = _review(request, pk)
+    if review.status != ReviewStatus.HELD:
+        return redirect("reviews:detail", pk=review.pk)
+    listing = selectors.distribution_list(review, today=timezone.localdate())
+    initial = [_copy_initial(line) for line in listing.lines]
     form = DistributionForm(
-        request.POST or None,
-        initial={
-            "record_completed_on": review.record_completed_on,
-            "record_distributed_on": review.record_distributed_on,
-            "version": review.version,
-        },
+        request.POST or None, initial={"record_completed_on": review.record_completed_on, "version": review.version}
+    )
+    formset = CopyFormSet(
+        request.POST or None, prefix="copies", initial=initial, recipients=listing.recipients, others=listing.others
     )
     form.lock(review)
-    if request.method == "POST" and form.is_valid():
-        save = partial(services.review_record_distribution, review=review)
-        if save_or_merge(request, form, save, success="Review record dates saved").saved:
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        save = partial(_distribute, formset, review=review)
+        if save_or_merge(request, form, save, success="Distribution list saved").saved:
             return redirect("reviews:detail", pk=review.pk)
     return render(
         request,
-        "children/form.html",
+        "reviews/distribution.html",
         {
-            "form": form,
+            "review": review,
             "child": review.child,
-            "title": f"Review record: due to be distributed by {review.record_due_on:%-d %B %Y}",
+            "form": form,
+            "rows": list(zip(listing.lines, formset.forms, strict=False)),
+            "other_form": formset.forms[-1],
+            "formset": formset,
+            "listing": listing,
             "conflict": form.conflict,
+            "errors": _copy_errors(form, formset, listing.lines) if request.method == "POST" else [],
         },
     )
+
+
+def _copy_initial(line) -> dict:
+    copy = line.copy
+    initial = {"recipient": line.recipient.key, "document": line.recipient.document}
+    if copy is not None:
+        initial.update(
+            method=copy.method or NOT_SENT,
+            sent_on=copy.sent_on,
+            not_sent_reason=copy.not_sent_reason,
+        )
+    return initial
 
 
 def _change_booking(request, review, form_class, call, *, success: str, title: str):

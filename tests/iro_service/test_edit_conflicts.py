@@ -280,22 +280,6 @@ def review_case(iro, other_iro, covering, today, **_):
     )
 
 
-def distribution_case(iro, other_iro, covering, today, **_):
-    return _review_form_case(
-        "reviews:distribution",
-        _review(iro, today, record_completed_on=today - dt.timedelta(days=10)),
-        iro=iro,
-        other_iro=other_iro,
-        covering=covering,
-        first="record_distributed_on",
-        a_value=today - dt.timedelta(days=2),
-        b_value_for_first=today - dt.timedelta(days=1),
-        second="record_completed_on",
-        b_value=today - dt.timedelta(days=9),
-        label="Date the record was sent to the child, parents and professionals",
-    )
-
-
 def child_case(iro, manager, other_manager, **_):
     child = make_child_in_care(iro=iro, first_name="Kai", last_name="Morgan")
     return Case(
@@ -361,7 +345,6 @@ def meeting_case(iro, other_iro, covering, today, **_):
 
 CASES = {
     "review record": review_case,
-    "review record dates": distribution_case,
     "child details": child_case,
     "report narrative": narrative_case,
     "dispute meeting": meeting_case,

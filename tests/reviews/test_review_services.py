@@ -209,21 +209,22 @@ def test_second_editor_of_a_review_is_refused_and_nothing_is_overwritten(child, 
 
 
 def test_record_distribution_dates_are_checked_and_kept(child, iro):
+    """Sam has no contacts recorded: the record goes to him alone (14 at the review)."""
     review = record(child, iro)
 
-    def distribute(completed_on, distributed_on):
-        services.review_record_distribution(
+    def distribute(completed_on, sent_on):
+        return services.review_distribution_record(
             review=review,
             by=iro,
-            expected_version=review.version,
+            expected_version=Review.objects.get(pk=review.pk).version,
             record_completed_on=completed_on,
-            record_distributed_on=distributed_on,
+            sent=[services.SentInput(recipient="child", document="record", method="post", sent_on=sent_on)],
             today=TODAY,
         )
 
     with pytest.raises(ValidationError, match="before the review"):
-        distribute(dt.date(2026, 6, 1), None)
-    with pytest.raises(ValidationError, match="cannot be distributed before it was completed"):
+        distribute(dt.date(2026, 6, 1), dt.date(2026, 7, 10))
+    with pytest.raises(ValidationError, match="cannot be sent before it was completed"):
         distribute(dt.date(2026, 7, 10), dt.date(2026, 7, 9))
     distribute(dt.date(2026, 7, 27), dt.date(2026, 7, 28))
     review.refresh_from_db()
