@@ -392,6 +392,8 @@ class CalendarFeedToken(TimeStampedModel):
     def __str__(self):
         state = f"revoked {self.revoked_at:%Y-%m-%d}" if self.revoked_at else "active"
         return f"Calendar feed {self.pk} of user {self.user_id} ({state})"
+
+
 class DocumentSent(UndeletableModel):
     """One person's copy of a review's record or letter: sent (how, when), or deliberately not
     sent and why (docs/rules.md#after-the-review). ``name`` and ``role`` are copied from the
