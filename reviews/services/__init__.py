@@ -6,6 +6,7 @@ reviews and case notes between reviews. ``common``: the checks and follow-ups th
 """
 
 from .booking import (  # noqa: F401
+    booking_warnings_for,
     review_book,
     review_cancel,
     review_reschedule,
@@ -16,6 +17,7 @@ from .footprint import (  # noqa: F401
     midway_review_record,
     visit_record,
 )
+from .invitations import review_invite  # noqa: F401
 from .reviews import (  # noqa: F401
     ActionInput,
     action_update,
