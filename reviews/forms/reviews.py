@@ -22,6 +22,10 @@ class ContactChoiceField(forms.ModelMultipleChoiceField):
     invitation by email or by post, and any reason to take care (``Contact.notes``)."""
 
     widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "invalid_choice": "Choose only people around this child who hold their role now",
+        "invalid_pk_value": "Choose only people around this child who hold their role now",
+    }
 
     def label_from_instance(self, obj):
         how = "by email" if obj.email else "no email address: send by post"
@@ -98,11 +102,13 @@ class InvitationsForm(GDSForm, forms.Form):
     def __init__(self, *args, contacts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invite"].queryset = contacts
+        if not contacts.exists():
+            del self.fields["invite"]
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("invite") and not cleaned.get("invite_child") and "invite" not in self.errors:
-            self.add_error("invite", "Choose who to invite")
+        if not cleaned.get("invite") and not cleaned.get("invite_child") and not self.errors:
+            self.add_error("invite" if "invite" in self.fields else "invite_child", "Choose who to invite")
         return cleaned
 
 

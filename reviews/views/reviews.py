@@ -341,12 +341,13 @@ def review_invitations(request, pk):
     review = _review(request, pk)
     contacts = Contact.objects.filter(child=review.child).current(on=timezone.localdate())
     contacts = contacts.exclude(invitations__review=review)
-    form = InvitationsForm(request.POST or None, contacts=contacts) if review.status == ReviewStatus.BOOKED else None
+    data = request.POST if request.method == "POST" else None  # an empty POST is a POST too
+    form = InvitationsForm(data, contacts=contacts) if review.status == ReviewStatus.BOOKED else None
     if form is not None and save_with_service(
         request,
         form,
         lambda d: services.review_invite(
-            review=review, contacts=list(d["invite"]), child=d["invite_child"], by=request.user
+            review=review, contacts=list(d.get("invite", ())), child=d["invite_child"], by=request.user
         ),
         success="Invitations sent. Anyone without an email address is listed to send by post.",
     ):
