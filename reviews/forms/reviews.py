@@ -46,7 +46,7 @@ def _warnings_field(label: str) -> forms.BooleanField:
     return forms.BooleanField(required=False, label=label, widget=forms.HiddenInput)
 
 
-class _TimeFields(forms.Form):
+class _TimeFields(TextForm):
     starts_at = forms.TimeField(
         label="Start time (optional)",
         required=False,

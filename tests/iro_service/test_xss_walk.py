@@ -383,6 +383,8 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "reviews:distribution": [held],
         "reviews:reschedule": [booked],
         "reviews:cancel": [booked],
+        "reviews:invitations": [booked],
+        "reviews:calendar_file": [booked],
         "reviews:action_update": [{"pk": world.action.pk}],
         "reviews:timeline": [pk],
         "reviews:visit_create": [pk],
@@ -549,6 +551,13 @@ def _problems_in(response) -> tuple[list[str], bool]:
                 problems += [f"{name}: {c[:40]!r}" for c in _formula_cells(archive.read(name).decode("utf-8-sig"))]
         return problems, False
     text = body.decode("utf-8", errors="replace")
+    if kind == "text/calendar":
+        # Not HTML: RFC 5545 escapes text, so what matters is that no line break in stored text
+        # starts a property of its own (unfolded, every line is NAME;params:value or NAME:value).
+        lines = text.replace("\r\n ", "").split("\r\n")
+        return [
+            f"calendar line {line[:40]!r}" for line in lines if line and not re.match(r"[A-Z][A-Z0-9-]*[;:]", line)
+        ], ("<script>" in text)
     if kind == "text/csv":
         return [f"formula cell {c[:40]!r}" for c in _formula_cells(text)], "'=HYPERLINK" in text
     lowered = text.lower()

@@ -229,7 +229,7 @@ def build_world() -> World:
             for name in ("child", "book", "record", "timeline", "visit_create", "midway_create", "case_note_create")
         },
         **{f"reviews:{name}": {"pk": held.pk} for name in ("detail", "edit", "distribution")},
-        **{f"reviews:{name}": {"pk": booked.pk} for name in ("reschedule", "cancel")},
+        **{f"reviews:{name}": {"pk": booked.pk} for name in ("reschedule", "cancel", "invitations", "calendar_file")},
         "reviews:action_update": {"pk": action.pk},
         "disputes:raise": {"child_pk": child.pk},
         **{
