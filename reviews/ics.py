@@ -84,6 +84,8 @@ def review_event(
 ) -> icalendar.Event:
     """The VEVENT of a booked (or, ``cancelled``, a cancelled) review; ``attendee`` is the
     (name, email) of the one person an invitation goes to. Reads the review's child and chair."""
+    if review.booked_for is None:
+        raise ValueError("Only a review with a booked date has a calendar event")
     start, end = _when(review.booked_for, review.starts_at, review.duration_minutes)
     event = icalendar.Event()
     event.add("uid", review_uid(review))

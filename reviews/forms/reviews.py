@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
+from django.http import QueryDict
 
 from iro_service.forms import GDSForm, SensibleDateField, TextForm, radio_field, text_field
 from iro_service.locked_forms import LockedForm, LockedRows
@@ -69,16 +70,16 @@ class _TimeFields(TextForm):
         return self.cleaned_data["duration_minutes"] or 90
 
 
-class _Warned:
-    """A form with a ``book_anyway`` box, shown once there are warnings to confirm."""
+def show_warnings(form: forms.Form) -> None:
+    """Show the form's ``book_anyway`` box, unticked: each new set of warnings is confirmed afresh."""
+    form.fields["book_anyway"].widget = forms.CheckboxInput()
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data.pop(form.add_prefix("book_anyway"), None)
+    form.data = data
 
-    def show_warnings(self) -> None:
-        self.fields["book_anyway"].widget = forms.CheckboxInput()
-        self.data = self.data.copy()
-        self.data.pop(self.add_prefix("book_anyway"), None)  # each new set of warnings is confirmed afresh
 
-
-class ReviewBookForm(_Warned, GDSForm, _TimeFields):
+class ReviewBookForm(GDSForm, _TimeFields):
     submit_text = "Book review"
     field_order = ["booked_for", "starts_at", "duration_minutes", "venue", "invite", "invite_child"]
     booked_for = SensibleDateField(label="Date of the review", help_text=DATE_HINT)
@@ -262,7 +263,7 @@ def _reason_and_consent(reason: str, *, change: str, done: str) -> tuple[forms.C
     )
 
 
-class RescheduleForm(_Warned, GDSForm, _TimeFields):
+class RescheduleForm(GDSForm, _TimeFields):
     submit_text = "Move the review"
     field_order = ["new_date", "starts_at", "duration_minutes", "venue", "reason", "iro_consented"]
     new_date = SensibleDateField(label="New date", help_text=DATE_HINT, what="The new date")

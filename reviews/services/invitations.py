@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: The part each contact takes in the review, as ``Review.invited`` records it.
-PARTICIPANT_ROLE = {
+PARTICIPANT_ROLE: dict[str, str] = {
     ContactRole.SOCIAL_WORKER: ParticipantRole.SOCIAL_WORKER,
     ContactRole.CARER: ParticipantRole.CARER,
     ContactRole.PLACEMENT: ParticipantRole.CARER,
@@ -151,7 +151,7 @@ def _send_on_commit(invitation_ids: list[int], *, method: str, update: bool) -> 
 
 def _when(review: Review) -> str:
     day = f"{review.booked_for:%A %-d %B %Y}"
-    if review.starts_at is None:
+    if review.starts_at is None or review.booked_for is None:
         return day
     start, end = ics._when(review.booked_for, review.starts_at, review.duration_minutes)
     return f"{day}, {start:%H:%M} to {end:%H:%M} (UK time)"

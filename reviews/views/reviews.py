@@ -33,6 +33,7 @@ from ..forms.reviews import (
     RescheduleForm,
     ReviewBookForm,
     ReviewRecordForm,
+    show_warnings,
 )
 from ..models import Action, Review
 from ..sections import review_section
@@ -137,7 +138,7 @@ def _unconfirmed_warnings(request, form, warnings_of) -> list:
     confirmed = form.cleaned_data.pop("book_anyway")
     if not warnings or confirmed:
         return []
-    form.show_warnings()
+    show_warnings(form)
     return warnings
 
 

@@ -350,3 +350,47 @@ def test_a_script_in_a_contacts_name_is_escaped_on_the_pages(client_for, iro, re
         text = client_for(iro).get(url).text
         assert SCRIPT not in text, url
         assert "&lt;script&gt;" in text, url
+
+
+def test_the_ticked_invitees_stay_ticked_while_warnings_are_confirmed(
+    client_for, iro, child, carer, django_capture_on_commit_callbacks
+):
+    saturday = timezone.localdate() + dt.timedelta(days=1)
+    while saturday.weekday() != 5:
+        saturday += dt.timedelta(days=1)
+    post = {**date_fields("booked_for", saturday), "invite": [carer.pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(iro).post(reverse("reviews:book", args=[child.pk]), post)
+    assert "is a Saturday" in response.text
+    assert f'value="{carer.pk}"' in response.text and "checked" in response.text.split(f'value="{carer.pk}"')[1][:80]
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(iro).post(reverse("reviews:book", args=[child.pk]), {**post, "book_anyway": "on"})
+    assert [m.to for m in mail.outbox] == [["pat@example.test"]]
+
+
+def test_moving_keeps_the_start_time_unless_a_new_one_is_given(iro, review):
+    later = _weekday(review.booked_for + dt.timedelta(days=7))
+    services.review_reschedule(review=review, by=iro, new_date=later, reason="Exams", iro_consented=True)
+    review.refresh_from_db()
+    assert (review.booked_for, review.starts_at, review.ics_sequence) == (later, dt.time(10, 0), 1)
+    services.review_reschedule(
+        review=review, by=iro, new_date=later, starts_at=dt.time(15, 0), reason="School day", iro_consented=True
+    )
+    review.refresh_from_db()
+    assert (review.starts_at, review.ics_sequence) == (dt.time(15, 0), 2)
+    assert [c.kind for c in review.date_changes.order_by("pk")] == ["postponed", "postponed"]
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_invitations_page_runs_a_fixed_number_of_queries(
+    client_for, django_assert_max_num_queries, iro, child, review, size, django_capture_on_commit_callbacks
+):
+    contacts = [ContactFactory(child=child, email="" if n % 2 else f"c{n}@example.test") for n in range(size)]
+    _invite(iro, review, contacts[: size // 2], django_capture_on_commit_callbacks)
+    client = client_for(iro)
+    client.get(reverse("reviews:invitations", args=[review.pk]))
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("reviews:invitations", args=[review.pk]))
+    assert len(response.context["invitations"]) == size // 2
