@@ -53,7 +53,7 @@ class _TimeFields(TextForm):
         required=False,
         input_formats=["%H:%M", "%H.%M", "%H%M"],
         help_text="Use the 24-hour clock, for example, 14:30",
-        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
         error_messages={"invalid": "Enter a start time like 14:30"},
     )
     duration_minutes = forms.IntegerField(
@@ -62,8 +62,13 @@ class _TimeFields(TextForm):
         max_value=480,
         initial=90,
         required=False,
-        help_text="Left empty, 90 minutes",
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        help_text="If you leave it empty, 90 minutes",
+        error_messages={
+            "invalid": "Enter the length in minutes as a number, like 90",
+            "min_value": "The review must last at least 15 minutes",
+            "max_value": "The review must last 480 minutes (8 hours) or less",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"}),
     )
 
     def clean_duration_minutes(self):

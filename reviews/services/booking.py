@@ -60,7 +60,7 @@ def _due_on(child_id: int) -> date | None:
     return ReviewSchedule.objects.filter(child_id=child_id).values_list("next_due_on", flat=True).first()
 
 
-def _changes_since_last_review(child_id: int) -> int:
+def changes_since_last_review(child_id: int) -> int:
     """Significant changes since the child's last review held (all of them before the first),
     and any not yet acknowledged (docs/rules.md#significant-changes)."""
     last = Review.objects.held().filter(child_id=child_id).order_by("-held_on").values_list("held_on", flat=True)
@@ -98,7 +98,7 @@ def booking_warnings_for(
 
 def _early_after_change(child_id: int, day: date) -> bool:
     return is_early_after_change(
-        day, due_on=_due_on(child_id), changes_since_last_review=_changes_since_last_review(child_id)
+        day, due_on=_due_on(child_id), changes_since_last_review=changes_since_last_review(child_id)
     )
 
 

@@ -143,7 +143,14 @@ def _unconfirmed_warnings(request, form, warnings_of) -> list:
 
 
 def _booking_page(request, *, form, child, title: str, warnings, intro: str):
-    context = {"form": form, "child": child, "title": title, "warnings": warnings, "intro": intro}
+    context = {
+        "form": form,
+        "child": child,
+        "title": title,
+        "warnings": warnings,
+        "intro": intro,
+        "changes": services.booking.changes_since_last_review(child.pk),
+    }
     return render(request, "reviews/booking_form.html", context)
 
 

@@ -231,6 +231,9 @@ def test_a_review_booked_early_after_a_significant_change_is_marked_so(client_fo
     )
     day = _next(_working, after=timezone.localdate())
 
+    page = client_for(iro).get(reverse("reviews:book", args=[child.pk])).text
+    assert "There is a significant change" in page and "marked as early after a significant change" in page
+
     _book(client_for(iro), child, day)
 
     review = Review.objects.get(child=child)
