@@ -394,3 +394,19 @@ def test_the_invitations_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(11):
         response = client.get(reverse("reviews:invitations", args=[review.pk]))
     assert len(response.context["invitations"]) == size // 2
+
+
+def test_a_review_without_a_start_time_is_a_whole_day_event(iro, child):
+    review = services.review_book(child=child, by=iro, booked_for=_weekday(timezone.localdate()))
+    event = icalendar.Calendar.from_ical(ics.review_ics(review)).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == review.booked_for
+    assert event.decoded("DTEND") == review.booked_for + dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(("day", "utc_hour"), [(dt.date(2027, 7, 14), 9), (dt.date(2027, 1, 13), 10)])
+def test_a_start_time_is_london_time_in_summer_and_winter(iro, child, day, utc_hour):
+    review = Review(child=child, chair=iro, booked_for=day, starts_at=dt.time(10, 0), duration_minutes=60, pk=7)
+    calendar = icalendar.Calendar.from_ical(ics.review_ics(review))
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+    start = calendar.walk("VEVENT")[0].decoded("DTSTART")
+    assert start.astimezone(dt.UTC).hour == utc_hour
