@@ -72,6 +72,15 @@ class Review(UndeletableModel):
     booked_for = models.DateField(null=True, blank=True)
     held_on = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
+    #: When the booked review starts (optional) and how long it is expected to last.
+    starts_at = models.TimeField("start time", null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField("length in minutes", default=90)
+    #: Booked before its due date after a significant change since the last review
+    #: (docs/rules.md#review-timescales: a review may be held early).
+    after_significant_change = models.BooleanField(default=False)
+    #: The iCalendar SEQUENCE of the review's invitation: 0 when booked, one more at each move
+    #: or cancellation (``reviews.ics``).
+    ics_sequence = models.PositiveIntegerField(default=0)
     #: The statutory date this review was due by when it was held (cache of reviews.deadlines).
     due_on = models.DateField(null=True, blank=True)
 
@@ -447,3 +456,42 @@ class DocumentSent(UndeletableModel):
     def recipient_key(self) -> str:
         """``reviews.distribution``'s key of the person: the child, or their contact."""
         return "child" if self.to_child else f"contact:{self.contact_id}"
+
+
+class Invitation(UndeletableModel):
+    """One person invited to a booked review: one of the people around the child (``contact``)
+    or the child themselves (``to_child``). The name and email are copied when the invitation is
+    first sent; ``sequence`` is the iCalendar SEQUENCE last sent and ``cancelled_at`` when the
+    cancellation went out. Without an email address the invitation goes by post."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="invitations")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations")
+    to_child = models.BooleanField("the child themselves", default=False)
+    #: The ``ParticipantRole`` the invitee takes part in, kept in step with ``Review.invited``.
+    role = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    sequence = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["review", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_child=True, contact__isnull=True) | Q(to_child=False, contact__isnull=False),
+                name="invitation_to_child_or_contact",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "contact"], condition=Q(contact__isnull=False), name="one_invitation_per_contact"
+            ),
+            models.UniqueConstraint(fields=["review"], condition=Q(to_child=True), name="one_invitation_to_child"),
+        ]
+
+    def __str__(self):
+        return f"Invitation {self.pk} to review {self.review_id}"
+
+    @property
+    def by_post(self) -> bool:
+        return not self.email

@@ -226,6 +226,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="iro-service@localhost")
+#: The domain of review invitations' iCalendar UIDs (``review-<pk>@<domain>``): the service's own
+#: host name, so that a calendar matches an update or cancellation to the event it replaces.
+CALENDAR_UID_DOMAIN = env("CALENDAR_UID_DOMAIN", default="iro-service.localhost")
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:

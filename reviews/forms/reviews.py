@@ -8,6 +8,7 @@ from typing import cast
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
+from django.http import QueryDict
 
 from iro_service.forms import GDSForm, SensibleDateField, TextForm, radio_field, text_field
 from iro_service.locked_forms import LockedForm, LockedRows
@@ -27,10 +28,104 @@ from ..services.reviews import REVIEW_FIELDS
 DATE_HINT = "For example, 27 3 2026"
 
 
-class ReviewBookForm(GDSForm, forms.Form):
+class ContactChoiceField(forms.ModelMultipleChoiceField):
+    """The people around the child to tick: each with their role, and whether they get the
+    invitation by email or by post, and any reason to take care (``Contact.notes``)."""
+
+    widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "invalid_choice": "Choose only people around this child who hold their role now",
+        "invalid_pk_value": "Choose only people around this child who hold their role now",
+    }
+
+    def label_from_instance(self, obj):
+        how = "by email" if obj.email else "no email address: send by post"
+        note = f" Note: {obj.notes}" if obj.notes else ""
+        return f"{obj.name} ({obj.get_role_display()}), {how}.{note}"
+
+
+def _invite_child_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        required=False,
+        label="Invite the child too",
+        help_text="The child has no email address here: their invitation is listed to give in person or send by post.",
+    )
+
+
+def _warnings_field(label: str) -> forms.BooleanField:
+    """Ticked to go ahead despite the warnings shown; hidden until there are any."""
+    return forms.BooleanField(required=False, label=label, widget=forms.HiddenInput)
+
+
+class _TimeFields(TextForm):
+    starts_at = forms.TimeField(
+        label="Start time (optional)",
+        required=False,
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        help_text="Use the 24-hour clock, for example, 14:30",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"invalid": "Enter a start time like 14:30"},
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes",
+        min_value=15,
+        max_value=480,
+        initial=90,
+        required=False,
+        help_text="If you leave it empty, 90 minutes",
+        error_messages={
+            "invalid": "Enter the length in minutes as a number, like 90",
+            "min_value": "The review must last at least 15 minutes",
+            "max_value": "The review must last 480 minutes (8 hours) or less",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"}),
+    )
+
+    def clean_duration_minutes(self):
+        return self.cleaned_data["duration_minutes"] or 90
+
+
+def show_warnings(form: forms.Form) -> None:
+    """Show the form's ``book_anyway`` box, unticked: each new set of warnings is confirmed afresh."""
+    form.fields["book_anyway"].widget = forms.CheckboxInput()
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data.pop(form.add_prefix("book_anyway"), None)
+    form.data = data
+
+
+class ReviewBookForm(GDSForm, _TimeFields):
     submit_text = "Book review"
+    field_order = ["booked_for", "starts_at", "duration_minutes", "venue", "invite", "invite_child"]
     booked_for = SensibleDateField(label="Date of the review", help_text=DATE_HINT)
     venue = forms.CharField(max_length=200, required=False, help_text="For example, the carer's home or online.")
+    invite = ContactChoiceField(queryset=None, required=False, label="Who to invite")
+    invite_child = _invite_child_field()
+    book_anyway = _warnings_field("Book anyway")
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invite"].queryset = contacts
+        if not contacts.exists():
+            del self.fields["invite"]
+
+
+class InvitationsForm(GDSForm, forms.Form):
+    submit_text = "Send invitations"
+    invite = ContactChoiceField(queryset=None, required=False, label="Who to invite")
+    invite_child = _invite_child_field()
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invite"].queryset = contacts
+        if not contacts.exists():
+            del self.fields["invite"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("invite") and not cleaned.get("invite_child") and not self.errors:
+            self.add_error("invite" if "invite" in self.fields else "invite_child", "Choose who to invite")
+        return cleaned
 
 
 class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
@@ -310,10 +405,19 @@ def _reason_and_consent(reason: str, *, change: str, done: str) -> tuple[forms.C
     )
 
 
-class RescheduleForm(GDSForm, forms.Form):
+class RescheduleForm(GDSForm, _TimeFields):
     submit_text = "Move the review"
+    field_order = ["new_date", "starts_at", "duration_minutes", "venue", "reason", "iro_consented"]
     new_date = SensibleDateField(label="New date", help_text=DATE_HINT, what="The new date")
+    venue = forms.CharField(max_length=200, required=False)
     reason, iro_consented = _reason_and_consent("Reason for the change", change="the change", done="moved")
+    book_anyway = _warnings_field("Move it anyway")
+
+    def clean_iro_consented(self):
+        # The service refuses too; checked here as well, so the page asks for it before any warnings.
+        if not self.cleaned_data["iro_consented"]:
+            raise forms.ValidationError("The IRO must agree before a review is moved or cancelled.")
+        return True
 
 
 class CancelForm(GDSForm, forms.Form):

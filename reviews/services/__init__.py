@@ -7,6 +7,7 @@ child's letter. ``footprint``: visits, midway reviews and case notes between rev
 """
 
 from .booking import (  # noqa: F401
+    booking_warnings_for,
     review_book,
     review_cancel,
     review_reschedule,
@@ -22,6 +23,7 @@ from .footprint import (  # noqa: F401
     midway_review_record,
     visit_record,
 )
+from .invitations import review_invite  # noqa: F401
 from .reviews import (  # noqa: F401
     ActionInput,
     action_update,

@@ -8,11 +8,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from children.models import Child
+from children.models import Child, Contact
 from iro_service.audit import audited_by_service, child_in_url, note_listing, object_in_url, record_export
 from iro_service.concurrency import save_or_merge
 from iro_service.csv import EXPORT_CHUNK, streamed_csv
@@ -20,7 +21,7 @@ from iro_service.forms import add_service_errors, save_with_service
 from iro_service.page_access import permission_page
 from iro_service.sections import page_sections
 
-from .. import deadlines, exports, selectors, services
+from .. import deadlines, exports, ics, selectors, services
 from ..calendar import local_non_working_days
 from ..codes import ActionStatus, ReviewStatus
 from ..filters import DeadlineFilter
@@ -31,9 +32,11 @@ from ..forms.reviews import (
     CancelForm,
     CopyFormSet,
     DistributionForm,
+    InvitationsForm,
     RescheduleForm,
     ReviewBookForm,
     ReviewRecordForm,
+    show_warnings,
 )
 from ..models import Action, Review
 from ..sections import review_section
@@ -150,16 +153,51 @@ def child_reviews(request, child_pk):
     )
 
 
+def _unconfirmed_warnings(request, form, warnings_of) -> list:
+    """On a valid POST, the booking warnings (``warnings_of(cleaned_data)``) the IRO has not yet
+    confirmed with "Book anyway"; the form then shows that box, unticked."""
+    if request.method != "POST" or not form.is_valid():
+        return []
+    warnings = warnings_of(form.cleaned_data)
+    confirmed = form.cleaned_data.pop("book_anyway")
+    if not warnings or confirmed:
+        return []
+    show_warnings(form)
+    return warnings
+
+
+def _booking_page(request, *, form, child, title: str, warnings, intro: str):
+    context = {
+        "form": form,
+        "child": child,
+        "title": title,
+        "warnings": warnings,
+        "intro": intro,
+        "changes": services.booking.changes_since_last_review(child.pk),
+    }
+    return render(request, "reviews/booking_form.html", context)
+
+
 @chair_form_page("Book a review page viewed", child=child_in_url("child_pk"))
 def review_book(request, child_pk):
+    """Book the next review: warned, never refused, when the date is late, not a working day or
+    the chair is busy; "Book anyway" confirms (docs/rules.md#review-timescales)."""
     child = _child(request, child_pk)
-    form = ReviewBookForm(request.POST or None)
-    if save_with_service(
+    contacts = Contact.objects.filter(child=child).current(on=timezone.localdate())
+    form = ReviewBookForm(request.POST or None, contacts=contacts)
+    warnings = _unconfirmed_warnings(
+        request,
+        form,
+        lambda d: services.booking_warnings_for(
+            child, d["booked_for"], starts_at=d["starts_at"], duration_minutes=d["duration_minutes"]
+        ),
+    )
+    if not warnings and save_with_service(
         request, form, lambda data: services.review_book(child=child, by=request.user, **data), success="Review booked"
     ):
         return redirect("reviews:child", child_pk=child.pk)
-    context = {"form": form, "child": child, "title": "Book a review", "intro": selectors.next_due_text(child)}
-    return render(request, "children/form.html", context)
+    intro = selectors.next_due_text(child)
+    return _booking_page(request, form=form, child=child, title="Book a review", warnings=warnings, intro=intro)
 
 
 def _anchor(form, name: str) -> str:
@@ -211,7 +249,7 @@ def _record_page(request, *, child, review, form, formset, title, conflict=None)
 def review_record(request, child_pk):
     child = _child(request, child_pk)
     booked = Review.objects.booked().filter(child=child).first()
-    initial = {"held_on": booked.booked_for, "venue": booked.venue} if booked else {}
+    initial = {"held_on": booked.booked_for, "venue": booked.venue, "invited": booked.invited} if booked else {}
     form = ReviewRecordForm(request.POST or None, initial=initial)
     formset = ActionFormSet(request.POST or None, prefix="actions")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -358,9 +396,58 @@ def _change_booking(request, review, form_class, call, *, success: str, title: s
 @chair_form_page("Move the review page viewed", child=object_in_url(Review))
 def review_reschedule(request, pk):
     review = _review(request, pk)
+    initial = {"starts_at": review.starts_at, "duration_minutes": review.duration_minutes, "venue": review.venue}
+    form = RescheduleForm(request.POST or None, initial=initial)
+    warnings = _unconfirmed_warnings(
+        request,
+        form,
+        lambda d: services.booking_warnings_for(
+            review.child, d["new_date"], starts_at=d["starts_at"], duration_minutes=d["duration_minutes"], review=review
+        ),
+    )
+    success = "Review moved. The reason is kept on the record, and everyone invited is sent the new date."
+    call = partial(services.review_reschedule, review=review, by=request.user)
+    if not warnings and save_with_service(request, form, lambda data: call(**data), success=success):
+        return redirect("reviews:child", child_pk=review.child_id)
     title = f"Move the review booked for {review.booked_for:%-d %B %Y}" if review.booked_for else "Move the review"
-    success = "Review moved. The reason is kept on the record."
-    return _change_booking(request, review, RescheduleForm, services.review_reschedule, success=success, title=title)
+    intro = selectors.next_due_text(review.child)
+    return _booking_page(request, form=form, child=review.child, title=title, warnings=warnings, intro=intro)
+
+
+@chair_form_page("Review invitations page viewed", child=object_in_url(Review))
+def review_invitations(request, pk):
+    """Who is invited to a review, by email or by post, and inviting more of the people around
+    the child while it is booked."""
+    review = _review(request, pk)
+    contacts = Contact.objects.filter(child=review.child).current(on=timezone.localdate())
+    contacts = contacts.exclude(invitations__review=review)
+    data = request.POST if request.method == "POST" else None  # an empty POST is a POST too
+    form = InvitationsForm(data, contacts=contacts) if review.status == ReviewStatus.BOOKED else None
+    if form is not None and save_with_service(
+        request,
+        form,
+        lambda d: services.review_invite(
+            review=review, contacts=list(d.get("invite", ())), child=d["invite_child"], by=request.user
+        ),
+        success="Invitations sent. Anyone without an email address is listed to send by post.",
+    ):
+        return redirect("reviews:invitations", pk=review.pk)
+    invitations = review.invitations.select_related("contact").order_by("pk")
+    context = {"review": review, "child": review.child, "form": form, "invitations": invitations}
+    return render(request, "reviews/invitations.html", context)
+
+
+@page(CASELOAD, child=object_in_url(Review), summary="Review calendar file downloaded")
+def review_calendar_file(request, pk):
+    """The booked review as an .ics for the IRO's own calendar: initials and reference, no name."""
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).exclude(booked_for=None).select_related("child", "chair"), pk=pk
+    )
+    cancelled = review.status == ReviewStatus.CANCELLED
+    calendar = ics.calendar_of([ics.review_event(review, cancelled=cancelled)])
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="review-{review.pk}.ics"'
+    return response
 
 
 @chair_form_page("Cancel the review page viewed", child=object_in_url(Review))

@@ -56,6 +56,7 @@ FORM_PAGES = (
     "reviews:distribution",
     "reviews:reschedule",
     "reviews:cancel",
+    "reviews:invitations",
     "reviews:visit_create",
     "reviews:midway_create",
     "reviews:case_note_create",

@@ -152,7 +152,8 @@ def test_a_booking_two_years_ahead_is_accepted(client_for, iro):
     latest = years_after(timezone.localdate(), 2)
 
     response = client_for(iro).post(
-        reverse("reviews:book", args=[child.pk]), {**_date("booked_for", _typed(latest)), "venue": ""}
+        reverse("reviews:book", args=[child.pk]),
+        {**_date("booked_for", _typed(latest)), "venue": "", "book_anyway": "on"},
     )
 
     assert response.status_code == 302

@@ -129,7 +129,7 @@ def test_two_bookings_through_the_pages_a_redirect_and_a_form_with_the_reason(ir
 
     def post(days: int):
         return lambda: _client(iro).post(
-            url, {**date_fields("booked_for", today + dt.timedelta(days=days)), "venue": ""}
+            url, {**date_fields("booked_for", today + dt.timedelta(days=days)), "venue": "", "book_anyway": "on"}
         )
 
     outcomes = race(post(10), post(12), hold="reviews_review")

@@ -110,6 +110,8 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "reviews:distribution": CHAIR,
     "reviews:reschedule": CHAIR,
     "reviews:cancel": CHAIR,
+    "reviews:invitations": CHAIR,
+    "reviews:calendar_file": CHILD,
     "reviews:action_update": CHAIR,
     "reviews:timeline": CHILD,
     "reviews:visit_create": CHAIR,

@@ -403,6 +403,8 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "reviews:distribution": [held],
         "reviews:reschedule": [booked],
         "reviews:cancel": [booked],
+        "reviews:invitations": [booked],
+        "reviews:calendar_file": [booked],
         "reviews:action_update": [{"pk": world.action.pk}],
         "reviews:timeline": [pk],
         "reviews:visit_create": [pk],
@@ -566,16 +568,29 @@ def _formula_cells(text: str) -> list[str]:
 #: The only properties a calendar feed's event has (reviews.feeds): typed text that broke out of
 #: its iCalendar TEXT value would add others.
 FEED_EVENT_PROPERTIES = {"UID", "DTSTAMP", "DTSTART", "SUMMARY", "URL"}
+#: A review's own invitation (reviews/ics.py) carries its times, venue, status and organiser too.
+INVITATION_EVENT_PROPERTIES = FEED_EVENT_PROPERTIES | {
+    "SEQUENCE",
+    "DTEND",
+    "LOCATION",
+    "STATUS",
+    "ORGANIZER",
+    "ATTENDEE",
+}
 
 
 def _calendar_problems(body: bytes) -> list[str]:
-    """An iCalendar feed is not markup: typed text in it must stay inside its TEXT value
-    (backslash-escaped), so the feed parses and its events hold only the feed's properties."""
+    """An iCalendar file is not markup: typed text in it must stay inside its TEXT value
+    (backslash-escaped), so the file parses, no line break in stored text starts a property of its
+    own (unfolded, every line is NAME;params:value or NAME:value), and its events hold only the
+    properties the feed or an invitation writes."""
     try:
         events = Calendar.from_ical(body).walk("VEVENT")
     except ValueError as error:
         return [f"the calendar does not parse: {error}"]
-    return [f"an event with properties {sorted(e)}" for e in events if set(e) - FEED_EVENT_PROPERTIES]
+    lines = body.decode("utf-8").replace("\r\n ", "").split("\r\n")
+    loose = [f"calendar line {line[:40]!r}" for line in lines if line and not re.match(r"[A-Z][A-Z0-9-]*[;:]", line)]
+    return loose + [f"an event with properties {sorted(e)}" for e in events if set(e) - INVITATION_EVENT_PROPERTIES]
 
 
 def _problems_in(response) -> tuple[list[str], bool]:

@@ -240,7 +240,7 @@ def build_world() -> World:
             f"reviews:{name}": {"pk": held.pk}
             for name in ("detail", "edit", "distribution", "record_pdf", "letter_pdf")
         },
-        **{f"reviews:{name}": {"pk": booked.pk} for name in ("reschedule", "cancel")},
+        **{f"reviews:{name}": {"pk": booked.pk} for name in ("reschedule", "cancel", "invitations", "calendar_file")},
         "reviews:action_update": {"pk": action.pk},
         "disputes:raise": {"child_pk": child.pk},
         **{

@@ -203,7 +203,7 @@ def test_booking_moving_and_cancelling_through_the_browser(client_for, iro, chil
     today = timezone.localdate()
     client.post(
         reverse("reviews:book", args=[child.pk]),
-        {**date_fields("booked_for", today + dt.timedelta(days=5)), "venue": "School"},
+        {**date_fields("booked_for", today + dt.timedelta(days=5)), "venue": "School", "book_anyway": "on"},
     )
     booked = Review.objects.get(child=child, status="booked")
     response = client.post(
@@ -213,7 +213,12 @@ def test_booking_moving_and_cancelling_through_the_browser(client_for, iro, chil
     assert "The IRO must agree" in response.text
     client.post(
         reverse("reviews:reschedule", args=[booked.pk]),
-        {**date_fields("new_date", today + dt.timedelta(days=9)), "reason": "Exams", "iro_consented": "on"},
+        {
+            **date_fields("new_date", today + dt.timedelta(days=9)),
+            "reason": "Exams",
+            "iro_consented": "on",
+            "book_anyway": "on",
+        },
     )
     client.post(reverse("reviews:cancel", args=[booked.pk]), {"reason": "Moved away", "iro_consented": "on"})
     booked.refresh_from_db()
