@@ -3,6 +3,7 @@ the order of reviews) are checked by the services and attached to these forms by
 
 from __future__ import annotations
 
+import hashlib
 from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
@@ -57,6 +58,11 @@ def _warnings_field(label: str) -> forms.BooleanField:
     return forms.BooleanField(required=False, label=label, widget=forms.HiddenInput)
 
 
+def _warnings_seen_field() -> forms.CharField:
+    """The key of the warnings the IRO was shown (``warnings_key``) when they ticked the box."""
+    return forms.CharField(required=False, widget=forms.HiddenInput, max_length=16)
+
+
 class _TimeFields(TextForm):
     starts_at = forms.TimeField(
         label="Start time (optional)",
@@ -85,12 +91,19 @@ class _TimeFields(TextForm):
         return self.cleaned_data["duration_minutes"] or 90
 
 
-def show_warnings(form: forms.Form) -> None:
-    """Show the form's ``book_anyway`` box, unticked: each new set of warnings is confirmed afresh."""
+def warnings_key(warnings) -> str:
+    """A short digest of the warnings shown: "Book anyway" confirms these warnings, and only these."""
+    return hashlib.sha256("\n".join(w.text for w in warnings).encode()).hexdigest()[:16]
+
+
+def show_warnings(form: forms.Form, warnings) -> None:
+    """Show the form's ``book_anyway`` box, unticked, with the key of the warnings it would
+    confirm: each new set of warnings (a changed date or time) is confirmed afresh."""
     form.fields["book_anyway"].widget = forms.CheckboxInput()
     data = QueryDict(mutable=True)
     data.update(form.data)
     data.pop(form.add_prefix("book_anyway"), None)
+    data[form.add_prefix("warnings_seen")] = warnings_key(warnings)
     form.data = data
 
 
@@ -102,6 +115,7 @@ class ReviewBookForm(GDSForm, _TimeFields):
     invite = ContactChoiceField(queryset=None, required=False, label="Who to invite")
     invite_child = _invite_child_field()
     book_anyway = _warnings_field("Book anyway")
+    warnings_seen = _warnings_seen_field()
 
     def __init__(self, *args, contacts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -412,6 +426,7 @@ class RescheduleForm(GDSForm, _TimeFields):
     venue = forms.CharField(max_length=200, required=False)
     reason, iro_consented = _reason_and_consent("Reason for the change", change="the change", done="moved")
     book_anyway = _warnings_field("Move it anyway")
+    warnings_seen = _warnings_seen_field()
 
     def clean_iro_consented(self):
         # The service refuses too; checked here as well, so the page asks for it before any warnings.

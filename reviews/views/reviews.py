@@ -37,6 +37,7 @@ from ..forms.reviews import (
     ReviewBookForm,
     ReviewRecordForm,
     show_warnings,
+    warnings_key,
 )
 from ..models import Action, Review
 from ..sections import review_section
@@ -155,14 +156,16 @@ def child_reviews(request, child_pk):
 
 def _unconfirmed_warnings(request, form, warnings_of) -> list:
     """On a valid POST, the booking warnings (``warnings_of(cleaned_data)``) the IRO has not yet
-    confirmed with "Book anyway"; the form then shows that box, unticked."""
+    confirmed with "Book anyway"; the form then shows that box, unticked. The box confirms the
+    warnings it was shown with: a date or time changed in the same submit is warned of afresh."""
     if request.method != "POST" or not form.is_valid():
         return []
     warnings = warnings_of(form.cleaned_data)
-    confirmed = form.cleaned_data.pop("book_anyway")
-    if not warnings or confirmed:
+    ticked = form.cleaned_data.pop("book_anyway")
+    seen = form.cleaned_data.pop("warnings_seen")
+    if not warnings or (ticked and seen == warnings_key(warnings)):
         return []
-    show_warnings(form)
+    show_warnings(form, warnings)
     return warnings
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from iro_service.forms import EARLIEST, EARLIEST_BIRTH, SensibleDateField, validate_sensible_date, years_after
 from reviews.models import Review
 from tests.factories import make_child_in_care
+from tests.reviews.factories import book_anyway
 
 APPS = ["iro_service", "children", "reviews", "disputes", "reporting", "interchange"]
 
@@ -153,7 +154,7 @@ def test_a_booking_two_years_ahead_is_accepted(client_for, iro):
 
     response = client_for(iro).post(
         reverse("reviews:book", args=[child.pk]),
-        {**_date("booked_for", _typed(latest)), "venue": "", "book_anyway": "on"},
+        {**_date("booked_for", _typed(latest)), "venue": "", **book_anyway(child, latest)},
     )
 
     assert response.status_code == 302

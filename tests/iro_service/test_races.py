@@ -35,6 +35,7 @@ from reviews.models import Review
 from tests.factories import UserFactory, make_child_in_care, make_iro
 from tests.forms import date_fields
 from tests.interchange.helpers import hand_made_texts
+from tests.reviews.factories import book_anyway
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks (CI runs on PostgreSQL)"),
@@ -128,9 +129,9 @@ def test_two_bookings_through_the_pages_a_redirect_and_a_form_with_the_reason(ir
     url = reverse("reviews:book", args=[child.pk])
 
     def post(days: int):
-        return lambda: _client(iro).post(
-            url, {**date_fields("booked_for", today + dt.timedelta(days=days)), "venue": "", "book_anyway": "on"}
-        )
+        day = today + dt.timedelta(days=days)
+        data = {**date_fields("booked_for", day), "venue": "", **book_anyway(child, day)}
+        return lambda: _client(iro).post(url, data)
 
     outcomes = race(post(10), post(12), hold="reviews_review")
 

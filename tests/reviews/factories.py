@@ -109,3 +109,13 @@ def correct_review(review, by, *, today: dt.date, **fields) -> Review:
     return services.review_update(
         review=review, by=by, expected_version=review.version, actions=[], today=today, **fields
     )
+
+
+def book_anyway(child, day: dt.date, *, review: Review | None = None, starts_at=None, duration_minutes: int = 90):
+    """The fields of a booking (or a move of ``review``) to ``day`` that confirm its warnings, as
+    an IRO who ticked "Book anyway" under them sends: the box and the key of those warnings."""
+    from reviews.forms.reviews import warnings_key
+    from reviews.services import booking_warnings_for
+
+    warnings = booking_warnings_for(child, day, starts_at=starts_at, duration_minutes=duration_minutes, review=review)
+    return {"book_anyway": "on", "warnings_seen": warnings_key(warnings)}

@@ -2,6 +2,7 @@
 working day, or the chair already has a review then; "Book anyway" confirms."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,7 @@ from reviews.models import ClosureDay, Review
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care
 from tests.forms import date_fields
+from tests.reviews.factories import book_anyway
 
 D = dt.date
 T = dt.time
@@ -137,6 +139,13 @@ def _book(client, child, day, **extra):
     return client.post(reverse("reviews:book", args=[child.pk]), {**date_fields("booked_for", day), **extra})
 
 
+def _seen(response) -> str:
+    """The key of the warnings a page showed, which its "Book anyway" box confirms."""
+    match = re.search(r'name="warnings_seen" value="(\w+)"', response.text)
+    assert match, "the page shows no warnings to confirm"
+    return match.group(1)
+
+
 @pytest.mark.django_db
 def test_the_booking_page_shows_the_due_date_and_why(client_for, iro, child):
     due = child.review_schedule.next_due_on
@@ -169,10 +178,28 @@ def test_a_saturday_is_warned_then_booked_with_book_anyway(client_for, iro, chil
     assert "Book anyway" in response.text
     assert not Review.objects.filter(child=child).exists()
 
-    response = _book(client, child, saturday, venue="Carer's home", book_anyway="on")
+    response = _book(client, child, saturday, venue="Carer's home", book_anyway="on", warnings_seen=_seen(response))
 
     assert response.status_code == 302
     assert Review.objects.get(child=child).booked_for == saturday
+
+
+@pytest.mark.django_db
+def test_book_anyway_confirms_only_the_warnings_shown(client_for, iro, child):
+    """Ticking the box and changing the date in the same submit warns of the new date afresh."""
+    client = client_for(iro)
+    saturday = _next(lambda d: d.weekday() == 5, after=timezone.localdate())
+    sunday = saturday + dt.timedelta(days=1)
+    shown = _book(client, child, saturday)
+
+    response = _book(client, child, sunday, book_anyway="on", warnings_seen=_seen(shown))
+
+    assert response.status_code == 200
+    assert f"{sunday:%-d %B %Y} is a Sunday." in response.text
+    assert not Review.objects.filter(child=child).exists()
+    # A box ticked without the warnings ever shown confirms nothing either.
+    assert _book(client, child, sunday, book_anyway="on").status_code == 200
+    assert not Review.objects.filter(child=child).exists()
 
 
 @pytest.mark.django_db
@@ -217,7 +244,9 @@ def test_moving_to_a_bank_holiday_or_weekend_is_warned_then_moved_anyway(client_
     review.refresh_from_db()
     assert review.booked_for != sunday
 
-    response = client.post(reverse("reviews:reschedule", args=[review.pk]), {**post, "book_anyway": "on"})
+    response = client.post(
+        reverse("reviews:reschedule", args=[review.pk]), {**post, "book_anyway": "on", "warnings_seen": _seen(response)}
+    )
 
     assert response.status_code == 302
     review.refresh_from_db()
@@ -256,10 +285,10 @@ def test_another_iro_a_committee_member_and_anonymous_cannot_book(client_for, cl
     day = _next(lambda d: d.weekday() == 5, after=timezone.localdate())
     url = reverse("reviews:book", args=[child.pk])
     assert client_for(other_iro).get(url).status_code == 404
-    assert _book(client_for(other_iro), child, day, book_anyway="on").status_code == 404
-    assert _book(client_for(committee), child, day, book_anyway="on").status_code == 403
+    assert _book(client_for(other_iro), child, day, **book_anyway(child, day)).status_code == 404
+    assert _book(client_for(committee), child, day, **book_anyway(child, day)).status_code == 403
     client.logout()
-    assert _book(client, child, day, book_anyway="on").status_code == 302  # to sign in
+    assert _book(client, child, day, **book_anyway(child, day)).status_code == 302  # to sign in
     assert not Review.objects.exists()
 
 

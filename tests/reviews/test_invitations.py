@@ -16,6 +16,7 @@ from reviews.models import Invitation, Review
 from reviews.schedule import schedule_refresh
 from tests.factories import ContactFactory, make_child_in_care
 from tests.forms import date_fields
+from tests.reviews.factories import book_anyway
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +253,7 @@ def test_booking_with_invitees_ticked_sends_their_invitations(
                 **date_fields("booked_for", day),
                 "starts_at": "09:30",
                 "invite": [carer.pk, mother.pk],
-                "book_anyway": "on",
+                **book_anyway(child, day, starts_at=dt.time(9, 30)),
             },
         )
 
@@ -366,7 +367,7 @@ def test_the_ticked_invitees_stay_ticked_while_warnings_are_confirmed(
     assert mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(iro).post(reverse("reviews:book", args=[child.pk]), {**post, "book_anyway": "on"})
+        client_for(iro).post(reverse("reviews:book", args=[child.pk]), {**post, **book_anyway(child, saturday)})
     assert [m.to for m in mail.outbox] == [["pat@example.test"]]
 
 

@@ -8,7 +8,7 @@ from reviews.models import Action, Review, ReviewSchedule
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care, make_cover
 from tests.forms import date_fields
-from tests.reviews.factories import held_review
+from tests.reviews.factories import book_anyway, held_review
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +203,11 @@ def test_booking_moving_and_cancelling_through_the_browser(client_for, iro, chil
     today = timezone.localdate()
     client.post(
         reverse("reviews:book", args=[child.pk]),
-        {**date_fields("booked_for", today + dt.timedelta(days=5)), "venue": "School", "book_anyway": "on"},
+        {
+            **date_fields("booked_for", today + dt.timedelta(days=5)),
+            "venue": "School",
+            **book_anyway(child, today + dt.timedelta(days=5)),
+        },
     )
     booked = Review.objects.get(child=child, status="booked")
     response = client.post(
@@ -217,7 +221,7 @@ def test_booking_moving_and_cancelling_through_the_browser(client_for, iro, chil
             **date_fields("new_date", today + dt.timedelta(days=9)),
             "reason": "Exams",
             "iro_consented": "on",
-            "book_anyway": "on",
+            **book_anyway(child, today + dt.timedelta(days=9), review=booked),
         },
     )
     client.post(reverse("reviews:cancel", args=[booked.pk]), {"reason": "Moved away", "iro_consented": "on"})
