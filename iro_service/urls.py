@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import auth_views as sign_in_views
@@ -14,7 +13,7 @@ urlpatterns = [
         no_child_data("the sign-in form: no child's data")(sign_in_views.SignInView.as_view()),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", sign_in_views.SignOutView.as_view(), name="logout"),
     path("accounts/", include("iro_service.account_urls")),
     path("accounts/two-factor/", sign_in_views.two_factor_status, name="two_factor"),
     path("accounts/two-factor/set-up/", sign_in_views.two_factor_setup, name="two_factor_setup"),
