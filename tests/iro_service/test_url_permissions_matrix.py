@@ -49,6 +49,7 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "login": EVERYONE,
     "logout": EVERYONE,
     "accessibility": EVERYONE,
+    "favicon": EVERYONE,
     # one's own account: password and second factor (no child's data)
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,

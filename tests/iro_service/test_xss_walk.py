@@ -461,6 +461,7 @@ NOT_PAGES = {
     "role_request_refuse": "POST only: a manager refuses a role request",
     "role_remove": "POST only: removes a role",
     "admin:logout": "POST only",
+    "favicon": "a redirect to the static icon",
     "two_factor_verify": "only a session that still owes its code gets the page; it names no one",
     "admin:password_change": "a redirect to the service's own password page (/accounts/password/change/)",
     "admin:auth_user_password_change": "refused to everyone: administrators send a reset, never set a password",
