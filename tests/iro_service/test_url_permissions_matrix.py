@@ -128,6 +128,7 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "reporting:progress": MANAGERS,
     "reporting:download": REPORT_READERS,
     "reporting:publish": MANAGERS,
+    "reporting:withdraw": MANAGERS,
     "reporting:tables_csv": REPORT_READERS,
     "reporting:published": REPORT_READERS,
     "reporting:dashboard": MANAGERS,

@@ -449,7 +449,6 @@ REGEX_PATHS = {
 NOT_PAGES = {
     "logout": "POST only (Django's LogoutView answers a GET with 405)",
     "reporting:generate": "POST only: queues a report",
-    "reporting:publish": "POST only: publishes a version",
     "interchange:ssda903_upload_import": "POST only: imports an upload",
     "children:cover_end": "POST only: ends a cover arrangement",
     "reviews:action_update": "POST only: the status buttons on the review page",
