@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_child_in_care, make_cover, make_iro
 
@@ -65,7 +66,7 @@ def test_the_table_runs_a_fixed_number_of_queries_whatever_the_number_of_iros(
 
 
 def test_children_covered_are_counted_in_their_own_column_not_in_the_caseload(client_for, manager, team):
-    today = dt.date.today()
+    today = timezone.localdate()
     away = make_iro(username="iro_away", last_name="Away", team=team)
     covering = make_iro(username="iro_cover", last_name="Cover", team=team)
     for n in range(3):
@@ -95,7 +96,7 @@ def test_children_covered_are_counted_in_their_own_column_not_in_the_caseload(cl
 
 @pytest.mark.parametrize("iros", [4, 60])
 def test_the_covering_column_adds_no_query_per_iro(client_for, django_assert_max_num_queries, manager, team, iros):
-    today = dt.date.today()
+    today = timezone.localdate()
     for n in range(iros // 2):
         away, covering = make_iro(username=f"away_{n}", team=team), make_iro(username=f"cover_{n}", team=team)
         make_child_in_care(iro=away)

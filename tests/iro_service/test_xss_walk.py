@@ -237,6 +237,29 @@ def _build() -> World:
         "running": ReportVersion.objects.create(
             start_year=year.start_year, number=3, status="running", progress=40, requested_by=manager
         ),
+        # published before the year ended, with the manager's reason; and one withdrawn since, with theirs
+        "published": ReportVersion.objects.create(
+            start_year=year.start_year,
+            number=4,
+            status="ready",
+            requested_by=manager,
+            generated_at=timezone.now(),
+            published_at=timezone.now(),
+            published_by=manager,
+            publish_reason=PAYLOAD,
+        ),
+        "withdrawn": ReportVersion.objects.create(
+            start_year=year.start_year,
+            number=5,
+            status="ready",
+            requested_by=manager,
+            generated_at=timezone.now(),
+            published_at=timezone.now(),
+            published_by=manager,
+            withdrawn_at=timezone.now(),
+            withdrawn_by=manager,
+            withdrawn_reason=PAYLOAD,
+        ),
     }
     ChildPopulation.objects.create(start_year=year.start_year, children_under_18=1000, source="s")
     texts = hand_made_texts()
@@ -402,6 +425,7 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "reporting:progress": [{"pk": v.pk} for v in world.versions.values()],
         "reporting:download": [ready],
         "reporting:publish": [ready],
+        "reporting:withdraw": [{"pk": world.versions["published"].pk}],
         "reporting:tables_csv": [ready],
         "reporting:dashboard_chart": dashboard_charts(),
         "interchange:ssda903_export": [{"?": f"year={world.year.label}"}],

@@ -41,7 +41,9 @@ def narrative_written(*, year: ReportingYear = YEAR) -> ReportNarrative:
     return narrative
 
 
-def publishable_version(manager, *, year: ReportingYear = YEAR, content: bytes = b"%PDF-1.7 test report") -> ReportVersion:
+def publishable_version(
+    manager, *, year: ReportingYear = YEAR, content: bytes = b"%PDF-1.7 test report"
+) -> ReportVersion:
     """A ready version of a year that has ended, with its narrative written: publishing needs no reason."""
     narrative_written(year=year)
     return ready_version(manager, year=year, content=content)
