@@ -6,10 +6,13 @@ A version is immutable once it is ready: ``report_generate`` refuses a ready ver
 version's file, hash or figures; a manager who wants different figures or words generates a
 new version, numbered 1, 2, 3 ... within its reporting year.
 
-Publishing: every published version stays visible to the committee (what they were shown is
-kept), and the highest-numbered published version of a year is its current one. A version
-older than the year's current published version cannot be published, so the current version
-is always also the most recently published.
+Publishing: after a confirmation page; a year not yet ended, or narrative sections unwritten,
+need the manager's reason (``publish_concerns``), which is kept and shown. Every published
+version stays visible to the committee (what they were shown is kept) until the manager
+withdraws it (``report_withdraw``: kept, marked with the reason, by whom and when, and no longer
+shown to the committee), and the highest-numbered published version of a year is its current
+one. A version older than the year's current published version cannot be published, so the
+current version is always also the most recently published.
 """
 
 from __future__ import annotations
