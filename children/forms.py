@@ -14,6 +14,7 @@ from iro_service.locked_forms import LockedForm
 
 from . import codes, rules
 from .models import Child, CoverArrangement, IROProfile, SiblingGroup
+from .querysets import iros_with_load
 from .services.common import CHILD_EDITABLE_FIELDS
 
 User = get_user_model()
@@ -22,6 +23,25 @@ User = get_user_model()
 class IROChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
+
+
+def _children(count: int) -> str:
+    return f"{count} {'child' if count == 1 else 'children'}"
+
+
+class IROLoadChoiceField(IROChoiceField):
+    """An IRO with the children they hold and cover now, for choosing whom to give more:
+    "Sam Jones: 64 children, covering 12". Its queryset comes from ``iro_queryset_with_load``."""
+
+    def label_from_instance(self, obj):
+        label = f"{super().label_from_instance(obj)}: {_children(obj.caseload)}, covering {obj.covering}"
+        return f"{label} (on leave today)" if obj.on_leave else label
+
+
+def iro_queryset_with_load(*, on=None):
+    """The active IROs by name, each with their caseload, the children they cover and whether
+    they are on leave on ``on``: one query (``children.querysets.iros_with_load``)."""
+    return iros_with_load(iro_queryset(), on=on)
 
 
 def iro_queryset(*, seen_by: AbstractBaseUser | None = None):
@@ -216,7 +236,12 @@ class AllocationForm(GDSForm, forms.Form):
     submit_text = "Change IRO"
     page_title = "Change IRO"
     success_message = "IRO changed. The previous allocation is kept in the history."
-    iro = IROChoiceField(queryset=User.objects.none(), label="New IRO", empty_label="Choose an IRO")
+    iro = IROLoadChoiceField(
+        queryset=User.objects.none(),
+        label="New IRO",
+        empty_label="Choose an IRO",
+        help_text="Each IRO with the children they hold and the children they cover now.",
+    )
     starts_on = _date_field("Date the new IRO takes over")
     reason = forms.CharField(
         max_length=255, label="Reason for the change", help_text="For example, caseload balancing or IRO leaving."
@@ -224,7 +249,7 @@ class AllocationForm(GDSForm, forms.Form):
 
     def __init__(self, *args, exclude_iro=None, **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = iro_queryset()
+        queryset = iro_queryset_with_load()
         if exclude_iro is not None:
             queryset = queryset.exclude(pk=exclude_iro.pk)
         self.fields["iro"].queryset = queryset
@@ -301,8 +326,13 @@ class BulkAllocationForm(GDSForm, forms.Form):
 
 class CoverForm(GDSForm, forms.Form):
     submit_text = "Arrange cover"
-    absent_iro = IROChoiceField(queryset=User.objects.none(), label="IRO who is away", empty_label="Choose an IRO")
-    covering_iro = IROChoiceField(queryset=User.objects.none(), label="IRO who covers", empty_label="Choose an IRO")
+    absent_iro = IROLoadChoiceField(queryset=User.objects.none(), label="IRO who is away", empty_label="Choose an IRO")
+    covering_iro = IROLoadChoiceField(
+        queryset=User.objects.none(),
+        label="IRO who covers",
+        empty_label="Choose an IRO",
+        help_text="Each IRO with the children they hold and the children they cover now.",
+    )
     starts_on = _date_field("Cover starts", what="The date cover starts")
     ends_on = _date_field(
         "Cover ends (optional)",
@@ -314,8 +344,7 @@ class CoverForm(GDSForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["absent_iro"].queryset = iro_queryset()
-        self.fields["covering_iro"].queryset = iro_queryset()
+        self.fields["absent_iro"].queryset = self.fields["covering_iro"].queryset = iro_queryset_with_load()
 
     #: How this form words the cover rules (``children.rules.cover_broken``).
     COVER_WORDS = {"own-caseload": "Choose a different IRO to cover"}

@@ -232,14 +232,6 @@ def _archive(*, child, by, confirm):
     return services.child_archive(child=child, by=by)
 
 
-child_reallocate = _child_action_view(
-    "child_reallocate",
-    forms.AllocationForm,
-    services.allocation_change,
-    summary="Change IRO page viewed",
-    permission="children.allocate_iro",
-    form_kwargs=lambda child: {"exclude_iro": child.current_allocation.iro if child.current_allocation else None},
-)
 episode_change = _child_action_view(
     "episode_change",
     forms.EpisodeChangeForm,
@@ -253,6 +245,52 @@ return_to_care = _child_action_view(
     "return_to_care", forms.ReturnToCareForm, services.care_period_start, summary="Return to care page viewed"
 )
 child_archive = _child_action_view("child_archive", forms.ArchiveForm, _archive, summary="Archive page viewed")
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _on_leave_warning(iro, *, on, covered: str) -> str:
+    """The warning when ``iro`` is on leave on ``on`` (``""`` when not): who covers them, until when,
+    and what that means for ``covered``."""
+    cover = selectors.cover_of_absence(iro, on=on)
+    if cover is None:
+        return ""
+    until = f" until {cover.ends_on:%-d %B %Y}" if cover.ends_on else ", with no end date set"
+    return (
+        f"{_name(iro)} is on leave on {on:%-d %B %Y}: {_name(cover.covering_iro)} covers their children{until}. "
+        f"{covered}"
+    )
+
+
+def _absences_today():
+    """Who is on leave today, for the warning above an IRO choice (one query)."""
+    today = timezone.localdate()
+    return [
+        f"{_name(cover.absent_iro)} (covered by {_name(cover.covering_iro)}"
+        + (f" until {cover.ends_on:%-d %B %Y})" if cover.ends_on else ", no end date set)")
+        for cover in CoverArrangement.objects.absent_on(today)
+    ]
+
+
+@audited(child=child_in_url("pk"), summary="Change IRO page viewed")
+@permission_page("children.allocate_iro", methods=["GET", "POST"])
+def child_reallocate(request, pk):
+    """Change the child's IRO. Each IRO offered shows their caseload and cover load; choosing an
+    IRO on leave on the start date is allowed, with a warning that their cover holds the child."""
+    child = _visible_child(request, pk, Child.objects.for_record())
+    current = child.current_allocation.iro if child.current_allocation else None
+    form = forms.AllocationForm(request.POST or None, exclude_iro=current)
+    call = partial(services.allocation_change, child=child, by=request.user)
+    if save_with_service(request, form, lambda data: call(**data), success=form.success_message):
+        data = form.cleaned_data
+        covered = f"{child.full_name}'s reviews fall to them meanwhile."
+        if warning := _on_leave_warning(data["iro"], on=data["starts_on"], covered=covered):
+            messages.warning(request, warning)
+        return redirect("children:detail", pk=child.pk)
+    context = {"form": form, "child": child, "title": form.page_title, "on_leave": _absences_today()}
+    return render(request, "children/form.html", context)
 
 
 @no_child_data("Cover arrangements between IROs: names staff only")
@@ -269,24 +307,53 @@ def cover_list(request):
 @no_child_data("Cover arrangements between IROs: names staff only")
 @permission_page("children.allocate_iro", methods=["GET", "POST"])
 def cover_create(request):
+    """Arrange cover. A covering IRO who is on leave themselves on the start date is allowed, with a warning."""
     form = forms.CoverForm(request.POST or None)
     if save_with_service(
         request, form, lambda data: services.cover_grant(by=request.user, **data), success="Cover arranged"
     ):
+        data = form.cleaned_data
+        covered = f"Check that someone is there for {_name(data['absent_iro'])}'s children."
+        if warning := _on_leave_warning(data["covering_iro"], on=data["starts_on"], covered=covered):
+            messages.warning(request, warning)
         return redirect("children:cover_list")
-    return render(request, "children/form.html", {"form": form, "title": "Arrange cover for an IRO's children"})
+    context = {"form": form, "title": "Arrange cover for an IRO's children", "on_leave": _absences_today()}
+    return render(request, "children/form.html", context)
+
+
+def _uncovered_warning(cover, *, ends_on) -> str:
+    left = selectors.children_left_uncovered(cover, ends_on=ends_on)
+    if not left:
+        return ""
+    absent = _name(cover.absent_iro)
+    children = f"{left} {'child' if left == 1 else 'children'}"
+    return (
+        f"If {absent} is still away after {ends_on:%-d %B %Y}, their {children} will have no covering IRO: "
+        "arrange other cover."
+    )
 
 
 @no_child_data("Cover arrangements between IROs: names staff only")
 @permission_page("children.allocate_iro", methods=["GET", "POST"])
 def cover_end(request, pk):
+    """End a cover. When no other cover follows, the page warns that the absent IRO's children will
+    have no cover if they are still away; once saved, it warns again if the cover was planned to
+    run longer (the absent IRO is still absent by the plan)."""
     cover = get_object_or_404(CoverArrangement.objects.select_related("absent_iro", "covering_iro"), pk=pk)
-    form = forms.CoverEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    planned_end = cover.ends_on
+    today = timezone.localdate()
+    form = forms.CoverEndForm(request.POST or None, initial={"ends_on": today})
     if save_with_service(
         request, form, lambda data: services.cover_end(cover=cover, by=request.user, **data), success="Cover ended"
     ):
+        ends_on = form.cleaned_data["ends_on"]
+        still_away = planned_end is None or planned_end > ends_on
+        if still_away and (warning := _uncovered_warning(cover, ends_on=ends_on)):
+            messages.warning(request, warning)
         return redirect("children:cover_list")
-    return render(request, "children/form.html", {"form": form, "title": f"End cover: {cover}"})
+    warning = _uncovered_warning(cover, ends_on=today)
+    context = {"form": form, "title": f"End cover: {cover}", "warnings": [warning] if warning else []}
+    return render(request, "children/form.html", context)
 
 
 def _timeline_url(child_pk: int) -> str:

@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from . import otp
 from .audit import no_child_data
 from .forms import GDSForm, LoginForm
-from .middleware import signed_out_notice
+from .middleware import SIGNED_OUT_BY_CHOICE, signed_out_notice
 
 
 class SignInView(auth_views.LoginView):
@@ -22,11 +22,20 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["signed_out_notice"] = signed_out_notice(self.request.GET.get("signed-out", ""))
+        reason = self.request.GET.get("signed-out", "")
+        context["signed_out_notice"] = signed_out_notice(reason)
+        context["signed_out_by_choice"] = reason == SIGNED_OUT_BY_CHOICE
         context["single_sign_on_failed"] = self.request.GET.get("single-sign-on") == "failed"
         if settings.OIDC_RP_CLIENT_ID:
             context["single_sign_on_url"] = reverse("oidc_authentication_init")
         return context
+
+
+class SignOutView(auth_views.LogoutView):
+    """Django's sign-out (POST only), landing on the sign-in page that says the person is signed out."""
+
+    def get_success_url(self):
+        return f"{resolve_url(settings.LOGOUT_REDIRECT_URL)}?signed-out={SIGNED_OUT_BY_CHOICE}"
 
 
 class SecurityCodeForm(GDSForm, forms.Form):

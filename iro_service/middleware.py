@@ -44,8 +44,15 @@ def _minutes(seconds: int) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+#: The ``signed-out`` value the sign-out view sends, when the person chose to sign out.
+SIGNED_OUT_BY_CHOICE = "you"
+
+
 def signed_out_notice(reason: str) -> str:
-    """The sentence the sign-in page shows after the middleware below signed someone out."""
+    """The sentence the sign-in page shows after the person signed out, or after the middleware
+    below signed them out."""
+    if reason == SIGNED_OUT_BY_CHOICE:
+        return "You have been signed out."
     if reason == "idle":
         return f"You were signed out after {_minutes(settings.SESSION_IDLE_TIMEOUT)} without activity."
     if reason == "expired":

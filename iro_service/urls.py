@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import auth_views as sign_in_views
@@ -14,12 +13,17 @@ urlpatterns = [
         no_child_data("the sign-in form: no child's data")(sign_in_views.SignInView.as_view()),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/logout/",
+        no_child_data("signing out: no child's data")(sign_in_views.SignOutView.as_view()),
+        name="logout",
+    ),
     path("accounts/", include("iro_service.account_urls")),
     path("accounts/two-factor/", sign_in_views.two_factor_status, name="two_factor"),
     path("accounts/two-factor/set-up/", sign_in_views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/code/", sign_in_views.two_factor_verify, name="two_factor_verify"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("children/", include("children.urls")),
     path("reviews/", include("reviews.urls")),
     path("disputes/", include("disputes.urls")),

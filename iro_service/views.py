@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import resolve, reverse
 
 from .audit import no_child_data
@@ -26,6 +27,12 @@ def home(request):
 @no_child_data("The accessibility statement")
 def accessibility(request):
     return render(request, "accessibility.html")
+
+
+@no_child_data("The site icon: a redirect to the static file")
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the service's icon."""
+    return redirect(static("images/favicon.ico"))
 
 
 def permission_denied(request, exception=None):

@@ -151,3 +151,36 @@ class RecordsForm(_FilterForm):
 
     def clean_year(self) -> ReportingYear:
         return ReportingYear.parse(self.cleaned_data["year"])
+
+
+class PublishForm(GDSForm, forms.Form):
+    """Confirming that a version goes to the committee. ``needs_reason``: the page has said why
+    it should wait (``services.publish_concerns``), so the manager may give a reason to publish
+    anyway; the service refuses it without one."""
+
+    submit_text = "Publish the report"
+
+    reason = text_field(
+        "Reason for publishing anyway",
+        required=False,
+        help_text="The committee and the service see this with the report.",
+        validators=[MaxLengthValidator(2_000, "The reason must be 2,000 characters or fewer")],
+    )
+
+    def __init__(self, *args, needs_reason: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_reason:
+            del self.fields["reason"]
+
+
+class WithdrawForm(GDSForm, forms.Form):
+    """Taking a published version away from the committee: the reason is required and kept."""
+
+    submit_text = "Withdraw the report"
+
+    reason = text_field(
+        "Why are you withdrawing it?",
+        message="Enter why you are withdrawing the report",
+        help_text="For example, a figure was wrong. This is kept with the version.",
+        validators=[MaxLengthValidator(2_000, "The reason must be 2,000 characters or fewer")],
+    )

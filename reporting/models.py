@@ -59,7 +59,8 @@ NOT_QUEUED = "It could not be queued: the service that runs it is unavailable. T
 
 class ReportVersionQuerySet(UndeletableQuerySet):
     def published(self):
-        return self.filter(published_at__isnull=False, status=ReportStatus.READY)
+        """What the committee sees: published and not withdrawn since."""
+        return self.filter(published_at__isnull=False, withdrawn_at__isnull=True, status=ReportStatus.READY)
 
 
 class ReportVersion(UndeletableModel):
@@ -82,6 +83,16 @@ class ReportVersion(UndeletableModel):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    publish_reason = models.TextField(
+        "reason for publishing anyway",
+        blank=True,
+        help_text="Why the manager published before the year ended or with narrative sections unwritten.",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.TextField("reason for withdrawing", blank=True)
 
     objects = ReportVersionQuerySet.as_manager()
 
@@ -96,6 +107,10 @@ class ReportVersion(UndeletableModel):
             models.UniqueConstraint(fields=["start_year", "number"], name="one_number_per_year_version"),
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(status="ready"), name="only_ready_versions_published"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(published_at__isnull=False),
+                name="only_published_versions_withdrawn",
             ),
         ]
 

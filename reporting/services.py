@@ -6,10 +6,13 @@ A version is immutable once it is ready: ``report_generate`` refuses a ready ver
 version's file, hash or figures; a manager who wants different figures or words generates a
 new version, numbered 1, 2, 3 ... within its reporting year.
 
-Publishing: every published version stays visible to the committee (what they were shown is
-kept), and the highest-numbered published version of a year is its current one. A version
-older than the year's current published version cannot be published, so the current version
-is always also the most recently published.
+Publishing: after a confirmation page; a year not yet ended, or narrative sections unwritten,
+need the manager's reason (``publish_concerns``), which is kept and shown. Every published
+version stays visible to the committee (what they were shown is kept) until the manager
+withdraws it (``report_withdraw``: kept, marked with the reason, by whom and when, and no longer
+shown to the committee), and the highest-numbered published version of a year is its current
+one. A version older than the year's current published version cannot be published, so the
+current version is always also the most recently published.
 """
 
 from __future__ import annotations
@@ -316,13 +319,42 @@ def report_generate(*, version_id: int) -> ReportVersion:
     return _store(version_id, pdf)
 
 
+def publish_concerns(version: ReportVersion, *, today: date) -> list[str]:
+    """Why publishing ``version`` needs the manager's reason: its reporting year has not ended
+    (its figures would still change), or sections of the year's narrative are unwritten (the
+    report would print them empty). Empty when it may simply be published
+    (docs/rules.md#annual-report)."""
+    year = ReportingYear(version.start_year)
+    concerns = []
+    if today <= year.end:
+        concerns.append(
+            f"The {year.label} reporting year has not ended: it ends on {year.end:%-d %B %Y}, "
+            "so its figures will still change."
+        )
+    narrative = ReportNarrative.objects.filter(start_year=version.start_year).first()
+    unwritten = [
+        ReportNarrative._meta.get_field(name).verbose_name
+        for name in NARRATIVE_FIELDS
+        if narrative is None or not getattr(narrative, name).strip()
+    ]
+    if unwritten:
+        sections = ", ".join(str(label)[0].upper() + str(label)[1:] for label in unwritten)
+        concerns.append(f"These sections of the narrative are not written: {sections}.")
+    return concerns
+
+
 @transaction.atomic
-def report_publish(*, version: ReportVersion, by: User) -> ReportVersion:
-    """Show a ready version to the committee. Only ``published_at``/``published_by`` change."""
+def report_publish(*, version: ReportVersion, by: User, reason: str = "", today: date | None = None) -> ReportVersion:
+    """Show a ready version to the committee. Only ``published_at``/``published_by`` (and
+    ``publish_reason``) change. Refused for a year not yet ended or with narrative sections
+    unwritten (``publish_concerns``) unless the manager gives ``reason``, which is kept and shown.
+    A withdrawn version stays withdrawn: publish another version in its place."""
     _require_manager(by)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != ReportStatus.READY:
         raise ValidationError(f"{version} is not ready, so it cannot be published.")
+    if version.withdrawn_at is not None:
+        raise ValidationError(f"{version} was withdrawn. Generate a new version and publish that instead.")
     if version.published_at is not None:
         raise ValidationError(f"{version} is already published.")
     newer = ReportVersion.objects.published().filter(start_year=version.start_year, number__gt=version.number)
@@ -331,12 +363,43 @@ def report_publish(*, version: ReportVersion, by: User) -> ReportVersion:
             f"A newer version of the {version.year_label} report is already published, so version "
             f"{version.number} cannot be."
         )
+    reason = reason.strip()
+    concerns = publish_concerns(version, today=today or timezone.localdate())
+    if concerns and not reason:
+        raise ValidationError({"reason": [*concerns, "Give a reason to publish it anyway."]}, code="needs_reason")
     version.published_at = timezone.now()
     version.published_by = by
+    version.publish_reason = reason
     return save_audited(
         version,
         by=by,
         action=AuditAction.UPDATED,
         summary=f"{version} published",
-        update_fields=["published_at", "published_by", "updated_at"],
+        changes={"reason": reason} if reason else None,
+        update_fields=["published_at", "published_by", "publish_reason", "updated_at"],
+    )
+
+
+@transaction.atomic
+def report_withdraw(*, version: ReportVersion, reason: str, by: User) -> ReportVersion:
+    """Take a published version away from the committee. The version is kept, marked withdrawn
+    with the reason, by whom and when; the year's newest other published version (if any)
+    becomes current again, and a new version can be published in its place."""
+    _require_manager(by)
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if version.published_at is None or version.withdrawn_at is not None:
+        raise ValidationError(f"{version} is not published, so it cannot be withdrawn.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are withdrawing the report"}, code="required")
+    version.withdrawn_at = timezone.now()
+    version.withdrawn_by = by
+    version.withdrawn_reason = reason
+    return save_audited(
+        version,
+        by=by,
+        action=AuditAction.UPDATED,
+        summary=f"{version} withdrawn",
+        changes={"reason": reason},
+        update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"],
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("versions/<int:pk>/retry/", views.retry, name="retry"),
     path("versions/<int:pk>/download/", views.download, name="download"),
     path("versions/<int:pk>/publish/", views.publish, name="publish"),
+    path("versions/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("versions/<int:pk>/tables.zip", views.tables_csv, name="tables_csv"),
     path("published/", views.published, name="published"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -38,7 +38,7 @@ from .csv_export import tables_csv as zip_of_tables
 from .dashboard import Shown, chart_digest, dashboard_figures, sections_from_json
 from .figures import Scope
 from .figures.report import annual_report_sections
-from .forms import DashboardFilterForm, NarrativeForm, RecordsForm
+from .forms import DashboardFilterForm, NarrativeForm, PublishForm, RecordsForm, WithdrawForm
 from .models import DashboardSummary, ReportNarrative, ReportStatus, ReportVersion
 
 if TYPE_CHECKING:
@@ -72,7 +72,9 @@ def _year(text: str, *, today: date) -> ReportingYear:
 def _with_current(versions):
     """Mark the highest-numbered published version of each year as its current one."""
     newer = ReportVersion.objects.published().filter(start_year=OuterRef("start_year"), number__gt=OuterRef("number"))
-    return versions.select_related("requested_by", "published_by").annotate(is_current=~Exists(newer))
+    return versions.select_related("requested_by", "published_by", "withdrawn_by").annotate(
+        is_current=~Exists(newer) & Q(published_at__isnull=False, withdrawn_at__isnull=True)
+    )
 
 
 def _downloadable(user: User):
@@ -162,16 +164,50 @@ def download(request, pk):
     return FileResponse(version.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
 
 
-@no_child_data("POST only: publishes a version (report_publish audits it)")
-@permission_page(MANAGE, methods=["POST"])
+def _attach(form, error: ValidationError) -> None:
+    """A service's refusal onto the form: on its field when the form has it, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@no_child_data("Confirming that a version is published (report_publish audits it): no child is named")
+@permission_page(MANAGE, methods=["GET", "POST"])
 def publish(request, pk):
+    """The confirmation page, with why the version should wait (a year not ended, narrative
+    unwritten) and room for the manager's reason to publish anyway (docs/rules.md#annual-report)."""
     version = get_object_or_404(ReportVersion, pk=pk)
-    try:
-        services.report_publish(version=version, by=request.user)
-    except ValidationError as error:
-        return _annual_page(request, errors=[("#main-content", m) for m in error.messages], status=400)
-    messages.success(request, f"{version} published for the committee")
-    return redirect("reporting:annual")
+    concerns = services.publish_concerns(version, today=timezone.localdate())
+    form = PublishForm(request.POST if request.method == "POST" else None, needs_reason=bool(concerns))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_publish(version=version, by=request.user, reason=form.cleaned_data.get("reason", ""))
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"{version} published for the committee")
+            return redirect("reporting:annual")
+    context = {"form": form, "version": version, "year": ReportingYear(version.start_year), "concerns": concerns}
+    return render(request, "reporting/publish.html", context, status=400 if form.errors else 200)
+
+
+@no_child_data("Withdrawing a published version, with the reason (report_withdraw audits it): no child is named")
+@permission_page(MANAGE, methods=["GET", "POST"])
+def withdraw(request, pk):
+    version = get_object_or_404(ReportVersion.objects.published(), pk=pk)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_withdraw(version=version, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"{version} withdrawn: the committee no longer sees it")
+            return redirect("reporting:annual")
+    context = {"form": form, "version": version, "year": ReportingYear(version.start_year)}
+    return render(request, "reporting/withdraw.html", context, status=400 if form.errors else 200)
 
 
 @audited(child=object_in_url(ReportVersion, summary="{obj} tables downloaded (CSV)"))

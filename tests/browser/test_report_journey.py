@@ -135,6 +135,12 @@ def test_the_manager_publishes_the_annual_report_and_the_committee_downloads_it(
 
     page.get_by_role("link", name="annual report page").click()
     page.get_by_role("button", name=f"Publish version 1 of the {label} report").click()
+    # The confirmation page: three narrative sections are unwritten, so publishing needs a reason.
+    expect(page.get_by_role("heading", name=f"Publish the annual report for {year.start_year} to")).to_be_visible()
+    expect(page.get_by_text("These sections of the narrative are not written")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Reason for publishing anyway").fill("The committee meets before the objectives are agreed.")
+    page.get_by_role("button", name="Publish the report").click()
     expect(page.get_by_text(f"Annual IRO report {label}, version 1 published for the committee")).to_be_visible()
     expect(page.get_by_text(version.sha256)).to_be_visible()
     assert_accessible(page)

@@ -6,8 +6,9 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import make_child_in_care, make_iro
+from tests.factories import make_child_in_care, make_cover, make_iro
 
 URL = reverse("children:caseloads")
 
@@ -62,3 +63,49 @@ def test_the_table_runs_a_fixed_number_of_queries_whatever_the_number_of_iros(
 
     assert response.status_code == 200 and len(iro_rows(response)) == min(iros, 50)
     request.node.user_properties.append(("queries", len(captured)))
+
+
+def test_children_covered_are_counted_in_their_own_column_not_in_the_caseload(client_for, manager, team):
+    today = timezone.localdate()
+    away = make_iro(username="iro_away", last_name="Away", team=team)
+    covering = make_iro(username="iro_cover", last_name="Cover", team=team)
+    for n in range(3):
+        make_child_in_care(iro=away, first_name=f"Away{n}")
+    make_child_in_care(iro=covering, first_name="Own")
+    make_cover(absent_iro=away, covering_iro=covering, starts_on=today - dt.timedelta(days=2))
+    back = make_iro(username="iro_back", last_name="Back", team=team)
+    make_child_in_care(iro=back, first_name="Back")
+    make_cover(
+        absent_iro=back,
+        covering_iro=covering,
+        starts_on=today - dt.timedelta(days=9),
+        ends_on=today - dt.timedelta(days=1),
+    )
+
+    response = client_for(manager).get(URL)
+
+    rows = {profile.user.username: (profile.caseload, profile.covering) for profile in response.context["page"]}
+    assert rows == {"iro_away": (3, 0), "iro_back": (1, 0), "iro_cover": (1, 3)}
+    assert ">Covering</th>" in response.content.decode()
+    assert re.search(
+        r'app-numeric">1</td>\s*<td[^>]*>.*?</td>\s*<td class="govuk-table__cell app-numeric">3</td>',
+        response.content.decode(),
+        re.S,
+    )
+
+
+@pytest.mark.parametrize("iros", [4, 60])
+def test_the_covering_column_adds_no_query_per_iro(client_for, django_assert_max_num_queries, manager, team, iros):
+    today = timezone.localdate()
+    for n in range(iros // 2):
+        away, covering = make_iro(username=f"away_{n}", team=team), make_iro(username=f"cover_{n}", team=team)
+        make_child_in_care(iro=away)
+        make_cover(absent_iro=away, covering_iro=covering, starts_on=today)
+    client = client_for(manager)
+    client.get(URL)
+    with django_assert_max_num_queries(13):
+        response = client.get(URL)
+
+    rows = [(profile.user.username, profile.covering) for profile in response.context["page"]]
+    assert len(rows) == min(iros, 50)
+    assert all(covering == (1 if name.startswith("cover_") else 0) for name, covering in rows)

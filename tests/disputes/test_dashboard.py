@@ -217,7 +217,8 @@ def test_this_reporting_year_by_default(client_for, manager, known):
     html = response.content.decode()
     assert "Dispute dashboard" in html
     assert "33.5" in html
-    assert '<caption class="govuk-table__caption govuk-table__caption--m">Disputes raised and closed' in html
+    caption = '<caption id="raised-and-closed-caption" class="govuk-table__caption govuk-table__caption--m">'
+    assert f"{caption}Disputes raised and closed" in html
 
 
 def test_last_reporting_year(client_for, manager, known):

@@ -49,6 +49,7 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "login": EVERYONE,
     "logout": EVERYONE,
     "accessibility": EVERYONE,
+    "favicon": EVERYONE,
     # one's own account: password and second factor (no child's data)
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
@@ -144,6 +145,7 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "reporting:progress": MANAGERS,
     "reporting:download": REPORT_READERS,
     "reporting:publish": MANAGERS,
+    "reporting:withdraw": MANAGERS,
     "reporting:tables_csv": REPORT_READERS,
     "reporting:published": REPORT_READERS,
     "reporting:dashboard": MANAGERS,

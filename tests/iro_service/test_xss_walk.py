@@ -249,6 +249,29 @@ def _build() -> World:
         "running": ReportVersion.objects.create(
             start_year=year.start_year, number=3, status="running", progress=40, requested_by=manager
         ),
+        # published before the year ended, with the manager's reason; and one withdrawn since, with theirs
+        "published": ReportVersion.objects.create(
+            start_year=year.start_year,
+            number=4,
+            status="ready",
+            requested_by=manager,
+            generated_at=timezone.now(),
+            published_at=timezone.now(),
+            published_by=manager,
+            publish_reason=PAYLOAD,
+        ),
+        "withdrawn": ReportVersion.objects.create(
+            start_year=year.start_year,
+            number=5,
+            status="ready",
+            requested_by=manager,
+            generated_at=timezone.now(),
+            published_at=timezone.now(),
+            published_by=manager,
+            withdrawn_at=timezone.now(),
+            withdrawn_by=manager,
+            withdrawn_reason=PAYLOAD,
+        ),
     }
     ChildPopulation.objects.create(start_year=year.start_year, children_under_18=1000, source="s")
     texts = hand_made_texts()
@@ -426,6 +449,7 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "reporting:progress": [{"pk": v.pk} for v in world.versions.values()],
         "reporting:download": [ready],
         "reporting:publish": [ready],
+        "reporting:withdraw": [{"pk": world.versions["published"].pk}],
         "reporting:tables_csv": [ready],
         "reporting:dashboard_chart": dashboard_charts(),
         "interchange:ssda903_export": [{"?": f"year={world.year.label}"}],
@@ -478,7 +502,6 @@ REGEX_PATHS = {
 NOT_PAGES = {
     "logout": "POST only (Django's LogoutView answers a GET with 405)",
     "reporting:generate": "POST only: queues a report",
-    "reporting:publish": "POST only: publishes a version",
     "interchange:ssda903_upload_import": "POST only: imports an upload",
     "children:cover_end": "POST only: ends a cover arrangement",
     "reviews:action_update": "POST only: the status buttons on the review page",
@@ -490,6 +513,7 @@ NOT_PAGES = {
     "role_request_refuse": "POST only: a manager refuses a role request",
     "role_remove": "POST only: removes a role",
     "admin:logout": "POST only",
+    "favicon": "a redirect to the static icon",
     "two_factor_verify": "only a session that still owes its code gets the page; it names no one",
     "admin:password_change": "a redirect to the service's own password page (/accounts/password/change/)",
     "admin:auth_user_password_change": "refused to everyone: administrators send a reset, never set a password",

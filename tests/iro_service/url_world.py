@@ -112,7 +112,9 @@ def routes() -> list[Route]:
 def _ready_version(manager) -> ReportVersion:
     year = ReportingYear.containing(timezone.localdate())
     version = ready_version(manager, year=year, content=b"%PDF-1.7 matrix report")
-    return reporting_services.report_publish(version=version, by=manager)
+    return reporting_services.report_publish(
+        version=version, by=manager, reason="The year in progress, for the matrix."
+    )
 
 
 def dashboard_charts() -> list[dict]:
@@ -251,7 +253,7 @@ def build_world() -> World:
         **{f"reporting:{name}": {"year": year.label} for name in ("narrative", "generate")},
         **{
             f"reporting:{name}": {"pk": world.version.pk}
-            for name in ("progress", "retry", "download", "publish", "tables_csv")
+            for name in ("progress", "retry", "download", "publish", "withdraw", "tables_csv")
         },
         **{
             f"interchange:{name}": {"pk": world.upload.pk}

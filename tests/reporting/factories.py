@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from iro_service.periods import ReportingYear
 from reporting import services
-from reporting.models import ReportStatus, ReportVersion
+from reporting.models import ReportNarrative, ReportStatus, ReportVersion
 
 YEAR = ReportingYear(2025)  # 2025-26: complete on the suite's clock (the care episodes start in 2024)
 
@@ -32,3 +32,18 @@ def ready_version(manager, *, year: ReportingYear = YEAR, content: bytes = b"%PD
     version.progress = 100
     version.save()
     return version
+
+
+def narrative_written(*, year: ReportingYear = YEAR) -> ReportNarrative:
+    """Every section of the year's narrative written, so a version of it may be published without a reason."""
+    words = {name: f"{name.replace('_', ' ').capitalize()} for {year.label}." for name in services.NARRATIVE_FIELDS}
+    narrative, _ = ReportNarrative.objects.update_or_create(start_year=year.start_year, defaults=words)
+    return narrative
+
+
+def publishable_version(
+    manager, *, year: ReportingYear = YEAR, content: bytes = b"%PDF-1.7 test report"
+) -> ReportVersion:
+    """A ready version of a year that has ended, with its narrative written: publishing needs no reason."""
+    narrative_written(year=year)
+    return ready_version(manager, year=year, content=content)

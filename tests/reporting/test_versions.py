@@ -20,7 +20,7 @@ from reporting import services
 from reporting.models import ReportNarrative, ReportStatus, ReportVersion
 from reporting.tasks import generate_report
 from tests.factories import make_child_in_care
-from tests.reporting.factories import YEAR, queued_version, ready_version
+from tests.reporting.factories import YEAR, publishable_version, queued_version, ready_version
 from tests.reviews.factories import held_review
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +169,7 @@ def test_a_ready_version_is_never_generated_again(manager, media, monkeypatch):
 
 
 def test_publishing_changes_nothing_but_who_published_it_and_when(manager):
-    version = ready_version(manager)
+    version = publishable_version(manager)
     before = ReportVersion.objects.values().get(pk=version.pk)
 
     services.report_publish(version=version, by=manager)
@@ -222,7 +222,7 @@ def test_only_a_ready_version_can_be_published(manager, status):
 
 
 def test_publishing_stamps_who_and_when_and_is_audited(manager):
-    version = ready_version(manager)
+    version = publishable_version(manager)
 
     services.report_publish(version=version, by=manager)
 
@@ -235,7 +235,7 @@ def test_publishing_stamps_who_and_when_and_is_audited(manager):
 
 
 def test_a_newer_version_becomes_current_and_older_published_ones_stay_published(manager):
-    first, second, third = ready_version(manager), ready_version(manager), ready_version(manager)
+    first, second, third = publishable_version(manager), ready_version(manager), ready_version(manager)
     services.report_publish(version=first, by=manager)
     services.report_publish(version=third, by=manager)
 
