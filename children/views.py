@@ -11,7 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from iro_service.audit import audited, audited_by_service, child_in_url, no_child_data, note_listing, object_in_url
+from iro_service.audit import (
+    audited,
+    audited_by_service,
+    changes_shown,
+    child_in_url,
+    no_child_data,
+    note_listing,
+    object_in_url,
+)
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import add_service_errors, save_with_service
 from iro_service.models import AuditAction, AuditEvent
@@ -28,9 +36,9 @@ _MANAGE = "children.manage_child_record"
 
 
 def _visible_child(request, pk, queryset=None):
-    """The child, if this user may see them: 404 otherwise (an IRO cannot probe other caseloads)."""
-    queryset = Child.objects.all() if queryset is None else queryset
-    return get_object_or_404(queryset.visible_to(request.user), pk=pk)
+    """The child, if this user may see them: 404 otherwise (an IRO cannot probe other caseloads),
+    or the page saying the child is no longer on their caseload for an IRO who once held them."""
+    return selectors.visible_child_or_404(request.user, pk, queryset)
 
 
 def _log_listing(request, children) -> None:
@@ -129,7 +137,8 @@ def child_detail(request, pk):
 def child_audit(request, pk):
     child = _visible_child(request, pk)
     page = Paginator(AuditEvent.objects.for_child(child.pk), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "children/child_audit.html", {"child": child, "page": page})
+    rows = [(event, changes_shown(event)) for event in page.object_list]
+    return render(request, "children/child_audit.html", {"child": child, "page": page, "rows": rows})
 
 
 @no_child_data("A blank form for a new child; child_create audits what is saved")
