@@ -35,22 +35,26 @@ GENERIC_REQUIRED = {
     str(forms.Field.default_error_messages["required"]),
     str(DateInputField(required=False).error_messages["required"]),
 }
-#: Labels that read as "Enter the ..." (not "Enter date the review was held").
-_NEEDS_THE = ("date ", "name ", "reason ", "new date", "time ", "summary ")
+#: Labels that read on without "the": a question ("How the child took part"), or one that
+#: already has its article or owner ("The child's wishes", "Your response").
+_READS_ON = ("how ", "what ", "who ", "why ", "when ", "where ", "whether ", "which ", "the ", "a ", "an ", "your ")
+#: The message of a hidden field left empty: the page was changed or is out of date.
+HIDDEN_REQUIRED = "This page is out of date. Go back and try again."
 
 
 def required_message(field: forms.Field, name: str = "") -> str:
     """The GOV.UK message for ``field`` left empty, from its label: "Enter the date the review
-    was held", "Select how the child took part"; a tick box that must be ticked: "Select
-    “<label>”"."""
+    was held", "Select how the child took part", "Select the IRO"; a tick box that must be
+    ticked: "Select “<label>”"; a hidden field: ``HIDDEN_REQUIRED``."""
+    if field.widget.is_hidden:
+        return HIDDEN_REQUIRED
     label = str(field.label or name.replace("_", " ")).removesuffix(" (optional)").strip()
     if isinstance(field, forms.BooleanField):
         return f"Select “{label}”"
-    text = label[:1].lower() + label[1:]
-    if text.startswith(_NEEDS_THE):
+    text = label if label[1:2].isupper() else label[:1].lower() + label[1:]  # "IRO" stays
+    if not text.lower().startswith(_READS_ON):
         text = f"the {text}"
-    multiple = isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
-    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or multiple:
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.ModelMultipleChoiceField)):
         return f"Select {text}"
     return f"Enter {text}"
 
