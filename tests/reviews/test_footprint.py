@@ -305,7 +305,8 @@ def test_an_empty_form_shows_the_error_summary(client_for, iro, child, actions, 
 
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert "Enter the day, month and year" in response.text
+    assert "Enter the date " in response.text  # the date the form names: "Enter the date of the visit"
+    assert "Enter the day, month and year" not in response.text
     assert not AuditEvent.objects.filter(action=AuditAction.CREATED).exists()
 
 
