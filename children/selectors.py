@@ -8,6 +8,7 @@ from django.http import Http404
 from iro_service.page_access import DeniedWithPage
 
 from .models import Child, IROAllocation, SignificantChange
+from .querysets import ChildQuerySet, ChildRecordQuerySet
 
 
 class NoLongerOnCaseload(DeniedWithPage):
@@ -27,7 +28,7 @@ def _refuse(user, child_id) -> None:
     raise Http404
 
 
-def visible_child_or_404(user, pk, queryset: QuerySet[Child] | None = None) -> Child:
+def visible_child_or_404(user, pk, queryset: ChildQuerySet | None = None) -> Child:
     """The child ``pk`` from ``queryset`` (default: every child) if ``user`` may see them.
     Otherwise a 404, or a 403 saying the child is no longer on their caseload when ``user`` once
     held them (``NoLongerOnCaseload``): every child page fetches through here."""
@@ -38,7 +39,7 @@ def visible_child_or_404(user, pk, queryset: QuerySet[Child] | None = None) -> C
     return child
 
 
-def visible_record_or_404(user, queryset: QuerySet, pk):
+def visible_record_or_404(user, queryset: ChildRecordQuerySet, pk):
     """A record about one child (``VisibleThroughChild``: a review, an action) as
     ``visible_child_or_404`` fetches the child: a former IRO learns the child has moved on."""
     found = queryset.visible_to(user).filter(pk=pk).first()

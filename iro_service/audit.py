@@ -16,6 +16,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Subquery
 from django.http import HttpRequest
+from django.utils.text import capfirst
 
 from .models import AuditAction, AuditEvent
 
@@ -90,10 +91,10 @@ def _value_labels(model: type[models.Model] | None, name: str) -> dict[str, str]
 
 def _field_label(model: type[models.Model] | None, name: str) -> str:
     try:
-        label = str(model._meta.get_field(name).verbose_name) if model is not None else ""
+        label = str(getattr(model._meta.get_field(name), "verbose_name", "")) if model is not None else ""
     except FieldDoesNotExist:
         label = ""
-    return (label or name.replace("_", " ")).capitalize()
+    return capfirst(label or name.replace("_", " "))
 
 
 def _labelled(value: Any, labels: dict[str, str]) -> Any:

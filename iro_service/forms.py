@@ -170,7 +170,7 @@ def show_unchecked(*forms_: forms.BaseForm) -> None:
     """Show bound forms again as typed without checking them: no error messages (the "Add
     another" button of a list of rows asks for more room, not for a save)."""
     for form in forms_:
-        form._errors = ErrorDict()
+        form._errors = ErrorDict()  # type: ignore[attr-defined]  # Django's own cache of errors
         form.cleaned_data = {}
 
 
