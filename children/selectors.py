@@ -1,6 +1,9 @@
-"""Reads about significant changes that pages in other apps show (docs/rules.md#significant-changes)."""
+"""Reads about significant changes that pages in other apps show (docs/rules.md#significant-changes),
+and the fetch every child page starts with (``visible_child_or_404``, ``visible_record_or_404``)."""
 
 from __future__ import annotations
+
+from typing import NoReturn
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
@@ -17,7 +20,7 @@ class NoLongerOnCaseload(DeniedWithPage):
     template_name = "children/no_longer_on_caseload.html"
 
 
-def _refuse(user, child_id) -> None:
+def _refuse(user, child_id) -> NoReturn:
     """404, or for an IRO who once held the child, the page that says the child has moved on
     (it names no one: the child's name is no longer theirs to see)."""
     if (
@@ -44,8 +47,13 @@ def visible_record_or_404(user, queryset: ChildRecordQuerySet, pk):
     ``visible_child_or_404`` fetches the child: a former IRO learns the child has moved on."""
     found = queryset.visible_to(user).filter(pk=pk).first()
     if found is None:
-        _refuse(user, queryset.model._default_manager.filter(pk=pk).values_list("child_id", flat=True).first())
+        refuse_record(user, queryset.model, pk)
     return found
+
+
+def refuse_record(user, model, pk) -> NoReturn:
+    """The refusal of ``visible_record_or_404`` for the ``model`` row ``pk`` that ``user`` may not see."""
+    _refuse(user, model._default_manager.filter(pk=pk).values_list("child_id", flat=True).first())
 
 
 def unacknowledged_significant_changes(user) -> QuerySet[SignificantChange]:

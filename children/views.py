@@ -275,10 +275,19 @@ def significant_change_create(request, pk):
     return render(request, "children/form.html", {"form": form, "child": child, "title": "Record a significant change"})
 
 
+def _significant_change(request, pk) -> SignificantChange:
+    """The change, if this user may see its child: 404 otherwise, or the page saying the child is
+    no longer on their caseload for an IRO who once held them."""
+    change = selectors.significant_change_for_acknowledgement(request.user, pk).first()
+    if change is None:
+        selectors.refuse_record(request.user, SignificantChange, pk)
+    return change
+
+
 @audited(child=object_in_url(SignificantChange), summary="Significant change viewed")
 @permission_page("children.record_significant_change", methods=["GET", "POST"])
 def significant_change_acknowledge(request, pk):
-    change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
+    change = _significant_change(request, pk)
     if request.method == "POST" and not change.can_acknowledge:
         raise PermissionDenied("Only the child's IRO, or the IRO covering them, can acknowledge a significant change.")
     form = forms.AcknowledgeForm(request.POST if request.method == "POST" else None)
@@ -303,7 +312,7 @@ def significant_change_acknowledge(request, pk):
 @permission_page("children.view_all_children", methods=["POST"])
 def significant_change_seen(request, pk):
     """A manager records that they have seen the change; the IRO's alert stays."""
-    change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
+    change = _significant_change(request, pk)
     try:
         services.significant_change_mark_seen(change=change, by=request.user)
     except ValidationError as error:

@@ -92,6 +92,17 @@ def test_not_invited_asks_for_the_reason_and_saves_nothing_without_it(client_for
     assert not Review.objects.exists()
 
 
+def test_no_answer_for_the_parents_links_to_the_first_radio(client_for, iro, child):
+    data = review_post(timezone.localdate())
+    data.pop("parents_participation")
+
+    text = record(client_for(iro), child, data).text
+
+    assert 'href="#id_parents_participation_0"' in text
+    assert 'id="id_parents_participation_0"' in text
+    assert "Choose how the parents took part" in text
+
+
 def test_the_reason_box_is_in_the_page_without_javascript_under_not_invited(client_for, iro, child):
     text = client_for(iro).get(reverse("reviews:record", args=[child.pk])).text
 
@@ -142,6 +153,15 @@ def test_add_another_action_shows_one_more_row_keeps_the_input_and_saves_nothing
     assert "Dear Mia, we agreed your hamster stays." in text
     assert "There is a problem" not in text
     assert "Enter the child" not in text  # the empty wishes box is not an error yet
+
+
+def test_no_row_is_added_past_the_most_actions_a_review_holds(client_for, iro, child):
+    data = {**review_post(timezone.localdate()), "actions-TOTAL_FORMS": "30", "add_action": "1"}
+
+    text = record(client_for(iro), child, data).text
+
+    assert 'name="actions-TOTAL_FORMS" value="30"' in text
+    assert "Add another action" not in text
 
 
 def test_a_fourth_action_added_without_javascript_is_saved(client_for, iro, child):
@@ -258,6 +278,19 @@ def test_an_iro_who_never_held_the_child_gets_the_ordinary_404(client_for, part_
 
 def test_the_new_iro_opens_the_child(client_for, other_iro, reallocated):
     assert client_for(other_iro).get(reverse("children:detail", args=[reallocated.pk])).status_code == 200
+
+
+def test_a_former_iro_opening_a_significant_change_is_told_too(client_for, iro, manager, reallocated):
+    change = SignificantChange.objects.create(
+        child=reallocated,
+        category="exclusion",
+        occurred_on=timezone.localdate(),
+        description="Excluded for six days",
+        recorded_by=manager,
+    )
+    response = client_for(iro).get(reverse("children:significant_change_acknowledge", args=[change.pk]))
+    assert response.status_code == 403
+    assert "Excluded for six days" not in response.text
 
 
 def test_the_refusal_writes_no_read_to_the_audit_trail(client_for, iro, reallocated):
