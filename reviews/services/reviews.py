@@ -275,7 +275,8 @@ def review_update(
     audit_change(
         review,
         by=by,
-        summary="Review record changed: " + (", ".join(changes) if changes else "actions only"),
+        summary="Review record changed: "
+        + (", ".join(str(Review._meta.get_field(name).verbose_name) for name in changes) or "actions only"),
         changes=changes,
     )
     return review

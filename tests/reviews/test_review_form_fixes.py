@@ -73,6 +73,7 @@ def test_an_audit_change_of_who_was_invited_lists_labels(client_for, iro, manage
 
     text = " ".join(client_for(manager).get(reverse("children:audit", args=[child.pk])).text.split())
 
+    assert "Review record changed: venue, invited, attended, parents participation," in text  # words, not names
     assert "Invited: – → Child, Carer, Social worker" in text
     assert "Parents participation: – → Did not attend but gave their views" in text
     assert "social_worker" not in text
