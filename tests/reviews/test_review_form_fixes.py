@@ -89,6 +89,7 @@ def test_not_invited_asks_for_the_reason_and_saves_nothing_without_it(client_for
 
     assert response.status_code == 200
     assert 'href="#id_parents_not_invited_reason"' in response.text
+    assert 'class="govuk-radios__conditional"' in response.text  # its choice is chosen: shown with the error
     assert "Enter why the parents were not invited" in response.text
     assert not Review.objects.exists()
 
@@ -109,7 +110,10 @@ def test_the_reason_box_is_in_the_page_without_javascript_under_not_invited(clie
 
     assert 'name="parents_not_invited_reason"' in text
     assert text.index("Not invited (reason recorded)") < text.index('name="parents_not_invited_reason"')
-    assert "govuk-radios__conditional" in text
+    assert "govuk-radios__conditional govuk-radios__conditional--hidden" in text  # hidden by JavaScript only
+    assert text.count("aria-controls=") == 1  # only "Not invited" reveals something
+    assert 'aria-controls="conditional_parents_participation_3"' in text
+    assert 'id="conditional_parents_participation_3"' in text
 
 
 def test_the_reason_is_saved_and_shown_escaped_on_the_review(client_for, iro, manager, child):
