@@ -333,3 +333,18 @@ def test_the_iro_is_offered_the_link_and_can_follow_it(client_for, iro, change):
     assert "Book an earlier review" in text
     assert url in text
     assert client_for(iro).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("changes", [2, 25])
+def test_the_audit_trail_labels_its_changes_in_a_fixed_number_of_queries(
+    client_for, iro, manager, child, changes, django_assert_max_num_queries
+):
+    review = held_review(child, iro=iro, held_on=timezone.localdate())
+    for n in range(changes):
+        action_update(action=make_action(review, f"Action {n}"), by=iro, status="no_longer_needed")
+    client = client_for(manager)
+
+    with django_assert_max_num_queries(9):
+        text = " ".join(client.get(reverse("children:audit", args=[child.pk])).text.split())
+
+    assert text.count("Status: Not yet done → No longer needed") == changes
