@@ -154,6 +154,8 @@ def test_add_another_action_shows_one_more_row_keeps_the_input_and_saves_nothing
     assert not Review.objects.exists()
     assert 'name="actions-TOTAL_FORMS" value="4"' in text
     assert 'name="actions-3-description"' in text
+    assert 'id="action-3"' in text
+    assert 'formaction="#action-4"' in text  # the next press lands on the row it adds
     assert "Visit gran" in text
     assert "Dear Mia, we agreed your hamster stays." in text
     assert "There is a problem" not in text
