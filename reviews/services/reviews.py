@@ -276,7 +276,10 @@ def review_update(
         review,
         by=by,
         summary="Review record changed: "
-        + (", ".join(str(Review._meta.get_field(name).verbose_name) for name in changes) or "actions only"),
+        + (
+            ", ".join(str(getattr(Review._meta.get_field(name), "verbose_name", name)) for name in changes)
+            or "actions only"
+        ),
         changes=changes,
     )
     return review
