@@ -49,6 +49,7 @@ class AccountCreationForm(ActingUserForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        self.fields["email"].error_messages["required"] = "Enter an email address"
         self.fields["email"].help_text = "The link to set a password is sent here."
 
     def clean_username(self):

@@ -6,7 +6,7 @@ Reading needs ``children.view_caseload`` and sight of the child; changing needs
 
 from functools import partial
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from iro_service.audit import audited, child_in_url, object_in_url
@@ -17,16 +17,17 @@ from iro_service.page_access import permission_page
 from . import services
 from .contact_forms import ContactEditForm, ContactEndForm, ContactForm
 from .models import Child, Contact
+from .selectors import visible_child_or_404, visible_record_or_404
 
 _MANAGE = "children.manage_contacts"
 
 
 def _visible_child(request, pk) -> Child:
-    return get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+    return visible_child_or_404(request.user, pk)
 
 
 def _visible_contact(request, pk) -> Contact:
-    return get_object_or_404(Contact.objects.visible_to(request.user).select_related("child"), pk=pk)
+    return visible_record_or_404(request.user, Contact.objects.select_related("child"), pk)
 
 
 @audited(child=child_in_url("pk"), summary="People around the child viewed")

@@ -62,6 +62,7 @@ ANONYMISE: dict[str, dict[str, object]] = {
         "wishes_and_feelings": Value(""),
         "child_friendly_summary": Value(""),
         "discussion": Value(""),
+        "parents_not_invited_reason": Value(""),
     },
     "reviews.Action": {"description": Value(""), "owner": Value("")},
     "reviews.ReviewDateChange": {"reason": Value(REMOVED)},

@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from iro_service.audit import (
     audited,
     audited_by_service,
+    changes_shown,
     child_in_url,
     no_child_data,
     note_listing,
@@ -38,9 +39,9 @@ _MANAGE = "children.manage_child_record"
 
 
 def _visible_child(request, pk, queryset=None):
-    """The child, if this user may see them: 404 otherwise (an IRO cannot probe other caseloads)."""
-    queryset = Child.objects.all() if queryset is None else queryset
-    return get_object_or_404(queryset.visible_to(request.user), pk=pk)
+    """The child, if this user may see them: 404 otherwise (an IRO cannot probe other caseloads),
+    or the page saying the child is no longer on their caseload for an IRO who once held them."""
+    return selectors.visible_child_or_404(request.user, pk, queryset)
 
 
 def _log_listing(request, children) -> None:
@@ -182,7 +183,8 @@ def child_detail(request, pk):
 def child_audit(request, pk):
     child = _visible_child(request, pk)
     page = Paginator(AuditEvent.objects.for_child(child.pk), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "children/child_audit.html", {"child": child, "page": page})
+    rows = [(event, changes_shown(event)) for event in page.object_list]
+    return render(request, "children/child_audit.html", {"child": child, "page": page, "rows": rows})
 
 
 @no_child_data("A blank form for a new child; child_create audits what is saved")
@@ -386,10 +388,19 @@ def significant_change_create(request, pk):
     return render(request, "children/form.html", {"form": form, "child": child, "title": "Record a significant change"})
 
 
+def _significant_change(request, pk) -> SignificantChange:
+    """The change, if this user may see its child: 404 otherwise, or the page saying the child is
+    no longer on their caseload for an IRO who once held them."""
+    change = selectors.significant_change_for_acknowledgement(request.user, pk).first()
+    if change is None:
+        selectors.refuse_record(request.user, SignificantChange, pk)
+    return change
+
+
 @audited(child=object_in_url(SignificantChange), summary="Significant change viewed")
 @permission_page("children.record_significant_change", methods=["GET", "POST"])
 def significant_change_acknowledge(request, pk):
-    change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
+    change = _significant_change(request, pk)
     if request.method == "POST" and not change.can_acknowledge:
         raise PermissionDenied("Only the child's IRO, or the IRO covering them, can acknowledge a significant change.")
     form = forms.AcknowledgeForm(request.POST if request.method == "POST" else None)
@@ -414,7 +425,7 @@ def significant_change_acknowledge(request, pk):
 @permission_page("children.view_all_children", methods=["POST"])
 def significant_change_seen(request, pk):
     """A manager records that they have seen the change; the IRO's alert stays."""
-    change = get_object_or_404(selectors.significant_change_for_acknowledgement(request.user, pk))
+    change = _significant_change(request, pk)
     try:
         services.significant_change_mark_seen(change=change, by=request.user)
     except ValidationError as error:

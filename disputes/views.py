@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from children.models import Child
+from children.selectors import visible_child_or_404
 from iro_service.audit import audited, child_in_url, note_listing, object_in_url
 from iro_service.concurrency import save_or_merge
 from iro_service.forms import save_with_service
@@ -123,7 +124,7 @@ def dispute_detail(request, pk):
 
 @_acting_page("Raise a dispute page viewed", child=child_in_url("child_pk"))
 def dispute_raise(request, child_pk):
-    child = get_object_or_404(Child.objects.visible_to(request.user), pk=child_pk)
+    child = visible_child_or_404(request.user, child_pk)
     form = forms.RaiseForm(request.POST or None)
     raised = {}
 

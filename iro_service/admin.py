@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
 from . import role_grants
-from .forms import TextBoundField
+from .forms import TextBoundField, name_required_fields
 from .models import AuditAction, AuditEvent, RoleGrant, RoleGrantStatus
 
 admin.site.site_header = "IRO service administration"
@@ -66,6 +66,10 @@ class ActingUserForm(forms.ModelForm):
 
     bound_field_class = TextBoundField
     acting_user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_required_fields(self)
 
 
 class ActingUserAdmin(admin.ModelAdmin):

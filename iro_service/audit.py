@@ -11,10 +11,12 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Subquery
 from django.http import HttpRequest
+from django.utils.text import capfirst
 
 from .models import AuditAction, AuditEvent
 
@@ -72,6 +74,69 @@ def record_export(request: HttpRequest, *, summary: str, rows: int, filters: dic
         changes={"filters": filters, "rows": rows},
         path=request.path,
     )
+
+
+@dataclass(frozen=True)
+class ChangeShown:
+    """One line of an event's ``changes`` as a person reads it: the field's label and its values
+    with each stored code replaced by its label."""
+
+    field: str
+    before: Any
+    after: Any
+    #: False for a value recorded on its own (a retention decision's ``action``), not a change.
+    paired: bool = True
+
+
+def _value_labels(model: type[models.Model] | None, name: str) -> dict[str, str]:
+    """The labels of ``name``'s stored codes: the field's own ``choices``, or for a field that
+    holds a list of codes (a ``JSONField``), the model's ``AUDIT_CHOICES[name]``."""
+    if model is None:
+        return {}
+    listed = getattr(model, "AUDIT_CHOICES", {}).get(name)
+    if listed:
+        return {str(value): str(label) for value, label in listed}
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return {}
+    return {str(value): str(label) for value, label in getattr(field, "flatchoices", None) or ()}
+
+
+def _field_label(model: type[models.Model] | None, name: str) -> str:
+    try:
+        label = str(getattr(model._meta.get_field(name), "verbose_name", "")) if model is not None else ""
+    except FieldDoesNotExist:
+        label = ""
+    return capfirst(label or name.replace("_", " "))
+
+
+def _labelled(value: Any, labels: dict[str, str]) -> Any:
+    if isinstance(value, list):
+        return ", ".join(str(_labelled(item, labels)) for item in value) or None
+    if isinstance(value, str):
+        return labels.get(value, value) or None  # an empty answer reads as "–"
+    return value
+
+
+def changes_shown(event: AuditEvent) -> list[ChangeShown]:
+    """``event.changes`` for a page: field labels for field names and, where the field is known
+    (the model the event names, ``object_type``), choice labels for stored codes: "No longer
+    needed", not ``no_longer_needed``. A value that is not a ``[before, after]`` pair is shown
+    as the after value."""
+    try:
+        model = apps.get_model(event.object_type) if event.object_type else None
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for name, values in (event.changes or {}).items():
+        labels = _value_labels(model, name)
+        paired = isinstance(values, list) and len(values) == 2
+        before, after = values if paired else (None, values)
+        rows.append(
+            ChangeShown(_field_label(model, name), _labelled(before, labels), _labelled(after, labels), paired=paired)
+        )
+    return rows
 
 
 # --------------------------------------------------------------------------- the view layer

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.html import conditional_escape
 
@@ -29,11 +30,52 @@ class TextBoundField(BoundField):
         self.help_text = conditional_escape(self.help_text)
 
 
+#: The messages a required field has until it is given one that names it.
+GENERIC_REQUIRED = {
+    str(forms.Field.default_error_messages["required"]),
+    str(DateInputField(required=False).error_messages["required"]),
+}
+#: Labels that read on without "the": a question ("How the child took part"), or one that
+#: already has its article or owner ("The child's wishes", "Your response").
+_READS_ON = ("how ", "what ", "who ", "why ", "when ", "where ", "whether ", "which ", "the ", "a ", "an ", "your ")
+#: The message of a hidden field left empty: the page was changed or is out of date.
+HIDDEN_REQUIRED = "This page is out of date. Go back and try again."
+
+
+def required_message(field: forms.Field, name: str = "") -> str:
+    """The GOV.UK message for ``field`` left empty, from its label: "Enter the date the review
+    was held", "Select how the child took part", "Select the IRO"; a tick box that must be
+    ticked: "Select “<label>”"; a hidden field: ``HIDDEN_REQUIRED``."""
+    if field.widget.is_hidden:
+        return HIDDEN_REQUIRED
+    label = str(field.label or name.replace("_", " ")).removesuffix(" (optional)").strip()
+    if isinstance(field, forms.BooleanField):
+        return f"Select “{label}”"
+    text = label if label[1:2].isupper() else label[:1].lower() + label[1:]  # "IRO" stays
+    if not text.lower().startswith(_READS_ON):
+        text = f"the {text}"
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.ModelMultipleChoiceField)):
+        return f"Select {text}"
+    return f"Enter {text}"
+
+
+def name_required_fields(form: forms.BaseForm) -> None:
+    """Give each required field still carrying a generic message ("This field is required.")
+    one that names it (``required_message``). Applied by ``GDSForm`` and ``TextForm``."""
+    for name, field in form.fields.items():
+        if field.required and str(field.error_messages.get("required", "")) in GENERIC_REQUIRED:
+            field.error_messages = {**field.error_messages, "required": required_message(field, name)}
+
+
 class TextForm(forms.Form):
     """A form drawn by crispy-forms-gds that is not a GDSForm (a django-filter ``Meta.form``, a
     formset's row): its labels and hints are text too."""
 
     bound_field_class: type[BoundField] | None = TextBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_required_fields(self)
 
 
 class GDSForm:
@@ -42,6 +84,7 @@ class GDSForm:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        name_required_fields(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_size = Size.for_label(Size.SMALL)
@@ -123,6 +166,14 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def show_unchecked(*forms_: forms.BaseForm) -> None:
+    """Show bound forms again as typed without checking them: no error messages (the "Add
+    another" button of a list of rows asks for more room, not for a save)."""
+    for form in forms_:
+        form._errors = ErrorDict()  # type: ignore[attr-defined]  # Django's own cache of errors
+        form.cleaned_data = {}
+
+
 def save_with_service(request, form, call, *, success: str) -> bool:
     """On a valid POST, call the service with the cleaned data; return True once it saved.
 
@@ -190,9 +241,19 @@ class SensibleDateField(DateInputField):
         self.future_years = future_years
         self.what = what
 
+    def compress(self, data_list):
+        """The date typed, or "<what> must be a real date" for one the calendar lacks (31 February),
+        not Python's "day is out of range for month"."""
+        try:
+            return super().compress(data_list)
+        except ValidationError:
+            raise ValidationError(f"{self._what()} must be a real date", code="invalid") from None
+
+    def _what(self) -> str:
+        return self.what or str(self.label or "The date").removesuffix(" (optional)")
+
     def clean(self, value):
         day = super().clean(value)
         if day is not None:
-            what = self.what or str(self.label or "The date").removesuffix(" (optional)")
-            validate_sensible_date(day, what=what, earliest=self.earliest, future_years=self.future_years)
+            validate_sensible_date(day, what=self._what(), earliest=self.earliest, future_years=self.future_years)
         return day

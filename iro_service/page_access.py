@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.views.decorators.http import require_http_methods
 
 
@@ -17,3 +18,10 @@ def permission_page(permission: str, *, methods: Sequence[str] = ()) -> Callable
         return login_required(permission_required(permission, raise_exception=True)(view))
 
     return decorate
+
+
+class DeniedWithPage(PermissionDenied):
+    """A 403 that says why on its own GOV.UK page (``template_name``), drawn by the 403 handler
+    (``iro_service.views.permission_denied``) with no context: the page names no record."""
+
+    template_name = "403.html"

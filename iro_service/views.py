@@ -36,7 +36,8 @@ def favicon(request):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    """The 403 page; a ``DeniedWithPage`` names its own (a former IRO's "no longer on your caseload")."""
+    return render(request, getattr(exception, "template_name", "403.html"), status=403)
 
 
 def page_not_found(request, exception=None):

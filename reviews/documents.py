@@ -19,10 +19,10 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import TextChoices
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 
 from children.models import IROAllocation
+from children.selectors import visible_record_or_404
 from iro_service.pdf import html_to_pdf
 
 from .codes import ReviewStatus, role_labels
@@ -57,11 +57,11 @@ def held_review(user, pk: int) -> Review:
     """The held review ``pk`` with its child, chair and actions, if ``user`` may see its child;
     404 otherwise, and for a review booked or cancelled (there is no record to print)."""
     reviews = (
-        Review.objects.visible_to(user)
+        Review.objects.filter(status=ReviewStatus.HELD)
         .select_related("child__review_schedule", "chair", "due")
         .prefetch_related("actions")  # in Action's order: by due date
     )
-    return get_object_or_404(reviews, pk=pk, status=ReviewStatus.HELD)
+    return visible_record_or_404(user, reviews, pk)
 
 
 def next_review(review: Review) -> NextReview:

@@ -24,6 +24,7 @@ from .codes import (
     DistributionMethod,
     FlagKind,
     ParentParticipation,
+    ParticipantRole,
     Participation,
     ReviewSource,
     ReviewStatus,
@@ -61,6 +62,11 @@ class ClosureDay(TimeStampedModel):
         return f"{self.day:%-d %B %Y}: {self.reason}"
 
 
+def _role_labels(codes: list[str]) -> list[str]:
+    labels = dict(ParticipantRole.choices)
+    return [labels.get(code, code) for code in codes]
+
+
 class Review(UndeletableModel):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
     #: Empty only for reviews imported from SSDA903, which does not say who chaired.
@@ -90,6 +96,8 @@ class Review(UndeletableModel):
     others_present = models.CharField("others present (names and roles)", max_length=500, blank=True)
     participation_code = models.CharField(max_length=3, choices=Participation.choices, blank=True)
     parents_participation = models.CharField(max_length=20, choices=ParentParticipation.choices, blank=True)
+    #: Why the parents were not invited, when ``parents_participation`` is ``NOT_INVITED``.
+    parents_not_invited_reason = models.TextField("why the parents were not invited", blank=True)
     wishes_and_feelings = models.TextField("the child's wishes and feelings", blank=True)
     child_friendly_summary = models.TextField(
         "what we agreed we will do", blank=True, help_text="Written to the child, in words they will understand."
@@ -110,6 +118,9 @@ class Review(UndeletableModel):
 
     history = HistoricalRecords()
     objects = ReviewQuerySet.as_manager()
+
+    #: The labels of the codes in the fields that hold lists of them (the audit trail shows labels).
+    AUDIT_CHOICES = {"invited": ParticipantRole.choices, "attended": ParticipantRole.choices}
 
     class Meta:
         ordering = ["-held_on", "-booked_for", "-pk"]
@@ -149,6 +160,15 @@ class Review(UndeletableModel):
     @property
     def date(self):
         return self.held_on or self.booked_for
+
+    @property
+    def invited_labels(self) -> list[str]:
+        """Who was invited, as the form names them ("Social worker", not ``social_worker``)."""
+        return _role_labels(self.invited)
+
+    @property
+    def attended_labels(self) -> list[str]:
+        return _role_labels(self.attended)
 
     @property
     def held_in_time(self) -> bool | None:

@@ -17,6 +17,7 @@ from . import deadlines
 from .calendar import local_non_working_days
 from .codes import ActionStatus
 from .models import Action, MidwayReview, Review, ReviewSchedule, Visit
+from .views.pages import CHAIR
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -79,10 +80,13 @@ def review_section(*, child: Child, user: User, today: date) -> dict[str, Any]:
 
 def bring_review_forward(*, change, user, today: date) -> dict:
     """On a significant change's page: the child's booked review, which the IRO may bring
-    forward, or the offer to book an earlier one (one query)."""
+    forward, or the offer to book an earlier one (one query). The links are offered only to a
+    user who may chair reviews (``reviews.chair_review``, which both pages require); a manager
+    reads who can."""
     return {
         "template": "reviews/_significant_change_section.html",
         "child": change.child,
+        "can_chair": user.has_perm(CHAIR),
         "booked_review_id": Review.objects.booked()
         .filter(child_id=change.child_id)
         .values_list("pk", flat=True)

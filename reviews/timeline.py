@@ -184,8 +184,8 @@ def _midway_entries(child: Child) -> list[TimelineEntry]:
         TimelineEntry(
             date=midway.held_on,
             kind=Kind.MIDWAY_REVIEW,
-            title="Midway review",
-            detail=f"{_name(midway.iro)}" + (f": {midway.notes}" if midway.notes else ""),
+            title=f"Held by {_name(midway.iro)}",
+            detail=midway.notes,
             lines=tuple(
                 f"{p.action.description} ({p.action.owner}, by {_day(p.action.due_on)}): "
                 f"{ActionStatus(p.status).label}" + (f". {p.note}" if p.note else "")
@@ -202,8 +202,8 @@ def _case_note_entries(child: Child) -> list[TimelineEntry]:
         TimelineEntry(
             date=note.written_on,
             kind=Kind.CASE_NOTE,
-            title="Case note",
-            detail=f"{_name(note.author)}: {note.text}",
+            title=f"Written by {_name(note.author)}",
+            detail=note.text,
             order=note.pk,
         )
         for note in CaseNote.objects.filter(child=child).select_related("author")

@@ -7,7 +7,7 @@ import hashlib
 from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout, Size
 from django import forms
 from django.http import QueryDict
 
@@ -182,6 +182,12 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
     parents_participation = radio_field(
         "How the parents took part", message="Choose how the parents took part", choices=ParentParticipation.choices
     )
+    parents_not_invited_reason = text_field(
+        "Why the parents were not invited",
+        rows=3,
+        required=False,
+        help_text="Only when the parents were not invited.",
+    )
     wishes_and_feelings = text_field(
         "The child's wishes and feelings",
         rows=5,
@@ -196,12 +202,33 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
         message="Enter the summary for the child",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    #: Radios drawn with ``ConditionalRadios``, whose inputs are numbered from 0 (the error summary's links).
+    conditional_radios = ("parents_participation",)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["version"]
         self.helper.inputs = []  # the page puts the button after the actions
+        # The reason box is revealed under "Not invited" (GOV.UK conditional reveal). Without
+        # JavaScript the box is always shown, and the form asks for it only with that answer.
+        parents = ConditionalRadios(
+            "parents_participation",
+            *[
+                ConditionalQuestion(label, "parents_not_invited_reason")
+                if value == ParentParticipation.NOT_INVITED
+                else label
+                for value, label in ParentParticipation.choices
+            ],
+        )
+        self.helper.label_size, self.helper.legend_size = Size.SMALL, Size.SMALL  # a layout takes sizes
+        self.helper.layout = Layout(
+            *[
+                parents if name == "parents_participation" else name
+                for name in self.fields
+                if name != "parents_not_invited_reason"
+            ]
+        )
 
     def record_values(self, review):
         values = {name: getattr(review, name) if review else None for name in REVIEW_FIELDS}
@@ -216,6 +243,9 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
         invited, attended = set(cleaned.get("invited", [])), set(cleaned.get("attended", []))
         if attended - invited:
             cleaned["invited"] = sorted(invited | attended)  # whoever took part was, in effect, invited
+        reason = cleaned.get("parents_not_invited_reason", "").strip()
+        if cleaned.get("parents_participation") == ParentParticipation.NOT_INVITED and not reason:
+            self.add_error("parents_not_invited_reason", "Enter why the parents were not invited")
         return cleaned
 
 

@@ -26,7 +26,7 @@ from iro_service.services import require_not_future, save_validated
 
 from .. import deadlines
 from ..calendar import local_non_working_days
-from ..codes import PN0_AGE_LIMIT, ActionStatus, Participation, ReviewStatus, ReviewType
+from ..codes import PN0_AGE_LIMIT, ActionStatus, ParentParticipation, Participation, ReviewStatus, ReviewType
 from ..models import Action, Review
 from .common import after_change, audit_change, current_iro, require_can_chair, require_in_care
 
@@ -42,6 +42,7 @@ REVIEW_FIELDS = (
     "others_present",
     "participation_code",
     "parents_participation",
+    "parents_not_invited_reason",
     "wishes_and_feelings",
     "discussion",
     "child_friendly_summary",
@@ -173,6 +174,12 @@ def _audit_recorded(review: Review, *, by: User, actions: int) -> None:
     )
 
 
+def _not_invited_reason(parents_participation: str, reason: str) -> str:
+    """The reason the parents were not invited is kept only while that is the answer: a review
+    whose parents took part keeps no reason typed for an answer since changed."""
+    return reason.strip() if parents_participation == ParentParticipation.NOT_INVITED else ""
+
+
 @transaction.atomic
 def review_record(
     *,
@@ -189,6 +196,7 @@ def review_record(
     attended: list[str] | None = None,
     others_present: str = "",
     discussion: str = "",
+    parents_not_invited_reason: str = "",
     additional: bool = False,
     today: date | None = None,
 ) -> Review:
@@ -212,6 +220,7 @@ def review_record(
         "others_present": others_present.strip(),
         "participation_code": participation_code,
         "parents_participation": parents_participation,
+        "parents_not_invited_reason": _not_invited_reason(parents_participation, parents_not_invited_reason),
         "wishes_and_feelings": wishes_and_feelings.strip(),
         "discussion": discussion.strip(),
         "child_friendly_summary": child_friendly_summary.strip(),
@@ -250,6 +259,11 @@ def review_update(
     held_on = fields.get("held_on", review.held_on)
     code = fields.get("participation_code", review.participation_code)
     record_due_on = _check_held_review(review.child, held_on, code, actions, today=today, exclude_review=review.pk)
+    if "parents_participation" in fields or "parents_not_invited_reason" in fields:
+        fields["parents_not_invited_reason"] = _not_invited_reason(
+            fields.get("parents_participation", review.parents_participation),
+            fields.get("parents_not_invited_reason", review.parents_not_invited_reason),
+        )
     before = {name: getattr(review, name) for name in fields}
     for name, value in fields.items():
         setattr(review, name, value.strip() if isinstance(value, str) else value)
@@ -262,7 +276,11 @@ def review_update(
     audit_change(
         review,
         by=by,
-        summary="Review record changed: " + (", ".join(changes) if changes else "actions only"),
+        summary="Review record changed: "
+        + (
+            ", ".join(str(getattr(Review._meta.get_field(name), "verbose_name", name)) for name in changes)
+            or "actions only"
+        ),
         changes=changes,
     )
     return review

@@ -1,9 +1,9 @@
 """The child's timeline and the IRO's footprint between reviews: thin views over the
 footprint services and the timeline selector."""
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from children.models import Child
+from children.selectors import visible_child_or_404
 from iro_service.audit import child_in_url
 from iro_service.forms import save_with_service
 
@@ -28,8 +28,8 @@ def _posted(request):
 
 
 def _visible_child(request, child_pk):
-    """The child, if this user may see them: 404 otherwise."""
-    return get_object_or_404(Child.objects.visible_to(request.user), pk=child_pk)
+    """The child, if this user may see them: 404 otherwise (or "no longer on your caseload")."""
+    return visible_child_or_404(request.user, child_pk)
 
 
 def _record(request, child, form, call, *, success, title, intro=""):

@@ -9,15 +9,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from children.models import Child, Contact
+from children.selectors import visible_child_or_404, visible_record_or_404
 from iro_service.audit import audited_by_service, child_in_url, note_listing, object_in_url, record_export
 from iro_service.concurrency import save_or_merge
 from iro_service.csv import EXPORT_CHUNK, streamed_csv
-from iro_service.forms import add_service_errors, save_with_service
+from iro_service.forms import add_service_errors, save_with_service, show_unchecked
 from iro_service.page_access import permission_page
 from iro_service.sections import page_sections
 
@@ -45,11 +46,11 @@ from .pages import CASELOAD, CHAIR, chair_form_page, page
 
 
 def _child(request, pk) -> Child:
-    return get_object_or_404(Child.objects.visible_to(request.user), pk=pk)
+    return visible_child_or_404(request.user, pk)
 
 
 def _review(request, pk) -> Review:
-    return get_object_or_404(Review.objects.visible_to(request.user).select_related("child", "chair"), pk=pk)
+    return visible_record_or_404(request.user, Review.objects.select_related("child", "chair"), pk)
 
 
 #: Rows per section of the service deadlines page; an IRO's own page lists their whole caseload.
@@ -209,6 +210,8 @@ def _anchor(form, name: str) -> str:
         name = next(iter(form.fields))
     bound = form[name]
     widget = bound.field.widget
+    if name in getattr(form, "conditional_radios", ()):
+        return f"#{bound.auto_id}_0"  # crispy-forms-gds numbers conditional radios from 0
     if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
         return f"#{bound.auto_id}_1"  # crispy-forms-gds numbers choices from 1
     if isinstance(widget, forms.MultiWidget):
@@ -229,7 +232,30 @@ def _summary_errors(form, formset) -> list[tuple[str, str]]:
     return errors
 
 
+#: The name of the "Add another action" button: the form comes back with one more empty row.
+ADD_ACTION = "add_action"
+
+
+def _adding_action(request) -> bool:
+    return request.method == "POST" and ADD_ACTION in request.POST
+
+
+def _action_formset(request, *, initial=None):
+    """The action rows as typed; after "Add another action", one more empty row (up to the
+    formset's ``max_num``), so any number of actions can be entered without JavaScript."""
+    data = request.POST if request.method == "POST" else None
+    if data is not None and _adding_action(request):
+        data = data.copy()
+        key = "actions-TOTAL_FORMS"
+        rows = int(data[key]) if data.get(key, "").isdigit() else 0
+        data[key] = str(min(rows + 1, ActionFormSet.max_num))
+    return ActionFormSet(data, prefix="actions", initial=initial)
+
+
 def _record_page(request, *, child, review, form, formset, title, conflict=None):
+    adding = _adding_action(request)
+    if adding:  # shown again as typed, unchecked: no errors for what is still to be filled in
+        show_unchecked(form, *formset.forms)
     # Panels other apps add to the form (REVIEW_FORM_SECTIONS): reviews never imports them.
     sections = page_sections("REVIEW_FORM_SECTIONS", child=child, user=request.user, today=timezone.localdate())
     return render(
@@ -242,8 +268,9 @@ def _record_page(request, *, child, review, form, formset, title, conflict=None)
             "formset": formset,
             "title": title,
             "conflict": conflict,
-            "errors": _summary_errors(form, formset) if request.method == "POST" else [],
+            "errors": _summary_errors(form, formset) if request.method == "POST" and not adding else [],
             "sections": sections,
+            "can_add_action": formset.total_form_count() < ActionFormSet.max_num,
         },
     )
 
@@ -254,8 +281,8 @@ def review_record(request, child_pk):
     booked = Review.objects.booked().filter(child=child).first()
     initial = {"held_on": booked.booked_for, "venue": booked.venue, "invited": booked.invited} if booked else {}
     form = ReviewRecordForm(request.POST or None, initial=initial)
-    formset = ActionFormSet(request.POST or None, prefix="actions")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    formset = _action_formset(request)
+    if request.method == "POST" and not _adding_action(request) and form.is_valid() and formset.is_valid():
         try:
             review = services.review_record(
                 child=child, by=request.user, actions=formset.actions(), **form.cleaned_data
@@ -280,9 +307,9 @@ def review_edit(request, pk):
         {"id": a.pk, "description": a.description, "owner": a.owner, "due_on": a.due_on, "status": a.status}
         for a in review.actions.order_by("due_on", "pk")
     ]
-    formset = ActionFormSet(request.POST or None, prefix="actions", initial=actions)
+    formset = _action_formset(request, initial=actions)
     form.lock(review, formsets={"actions": formset})
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if request.method == "POST" and not _adding_action(request) and form.is_valid() and formset.is_valid():
         update = partial(services.review_update, review=review, actions=formset.actions())
         if save_or_merge(request, form, update, success="Review record saved").saved:
             return redirect("reviews:detail", pk=review.pk)
@@ -299,7 +326,7 @@ def review_edit(request, pk):
 
 @page(CASELOAD, child=object_in_url(Review), summary="Review record viewed")
 def review_detail(request, pk):
-    review = get_object_or_404(selectors.child_reviews_queryset().visible_to(request.user), pk=pk)
+    review = visible_record_or_404(request.user, selectors.child_reviews_queryset(), pk)
     today = timezone.localdate()
     distribution = selectors.distribution_list(review, today=today) if review.status == ReviewStatus.HELD else None
     return render(
@@ -443,8 +470,8 @@ def review_invitations(request, pk):
 @page(CASELOAD, child=object_in_url(Review), summary="Review calendar file downloaded")
 def review_calendar_file(request, pk):
     """The booked review as an .ics for the IRO's own calendar: initials and reference, no name."""
-    review = get_object_or_404(
-        Review.objects.visible_to(request.user).exclude(booked_for=None).select_related("child", "chair"), pk=pk
+    review = visible_record_or_404(
+        request.user, Review.objects.exclude(booked_for=None).select_related("child", "chair"), pk
     )
     cancelled = review.status == ReviewStatus.CANCELLED
     calendar = ics.calendar_of([ics.review_event(review, cancelled=cancelled)])
@@ -465,7 +492,7 @@ def review_cancel(request, pk):
 @audited_by_service("POST only: action_update audits the change, then it redirects")
 @permission_page("reviews.chair_review", methods=["POST"])
 def action_update(request, pk):
-    action = get_object_or_404(Action.objects.visible_to(request.user), pk=pk)
+    action = visible_record_or_404(request.user, Action.objects.all(), pk)
     form = ActionStatusForm(request.POST)
     if save_with_service(
         request,

@@ -127,7 +127,9 @@ def test_after_reallocation_the_new_iro_acknowledges_and_the_previous_one_cannot
 ):
     services.allocation_change(child=child, by=manager, iro=other_iro, starts_on=today, reason="Caseload balance")
 
-    assert client_for(iro).post(ack_url(change), {"iro_response": "Mine"}).status_code == 404
+    refused = client_for(iro).post(ack_url(change), {"iro_response": "Mine"})
+    assert refused.status_code == 403  # the page says the child is no longer on their caseload
+    assert "This child is no longer on your caseload" in refused.text
     with pytest.raises(PermissionDenied):
         services.significant_change_acknowledge(change=change, by=iro, iro_response="Mine", today=today)
     client_for(other_iro).post(ack_url(change), {"iro_response": "Taken over: I will visit."})

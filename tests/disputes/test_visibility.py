@@ -67,7 +67,11 @@ def test_the_raising_iro_loses_sight_of_the_dispute_when_the_child_is_reallocate
     # Nor can they act on it.
     for name in ("respond", "meeting", "escalate", "resolve", "withdraw", "refer"):
         assert client.get(reverse(f"disputes:{name}", args=[dispute.pk])).status_code == 404, name
-    assert client.get(reverse("children:detail", args=[child.pk])).status_code == 404
+    # The child's page says they are no longer on the IRO's caseload, naming no one (issue 14).
+    record = client.get(reverse("children:detail", args=[child.pk]))
+    assert record.status_code == 403
+    assert "This child is no longer on your caseload" in record.content.decode()
+    assert "Zanthe" not in record.content.decode()
 
 
 def test_the_new_iro_and_the_manager_see_it_in_the_list_detail_and_csv(

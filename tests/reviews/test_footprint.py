@@ -305,7 +305,8 @@ def test_an_empty_form_shows_the_error_summary(client_for, iro, child, actions, 
 
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert "Enter the day, month and year" in response.text
+    assert "Enter the date " in response.text  # the date the form names: "Enter the date of the visit"
+    assert "Enter the day, month and year" not in response.text
     assert not AuditEvent.objects.filter(action=AuditAction.CREATED).exists()
 
 
@@ -471,9 +472,9 @@ def test_the_timeline_merges_every_kind_newest_first(child, iro, manager):
         (dt.date(2026, 11, 10), "date_change", "Review brought forward"),
         (dt.date(2025, 2, 1), "significant_change", "School exclusion of more than five days"),
         (dt.date(2024, 11, 20), "review", "Review cancelled"),
-        (dt.date(2024, 10, 1), "midway_review", "Midway review"),
+        (dt.date(2024, 10, 1), "midway_review", "Held by Ada Okafor"),
         (dt.date(2024, 9, 1), "visit", "IRO visited the child"),
-        (dt.date(2024, 8, 1), "case_note", "Case note"),
+        (dt.date(2024, 8, 1), "case_note", "Written by Ada Okafor"),
         (dt.date(2024, 7, 1), "review", "First review held"),
         (dt.date(2024, 6, 3), "allocation", "Ada Okafor became the IRO"),
         (dt.date(2024, 6, 3), "care_started", "Became looked after"),
