@@ -70,6 +70,7 @@ ANONYMISE: dict[str, dict[str, object]] = {
     "reviews.MidwayReview": {"notes": Value("")},
     "reviews.ActionProgress": {"note": Value("")},
     "reviews.CaseNote": {"text": Value("")},
+    "reviews.Invitation": {"name": Value(REMOVED), "email": Value("")},
     "reviews.DocumentSent": {
         "name": Value(REMOVED),
         "not_sent_reason": Case(When(not_sent_reason="", then=Value("")), default=Value(REMOVED)),
@@ -109,6 +110,7 @@ KEPT: dict[str, dict[str, str]] = {
         "reviews_known_from": "the start of an imported return's year: not about the person",
     },
     "reviews.Review": {"invited": "role codes", "attended": "role codes"},
+    "reviews.Invitation": {"role": "a role code"},
     "reviews.ReviewDue": {
         "rule": "a rule code",
         "reason": "the rule's wording with dates; the name is a {name} placeholder",
