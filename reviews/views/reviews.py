@@ -175,7 +175,7 @@ def _booking_page(request, *, form, child, title: str, warnings, intro: str):
         "form": form,
         "child": child,
         "title": title,
-        "warnings": warnings,
+        "booking_warnings": warnings,
         "intro": intro,
         "changes": services.booking.changes_since_last_review(child.pk),
     }

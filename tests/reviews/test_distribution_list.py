@@ -5,6 +5,7 @@ latest date it was sent, once everyone who should receive it was sent it or reco
 deliberately not sent with a reason; the managers' late records say who is still waiting."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -535,3 +536,27 @@ EXPECTED = [
 )
 def test_the_record_counts_as_distributed_once_nobody_waits(rows, distributed_on):
     assert distribution.record_distributed_on(EXPECTED, rows) == distributed_on
+
+
+def test_with_no_one_else_to_add_the_page_still_sends_the_empty_row_and_saves(client_for, iro):
+    """The "someone else" row has nobody to choose when everyone is listed; its hidden fields are
+    still on the page, so the list saves instead of saying the page is out of date."""
+    child = _child(iro, age=9, last_name="Rowe")
+    worker = _contact(child, ContactRole.SOCIAL_WORKER, "Kim Lee")
+    review = held_review(child, iro=iro, held_on=HELD_ON, record_due_on=TODAY - dt.timedelta(days=10))
+    client = client_for(iro)
+    page = _page(client, review)
+    listing = page.context["listing"]
+    assert not listing.others
+    empty_row = len(listing.lines)
+    assert re.search(rf'<input type="hidden" name="copies-{empty_row}-document" value="{RECORD}"', page.text)
+
+    rows = {
+        "child|letter": sent(HELD_ON + dt.timedelta(days=3), DistributionMethod.HANDED),
+        f"{key(worker)}|record": sent(HELD_ON + dt.timedelta(days=4)),
+    }
+    response, _ = _post(client, review, rows)
+
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.record_distributed_on == HELD_ON + dt.timedelta(days=4)
