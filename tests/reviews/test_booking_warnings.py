@@ -174,6 +174,8 @@ def test_a_saturday_is_warned_then_booked_with_book_anyway(client_for, iro, chil
     assert response.status_code == 200
     assert "govuk-warning-text" in response.text
     assert f"{saturday:%-d %B %Y} is a Saturday." in response.text
+    assert response.text.count("is a Saturday.") == 1  # said once, in words, not as a Python object
+    assert "BookingWarning" not in response.text
     assert 'name="book_anyway"' in response.text and 'type="checkbox"' in response.text
     assert "Book anyway" in response.text
     assert not Review.objects.filter(child=child).exists()
