@@ -10,10 +10,12 @@ who holds it reads it. That decides what the feed may say (docs/rules.md#data-pr
 - it lists the booked reviews of the children the user holds or covers *today*
   (``Child.objects.held_or_covered_by``, the IRO's side of ``visible_to``), so a child
   reallocated to another IRO drops out at the next fetch;
-- each event says "Review" with the child's initials and local reference, never a name, and
+- each event says "Looked-after review" with the child's initials and local reference (the
+  title and UID of the review's invitation, ``reviews.ics``), never a name, and
   never the venue: a venue is often the child's placement (a foster home's address, a
   residential home's name), and a leaked URL must not say where a looked-after child lives;
-- events are all-day on ``booked_for`` (``DTSTART;VALUE=DATE``): a review has no time yet.
+- an event has the review's start time and length in London when it has a time, and is all-day
+  on ``booked_for`` (``DTSTART;VALUE=DATE``) when it has none.
 
 Each fetch writes one audit event naming the user and the token, with the ids of the children
 whose reviews it listed, not one event per child (a client fetches every few hours).
@@ -32,13 +34,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from children.models import Child
 from iro_service.audit import audit_record
 from iro_service.models import AuditAction
 from iro_service.services import save_audited
 
+from . import ics
 from .models import CalendarFeedToken, Review
 
 if TYPE_CHECKING:
@@ -46,7 +49,6 @@ if TYPE_CHECKING:
 
 #: The capability of an IRO: without it (role removed) the feed is gone.
 FEED_PERMISSION = "reviews.chair_review"
-PRODID = "-//IRO service//Booked reviews//EN"
 
 
 def token_hash(raw: str) -> str:
@@ -100,11 +102,6 @@ def active_token(raw: str) -> CalendarFeedToken | None:
     return token
 
 
-def initials(child: Child) -> str:
-    """``A.B.``: the first letter of the child's first and last names."""
-    return "".join(f"{part[0].upper()}." for part in (child.first_name, child.last_name) if part)
-
-
 def feed_reviews(user: User, *, today: date):
     """The booked reviews of the children ``user`` holds or covers on ``today``."""
     children = Child.objects.held_or_covered_by(user, on=today)
@@ -112,11 +109,15 @@ def feed_reviews(user: User, *, today: date):
 
 
 def _event(review: Review, *, stamp: datetime, base_url: str) -> Event:
+    """The review as the IRO's invitation names it (``reviews.ics``: the same UID, so a calendar
+    holding both shows it once, and the same title), without the venue or anyone's address."""
+    start, end = ics.when(review.booked_for, review.starts_at, review.duration_minutes)
     event = Event()
-    event.add("uid", f"review-{review.pk}@{base_url.split('//')[-1].rstrip('/')}")
+    event.add("uid", ics.review_uid(review))
     event.add("dtstamp", stamp)
-    event.add("dtstart", review.booked_for)  # a date: an all-day event (DTSTART;VALUE=DATE)
-    event.add("summary", f"Review: {initials(review.child)} ({review.child.local_reference})")
+    event.add("dtstart", start)  # a time in London, or a date: an all-day event (DTSTART;VALUE=DATE)
+    event.add("dtend", end)
+    event.add("summary", ics.review_title(review))
     # The page of the review is behind sign-in and scoped; the link says nothing by itself.
     event.add("url", base_url.rstrip("/") + reverse("reviews:detail", args=[review.pk]))
     return event
@@ -129,13 +130,8 @@ def feed_calendar(*, token: CalendarFeedToken, base_url: str) -> bytes:
     today = timezone.localdate()
     reviews = list(feed_reviews(token.user, today=today))
     stamp = timezone.now()
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
+    calendar = ics.calendar_of([_event(review, stamp=stamp, base_url=base_url) for review in reviews])
     calendar.add("x-wr-calname", "Booked reviews")
-    for review in reviews:
-        calendar.add_component(_event(review, stamp=stamp, base_url=base_url))
     CalendarFeedToken.objects.filter(pk=token.pk).update(last_used_at=stamp)
     audit_record(
         actor=token.user,

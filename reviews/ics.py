@@ -67,7 +67,7 @@ def _london_timezone() -> icalendar.Timezone:
     return tz
 
 
-def _when(day: date, starts_at: time | None, minutes: int) -> tuple[date | datetime, date | datetime]:
+def when(day: date, starts_at: time | None, minutes: int) -> tuple[date | datetime, date | datetime]:
     """A start time gives a timed event in London; without one the event is the whole day."""
     if starts_at is None:
         return day, day + timedelta(days=1)
@@ -86,7 +86,7 @@ def review_event(
     (name, email) of the one person an invitation goes to. Reads the review's child and chair."""
     if review.booked_for is None:
         raise ValueError("Only a review with a booked date has a calendar event")
-    start, end = _when(review.booked_for, review.starts_at, review.duration_minutes)
+    start, end = when(review.booked_for, review.starts_at, review.duration_minutes)
     event = icalendar.Event()
     event.add("uid", review_uid(review))
     event.add("dtstamp", stamp or timezone.now())

@@ -153,7 +153,7 @@ def _when(review: Review) -> str:
     day = f"{review.booked_for:%A %-d %B %Y}"
     if review.starts_at is None or review.booked_for is None:
         return day
-    start, end = ics._when(review.booked_for, review.starts_at, review.duration_minutes)
+    start, end = ics.when(review.booked_for, review.starts_at, review.duration_minutes)
     return f"{day}, {start:%H:%M} to {end:%H:%M} (UK time)"
 
 

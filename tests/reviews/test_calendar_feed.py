@@ -16,7 +16,7 @@ from icalendar import Calendar
 from children import services as children_services
 from children.models import CoverArrangement
 from iro_service.models import AuditAction, AuditEvent
-from reviews import feeds
+from reviews import feeds, ics
 from reviews.models import CalendarFeedToken, Review
 from tests.factories import make_child_in_care, make_cover
 
@@ -74,7 +74,10 @@ def test_the_feed_lists_the_iros_booked_reviews_as_all_day_events_with_initials_
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
     events = sorted(calendar.walk("VEVENT"), key=lambda e: str(e["SUMMARY"]))
-    assert [str(e["SUMMARY"]) for e in events] == ["Review: L.P. (LR-0002)", "Review: M.N. (LR-0001)"]
+    assert [str(e["SUMMARY"]) for e in events] == [
+        "Looked-after review: L. P. (LR-0002)",
+        "Looked-after review: M. N. (LR-0001)",
+    ]
     assert [e.decoded("DTSTART") for e in events] == [today + dt.timedelta(days=20), today + dt.timedelta(days=3)]
     assert all(type(e.decoded("DTSTART")) is dt.date for e in events)
     assert b"DTSTART;VALUE=DATE:" in response.content
@@ -192,11 +195,15 @@ def test_a_child_reallocated_to_another_iro_drops_out_and_covered_children_come_
     summaries = _summaries(client, address)
 
     # Covering the other IRO, this IRO sees their children (Maisie included) while the cover lasts.
-    assert summaries == {"Review: L.P. (LR-0002)", "Review: M.N. (LR-0001)", "Review: T.B. (LR-0003)"}
+    assert summaries == {
+        "Looked-after review: L. P. (LR-0002)",
+        "Looked-after review: M. N. (LR-0001)",
+        "Looked-after review: T. B. (LR-0003)",
+    }
 
     CoverArrangement.objects.update(ends_on=today - dt.timedelta(days=1), starts_on=today - dt.timedelta(days=2))
     summaries = _summaries(client, address)
-    assert summaries == {"Review: L.P. (LR-0002)"}
+    assert summaries == {"Looked-after review: L. P. (LR-0002)"}
 
 
 def test_the_committee_and_a_manager_cannot_make_a_feed(client, client_for, committee, manager):
@@ -237,6 +244,29 @@ def test_script_and_separators_in_the_reference_are_escaped_in_the_feed(iro, tod
     body = feeds.feed_calendar(token=token, base_url="https://iro.example/")
 
     (event,) = Calendar.from_ical(body).walk("VEVENT")
-    assert str(event["SUMMARY"]) == "Review: <.N. (A;B,C\\D)"
+    assert str(event["SUMMARY"]) == "Looked-after review: S. N. (A;B,C\\D)"
     assert b"A\\;B\\,C\\\\D" in body
     assert "script" not in body.decode()
+
+
+def test_a_review_with_a_time_is_a_timed_event_with_the_uid_and_title_of_its_invitation(iro, today):
+    """A calendar holding both the feed and an emailed invitation shows the review once."""
+    child = make_child_in_care(iro=iro, first_name="Maisie", last_name="Ngata", local_reference="LR-0001")
+    review = booked(child, iro=iro, on=today + dt.timedelta(days=7))
+    review.starts_at, review.duration_minutes = dt.time(14, 30), 60
+    review.save(update_fields=["starts_at", "duration_minutes"])
+    token = feeds.calendar_feed_token_create(by=iro).token
+
+    (event,) = Calendar.from_ical(feeds.feed_calendar(token=token, base_url="https://iro.example/")).walk("VEVENT")
+
+    (invited,) = Calendar.from_ical(ics.review_ics(review, method=ics.REQUEST)).walk("VEVENT")
+    assert str(event["UID"]) == str(invited["UID"])
+    assert str(event["SUMMARY"]) == str(invited["SUMMARY"]) == "Looked-after review: M. N. (LR-0001)"
+    start = event.decoded("DTSTART")
+    assert (start.date(), start.time(), str(start.tzinfo)) == (
+        today + dt.timedelta(days=7),
+        dt.time(14, 30),
+        "Europe/London",
+    )
+    assert event.decoded("DTEND") - start == dt.timedelta(minutes=60)
+    assert "LOCATION" not in event
