@@ -43,7 +43,8 @@ def safe_cell(value) -> str | int | float | Decimal:
     text = str(value)
     # Leading spaces and line breaks are skipped by some spreadsheets before they look for a formula.
     first = text.lstrip(" \n\r\t\u00a0\u3000")
-    return "'" + text if first.startswith(FORMULA_STARTS + FULL_WIDTH_STARTS) else text
+    formula = text.startswith(FORMULA_STARTS) or first.startswith(FORMULA_STARTS + FULL_WIDTH_STARTS)
+    return "'" + text if formula else text
 
 
 class SafeWriter:

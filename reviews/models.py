@@ -39,6 +39,7 @@ from .querysets import (
     ReviewDueQuerySet,
     ReviewQuerySet,
     ReviewScheduleQuerySet,
+    ThroughReviewQuerySet,
 )
 
 
@@ -444,6 +445,7 @@ class DocumentSent(UndeletableModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
+    objects = ThroughReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "-to_child", "document", "name", "pk"]
@@ -495,6 +497,8 @@ class Invitation(UndeletableModel):
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ThroughReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "pk"]

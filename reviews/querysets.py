@@ -69,8 +69,15 @@ class ActionQuerySet(ChildRecordQuerySet):
         return self.open().filter(due_on__lt=on)
 
 
-class ReviewDateChangeQuerySet(ChildRecordQuerySet):
+class ThroughReviewQuerySet(ChildRecordQuerySet):
+    """A record about one review (a date change, a copy sent, an invitation): seen through the
+    review's child, like the review itself."""
+
     child_lookup = "review__child"
+
+
+class ReviewDateChangeQuerySet(ThroughReviewQuerySet):
+    pass
 
 
 class ActionProgressQuerySet(ChildRecordQuerySet):

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from children.models import Child
+from children.models import Child, Contact
 from disputes.models import EscalationStage
 from iro_service.forms import GDSForm, SensibleDateField, required_message
 from iro_service.periods import ReportingYear
@@ -51,6 +51,11 @@ def arguments_for(cls) -> dict:
         "years": years,
         "actions": [],
         "user": user,
+        "contact": Contact(started_on=today),
+        "contacts": Contact.objects.none(),
+        "recipients": {},
+        "others": [],
+        "needs_reason": True,
     }
     wanted = inspect.signature(cls.__init__).parameters
     kwargs = {name: value for name, value in given.items() if name in wanted and name != "user"}
