@@ -40,18 +40,17 @@ def _iro_and_team_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]
     return iros, sorted(teams.items(), key=lambda item: (item[1], item[0]))
 
 
-class DeadlineFilter(django_filters.FilterSet):
+class _IROAndTeamFilter(django_filters.FilterSet):
+    """By the IRO who holds the child now, or their team: the choices every manager's filter
+    offers, read in one query, and what was chosen (for the audit event and the page's links)."""
+
     iro = django_filters.ChoiceFilter(label="IRO", method="filter_iro", empty_label="Any IRO")
     team = django_filters.ChoiceFilter(label="Team", method="filter_team", empty_label="Any team")
-    status = django_filters.ChoiceFilter(
-        label="Next review", choices=DeadlineStatus.choices, method="filter_status", empty_label="All children"
-    )
 
     class Meta:
         form = FilterPanelForm
 
-    def __init__(self, data: QueryDict | None = None, *args, today: date, due_soon_until: date, **kwargs):
-        self.conditions = selectors.deadline_conditions(today=today, due_soon_until=due_soon_until)
+    def __init__(self, data: QueryDict | None = None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         iros, teams = _iro_and_team_choices()
         self.filters["iro"].extra["choices"] = iros
@@ -66,13 +65,23 @@ class DeadlineFilter(django_filters.FilterSet):
     @property
     def described(self) -> str:
         """The filters applied, in words: ``IRO: Ada Okafor; status: Overdue``."""
-        labels = {name: dict(self.form.fields[name].choices) for name in ("iro", "team", "status")}
+        labels = {name: dict(self.form.fields[name].choices) for name in self.chosen}
         return "; ".join(f"{self.filters[name].label}: {labels[name][value]}" for name, value in self.chosen.items())
 
     @property
     def query_string(self) -> str:
         """The filters as a query string, for the links that keep them (pages, the counts)."""
         return urlencode(self.chosen)
+
+
+class DeadlineFilter(_IROAndTeamFilter):
+    status = django_filters.ChoiceFilter(
+        label="Next review", choices=DeadlineStatus.choices, method="filter_status", empty_label="All children"
+    )
+
+    def __init__(self, data: QueryDict | None = None, *args, today: date, due_soon_until: date, **kwargs):
+        self.conditions = selectors.deadline_conditions(today=today, due_soon_until=due_soon_until)
+        super().__init__(data, *args, **kwargs)
 
     @property
     def heading(self) -> str:
@@ -96,36 +105,9 @@ class DeadlineFilter(django_filters.FilterSet):
         return queryset.filter(self.conditions[value])
 
 
-class CalendarFilter(django_filters.FilterSet):
+class CalendarFilter(_IROAndTeamFilter):
     """The service calendar's filters: the booked reviews of the children an IRO holds now, or
     that the IROs of a team hold. Like the deadlines page's, they narrow what the manager sees."""
-
-    iro = django_filters.ChoiceFilter(label="IRO", method="filter_iro", empty_label="Any IRO")
-    team = django_filters.ChoiceFilter(label="Team", method="filter_team", empty_label="Any team")
-
-    class Meta:
-        form = FilterPanelForm
-
-    def __init__(self, data: QueryDict | None = None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        iros, teams = _iro_and_team_choices()
-        self.filters["iro"].extra["choices"] = iros
-        self.filters["team"].extra["choices"] = teams
-
-    @property
-    def chosen(self) -> dict[str, str]:
-        """The filters applied, by name (valid ones only)."""
-        self.form.is_valid()
-        return {name: value for name, value in self.form.cleaned_data.items() if value}
-
-    @property
-    def described(self) -> str:
-        labels = {name: dict(self.form.fields[name].choices) for name in ("iro", "team")}
-        return "; ".join(f"{self.filters[name].label}: {labels[name][value]}" for name, value in self.chosen.items())
-
-    @property
-    def query_string(self) -> str:
-        return urlencode(self.chosen)
 
     def filter_iro(self, queryset, name, value):
         return queryset.filter(
