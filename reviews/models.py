@@ -29,6 +29,7 @@ from .codes import (
     ReviewSource,
     ReviewStatus,
     ReviewType,
+    role_labels,
 )
 from .querysets import (
     ActionProgressQuerySet,
@@ -61,11 +62,6 @@ class ClosureDay(TimeStampedModel):
 
     def __str__(self):
         return f"{self.day:%-d %B %Y}: {self.reason}"
-
-
-def _role_labels(codes: list[str]) -> list[str]:
-    labels = dict(ParticipantRole.choices)
-    return [labels.get(code, code) for code in codes]
 
 
 class Review(UndeletableModel):
@@ -165,11 +161,11 @@ class Review(UndeletableModel):
     @property
     def invited_labels(self) -> list[str]:
         """Who was invited, as the form names them ("Social worker", not ``social_worker``)."""
-        return _role_labels(self.invited)
+        return role_labels(self.invited)
 
     @property
     def attended_labels(self) -> list[str]:
-        return _role_labels(self.attended)
+        return role_labels(self.attended)
 
     @property
     def held_in_time(self) -> bool | None:
