@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, time
 
 from children.ages import age_on, eighteenth_birthday
 from children.models import (
@@ -41,6 +41,9 @@ from .review_text import (
     CHANGE_WEIGHTS,
     POSTPONE_REASONS,
 )
+
+#: The times the demo's booked reviews start at (an IRO's morning and afternoon slots).
+START_TIMES = (time(9, 30), time(10, 0), time(11, 0), time(13, 30), time(14, 0), time(15, 30))
 
 
 class TodayRows:
@@ -95,6 +98,9 @@ class TodayRows:
             created_by_id=chair,
             status=status,
             booked_for=day,
+            # A start time from the child's record number, not the generator: the rest of the
+            # demo draws the same numbers as before times were kept.
+            starts_at=START_TIMES[period.child.pk % len(START_TIMES)],
             venue=self._venue(period.placement_on(min(day, self.today)), age_on(period.child.dob, day)),
         )
         self.reviews.append(review)
