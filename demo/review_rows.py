@@ -271,7 +271,9 @@ class Writer(TodayRows):
         elif code == Participation.PN7:
             opening = f"Dear {child.name}, I missed hearing from you at your review on {day:%-d %B %Y}. At the review"
         else:
-            opening = f"Dear {child.name}, thank you for your views for your review on {day:%-d %B %Y}. Together"
+            opening = (
+                f"Dear {child.name}, thank you for sharing your views for your review on {day:%-d %B %Y}. Together"
+            )
         lines = [f"{opening} we agreed:"]
         lines += [f"- {a.description} ({a.owner}, by {a.due_on:%-d %B %Y})" for a in actions]
         lines.append(f"From {self.facts.iro_names.get(chair, 'your IRO')}, your IRO.")
