@@ -7,7 +7,7 @@ import hashlib
 from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout, Size
+from crispy_forms_gds.layout import Size
 from django import forms
 from django.http import QueryDict
 
@@ -186,7 +186,7 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
         "Why the parents were not invited",
         rows=3,
         required=False,
-        help_text="Only when the parents were not invited.",
+        help_text='Only if you chose "Not invited (reason recorded)" above.',
     )
     wishes_and_feelings = text_field(
         "The child's wishes and feelings",
@@ -202,33 +202,15 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
         message="Enter the summary for the child",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    #: Radios drawn with ``ConditionalRadios``, whose inputs are numbered from 0 (the error summary's links).
-    conditional_radios = ("parents_participation",)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["version"]
         self.helper.inputs = []  # the page puts the button after the actions
-        # The reason box is revealed under "Not invited" (GOV.UK conditional reveal). Without
-        # JavaScript the box is always shown, and the form asks for it only with that answer.
-        parents = ConditionalRadios(
-            "parents_participation",
-            *[
-                ConditionalQuestion(label, "parents_not_invited_reason")
-                if value == ParentParticipation.NOT_INVITED
-                else label
-                for value, label in ParentParticipation.choices
-            ],
-        )
-        self.helper.label_size, self.helper.legend_size = Size.SMALL, Size.SMALL  # a layout takes sizes
-        self.helper.layout = Layout(
-            *[
-                parents if name == "parents_participation" else name
-                for name in self.fields
-                if name != "parents_not_invited_reason"
-            ]
-        )
+        # The reason box always shows, under the radios, and is asked for only with "Not
+        # invited". GOV.UK's conditional reveal would mark the radio aria-expanded, which a
+        # radio may not have (axe-core's aria-allowed-attr), so the box is not hidden.
 
     def record_values(self, review):
         values = {name: getattr(review, name) if review else None for name in REVIEW_FIELDS}

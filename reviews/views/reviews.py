@@ -210,8 +210,6 @@ def _anchor(form, name: str) -> str:
         name = next(iter(form.fields))
     bound = form[name]
     widget = bound.field.widget
-    if name in getattr(form, "conditional_radios", ()):
-        return f"#{bound.auto_id}_0"  # crispy-forms-gds numbers conditional radios from 0
     if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
         return f"#{bound.auto_id}_1"  # crispy-forms-gds numbers choices from 1
     if isinstance(widget, forms.MultiWidget):

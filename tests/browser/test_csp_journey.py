@@ -114,7 +114,7 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(enforced, live_
     assert page.evaluate("window.__xss") is None
     assert_govuk_javascript_ran(page)
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    page.wait_for_url("**/accounts/login/?signed-out=you")
 
     sign_in(page, live_server, "manager")
     for path in ("/disputes/dashboard/", f"/children/{child.pk}/", "/children/caseloads/"):
@@ -130,7 +130,7 @@ def test_the_main_pages_run_under_the_policy_without_a_violation(enforced, live_
     with page.expect_request(lambda request: request.url == progress and request.resource_type == "fetch"):
         pass
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    page.wait_for_url("**/accounts/login/?signed-out=you")
 
     sign_in(page, live_server, "admin1")
     page.goto(f"{base}/admin/")

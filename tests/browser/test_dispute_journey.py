@@ -28,7 +28,7 @@ def default_ladder(transactional_db):
 
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    page.wait_for_url("**/accounts/login/?signed-out=you")
 
 
 def test_iro1_takes_a_dispute_from_stage_1_to_resolved(page, live_server, sign_in, assert_accessible):

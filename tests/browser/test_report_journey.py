@@ -73,7 +73,7 @@ def build_service(today: dt.date):
 
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    page.wait_for_url("**/accounts/login/?signed-out=you")
 
 
 def test_the_manager_publishes_the_annual_report_and_the_committee_downloads_it(

@@ -54,7 +54,7 @@ def test_manager_imports_a_return_after_correcting_it(
     page.get_by_label("The return's CSV files").set_input_files(bad)
     page.get_by_role("button", name="Check the return").click()
     page.get_by_text("There is a problem with the return: nothing can be imported").wait_for()
-    row = page.locator("#problems ~ table tbody tr").first
+    row = page.locator("#problems ~ .app-table-scroll table tbody tr").first
     assert row.locator("td").all_inner_texts() == ["episodes.csv", "3", "PLACE", "U9", "'U9' is not a PLACE code."]
     expect(page.get_by_role("button", name="Import the return")).to_have_count(0)
     assert_accessible(page)

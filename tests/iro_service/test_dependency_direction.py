@@ -52,7 +52,6 @@ TEMPLATE_OWNERS = {
     "two_factor": "iro_service",
     "django": "iro_service",  # Django's own widget templates the project replaces (forms/widgets/select.html)
     "emails": "reviews",  # the deadline digests (reviews/digests.py)
-    "gds": "iro_service",  # crispy-forms-gds templates the project replaces (layout/conditional_question.html)
 }
 
 #: The project's shell (see the module docstring), relative to the repository.

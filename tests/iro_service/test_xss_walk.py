@@ -763,8 +763,6 @@ MARKED_SAFE = {
     "templates/emails/deadline_digest_manager.txt": "autoescape off: a plain-text email, not HTML",
     "templates/registration/password_reset_email.txt": "autoescape off: a plain-text email, not HTML",
     "templates/two_factor/setup.html": "|safe of segno's QR SVG: path data and a fixed title, no user text",
-    "templates/gds/layout/conditional_question.html": "|safe of the revealed fields as crispy-forms-gds drew them "
-    "(as its own template does): their labels and values escaped by TextBoundField and the widgets",
 }
 MARKS_SAFE = {
     ".py": re.compile(r"mark_safe\(|SafeString\(|format_html\(f|html_safe\b"),
