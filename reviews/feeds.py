@@ -111,7 +111,9 @@ def feed_reviews(user: User, *, today: date):
 def _event(review: Review, *, stamp: datetime, base_url: str) -> Event:
     """The review as the IRO's invitation names it (``reviews.ics``: the same UID, so a calendar
     holding both shows it once, and the same title), without the venue or anyone's address."""
-    start, end = ics.when(review.booked_for, review.starts_at, review.duration_minutes)
+    day = review.booked_for
+    assert day is not None  # noqa: S101 (a booked review has its date: the constraint booked_review_has_date)
+    start, end = ics.when(day, review.starts_at, review.duration_minutes)
     event = Event()
     event.add("uid", ics.review_uid(review))
     event.add("dtstamp", stamp)
