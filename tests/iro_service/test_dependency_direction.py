@@ -50,6 +50,7 @@ TEMPLATE_OWNERS = {
     "accounts": "iro_service",
     "registration": "iro_service",
     "two_factor": "iro_service",
+    "gds": "iro_service",  # crispy-forms-gds templates the project replaces (layout/error_summary.html)
     "django": "iro_service",  # Django's own widget templates the project replaces (forms/widgets/select.html)
     "emails": "reviews",  # the deadline digests (reviews/digests.py)
 }
