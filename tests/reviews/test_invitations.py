@@ -277,7 +277,7 @@ def test_booking_with_another_childs_contact_in_the_post_is_an_error_and_nothing
         )
     assert response.status_code == 200
     assert "There is a problem" in response.text
-    assert 'href="#id_invite"' in response.text
+    assert 'href="#id_invite_1"' in response.text
     assert "Choose only people around this child who hold their role now" in response.text
     assert mail.outbox == []
     assert not Review.objects.exists()
