@@ -33,6 +33,7 @@ def copy_specs() -> list[CopySpec]:
     from children.models import (
         CareEpisode,
         Child,
+        Contact,
         CoverArrangement,
         IROAllocation,
         IROProfile,
@@ -77,6 +78,7 @@ def copy_specs() -> list[CopySpec]:
             CareEpisode,
             IROAllocation,
             SignificantChange,
+            Contact,
             Review,
             Action,
             Visit,
@@ -104,6 +106,10 @@ def column_expression(field, *, strides: dict, user_model) -> str:
             return f"{col} + c.k * {strides[target]}"
     overrides = {
         ("children_child", "local_reference"): f"{col} || '-' || c.k",
+        # The copy's reference as children.search folds it: "demo0007 3" and "demo00073".
+        ("children_child", "search_text"): (
+            f"{col} || ' ' || c.k || ' ' || lower(regexp_replace(t.local_reference, '[^0-9A-Za-z]+', '', 'g')) || c.k"
+        ),
         ("children_team", "name"): f"{col} || ' ' || c.k",
         ("auth_user", "username"): f"{col} || '-' || c.k",
         ("reviews_deadlineflag", "key"): f"pg_temp.bench_remap_key({col}, c.k)",

@@ -31,6 +31,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import psycopg2  # type: ignore[import-untyped]  # no stubs installed in .venv
 import requests
@@ -51,7 +52,7 @@ class Page:
 
 
 def choose_pages(dbname: str) -> list[Page]:
-    """The pages of issue 13, with the child of the first IRO with the longest history."""
+    """The pages of issues 13 and 14, with the child of the first IRO with the longest history."""
     with closing(psycopg2.connect(dbname=dbname, **build.PG)) as conn, conn.cursor() as cur:
         cur.execute(
             "SELECT a.child_id FROM children_iroallocation a JOIN auth_user u ON u.id = a.iro_id "
@@ -60,6 +61,13 @@ def choose_pages(dbname: str) -> list[Page]:
             "ORDER BY (SELECT count(*) FROM reviews_review r WHERE r.child_id = a.child_id) DESC, a.child_id LIMIT 1"
         )
         child = cur.fetchone()[0]
+        cur.execute("SELECT first_name, last_name FROM children_child WHERE id = %s", [child])
+        full_name = quote_plus(" ".join(cur.fetchone()))
+        cur.execute(
+            "SELECT id FROM reviews_review WHERE child_id = %s AND status = 'held' ORDER BY held_on DESC LIMIT 1",
+            [child],
+        )
+        held = cur.fetchone()[0]
     iro, manager = "bench-iro-1", "bench-manager"
     return [
         Page("bare view (framework floor)", iro, "/bench/bare/"),
@@ -73,6 +81,13 @@ def choose_pages(dbname: str) -> list[Page]:
         Page("children list, name search (manager)", manager, "/children/?q=son"),
         Page("manager caseload table", manager, "/children/caseloads/"),
         Page("service deadlines /reviews/service/", manager, "/reviews/service/"),
+        # Issue 14: the IRO's day.
+        Page("people around the child", iro, f"/children/{child}/people/"),
+        Page("IRO calendar, month", iro, "/reviews/calendar/?view=month"),
+        Page("review record PDF", iro, f"/reviews/{held}/record.pdf"),
+        Page("IRO children list as CSV", iro, "/children/export.csv"),
+        Page("children search, full name (manager)", manager, f"/children/?q={full_name}"),
+        Page("service calendar, month (manager)", manager, "/reviews/service/calendar/?view=month"),
         Page("disputes dashboard", manager, "/disputes/dashboard/"),
         Page("disputes list", manager, "/disputes/"),
         Page(
