@@ -134,3 +134,57 @@ def test_without_javascript_the_navigation_links_show_and_there_is_no_menu_butto
     expect(page.get_by_role("link", name="Dispute dashboard")).to_be_visible()
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     assert page_width(page) <= WIDTH
+
+
+def _issue_14_pages() -> list[tuple[str, str]]:
+    """The pages issue 14 added, on the demo's data: a child of iro1 with people around them,
+    a held review of theirs and a booked one."""
+    from django.contrib.auth import get_user_model
+
+    from children.models import Child, Contact
+    from reviews.models import Review
+
+    iro1 = get_user_model().objects.get(username="iro1")
+    children = Child.objects.held_or_covered_by(iro1).filter(episodes__ended_on__isnull=True)
+    contact = Contact.objects.filter(child__in=children, ended_on__isnull=True).order_by("pk").first()
+    child = contact.child_id
+    held = Review.objects.filter(child__in=children, status="held").order_by("-held_on", "pk").first()
+    booked = Review.objects.filter(child__in=children, status="booked").order_by("pk").first()
+    return [
+        ("iro1", f"/children/{child}/people/"),
+        ("iro1", f"/children/{child}/people/add/"),
+        ("iro1", f"/children/people/{contact.pk}/edit/"),
+        ("iro1", f"/children/people/{contact.pk}/end/"),
+        ("iro1", f"/reviews/child/{child}/book/"),
+        ("iro1", f"/reviews/{booked.pk}/invitations/"),
+        ("iro1", f"/reviews/{held.pk}/record-distribution/"),
+        ("iro1", "/reviews/calendar/"),
+        ("iro1", "/reviews/calendar/?view=month"),
+        ("iro1", "/reviews/calendar/feed/"),
+        ("manager", "/reviews/service/calendar/?view=month"),
+        ("manager", f"/children/{child}/iro/"),
+        ("manager", "/children/cover/new/"),
+        ("manager", "/children/?q=" + contact.child.first_name),
+    ]
+
+
+def test_the_pages_of_the_iros_day_fit_a_375_px_screen_and_pass_axe(browser, live_server, demo, assert_accessible):
+    """Each new page at 375 px and at a desktop width: no sideways scroll, axe-core clean."""
+    paths = _issue_14_pages()
+    for width in (WIDTH, 1280):
+        contexts = {
+            username: browser.new_context(locale="en-GB", viewport={"width": width, "height": 900})
+            for username in ("iro1", "manager")
+        }
+        pages = {username: context.new_page() for username, context in contexts.items()}
+        for username, page in pages.items():
+            sign_in_as(page, live_server, username)
+        for username, path in paths:
+            page = pages[username]
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, path
+            if width == WIDTH:
+                assert_fits(page, path)
+            assert_accessible(page)
+        for context in contexts.values():
+            context.close()
