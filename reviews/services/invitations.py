@@ -81,7 +81,7 @@ def review_invite(
     """Invite ``contacts`` (and the child, with ``child``) to a booked review. Anyone already
     invited is not invited twice. Emails go after commit; the rest are listed to go by post."""
     today = today or timezone.localdate()
-    review = Review.objects.select_for_update().select_related("child", "chair").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("child", "chair").get(pk=review.pk)
     require_can_chair(review.child, by, on=today)
     if review.status != ReviewStatus.BOOKED:
         raise ValidationError("Only a booked review's invitations can be sent.")
