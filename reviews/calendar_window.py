@@ -117,6 +117,9 @@ class Day:
     #: False for the days of a month view's first and last weeks outside the month.
     in_month: bool
     reviews: list[Any]
+    #: How many reviews are booked that day: ``len(reviews)``, or, where the calendar shows
+    #: counts only (a service too busy to list), the count alone.
+    count: int = 0
 
     @property
     def non_working(self) -> bool:
@@ -130,11 +133,14 @@ def days(
     today: date,
     bank_holidays: Iterable[date],
     closures: Mapping[date, str],
+    counts: Mapping[date, int] | None = None,
 ) -> list[Day]:
-    """Each day of ``window`` with its reviews (each with a ``booked_for``), in their order."""
+    """Each day of ``window`` with its reviews (each with a ``booked_for``), in their order; or,
+    given ``counts`` instead of reviews, how many are booked each day."""
     by_day: dict[date, list[Any]] = {}
     for review in reviews:
         by_day.setdefault(review.booked_for, []).append(review)
+    counts = counts or {}
     holidays = frozenset(bank_holidays)
     count = (window.last - window.first).days + 1
     shown = []
@@ -149,6 +155,7 @@ def days(
                 closure=closures.get(day, ""),
                 in_month=window.month is None or day.month == window.month.month,
                 reviews=by_day.get(day, []),
+                count=len(by_day[day]) if day in by_day else counts.get(day, 0),
             )
         )
     return shown

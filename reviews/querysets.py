@@ -40,6 +40,18 @@ class ReviewQuerySet(ChildRecordQuerySet):
     def held_between(self, start: date, end: date):
         return self.held().filter(held_on__gte=start, held_on__lte=end)
 
+    def booked_per_day(self, first: date, last: date) -> dict[date, int]:
+        """How many are booked for each day from ``first`` to ``last``: one aggregate query."""
+        rows = (
+            self.booked()
+            .filter(booked_for__gte=first, booked_for__lte=last)
+            .order_by()
+            .values("booked_for")
+            .annotate(booked=Count("id"))
+            .values_list("booked_for", "booked")
+        )
+        return dict(rows)
+
     def booked_between(self, first: date, last: date):
         """Booked for a day from ``first`` to ``last`` inclusive, by day, with the child and the
         chair (the calendars: the index ``review_booked_for`` reads only these rows)."""

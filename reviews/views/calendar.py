@@ -22,11 +22,15 @@ from ..models import CalendarFeedToken, ClosureDay, Review
 from .pages import CHAIR, page
 
 SERVICE = "reviews.view_service_reviews"
+#: The most reviews a calendar lists one by one. Beyond it (a large service's month: about
+#: 15,000 at 100,000 children) it shows how many each day, and asks for an IRO or a team.
+LISTED_AT_MOST = 300
 
 
 def _calendar_page(request, *, title: str, service: bool):
     """The booked reviews of one week or month that the user may see (a manager's filtered by
-    IRO or team): only the window's rows are read."""
+    IRO or team): only the window's rows are read. A manager's calendar holding more than
+    ``LISTED_AT_MOST`` shows how many each day instead, read in one aggregate query."""
     today = timezone.localdate()
     choice = window_from(request.GET, today=today)
     window = choice.window
@@ -34,7 +38,10 @@ def _calendar_page(request, *, title: str, service: bool):
     calendar_filter = CalendarFilter(request.GET, queryset=reviews) if service else None
     if calendar_filter is not None:
         reviews = calendar_filter.qs
-    booked = list(reviews.booked_between(window.first, window.last))
+    per_day = reviews.booked_per_day(window.first, window.last) if service else None
+    total = sum(per_day.values()) if per_day is not None else None
+    counts_only = total is not None and total > LISTED_AT_MOST
+    booked = [] if counts_only else list(reviews.booked_between(window.first, window.last))
     closures = dict(ClosureDay.objects.filter(day__gte=window.first, day__lte=window.last).values_list("day", "reason"))
     shown = days(
         window,
@@ -42,10 +49,14 @@ def _calendar_page(request, *, title: str, service: bool):
         today=today,
         bank_holidays=england_bank_holidays(window.first, window.last),
         closures=closures,
+        counts=per_day if counts_only else None,
     )
+    count = total if total is not None else len(booked)
     query = calendar_filter.query_string if calendar_filter else ""
     described = calendar_filter.described if calendar_filter else ""
-    summary = f"{title}, {window.title}: {len(booked)} booked {'review' if len(booked) == 1 else 'reviews'}"
+    summary = f"{title}, {window.title}: {count} booked {'review' if count == 1 else 'reviews'}"
+    if counts_only:
+        summary += " (counts by day; no child named)"
     note_listing(
         request,
         child_ids=[review.child_id for review in booked],
@@ -58,7 +69,9 @@ def _calendar_page(request, *, title: str, service: bool):
         "window": window,
         "days": shown,
         "weeks": weeks(shown),
-        "count": len(booked),
+        "count": count,
+        "counts_only": counts_only,
+        "listed_at_most": LISTED_AT_MOST,
         "filter": calendar_filter,
         "query": f"&{query}" if query else "",
         "errors": [("#calendar", message) for message in choice.errors.values()],

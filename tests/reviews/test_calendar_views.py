@@ -246,8 +246,8 @@ def test_the_service_calendar_reads_a_fixed_number_of_queries(
     client = client_for(manager)
 
     for query in (WEEK, DECEMBER + f"&team={iro.iro_profile.team_id}"):
-        # The same, and the filter's IROs and teams (one query).
-        with django_assert_max_num_queries(9):
+        # The same, the filter's IROs and teams (one query) and the reviews a day (one).
+        with django_assert_max_num_queries(10):
             response = client.get(SERVICE + query)
         assert _text(response).count("Kid") >= 2 * count
 
@@ -265,3 +265,25 @@ def test_the_reviews_read_are_only_the_windows(iro):
     assert list(rows) == [inside]
     sql = str(rows.query)
     assert '"booked_for" >= 2026-12-07' in sql and '"booked_for" <= 2026-12-13' in sql
+
+
+def test_a_service_calendar_too_busy_to_list_shows_how_many_each_day_and_asks_for_a_filter(
+    client_for, manager, iro, other_iro, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("reviews.views.calendar.LISTED_AT_MOST", 3)
+    _fill(iro, 2, on=dt.date(2026, 12, 7))
+    _fill(other_iro, 2, on=dt.date(2026, 12, 9))
+    client = client_for(manager)
+
+    with django_assert_max_num_queries(9):  # the counts alone: no list of reviews is read
+        text = _text(client.get(SERVICE + WEEK))
+
+    assert "More than 3 reviews are booked in this week, so each day shows how many." in text
+    assert text.count("1 review booked") == 4  # one a day from Monday 7th to Thursday 10th
+    assert "Kid" not in text  # no child is named
+    event = AuditEvent.objects.filter(action=AuditAction.LISTED).latest("pk")
+    assert event.summary.endswith("4 booked reviews (counts by day; no child named)")
+    assert event.changes["child_ids"] == []
+
+    one_iro = _text(client.get(SERVICE + WEEK + f"&iro={iro.pk}"))
+    assert "More than" not in one_iro and one_iro.count("Kid") >= 2
