@@ -1,8 +1,13 @@
 """``{% reason_for due child %}``: why a review is due when it is, with the child's first name
 (stored reasons say ``{name}``, since a name can change). The output is escaped like any
-variable: the name is user-written."""
+variable: the name is user-written. ``{% due_tag state %}``: the GOV.UK tag of where a due date
+stands (``reviews.deadlines.DueState``), one of four fixed strings, written without a template
+include (the deadline tables draw one a row)."""
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from ..deadlines import DueStatus
 
 register = template.Library()
 
@@ -15,3 +20,21 @@ def reason_for(due, child) -> str:
     if hasattr(due, "next_reason_for"):
         return due.next_reason_for(name)
     return due.reason_for(name)
+
+
+def _tag(colour: str, text: str) -> SafeString:
+    return mark_safe(f'<strong class="govuk-tag govuk-tag--{colour}">{text}</strong>')  # noqa: S308 (fixed text)
+
+
+#: The tag of each status, and of a child with no due date.
+DUE_TAGS = {
+    None: _tag("grey", "No date"),
+    DueStatus.OVERDUE: _tag("red", "Overdue"),
+    DueStatus.DUE_SOON: _tag("yellow", "Due within 15 working days"),
+    DueStatus.ON_TRACK: _tag("green", "On track"),
+}
+
+
+@register.simple_tag
+def due_tag(state) -> SafeString:
+    return DUE_TAGS[state.status if state else None]

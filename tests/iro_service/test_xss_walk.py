@@ -758,6 +758,7 @@ FORM_MODULES = (
 )
 #: The only places text is marked safe, each reviewed.
 MARKED_SAFE = {
+    "reviews/templatetags/review_dates.py": "mark_safe of the four due tags, fixed text written in the module",
     "templates/reporting/pdf/annual_report.html": "|safe of the same SVG in the PDF",
     "templates/emails/deadline_digest_iro.txt": "autoescape off: a plain-text email, not HTML",
     "templates/emails/deadline_digest_manager.txt": "autoescape off: a plain-text email, not HTML",

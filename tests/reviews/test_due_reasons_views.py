@@ -5,10 +5,12 @@ escaped like any user-written text."""
 import datetime as dt
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
 from children.models import CareEpisode
+from reviews.deadlines import DueState, DueStatus
 from reviews.models import Review
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care
@@ -73,3 +75,17 @@ def test_the_name_in_a_reason_is_escaped(client_for, iro, child):
         assert SCRIPT not in text, url
         assert "when &lt;script&gt;alert(1)&lt;/script&gt; became looked after" in text, url
     assert not Review.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "tag"),
+    [
+        (None, '<strong class="govuk-tag govuk-tag--grey">No date</strong>'),
+        (DueStatus.OVERDUE, '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'),
+        (DueStatus.DUE_SOON, '<strong class="govuk-tag govuk-tag--yellow">Due within 15 working days</strong>'),
+        (DueStatus.ON_TRACK, '<strong class="govuk-tag govuk-tag--green">On track</strong>'),
+    ],
+)
+def test_the_due_tag_says_where_a_due_date_stands(status, tag):
+    state = None if status is None else DueState(dt.date(2026, 12, 1), status, 3)
+    assert Template("{% load review_dates %}{% due_tag state %}").render(Context({"state": state})) == tag
