@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
+from children.models import Child
 from reviews.codes import ReviewStatus
 from reviews.deadlines import england_bank_holidays, record_distribution_due
 from reviews.models import Review, ReviewDateChange
@@ -119,3 +122,16 @@ def book_anyway(child, day: dt.date, *, review: Review | None = None, starts_at=
 
     warnings = booking_warnings_for(child, day, starts_at=starts_at, duration_minutes=duration_minutes, review=review)
     return {"book_anyway": "on", "warnings_seen": warnings_key(warnings)}
+
+
+def mia_in_care(iro) -> Child:
+    """Mia Rowe, born 5 May 2013, looked after for the last 10 days by ``iro``, her schedule worked out."""
+    child = make_child_in_care(
+        iro=iro,
+        looked_after_on=timezone.localdate() - dt.timedelta(days=10),
+        first_name="Mia",
+        last_name="Rowe",
+        date_of_birth=dt.date(2013, 5, 5),
+    )
+    schedule_refresh([child.pk])
+    return child

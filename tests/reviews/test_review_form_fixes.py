@@ -13,10 +13,8 @@ from children.models import SignificantChange
 from children.services import allocation_change
 from iro_service.models import AuditEvent
 from reviews.models import Action, CaseNote, MidwayReview, Review
-from reviews.schedule import schedule_refresh
 from reviews.services import action_update
-from tests.factories import make_child_in_care
-from tests.reviews.factories import held_review
+from tests.reviews.factories import held_review, mia_in_care
 from tests.reviews.test_footprint import make_action
 from tests.reviews.test_review_views import review_post
 
@@ -25,16 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def child(iro):
-    today = timezone.localdate()
-    child = make_child_in_care(
-        iro=iro,
-        looked_after_on=today - dt.timedelta(days=10),
-        first_name="Mia",
-        last_name="Rowe",
-        date_of_birth=dt.date(2013, 5, 5),
-    )
-    schedule_refresh([child.pk])
-    return child
+    return mia_in_care(iro)
 
 
 def record(client, child, data):

@@ -8,23 +8,14 @@ from reviews.models import Action, Review, ReviewSchedule
 from reviews.schedule import schedule_refresh
 from tests.factories import make_child_in_care, make_cover
 from tests.forms import date_fields
-from tests.reviews.factories import book_anyway, held_review
+from tests.reviews.factories import book_anyway, held_review, mia_in_care
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def child(iro):
-    today = timezone.localdate()
-    child = make_child_in_care(
-        iro=iro,
-        looked_after_on=today - dt.timedelta(days=10),
-        first_name="Mia",
-        last_name="Rowe",
-        date_of_birth=dt.date(2013, 5, 5),
-    )
-    schedule_refresh([child.pk])
-    return child
+    return mia_in_care(iro)
 
 
 def review_post(day, actions=()):
