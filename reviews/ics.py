@@ -81,6 +81,7 @@ def review_event(
     cancelled: bool = False,
     attendee: tuple[str, str] | None = None,
     stamp: datetime | None = None,
+    venue: bool = True,
 ) -> icalendar.Event:
     """The VEVENT of a booked (or, ``cancelled``, a cancelled) review; ``attendee`` is the
     (name, email) of the one person an invitation goes to. Reads the review's child and chair."""
@@ -94,7 +95,7 @@ def review_event(
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", review_title(review))
-    if review.venue:
+    if venue and review.venue:
         event.add("location", review.venue)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     chair = review.chair
@@ -125,8 +126,14 @@ def calendar_of(events: list[icalendar.Event], *, method: str | None = None) -> 
 
 
 def review_ics(
-    review: Review, *, method: str = REQUEST, attendee: tuple[str, str] | None = None, stamp: datetime | None = None
+    review: Review,
+    *,
+    method: str = REQUEST,
+    attendee: tuple[str, str] | None = None,
+    stamp: datetime | None = None,
+    venue: bool = True,
 ) -> bytes:
-    """The .ics of one review: ``REQUEST`` to invite (or update), ``CANCEL`` to cancel."""
-    event = review_event(review, cancelled=method == CANCEL, attendee=attendee, stamp=stamp)
+    """The .ics of one review: ``REQUEST`` to invite (or update), ``CANCEL`` to cancel; without
+    its venue when ``venue`` is False (an invitation to the child's family)."""
+    event = review_event(review, cancelled=method == CANCEL, attendee=attendee, stamp=stamp, venue=venue)
     return calendar_of([event], method=method).to_ical()

@@ -112,7 +112,12 @@ class ReviewBookForm(GDSForm, _TimeFields):
     field_order = ["booked_for", "starts_at", "duration_minutes", "venue", "invite", "invite_child"]
     booked_for = SensibleDateField(label="Date of the review", help_text=DATE_HINT)
     venue = forms.CharField(max_length=200, required=False, help_text="For example, the carer's home or online.")
-    invite = ContactChoiceField(queryset=None, required=False, label="Who to invite")
+    invite = ContactChoiceField(
+        queryset=None,
+        required=False,
+        label="Who to invite",
+        help_text="Parents, family and others are not emailed the venue: it is often where the child lives.",
+    )
     invite_child = _invite_child_field()
     book_anyway = _warnings_field("Book anyway")
     warnings_seen = _warnings_seen_field()
@@ -126,7 +131,12 @@ class ReviewBookForm(GDSForm, _TimeFields):
 
 class InvitationsForm(GDSForm, forms.Form):
     submit_text = "Send invitations"
-    invite = ContactChoiceField(queryset=None, required=False, label="Who to invite")
+    invite = ContactChoiceField(
+        queryset=None,
+        required=False,
+        label="Who to invite",
+        help_text="Parents, family and others are not emailed the venue: it is often where the child lives.",
+    )
     invite_child = _invite_child_field()
 
     def __init__(self, *args, contacts, **kwargs):

@@ -55,6 +55,29 @@ def _role(contact: Contact) -> str:
     return PARTICIPANT_ROLE.get(contact.role, ParticipantRole.OTHER)
 
 
+#: The people whose work is the child's care: their invitation says where the review is. Anyone
+#: else (parents, family, others) is not emailed the venue: it is often the child's placement,
+#: which a parent may not be allowed to know (docs/rules.md#data-protection). The IRO tells them
+#: where, when it is safe to.
+TOLD_THE_VENUE = frozenset(
+    {
+        ContactRole.SOCIAL_WORKER,
+        ContactRole.TEAM_MANAGER,
+        ContactRole.CARER,
+        ContactRole.PLACEMENT,
+        ContactRole.SCHOOL,
+        ContactRole.DESIGNATED_TEACHER,
+        ContactRole.ADVOCATE,
+        ContactRole.HEALTH,
+    }
+)
+
+
+def told_the_venue(invitation: Invitation) -> bool:
+    contact = invitation.contact
+    return contact is not None and contact.role in TOLD_THE_VENUE
+
+
 def _sync_invited(review: Review, *, by: User) -> None:
     """``Review.invited`` keeps the roles of everyone invited, so the reports that read it agree."""
     roles = set(review.invited) | set(review.invitations.values_list("role", flat=True))
@@ -169,11 +192,10 @@ def invitation_body(invitation: Invitation, review: Review, *, method: str, upda
         news = f"You are invited to {child}'s looked-after review on {_when(review)}."
     lines = [f"Dear {invitation.name},", "", news]
     if method != ics.CANCEL:
-        lines += [
-            f"Where: {review.venue or 'to be confirmed'}",
-            "",
-            "The attached calendar file adds it to your calendar.",
-        ]
+        where = review.venue or "to be confirmed"
+        if not told_the_venue(invitation):
+            where = "the IRO will tell you where the review is held"
+        lines += [f"Where: {where}", "", "The attached calendar file adds it to your calendar."]
     lines += ["", "If you have any questions, reply to this email.", "", chair, "Independent Reviewing Officer"]
     return "\n".join(lines) + "\n"
 
@@ -188,7 +210,9 @@ def _message(invitation: Invitation, review: Review, *, method: str, update: boo
         to=[invitation.email],
         reply_to=[chair_email] if chair_email else [],
     )
-    calendar = ics.review_ics(review, method=method, attendee=(invitation.name, invitation.email))
+    calendar = ics.review_ics(
+        review, method=method, attendee=(invitation.name, invitation.email), venue=told_the_venue(invitation)
+    )
     part = MIMEText(calendar.decode(), "calendar", "utf-8")
     part.set_param("method", method)
     part.add_header("Content-Disposition", "attachment", filename="review.ics")
@@ -202,7 +226,7 @@ def invitations_send(invitation_ids: Iterable[int], *, method: str, update: bool
     invitations = list(
         Invitation.objects.filter(pk__in=list(invitation_ids))
         .exclude(email="")
-        .select_related("review__child", "review__chair")
+        .select_related("review__child", "review__chair", "contact")
     )
     if not invitations:
         return 0

@@ -411,3 +411,41 @@ def test_a_start_time_is_london_time_in_summer_and_winter(iro, child, day, utc_h
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
     start = calendar.walk("VEVENT")[0].decoded("DTSTART")
     assert start.astimezone(dt.UTC).hour == utc_hour
+
+
+def test_family_are_not_emailed_the_venue_and_professionals_are(
+    iro, review, carer, child, django_capture_on_commit_callbacks
+):
+    """The venue is often the child's placement, which a parent may not be allowed to know."""
+    father = ContactFactory(child=child, role="father", name="Sam Father", email="sam@example.test")
+    _invite(iro, review, [carer, father], django_capture_on_commit_callbacks)
+
+    by_person = {message.to[0]: message for message in mail.outbox}
+    to_father, to_carer = by_person["sam@example.test"], by_person["pat@example.test"]
+    assert "Carer's home" not in to_father.body
+    assert "Where: the IRO will tell you where the review is held" in to_father.body
+    assert "LOCATION" not in _event(to_father)
+    assert "Carer's home" not in _calendar(to_father).to_ical().decode()
+    assert "Where: Carer's home" in to_carer.body
+    assert str(_event(to_carer)["LOCATION"]) == "Carer's home"
+
+
+def test_a_moved_review_still_keeps_the_venue_from_family(
+    iro, review, carer, child, django_capture_on_commit_callbacks
+):
+    father = ContactFactory(child=child, role="father", name="Sam Father", email="sam@example.test")
+    _invite(iro, review, [father], django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_reschedule(
+            review=review,
+            by=iro,
+            new_date=review.booked_for + dt.timedelta(days=7),
+            reason="Exams",
+            iro_consented=True,
+            venue="14 Foster Lane",
+        )
+
+    (update,) = mail.outbox
+    assert "14 Foster Lane" not in update.body and "14 Foster Lane" not in _calendar(update).to_ical().decode()
