@@ -23,12 +23,13 @@ HEADER = (
     "IRO",
 )
 
-#: The words of the page's status tag (templates/components/_due_tag.html).
+#: The words of the page's status tag (``{% due_tag %}``), and of a child with no due date.
 STATUS_LABELS = {
     DueStatus.OVERDUE: "Overdue",
     DueStatus.DUE_SOON: "Due within 15 working days",
     DueStatus.ON_TRACK: "On track",
 }
+NO_DATE = "No date"
 
 
 def deadline_csv_rows(rows: Iterable[CaseloadRow], *, today: date) -> Iterator[tuple]:
@@ -44,6 +45,6 @@ def deadline_csv_rows(rows: Iterable[CaseloadRow], *, today: date) -> Iterator[t
             "Not known" if row.first_due_unknown else row.next_due_on,
             row.reason,
             row.booked_for if row.booked_for else "Not booked",
-            STATUS_LABELS[row.state.status] if row.state else "No date",
+            STATUS_LABELS[row.state.status] if row.state else NO_DATE,
             row.iro_name,
         )

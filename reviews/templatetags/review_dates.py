@@ -8,6 +8,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from ..deadlines import DueStatus
+from ..exports import NO_DATE, STATUS_LABELS
 
 register = template.Library()
 
@@ -26,12 +27,11 @@ def _tag(colour: str, text: str) -> SafeString:
     return mark_safe(f'<strong class="govuk-tag govuk-tag--{colour}">{text}</strong>')  # noqa: S308 (fixed text)
 
 
-#: The tag of each status, and of a child with no due date.
-DUE_TAGS = {
-    None: _tag("grey", "No date"),
-    DueStatus.OVERDUE: _tag("red", "Overdue"),
-    DueStatus.DUE_SOON: _tag("yellow", "Due within 15 working days"),
-    DueStatus.ON_TRACK: _tag("green", "On track"),
+COLOURS = {DueStatus.OVERDUE: "red", DueStatus.DUE_SOON: "yellow", DueStatus.ON_TRACK: "green"}
+
+#: The tag of each status in the words the CSV uses (``reviews.exports``), and of a child with no due date.
+DUE_TAGS = {None: _tag("grey", NO_DATE)} | {
+    status: _tag(COLOURS[status], label) for status, label in STATUS_LABELS.items()
 }
 
 

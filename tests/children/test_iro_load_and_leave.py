@@ -77,6 +77,16 @@ def test_a_name_with_markup_is_escaped_in_the_choice(client_for, manager, team, 
     assert "<script>alert(1)" not in page
 
 
+def test_a_name_with_markup_is_escaped_when_the_iro_is_on_leave_too(client_for, manager, other_iro, team, today):
+    scripted = make_iro(username="iro_y", first_name="<script>alert(2)</script>", last_name="Y", team=team)
+    make_cover(absent_iro=scripted, covering_iro=other_iro, starts_on=today)
+
+    page = client_for(manager).get(reverse("children:cover_create")).text
+
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; Y: 0 children, covering 0 (on leave today)" in page
+    assert "<script>alert(2)" not in page
+
+
 @pytest.mark.parametrize("page", ["reallocate", "cover_create"])
 def test_the_iro_choices_take_a_fixed_number_of_queries(
     client_for, manager, team, child, today, page, django_assert_max_num_queries
