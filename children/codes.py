@@ -305,3 +305,14 @@ class ContactRole(models.TextChoices):
 
 #: The roles that hold parental responsibility unless recorded otherwise.
 PARENT_ROLES = frozenset({ContactRole.MOTHER, ContactRole.FATHER, ContactRole.PARENT})
+
+
+class AllocationWork(models.TextChoices):
+    """What an IRO allocation is for (docs/decisions/0009-child-protection-work.md): chairing the
+    child's looked-after reviews, or chairing their child protection conferences
+    (docs/rules.md#child-protection). One open allocation per child per kind; both kinds make the
+    child visible to the chair (one visibility rule), and every read that means looked-after
+    caseload says so with ``IROAllocationQuerySet.looked_after()``."""
+
+    LOOKED_AFTER = "looked_after", "Looked-after reviews"
+    CHILD_PROTECTION = "child_protection", "Child protection conferences"

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from iro_service.models import UndeletableQuerySet
 
-from .codes import AGE_BAND_YEARS, AgeBand, ContactRole, ReasonEpisodeCeased
+from .codes import AGE_BAND_YEARS, AgeBand, AllocationWork, ContactRole, ReasonEpisodeCeased
 from .retention import ADULT_AGE, retention_cutoffs
 from .search import search_words
 
@@ -56,9 +56,14 @@ def sees_every_child(user: User) -> bool:
 
 
 class ChildQuerySet(UndeletableQuerySet):
-    def visible_to(self, user: User, *, on: date | None = None):
-        """The children ``user`` may see: a manager sees all; an IRO the children allocated to
-        them and to any IRO they cover on ``on``; anyone else (committee, administrator) none.
+    def visible_to(self, user: User, *, on: date | None = None, work: str | None = None):
+        """The children ``user`` may see: a manager sees all; an IRO (or a child protection
+        chair) the children allocated to them and to any IRO they cover on ``on``, for either
+        kind of work (``AllocationWork``: the IRO of a child in care and the chair of a child's
+        conferences both see the child, docs/decisions/0009); anyone else (committee,
+        administrator) none. ``work`` narrows an IRO's children to one kind of allocation: the
+        services that act on looked-after work (recording a review) ask for that kind, so a
+        conference chair reads a child's reviews but does not record them.
 
         Every record about a child is visible exactly when the child is: their querysets
         answer ``visible_to`` through this method (``VisibleThroughChild``)."""
@@ -68,24 +73,24 @@ class ChildQuerySet(UndeletableQuerySet):
             return self
         if not user.has_perm("children.view_caseload"):
             return self.none()
-        return self.held_or_covered_by(user, on=on)
+        return self.held_or_covered_by(user, on=on, work=work)
 
-    def held_or_covered_by(self, user: User, *, on: date | None = None):
-        """The children allocated now to ``user``, or to an IRO ``user`` covers on ``on``: the
-        children whose IRO ``user`` is, whatever else they may see.
+    def held_or_covered_by(self, user: User, *, on: date | None = None, work: str | None = None):
+        """The children allocated now to ``user``, or to an IRO ``user`` covers on ``on`` (for
+        ``work`` only, when given): the children whose IRO or conference chair ``user`` is,
+        whatever else they may see.
 
         Written as ``iro IN (user UNION the IROs user covers)``, never as ``iro = user OR iro IN
         (...)``: with the OR, PostgreSQL cannot use the open-allocations index and reads every
         allocation in the service (docs/decisions/0007-visibility-by-iro-list.md)."""
-        return self.filter(
-            Exists(
-                _model("IROAllocation").objects.filter(
-                    child=OuterRef("pk"),
-                    ended_on__isnull=True,
-                    iro__in=_model("CoverArrangement").objects.iros_of(user, on=on),
-                )
-            )
+        allocations = _model("IROAllocation").objects.filter(
+            child=OuterRef("pk"),
+            ended_on__isnull=True,
+            iro__in=_model("CoverArrangement").objects.iros_of(user, on=on),
         )
+        if work is not None:
+            allocations = allocations.filter(work=work)
+        return self.filter(Exists(allocations))
 
     def active(self):
         """Not archived."""
@@ -171,11 +176,17 @@ class ChildQuerySet(UndeletableQuerySet):
     def without_iro(self):
         """No open IRO allocation, including children never allocated one (an
         ``exclude(allocations__ended_on__isnull=True)`` would drop those)."""
-        return self.filter(~Exists(_model("IROAllocation").objects.filter(child=OuterRef("pk"), ended_on__isnull=True)))
+        return self.filter(
+            ~Exists(_model("IROAllocation").objects.looked_after().filter(child=OuterRef("pk"), ended_on__isnull=True))
+        )
 
     def allocated_to(self, iro):
         return self.filter(
-            Exists(_model("IROAllocation").objects.filter(child=OuterRef("pk"), ended_on__isnull=True, iro=iro))
+            Exists(
+                _model("IROAllocation")
+                .objects.looked_after()
+                .filter(child=OuterRef("pk"), ended_on__isnull=True, iro=iro)
+            )
         )
 
     def with_legal_status(self, code: str):
@@ -207,7 +218,7 @@ class ChildQuerySet(UndeletableQuerySet):
         """Everything a list of children shows, in three queries whatever the number of rows:
         the children, their latest episode, their open allocation with its IRO."""
         episode = _model("CareEpisode").objects.order_by("child_id", "-started_on", "-pk")
-        allocation = _model("IROAllocation").objects.filter(ended_on__isnull=True).select_related("iro")
+        allocation = _model("IROAllocation").objects.looked_after().filter(ended_on__isnull=True).select_related("iro")
         return self.with_looked_after_since().prefetch_related(
             Prefetch("episodes", queryset=episode, to_attr="_episodes_latest_first"),
             Prefetch("allocations", queryset=allocation, to_attr="_open_allocations"),
@@ -242,10 +253,11 @@ class VisibleThroughChild:
     #: The lookup from the record to its child, e.g. ``"dispute__child"``.
     child_lookup = "child"
 
-    def visible_to(self, user: User, *, on: date | None = None):
+    def visible_to(self, user: User, *, on: date | None = None, work: str | None = None):
         if sees_every_child(user):
             return self.all()  # every record has a child: no join to the whole children table
-        return self.filter(**{f"{self.child_lookup}__in": _model("Child").objects.visible_to(user, on=on)})
+        children = _model("Child").objects.visible_to(user, on=on, work=work)
+        return self.filter(**{f"{self.child_lookup}__in": children})
 
 
 class ChildRecordQuerySet(VisibleThroughChild, UndeletableQuerySet):
@@ -270,6 +282,15 @@ class SignificantChangeQuerySet(ChildRecordQuerySet):
 class IROAllocationQuerySet(ChildRecordQuerySet):
     def open(self):
         return self.filter(ended_on__isnull=True)
+
+    def looked_after(self):
+        """Allocations to chair the child's looked-after reviews: the IRO's caseload of children
+        in care (every read that means "the child's IRO" goes through this)."""
+        return self.filter(work=AllocationWork.LOOKED_AFTER)
+
+    def child_protection(self):
+        """Allocations to chair the child's child protection conferences."""
+        return self.filter(work=AllocationWork.CHILD_PROTECTION)
 
 
 class ContactQuerySet(ChildRecordQuerySet):
@@ -317,7 +338,7 @@ class CoverArrangementQuerySet(UndeletableQuerySet):
 def _open_allocation_count(iro):
     """How many children ``iro`` holds now, read from the open-allocations index alone (a join
     to every allocation, closed ones included, grows with the service's history)."""
-    held = _model("IROAllocation").objects.filter(iro=iro, ended_on__isnull=True).order_by()
+    held = _model("IROAllocation").objects.looked_after().filter(iro=iro, ended_on__isnull=True).order_by()
     return Coalesce(Subquery(held.values("iro").annotate(n=Count("child")).values("n")), 0)
 
 
@@ -325,11 +346,15 @@ def _covered_children_count(iro, *, on: date | None):
     """How many children ``iro`` covers on ``on``: the open allocations of every IRO they cover
     that day, read with one join (no query per IRO)."""
     on = on or timezone.localdate()
-    covered = _model("IROAllocation").objects.filter(
-        Q(iro__covers_given__ends_on__isnull=True) | Q(iro__covers_given__ends_on__gte=on),
-        ended_on__isnull=True,
-        iro__covers_given__covering_iro=iro,
-        iro__covers_given__starts_on__lte=on,
+    covered = (
+        _model("IROAllocation")
+        .objects.looked_after()
+        .filter(
+            Q(iro__covers_given__ends_on__isnull=True) | Q(iro__covers_given__ends_on__gte=on),
+            ended_on__isnull=True,
+            iro__covers_given__covering_iro=iro,
+            iro__covers_given__starts_on__lte=on,
+        )
     )
     count = Func(F("child"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
     return Coalesce(Subquery(covered.order_by().annotate(n=count).values("n")[:1]), 0)
@@ -383,10 +408,10 @@ class RetentionRequestQuerySet(ChildRecordQuerySet):
     def carried_out(self):
         return self.filter(status="carried_out")
 
-    def visible_to(self, user: User, *, on: date | None = None):
+    def visible_to(self, user: User, *, on: date | None = None, work: str | None = None):
         """Requests about a child ``user`` may see, and the ones carried out (they name no child;
         the pages that show them need the retention capability)."""
-        return self.filter(Q(child__isnull=True) | Q(pk__in=super().visible_to(user, on=on).values("pk")))
+        return self.filter(Q(child__isnull=True) | Q(pk__in=super().visible_to(user, on=on, work=work).values("pk")))
 
     def for_review(self):
         return self.select_related("child", "proposed_by", "decided_by")

@@ -96,4 +96,4 @@ def children_left_uncovered(cover: CoverArrangement, *, ends_on: date) -> int:
     others = CoverArrangement.objects.active(on=next_day).filter(absent_iro=cover.absent_iro_id).exclude(pk=cover.pk)
     if others.exists():
         return 0
-    return IROAllocation.objects.filter(iro=cover.absent_iro_id, ended_on__isnull=True).count()
+    return IROAllocation.objects.looked_after().filter(iro=cover.absent_iro_id, ended_on__isnull=True).count()

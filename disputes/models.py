@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from children.codes import AllocationWork
 from children.models import Child
 from iro_service.models import TimeStampedModel, UndeletableModel, not_before
 
@@ -70,6 +71,9 @@ class Dispute(UndeletableModel):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="disputes")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disputes_raised")
     category = models.CharField(max_length=30, choices=DisputeCategory.choices)
+    #: About the child's looked-after care plan or their child protection plan: the annual
+    #: report counts disputes of each kind of work apart (docs/rules.md#child-protection).
+    work = models.CharField("about", max_length=20, choices=AllocationWork.choices, default=AllocationWork.LOOKED_AFTER)
     issue = models.TextField("the issue")
     impact_on_child = models.TextField("impact on the child")
     what_must_change = models.TextField("what must change")

@@ -166,9 +166,10 @@ class AuditEvent(models.Model):
 
 
 class RoleName(models.TextChoices):
-    """The four roles (``iro_service/roles.py`` gives each its capabilities)."""
+    """The roles (``iro_service/roles.py`` gives each its capabilities)."""
 
     IRO = "IRO", "IRO"
+    CP_CHAIR = "Child protection chair", "Child protection chair"
     IRO_MANAGER = "IRO manager", "IRO manager"
     COMMITTEE = "Committee member", "Committee member"
     ADMINISTRATOR = "Administrator", "Administrator"

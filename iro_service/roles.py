@@ -22,19 +22,20 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 IRO = RoleName.IRO.value
+CP_CHAIR = RoleName.CP_CHAIR.value
 IRO_MANAGER = RoleName.IRO_MANAGER.value
 COMMITTEE = RoleName.COMMITTEE.value
 ADMINISTRATOR = RoleName.ADMINISTRATOR.value
 
 #: Shown in the header, most senior first.
-ROLE_ORDER = (IRO_MANAGER, IRO, COMMITTEE, ADMINISTRATOR)
+ROLE_ORDER = (IRO_MANAGER, IRO, CP_CHAIR, COMMITTEE, ADMINISTRATOR)
 
 #: Roles that read children's records.
-CHILD_READING_ROLES = (IRO, IRO_MANAGER)
+CHILD_READING_ROLES = (IRO, CP_CHAIR, IRO_MANAGER)
 #: Roles that take effect only when an IRO manager other than the requester and the grantee
 #: approves: the child-reading roles, and Administrator (it manages accounts, so an
 #: administrator could otherwise chain grants).
-APPROVAL_ROLES = (IRO, IRO_MANAGER, ADMINISTRATOR)
+APPROVAL_ROLES = (IRO, CP_CHAIR, IRO_MANAGER, ADMINISTRATOR)
 #: Roles an administrator gives directly (still audited): they read no child's record.
 DIRECT_ROLES = (COMMITTEE,)
 #: The role whose holders decide on pending role requests.
@@ -46,6 +47,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "children.record_significant_change",
         "children.manage_contacts",
         "reviews.chair_review",
+        "conferences.chair_conference",
+        "disputes.raise_dispute",
+    ),
+    # A chair of child protection conferences who is not an IRO: the same rights as an IRO over
+    # child protection work only (issue 15). They see the children whose conferences they chair
+    # or cover, and never chair a looked-after review.
+    CP_CHAIR: (
+        "children.view_caseload",
+        "children.manage_contacts",
+        "conferences.chair_conference",
         "disputes.raise_dispute",
     ),
     IRO_MANAGER: (
@@ -58,6 +69,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "children.manage_contacts",
         "children.manage_retention",
         "reviews.view_service_reviews",
+        "conferences.chair_conference",
+        "conferences.manage_conferences",
         "disputes.view_dispute_dashboard",
         "reporting.generate_annual_report",
         "reporting.view_published_reports",

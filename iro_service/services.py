@@ -57,15 +57,27 @@ def require_not_future(day: date, *, today: date, field: str, what: str = "The d
 
 
 def require_may_act(
-    child: models.Model, user: User, *, perm: str, on: date | None, refusal: str, held_only: bool = False
+    child: models.Model,
+    user: User,
+    *,
+    perm: str,
+    on: date | None,
+    refusal: str,
+    held_only: bool = False,
+    work: str | None = None,
 ) -> None:
     """Refuse unless ``user`` has ``perm`` and may act on the child on ``on``.
 
     ``visible_to`` is everyone who may see the child (their IRO, the IRO covering them,
     managers); ``held_only`` narrows it to the IRO who holds or covers them, for the
-    answers that are theirs alone (acknowledging a significant change). The child's own manager
+    answers that are theirs alone (acknowledging a significant change); ``work`` narrows an IRO's
+    children to one kind of allocation (looked-after reviews or child protection conferences), so
+    the chair of one kind of work does not act on the other. The child's own manager
     (``Child.objects``) answers both, so ``iro_service`` imports no domain app."""
     records: Any = type(child)._default_manager
-    children = records.held_or_covered_by(user, on=on) if held_only else records.visible_to(user, on=on)
+    if held_only:
+        children = records.held_or_covered_by(user, on=on, work=work)
+    else:
+        children = records.visible_to(user, on=on, work=work)
     if not (user.has_perm(perm) and children.filter(pk=child.pk).exists()):
         raise PermissionDenied(refusal)

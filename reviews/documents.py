@@ -102,7 +102,12 @@ def letter_layout(review: Review, chosen: str | None = None) -> LetterLayout:
 
 def childs_iro(review: Review):
     """The IRO the child can contact now: the one allocated to them, else the review's chair."""
-    allocation = IROAllocation.objects.filter(child=review.child, ended_on__isnull=True).select_related("iro").first()
+    allocation = (
+        IROAllocation.objects.looked_after()
+        .filter(child=review.child, ended_on__isnull=True)
+        .select_related("iro")
+        .first()
+    )
     return allocation.iro if allocation is not None else review.chair
 
 

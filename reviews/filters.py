@@ -98,7 +98,9 @@ class DeadlineFilter(_IROAndTeamFilter):
         return queryset.allocated_to(value)
 
     def filter_team(self, queryset, name, value):
-        open_in_team = IROAllocation.objects.open().filter(child=OuterRef("pk"), iro__iro_profile__team=value)
+        open_in_team = (
+            IROAllocation.objects.looked_after().open().filter(child=OuterRef("pk"), iro__iro_profile__team=value)
+        )
         return queryset.filter(Exists(open_in_team))
 
     def filter_status(self, queryset, name, value):
@@ -111,9 +113,11 @@ class CalendarFilter(_IROAndTeamFilter):
 
     def filter_iro(self, queryset, name, value):
         return queryset.filter(
-            Exists(IROAllocation.objects.open().filter(child=OuterRef("child"), iro=value)),
+            Exists(IROAllocation.objects.looked_after().open().filter(child=OuterRef("child"), iro=value)),
         )
 
     def filter_team(self, queryset, name, value):
-        open_in_team = IROAllocation.objects.open().filter(child=OuterRef("child"), iro__iro_profile__team=value)
+        open_in_team = (
+            IROAllocation.objects.looked_after().open().filter(child=OuterRef("child"), iro__iro_profile__team=value)
+        )
         return queryset.filter(Exists(open_in_team))

@@ -210,7 +210,9 @@ def _object_rule(kind: FlagKind, holds: QuerySet, *, link: str, due: str) -> _Ru
 def _current_iro() -> Subquery:
     """The IRO of the open allocation of the row's child (at most one: a database constraint)."""
     return Subquery(
-        IROAllocation.objects.filter(child_id=OuterRef("child_id"), ended_on__isnull=True).values("iro_id")[:1]
+        IROAllocation.objects.looked_after()
+        .filter(child_id=OuterRef("child_id"), ended_on__isnull=True)
+        .values("iro_id")[:1]
     )
 
 
@@ -285,7 +287,7 @@ def _apply(rules: Sequence[_Rule], *, today: date, scope: list[int] | None) -> S
         raised[rule.kind] = inserted + reopened
 
     # Open flags follow the child's IRO (a reallocation, or an allocation ending).
-    allocation = IROAllocation.objects.filter(child_id=OuterRef("child_id"), ended_on__isnull=True)
+    allocation = IROAllocation.objects.looked_after().filter(child_id=OuterRef("child_id"), ended_on__isnull=True)
     flags.open().filter(
         (Q(iro__isnull=True) & Exists(allocation))
         | (Q(iro__isnull=False) & ~Exists(allocation.filter(iro_id=OuterRef("iro_id"))))

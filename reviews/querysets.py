@@ -202,7 +202,7 @@ class ReviewDueQuerySet(VisibleThroughChild, models.QuerySet):
         not yet held, the allocation open now."""
         if iro_id is None and team_id is None:
             return self
-        allocations = apps.get_model("children", "IROAllocation").objects.filter(child=OuterRef("child"))
+        allocations = apps.get_model("children", "IROAllocation").objects.looked_after().filter(child=OuterRef("child"))
         if iro_id is not None:
             allocations = allocations.filter(iro_id=iro_id)
         if team_id is not None:

@@ -96,7 +96,7 @@ def _with_row_facts(children: ChildQuerySet) -> ChildQuerySet:
     """The schedule (one join), and the open episode's legal status and placement, the IRO's
     name and the start of care (each a subquery, computed for the rows fetched only)."""
     episode = CareEpisode.objects.open().filter(child=OuterRef("pk")).order_by("-started_on", "-pk")
-    allocation = IROAllocation.objects.open().filter(child=OuterRef("pk")).order_by("-started_on", "-pk")
+    allocation = IROAllocation.objects.looked_after().open().filter(child=OuterRef("pk")).order_by("-started_on", "-pk")
     iro_name = Trim(Concat("iro__first_name", Value(" "), "iro__last_name", output_field=CharField()))
     return (
         children.with_looked_after_since()

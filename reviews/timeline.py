@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from children.codes import ReasonEpisodeCeased, ReasonNewEpisode
+from children.codes import AllocationWork, ReasonEpisodeCeased, ReasonNewEpisode
 from children.models import CareEpisode, Child, IROAllocation, SignificantChange
 
 from .codes import ActionStatus, DateChangeKind, ReviewStatus
@@ -274,7 +274,11 @@ def _allocation_entries(child: Child) -> list[TimelineEntry]:
             TimelineEntry(
                 date=allocation.started_on,
                 kind=Kind.ALLOCATION,
-                title=f"{_name(allocation.iro)} became the IRO",
+                title=(
+                    f"{_name(allocation.iro)} became the IRO"
+                    if allocation.work == AllocationWork.LOOKED_AFTER
+                    else f"{_name(allocation.iro)} became the chair of child protection conferences"
+                ),
                 detail=" ".join(part for part in (f"{allocation.reason}." if allocation.reason else "", by) if part),
                 order=allocation.pk,
             )

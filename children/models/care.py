@@ -101,8 +101,10 @@ class CareEpisode(UndeletableModel):
 
 
 class IROAllocation(UndeletableModel):
-    """Which IRO holds a child, from when to when. At most one is open per child (database
-    constraint); the services keep exactly one open for every child in care."""
+    """Which IRO holds a child, from when to when, for which work. At most one of each kind is
+    open per child (database constraint); the services keep exactly one looked-after allocation
+    open for every child in care, and one child protection allocation (the conference chair) for
+    every child with an open conference or plan."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
     iro = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iro_allocations")
@@ -112,6 +114,10 @@ class IROAllocation(UndeletableModel):
     allocated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: Looked-after reviews or child protection conferences (docs/decisions/0009).
+    work = models.CharField(
+        max_length=20, choices=codes.AllocationWork.choices, default=codes.AllocationWork.LOOKED_AFTER
+    )
 
     history = HistoricalRecords()
     objects = IROAllocationQuerySet.as_manager()
@@ -120,7 +126,12 @@ class IROAllocation(UndeletableModel):
         ordering = ["child", "started_on", "pk"]
         verbose_name = "IRO allocation"
         constraints = [
-            *_one_open_period_per_child("allocation"),
+            # One open allocation per child for each kind of work: a child on a child protection
+            # plan who comes into care has an IRO and a conference chair (the step-up).
+            models.UniqueConstraint(
+                fields=["child", "work"], condition=Q(ended_on__isnull=True), name="one_open_allocation_per_child"
+            ),
+            not_before("ended_on", "started_on", name="allocation_ends_after_start"),
         ]
         indexes = [
             # Who holds whom now: the visibility rule and every caseload read by IRO

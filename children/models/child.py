@@ -177,10 +177,26 @@ class Child(UndeletableModel):
 
     @property
     def current_allocation(self) -> IROAllocation | None:
+        """The open looked-after allocation: the child's IRO."""
         allocations = getattr(self, "_open_allocations", None)
         if allocations is None:
-            allocations = [a for a in self._allocations_latest_first if a.ended_on is None]
+            allocations = [
+                a
+                for a in self._allocations_latest_first
+                if a.ended_on is None and a.work == codes.AllocationWork.LOOKED_AFTER
+            ]
         return allocations[0] if allocations else None
+
+    @property
+    def current_chair_allocation(self) -> IROAllocation | None:
+        """The open child protection allocation: the chair of the child's conferences (needs
+        ``ChildQuerySet.for_record()``)."""
+        chairs = [
+            a
+            for a in self._allocations_latest_first
+            if a.ended_on is None and a.work == codes.AllocationWork.CHILD_PROTECTION
+        ]
+        return chairs[0] if chairs else None
 
     @property
     def allocations_latest_first(self) -> list[IROAllocation]:

@@ -36,7 +36,7 @@ def allocate(*, child: Child, iro: User, started_on: date, reason: str, by: User
 
 
 def _refuse_if_reallocated_meanwhile(child: Child) -> None:
-    now = IROAllocation.objects.filter(child=child, ended_on__isnull=True).select_related("iro").first()
+    now = IROAllocation.objects.looked_after().filter(child=child, ended_on__isnull=True).select_related("iro").first()
     if now is not None:
         raise ValidationError(
             f"Someone else changed {child.first_name}'s IRO to {now.iro.get_full_name()} just now, so your change "
@@ -53,7 +53,9 @@ def allocation_change(
     require_iro(iro)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the IRO is changing."})
-    current = IROAllocation.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+    current = (
+        IROAllocation.objects.looked_after().select_for_update().filter(child=child, ended_on__isnull=True).first()
+    )
     if current is None:
         # The open allocation may have been ended by a reallocation made at the same moment
         # (this one waited for its lock): then the child has a new IRO, not none.
@@ -99,7 +101,9 @@ def _is_are(children: list) -> str:
 def _refuse_taken_or_gone(locked: list[Child], open_episodes: dict[int, CareEpisode]) -> None:
     """Refuse, naming them, children given an IRO since the list was read, or no longer in care."""
     allocated = set(
-        IROAllocation.objects.filter(child__in=locked, ended_on__isnull=True).values_list("child_id", flat=True)
+        IROAllocation.objects.looked_after()
+        .filter(child__in=locked, ended_on__isnull=True)
+        .values_list("child_id", flat=True)
     )
     taken = [child for child in locked if child.pk in allocated]
     gone = [child for child in locked if child.pk not in open_episodes or child.archived_at is not None]

@@ -230,7 +230,9 @@ def care_period_end(
     current.ended_on = ended_on
     current.reason_ceased = reason_ceased
     save_validated(current, by=by)
-    allocation = IROAllocation.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+    allocation = (
+        IROAllocation.objects.looked_after().select_for_update().filter(child=child, ended_on__isnull=True).first()
+    )
     if allocation is not None:
         allocation.ended_on = max(ended_on, allocation.started_on)
         allocation.reason = allocation.reason or "Child left care"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from iro_service.models import AuditAction
 from iro_service.services import require_may_act, require_not_future, save_audited
 
-from ..codes import NEEDS_REVIEW_FIRST, SignificantChangeCategory
+from ..codes import NEEDS_REVIEW_FIRST, AllocationWork, SignificantChangeCategory
 from ..models import CareEpisode, Child, IROAllocation, SignificantChange
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ def significant_change_record(
         raise ValidationError(
             {"occurred_on": f"The date cannot be before {child.first_name} became looked after on {first:%-d %B %Y}."}
         )
-    allocation = IROAllocation.objects.filter(child=child, ended_on__isnull=True).select_related("iro").first()
+    allocation = (
+        IROAllocation.objects.looked_after().filter(child=child, ended_on__isnull=True).select_related("iro").first()
+    )
     change = SignificantChange(
         child=child,
         category=category,
@@ -77,6 +79,7 @@ def _require_can_acknowledge(child: Child, user: User, *, on: date) -> None:
         perm="children.record_significant_change",
         on=on,
         held_only=True,
+        work=AllocationWork.LOOKED_AFTER,
         refusal="Only the child's IRO, or the IRO covering them, can acknowledge a significant change.",
     )
 

@@ -5,6 +5,7 @@ Celery tasks run eagerly, email to the console. ``DEBUG`` defaults to False.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "iro_service",
     "children",
     "reviews",
+    "conferences",
     "disputes",
     "reporting",
     "interchange",
@@ -336,6 +338,17 @@ SHORT_BREAKS_REG48 = env.bool("SHORT_BREAKS_REG48", default=True)
 # An authority's closure days never move a statutory date (reg 2). They move its own local
 # targets (record distribution, dispute responses) only when this says so.
 CLOSURE_DAYS_MOVE_LOCAL_TARGETS = env.bool("CLOSURE_DAYS_MOVE_LOCAL_TARGETS", default=False)
+
+# Child protection conferences (docs/rules.md#child-protection), for a service that also chairs
+# them: the annual report's child protection section and the conference pages show when on.
+CHAIRS_CHILD_PROTECTION_CONFERENCES = env.bool("CHAIRS_CHILD_PROTECTION_CONFERENCES", default=True)
+# How one child on a child protection plan weighs against one looked-after child in a caseload
+# (the authority's choice; 1.0 counts them the same).
+CP_CASE_WEIGHT = Decimal(env.str("CP_CASE_WEIGHT", default="1.0"))
+# The local target for distributing a conference's minutes, in working days after it.
+CP_MINUTES_WORKING_DAYS = env.int("CP_MINUTES_WORKING_DAYS", default=20)
+# Whether a plan may carry more than one category of abuse (the CIN census then reports MUL).
+CP_MULTIPLE_CATEGORIES = env.bool("CP_MULTIPLE_CATEGORIES", default=True)
 
 #: Children of an SSDA903 return checked, compared and written at a time: memory grows with
 #: this, not with the return (docs/decisions/0006-streamed-interchange.md). At most 2,000, the

@@ -44,6 +44,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from children.caseload import FULL_TIME_BAND, caseload_band, caseload_status
+from children.codes import AllocationWork
 from children.models import CareEpisode, IROAllocation
 from iro_service import roles
 from iro_service.periods import ReportingYear
@@ -58,14 +59,15 @@ STATUS_LABELS = {"within": "Within", "over": "Over", "under": "Under"}
 
 
 def _held_on(prefix: str, day: date) -> Q:
-    """Allocations (through ``prefix``) holding a child on ``day``."""
-    return Q(**{f"{prefix}started_on__lte": day}) & (
+    """Looked-after allocations (through ``prefix``) holding a child on ``day``."""
+    return Q(**{f"{prefix}work": AllocationWork.LOOKED_AFTER, f"{prefix}started_on__lte": day}) & (
         Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
     )
 
 
 def _held_during(prefix: str, start: date, end: date) -> Q:
-    return Q(**{f"{prefix}started_on__lte": end}) & (
+    """Looked-after allocations (through ``prefix``) holding a child at some time from ``start`` to ``end``."""
+    return Q(**{f"{prefix}work": AllocationWork.LOOKED_AFTER, f"{prefix}started_on__lte": end}) & (
         Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": start})
     )
 
@@ -74,7 +76,7 @@ def _iro_rows(periods: list[Period], scope: Scope) -> list[dict]:
     """One row per user who is an IRO now or has ever held a child: whether they are an IRO
     in post, their FTE, and per year the children held during it and at its end. One query."""
     in_iro_group = Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=roles.IRO))
-    ever_allocated = Exists(IROAllocation.objects.filter(iro_id=OuterRef("pk")))
+    ever_allocated = Exists(IROAllocation.objects.looked_after().filter(iro_id=OuterRef("pk")))
     users = User.objects.all()
     if scope.iro_id is not None:
         users = users.filter(pk=scope.iro_id)
@@ -98,7 +100,8 @@ def _iro_rows(periods: list[Period], scope: Scope) -> list[dict]:
 def _changes_of_iro(periods: list[Period], scope: Scope) -> dict[int, int]:
     """Changes of IRO per year (index of the period). One query."""
     took_over = Exists(
-        IROAllocation.objects.filter(child_id=OuterRef("child_id"), ended_on=OuterRef("started_on"))
+        IROAllocation.objects.looked_after()
+        .filter(child_id=OuterRef("child_id"), ended_on=OuterRef("started_on"))
         .exclude(pk=OuterRef("pk"))
         .exclude(iro_id=OuterRef("iro_id"))
     )
@@ -108,7 +111,8 @@ def _changes_of_iro(periods: list[Period], scope: Scope) -> dict[int, int]:
         )
     )
     counts = (
-        IROAllocation.objects.filter(person_scope(scope, "iro"))
+        IROAllocation.objects.looked_after()
+        .filter(person_scope(scope, "iro"))
         .filter(took_over & ~period_starts)
         .aggregate(
             **{

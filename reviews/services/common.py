@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from children.codes import AllocationWork
 from children.models import CareEpisode, Child, IROAllocation
 from iro_service.audit import audit_record
 from iro_service.models import AuditAction
@@ -27,6 +28,7 @@ def require_can_chair(child: Child, user: User, *, on: date | None = None) -> No
         perm="reviews.chair_review",
         on=on,
         refusal="You can only record reviews for children you hold or cover.",
+        work=AllocationWork.LOOKED_AFTER,
     )
 
 
@@ -49,7 +51,9 @@ def require_in_care(child: Child, day: date) -> None:
 
 def current_iro(child: Child) -> User | None:
     """The IRO allocated to the child now, if any (who chairs a review booked or recorded)."""
-    allocation = IROAllocation.objects.filter(child=child, ended_on__isnull=True).select_related("iro").first()
+    allocation = (
+        IROAllocation.objects.looked_after().filter(child=child, ended_on__isnull=True).select_related("iro").first()
+    )
     return allocation.iro if allocation else None
 
 

@@ -91,7 +91,9 @@ def _held_by_scope_on(scope: Scope, day: date) -> Q | Exists:
     if not scoped(scope):
         return Q()
     return Exists(
-        IROAllocation.objects.filter(_covering(day), person_scope(scope, "iro"), child_id=OuterRef("child_id"))
+        IROAllocation.objects.looked_after().filter(
+            _covering(day), person_scope(scope, "iro"), child_id=OuterRef("child_id")
+        )
     )
 
 
@@ -99,7 +101,7 @@ def _held_by_scope_when_left(scope: Scope) -> Q | Exists:
     """The leaving episode's child was held by the scope's IRO or team on the day they left."""
     if not scoped(scope):
         return Q()
-    allocations = IROAllocation.objects.filter(
+    allocations = IROAllocation.objects.looked_after().filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("ended_on")),
         person_scope(scope, "iro"),
         child_id=OuterRef("child_id"),

@@ -1,0 +1,94 @@
+"""Reads about child protection work, answered in SQL (docs/rules.md#child-protection)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
+
+from children.codes import AllocationWork
+from children.querysets import ChildRecordQuerySet, sees_every_child
+from iro_service.models import UndeletableQuerySet
+
+from .codes import ConferenceStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def _model(name: str):
+    return apps.get_model("conferences", name)
+
+
+class ConferenceQuerySet(UndeletableQuerySet):
+    """A conference is about a family: it is visible when one of its children is
+    (``Child.objects.visible_to``, the one rule), which for a chair means a child whose
+    conferences they chair or cover."""
+
+    def visible_to(self, user: User, *, on: date | None = None, work: str | None = None):
+        if sees_every_child(user):
+            return self.all()
+        children = apps.get_model("children", "Child").objects.visible_to(user, on=on, work=work)
+        return self.filter(
+            Exists(_model("ConferenceChild").objects.filter(conference=OuterRef("pk"), child__in=children))
+        )
+
+    def chaired_by_visible(self, user: User, *, on: date | None = None):
+        """The conferences of the children ``user`` chairs (or covers the chair of)."""
+        return self.visible_to(user, on=on, work=AllocationWork.CHILD_PROTECTION)
+
+    def requested(self):
+        return self.filter(status=ConferenceStatus.REQUESTED)
+
+    def booked(self):
+        return self.filter(status=ConferenceStatus.BOOKED)
+
+    def held(self):
+        return self.filter(status=ConferenceStatus.HELD)
+
+    def open(self):
+        """Requested or booked: still to be held."""
+        return self.filter(status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.BOOKED])
+
+    def held_between(self, start: date, end: date):
+        return self.held().filter(held_on__gte=start, held_on__lte=end)
+
+
+class ProtectionPlanQuerySet(ChildRecordQuerySet):
+    def open(self, *, on: date | None = None):
+        """Plans open now, or on ``on``: started by then and not ended before it."""
+        if on is None:
+            return self.filter(ended_on__isnull=True)
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
+
+    def started_between(self, start: date, end: date):
+        return self.filter(started_on__gte=start, started_on__lte=end)
+
+    def ended_between(self, start: date, end: date):
+        return self.filter(ended_on__gte=start, ended_on__lte=end)
+
+
+class ConferenceChildQuerySet(ChildRecordQuerySet):
+    pass
+
+
+class ConferenceAttendeeQuerySet(UndeletableQuerySet):
+    def visible_to(self, user: User, *, on: date | None = None, work: str | None = None):
+        return self.filter(conference__in=_model("Conference").objects.visible_to(user, on=on, work=work))
+
+
+class CoreGroupMemberQuerySet(ChildRecordQuerySet):
+    child_lookup = "plan__child"
+
+    def current(self, *, on: date | None = None):
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on)
+
+
+class PlanActionQuerySet(ChildRecordQuerySet):
+    def overdue(self, *, on: date):
+        return self.filter(status="open", due_on__lt=on)
