@@ -26,6 +26,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("children/", include("children.urls")),
     path("reviews/", include("reviews.urls")),
+    path("conferences/", include("conferences.urls")),
     path("disputes/", include("disputes.urls")),
     path("reporting/ssda903/", include("interchange.urls")),  # SSDA903 import and export
     path("reporting/", include("reporting.urls")),
