@@ -393,3 +393,14 @@ def test_the_service_dashboard_shows_the_section_to_managers_only(families, clie
     assert "Length of the plans that ended" in text
     for name in NAMES:
         assert not re.search(rf"\b{name}\b", text.split('id="section-child_protection"')[1].split("</section>")[0])
+
+
+def test_a_plan_ended_on_the_year_end_day_is_ended_in_the_year_and_not_on_a_plan_at_its_end(families, dev):
+    sage_plan = families["sage"].protection_plans.get(sequence=2)
+    make_rcpc([sage_plan], held_on=d("2025-03-31"), chair=dev, ends={sage_plan: PlanEndReason.MOVED_AWAY})
+    by_key = tables(section(Scope(today=TODAY)))
+    assert rows(by_key["cp_plans"])["Plans ended"][-1] == 3
+    assert rows(by_key["cp_plans"])["Children on a plan at the year end"][-1] == 2  # Quentin, Tom
+    assert rows(by_key["cp_length"])["Under 3 months"][-1] == 1  # 10 Jan to 31 Mar 2025: 2 months
+    # due 10 Apr 2025 (3 months after the ICPC): in time
+    assert rows(by_key["cp_conferences"])["Review conferences in timescale"][-1] == 4
