@@ -9,7 +9,7 @@ from iro_service.periods import ReportingYear
 from . import Scope, Section
 
 #: Modules of reporting.figures, each with ``sections(years, *, scope) -> list[Section]``.
-SECTION_MODULES = ("service", "reviews", "cohort", "disputes")
+SECTION_MODULES = ("service", "reviews", "cohort", "child_protection", "disputes")
 
 #: Earlier years printed beside the report's year where the data has them (seeds print 4-5).
 TREND_YEARS = 4
