@@ -1,5 +1,5 @@
 """The child protection part of the DfE Children in Need (CIN) census return
-(docs/rules.md#child-protection, docs/rules.md#cin-census).
+(docs/rules.md#child-protection).
 
 The census year runs 1 April to 31 March; its ReferenceDate is the 31 March. A child is in
 this return when, in the year, a section 47 enquiry that led to a conference request started,

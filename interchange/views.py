@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from children.models import CareEpisode
-from conferences.models import Conference
 from iro_service.audit import audited, audited_by_service, no_child_data, object_in_url
 from iro_service.csv import csv_writer, streamed_csv
 from iro_service.forms import add_service_errors
@@ -30,6 +29,8 @@ from .forms import CensusForm, ExportForm, UploadForm
 PERMISSION = services.PERMISSION
 #: Changes or problems shown a page at a time; the CSV download has them all.
 PAGE_SIZE = 100
+#: Census years offered on the CIN census page.
+CENSUS_YEARS = 20
 #: Room for the form fields and multipart boundaries around the files in a request body.
 BODY_OVERHEAD = 1024 * 1024
 
@@ -175,12 +176,9 @@ def _queue_again(request, pk, service):
 
 
 def _census_years() -> list[ReportingYear]:
-    """Census years from the first plan or conference held to the current one, latest first."""
-    today = timezone.localdate()
-    current = ReportingYear.containing(today)
-    first = Conference.objects.aggregate(first=Min("strategy_discussion_on"))["first"]
-    start = ReportingYear.containing(first).start_year if first else current.start_year
-    return [ReportingYear(y) for y in range(current.start_year, max(start, current.start_year - 20) - 1, -1)]
+    """The last twenty census years, latest (the current one) first."""
+    current = ReportingYear.containing(timezone.localdate())
+    return [ReportingYear(current.start_year - back) for back in range(CENSUS_YEARS)]
 
 
 def _census_page(request, *, form=None, status=200):

@@ -26,7 +26,7 @@ from conferences.models import Conference, ProtectionPlan
 from interchange import cin_census
 from iro_service.models import AuditAction, AuditEvent
 from iro_service.periods import ReportingYear
-from tests.conferences.factories import make_cp_children, make_icpc, make_rcpc
+from tests.conferences.factories import make_cp_chair, make_cp_children, make_icpc, make_rcpc
 
 pytestmark = pytest.mark.django_db
 
@@ -220,13 +220,20 @@ def test_the_csv_has_a_row_per_enquiry_and_per_plan_with_the_same_fields(census,
 # --- the page: who may, the audit, escaping --------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["iro", "committee", "administrator"])
+@pytest.mark.parametrize("role", ["iro", "committee", "administrator", "cp_chair"])
 def test_only_managers_reach_the_census_page_or_its_download(request, client_for, census, role):
-    client = client_for(request.getfixturevalue(role))
+    user = make_cp_chair() if role == "cp_chair" else request.getfixturevalue(role)
+    client = client_for(user)
     assert client.get(PAGE).status_code == 403
     response = client.get(DOWNLOAD, {"year": "2024-25", "file_format": "xml"})
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORTED).exists()
+
+
+def test_signed_out_users_are_sent_to_sign_in(client):
+    for url in (PAGE, DOWNLOAD):
+        response = client.get(url, {"year": "2024-25", "file_format": "xml"})
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
 def test_the_page_says_which_parts_of_the_return_must_come_from_the_case_system(client_for, manager):
