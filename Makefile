@@ -31,6 +31,7 @@ COVERAGE_ARGS := $(if $(filter 1,$(COVERAGE)),--cov --cov-report=term,)
 test: $(INSTALLED)
 	@tools/ensure-chromium
 	@tools/ensure-903-validator
+	@tools/ensure-cin-validator
 	@$(BIN)/python -m pytest $(COVERAGE_ARGS) $(PYTEST_ARGS); rc=$$?; echo $$rc > .pytest-exit-code; exit $$rc
 
 lint: $(INSTALLED)
@@ -68,4 +69,4 @@ bench: $(INSTALLED)
 	for size in $(BENCH_SIZES); do $(BIN)/python -m benchmarks.run --children $$size || exit 1; done
 
 clean:
-	rm -rf $(VENV) .venv-903 staticfiles .pytest_cache .ruff_cache .mypy_cache .coverage
+	rm -rf $(VENV) .venv-903 .venv-cin staticfiles .pytest_cache .ruff_cache .mypy_cache .coverage

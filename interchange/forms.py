@@ -62,3 +62,29 @@ class UploadForm(GDSForm, forms.Form):
         if sum(upload.size for upload in files) > max_upload_bytes():
             raise forms.ValidationError(too_large_message())
         return files
+
+
+class CensusForm(GDSForm, forms.Form):
+    """The CIN census page: a census year and the file to download."""
+
+    submit_text = "Download the return"
+    year = forms.ChoiceField(
+        label="Census year",
+        help_text="1 April to 31 March; the reference date is the 31 March.",
+        error_messages={"required": "Choose the census year", "invalid_choice": "Choose a year from the list"},
+    )
+    file_format = forms.ChoiceField(
+        label="File",
+        choices=[("xml", "XML, as the DfE's COLLECT system takes it"), ("csv", "CSV, the same fields in one table")],
+        initial="xml",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose XML or CSV", "invalid_choice": "Choose XML or CSV"},
+    )
+
+    def __init__(self, *args, years: list[ReportingYear], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y.label, y.label) for y in years]
+        self.helper.form_method = "get"
+
+    def clean_year(self):
+        return ReportingYear.parse(self.cleaned_data["year"])

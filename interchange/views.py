@@ -1,5 +1,6 @@
 """The SSDA903 page for IRO managers: download a collection year's return, upload a return,
-see its check (what it would change and every bad row, a page at a time) and import it.
+see its check (what it would change and every bad row, a page at a time) and import it. And the
+CIN census page: the child protection part of a census year's return, as XML or CSV.
 
 Checking and importing run as Celery tasks (a large return takes minutes); the upload's page
 follows them, refreshing itself without script, and shows the stored result when done."""
@@ -10,24 +11,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Min
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from children.models import CareEpisode
 from iro_service.audit import audited, audited_by_service, no_child_data, object_in_url
-from iro_service.csv import csv_writer
+from iro_service.csv import csv_writer, streamed_csv
 from iro_service.forms import add_service_errors
 from iro_service.page_access import permission_page
 from iro_service.periods import ReportingYear
 from reporting.models import PlanOutcome, SSDA903Upload, UploadStatus
 
-from . import exporter, services
-from .forms import ExportForm, UploadForm
+from . import cin_census, exporter, services
+from .forms import CensusForm, ExportForm, UploadForm
 
 PERMISSION = services.PERMISSION
 #: Changes or problems shown a page at a time; the CSV download has them all.
 PAGE_SIZE = 100
+#: Census years offered on the CIN census page.
+CENSUS_YEARS = 20
 #: Room for the form fields and multipart boundaries around the files in a request body.
 BODY_OVERHEAD = 1024 * 1024
 
@@ -170,3 +173,41 @@ def _queue_again(request, pk, service):
     except ValidationError as error:
         return _upload_page(request, pk, errors=[("#main-content", m) for m in error.messages], status=400)
     return redirect("interchange:ssda903_upload", pk=checked.pk)
+
+
+def _census_years() -> list[ReportingYear]:
+    """The last twenty census years, latest (the current one) first."""
+    current = ReportingYear.containing(timezone.localdate())
+    return [ReportingYear(current.start_year - back) for back in range(CENSUS_YEARS)]
+
+
+def _census_page(request, *, form=None, status=200):
+    years = _census_years()
+    form = form or CensusForm(years=years, initial={"year": years[min(1, len(years) - 1)].label})
+    context = {"form": form, "not_held": cin_census.NOT_HELD, "lea": settings.CIN_CENSUS_LEA}
+    return render(request, "interchange/cin_census.html", context, status=status)
+
+
+@no_child_data("The CIN census form and the list of what the return leaves out")
+@permission_page(PERMISSION)
+def census(request):
+    return _census_page(request)
+
+
+@audited_by_service("cin_census_export records an EXPORTED event for every child in the return, and the count")
+@permission_page(PERMISSION)
+def census_download(request):
+    """The child protection part of a census year's CIN return, as XML or CSV, streamed."""
+    form = CensusForm(request.GET or None, years=_census_years())
+    if not form.is_valid():
+        return _census_page(request, form=form, status=400)
+    year, file_format = form.cleaned_data["year"], form.cleaned_data["file_format"]
+    _, children = services.cin_census_export(year=year, file_format=file_format, by=request.user, path=request.path)
+    filename = f"cin-census-{year.label}.{file_format}"
+    if file_format == "csv":
+        return streamed_csv(cin_census.CSV_COLUMNS, cin_census.csv_rows(year, children), filename=filename)
+    chunks = cin_census.xml_chunks(year, children, lea=settings.CIN_CENSUS_LEA, now=timezone.localtime())
+    response = StreamingHttpResponse(chunks, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

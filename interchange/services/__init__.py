@@ -2,9 +2,11 @@
 
 - ``exchange``: who may import and export, the export's audit, the import's one transaction.
 - ``writing``: writing a checked plan in bulk (children, episodes, reviews, their history).
+- ``census``: the child protection part of the CIN census return: who may, its audit.
 - ``uploads``: a return uploaded through the page: kept, checked and imported by tasks.
 """
 
+from .census import cin_census_export  # noqa: F401
 from .exchange import (  # noqa: F401
     PERMISSION,
     audit_children,

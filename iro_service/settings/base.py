@@ -349,6 +349,8 @@ CP_CASE_WEIGHT = Decimal(env.str("CP_CASE_WEIGHT", default="1.0"))
 CP_MINUTES_WORKING_DAYS = env.int("CP_MINUTES_WORKING_DAYS", default=20)
 # Whether a plan may carry more than one category of abuse (the CIN census then reports MUL).
 CP_MULTIPLE_CATEGORIES = env.bool("CP_MULTIPLE_CATEGORIES", default=True)
+# The authority's three-digit LA number, written as the CIN census return's <LEA>.
+CIN_CENSUS_LEA = env.str("CIN_CENSUS_LEA", default="")
 
 #: Children of an SSDA903 return checked, compared and written at a time: memory grows with
 #: this, not with the return (docs/decisions/0006-streamed-interchange.md). At most 2,000, the

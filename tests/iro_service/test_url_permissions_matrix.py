@@ -157,6 +157,8 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "interchange:ssda903_upload": MANAGERS,
     "interchange:ssda903_upload_report": MANAGERS,
     "interchange:ssda903_upload_import": MANAGERS,
+    "interchange:cin_census": MANAGERS,
+    "interchange:cin_census_download": MANAGERS,
 }
 
 ALLOWED_STATUS = {200, 302, 400, 405}

@@ -456,6 +456,9 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "interchange:ssda903_upload": [upload],
         "interchange:ssda903_upload_report": [upload],
         "interchange:ssda903_upload_import": [upload],
+        "interchange:cin_census_download": [
+            {"?": f"year={world.year.label}&file_format={file_format}"} for file_format in ("xml", "csv")
+        ],
         "admin:auth_user_password_change": [{"id": world.users["iro"].pk}],
         "children:significant_change_seen": [{"pk": world.change.pk}],
         "admin:otp_totp_totpdevice_config": [{"pk": world.device.pk}],
