@@ -6,7 +6,8 @@ docs/rules.md#child-protection and #annual-report. Kirklees prints ICPCs held an
 within 15 working days of the start of the section 47 enquiry, review conferences within
 timescale, second plans, plans by category and the length of the plans that ended ("56.8% of our
 CPPs end within 6 months"), and its disputes split between child protection and looked-after work
-(seed 001). The section is printed only where the service chairs child protection conferences
+(Kirklees, docs/sources.md#kirklees-2016-17). The section is printed only where the service chairs
+child protection conferences
 (``settings.CHAIRS_CHILD_PROTECTION_CONFERENCES``); otherwise ``sections`` returns none and reads
 nothing.
 
