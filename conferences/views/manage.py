@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from children.models import Child, IROAllocation
-from iro_service.audit import audited, no_child_data, note_listing, object_in_url
+from iro_service.audit import Shown, audited, no_child_data, note_listing
 from iro_service.concurrency import StaleEditError
 from iro_service.forms import add_service_errors
 from iro_service.models import AuditAction
@@ -59,6 +59,14 @@ def manager_page(*, form: bool = False, child=None, reason: str = ""):
         return audited(action=AuditAction.LISTED)(view)
 
     return decorate
+
+
+def conference_in_url(request, kwargs) -> Shown:
+    """The page is about the conference ``pk`` and its first child (the eldest; the summary names
+    the conference, whose other children are its brothers and sisters), read by a subquery."""
+    pk = kwargs["pk"]
+    first = ConferenceChild.objects.filter(conference_id=pk).order_by("child__date_of_birth", "pk")
+    return Shown(child_id=Subquery(first.values("child_id")[:1]), object_type=Conference._meta.label, object_id=str(pk))
 
 
 # --------------------------------------------------------------------------- the list
@@ -210,7 +218,7 @@ def conference_request(request):
     return _form_page(request, form, title="Record a request for an initial conference")
 
 
-@manager_page(form=True, child=object_in_url(Conference))
+@manager_page(form=True, child=conference_in_url)
 def conference_allocate_chair(request, pk):
     """Choose the chair, each listed with their child protection load."""
     conference = _conference(request, pk)
@@ -225,7 +233,7 @@ def conference_allocate_chair(request, pk):
     return _form_page(request, form, title="Allocate a chair", conference=conference, intro=_due_text(conference))
 
 
-@manager_page(form=True, child=object_in_url(Conference))
+@manager_page(form=True, child=conference_in_url)
 def conference_book(request, pk):
     """Book a requested initial conference: the due date and why; warned, never refused, when late,
     not a working day or the chair is busy ("Book anyway")."""
@@ -255,7 +263,7 @@ def conference_book(request, pk):
     )
 
 
-@manager_page(form=True, child=object_in_url(Conference))
+@manager_page(form=True, child=conference_in_url)
 def review_conference_book(request, pk):
     """Book the family's next review conference (``pk``: their initial conference), for every
     child still on a plan, due on the earliest of their plans' next review dates."""
@@ -298,7 +306,7 @@ def review_conference_book(request, pk):
     )
 
 
-@manager_page(form=True, child=object_in_url(Conference))
+@manager_page(form=True, child=conference_in_url)
 def conference_move(request, pk):
     """Move a booked conference, with the reason."""
     conference = _conference(request, pk)
@@ -334,7 +342,7 @@ def conference_move(request, pk):
     )
 
 
-@manager_page(form=True, child=object_in_url(Conference))
+@manager_page(form=True, child=conference_in_url)
 def conference_cancel(request, pk):
     """Cancel a requested or booked conference, with the reason."""
     conference = _conference(request, pk)
