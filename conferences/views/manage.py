@@ -193,8 +193,15 @@ def _unconfirmed_warnings(request, form, warnings_of) -> list:
     return warnings
 
 
-def _form_page(request, form, *, title: str, conference=None, intro: str = "", warnings=()):
-    context = {"form": form, "title": title, "conference": conference, "intro": intro, "booking_warnings": warnings}
+def _form_page(request, form, *, title: str, conference=None, intro: str = "", warnings=(), add_child=False):
+    context = {
+        "form": form,
+        "title": title,
+        "conference": conference,
+        "intro": intro,
+        "booking_warnings": warnings,
+        "add_child": add_child,
+    }
     return render(request, "conferences/manage/form.html", context)
 
 
@@ -215,7 +222,7 @@ def conference_request(request):
         success="Conference request recorded. Allocate a chair next.",
     ):
         return redirect("conferences:manage")
-    return _form_page(request, form, title="Record a request for an initial conference")
+    return _form_page(request, form, title="Record a request for an initial conference", add_child=True)
 
 
 @manager_page(form=True, child=conference_in_url)
