@@ -1,9 +1,18 @@
 from django.urls import path
 
+from .views import manage
+
 app_name = "conferences"
 
 urlpatterns: list = [
     # The manager's pages (conferences/views/manage.py).
+    path("", manage.conference_list, name="manage"),
+    path("request/", manage.conference_request, name="request"),
+    path("<int:pk>/chair/", manage.conference_allocate_chair, name="allocate_chair"),
+    path("<int:pk>/book/", manage.conference_book, name="book"),
+    path("<int:pk>/review/book/", manage.review_conference_book, name="review_book"),
+    path("<int:pk>/move/", manage.conference_move, name="move"),
+    path("<int:pk>/cancel/", manage.conference_cancel, name="cancel"),
     # The chair's pages (conferences/views/chair.py).
 ]
 

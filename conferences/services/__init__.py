@@ -4,3 +4,29 @@
 cancelling conferences. ``record``: a conference held, each child's decision and plan, the
 core group, the plan's actions, and the minutes.
 """
+
+from .requests import (
+    chairs,
+    conference_allocate_chair,
+    conference_book,
+    conference_booking_warnings,
+    conference_cancel,
+    conference_move,
+    conference_request,
+    family_chair,
+    family_plans,
+    review_conference_book,
+)
+
+__all__ = [
+    "chairs",
+    "conference_allocate_chair",
+    "conference_book",
+    "conference_booking_warnings",
+    "conference_cancel",
+    "conference_move",
+    "conference_request",
+    "family_chair",
+    "family_plans",
+    "review_conference_book",
+]

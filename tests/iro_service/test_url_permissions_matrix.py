@@ -140,6 +140,11 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "disputes:dashboard_csv": MANAGERS,
     # reporting: the committee reads published versions only
     "reporting:annual": MANAGERS,
+    # child protection conferences, the manager's side (issue 15)
+    **{
+        f"conferences:{name}": MANAGERS
+        for name in ("manage", "request", "allocate_chair", "book", "review_book", "move", "cancel")
+    },
     "reporting:narrative": MANAGERS,
     "reporting:generate": MANAGERS,
     "reporting:progress": MANAGERS,

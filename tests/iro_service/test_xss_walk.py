@@ -68,6 +68,7 @@ from reviews import services as review_services
 from reviews.feeds import calendar_feed_token_create
 from reviews.flags import deadlines_daily
 from reviews.models import ClosureDay
+from tests.conferences.factories import make_icpc
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
 from tests.factories import (
     ChildFactory,
@@ -95,7 +96,7 @@ RAW = ("<xss", "<script>alert(1)", "<img src=x", "\"'><")
 #: What an escaped copy leaves: the proof that the walked page shows the stored text at all.
 ESCAPED = "&lt;xss&gt;"
 
-APPS = ("children", "reviews", "disputes", "reporting")
+APPS = ("children", "reviews", "conferences", "disputes", "reporting")
 #: Free-text columns left alone, with the reason.
 NOT_FREE_TEXT = {
     ("reviews", "DeadlineFlag", "key"): "a machine key built by reviews.flags.flag_key, never shown",
@@ -126,6 +127,8 @@ class World:
     proposal: object
     #: People around the child: one now, one former (every text field poisoned like the rest).
     contacts: list = field(default_factory=list)
+    #: Child protection conferences (issue 15), by name: "requested", "on_plan".
+    conferences: dict = field(default_factory=dict)
     poisoned: list[str] = field(default_factory=list)
 
 
@@ -311,6 +314,12 @@ def _build() -> World:
         ContactFactory(child=child, role="carer", phone="01632 960 001", address="a", notes="n", created_by=iro),
         ContactFactory(child=child, role="school", organisation="o", ended_on=today, created_by=iro),
     ]
+    world.conferences = {
+        "on_plan": make_icpc(
+            [child], strategy_on=today - dt.timedelta(days=40), chair=iro, held_on=today - dt.timedelta(days=20)
+        ),
+        "requested": make_icpc([child], strategy_on=today - dt.timedelta(days=2), chair=iro),
+    }
     _poison(world)
     return world
 
@@ -470,6 +479,11 @@ def _fills(world: World) -> dict[str, list[dict]]:
             for view in ("change", "history")
         },
         "reporting:retry": [{"pk": v.pk} for v in world.versions.values()],
+        **{
+            f"conferences:{name}": [{"pk": world.conferences["requested"].pk}]
+            for name in ("allocate_chair", "book", "move", "cancel")
+        },
+        "conferences:review_book": [{"pk": world.conferences["on_plan"].pk}],
         "interchange:ssda903_upload_retry": [upload],
         "role_request_approve": [{"pk": world.grant.pk}],
         "role_request_refuse": [{"pk": world.grant.pk}],

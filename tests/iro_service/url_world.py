@@ -31,6 +31,7 @@ from reporting.models import ReportVersion, SSDA903Upload
 from reviews import services as reviews_services
 from reviews.feeds import calendar_feed_token_create
 from reviews.models import Action, Review
+from tests.conferences.factories import make_icpc
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
 from tests.factories import ContactFactory, UserFactory, make_child_in_care, make_cover, make_iro
 from tests.interchange.helpers import hand_made_texts
@@ -210,6 +211,12 @@ def build_world() -> World:
         year=year.label,
         proposal=_retention_proposal(other, today=today),
     )
+    # Child protection work (issue 15): the child's plan made at an initial conference, and a
+    # requested initial conference (rows, as the factories make them), both chaired by their IRO.
+    on_plan = make_icpc(
+        [child], strategy_on=today - dt.timedelta(days=40), chair=holder, held_on=today - dt.timedelta(days=20)
+    )
+    requested = make_icpc([child], strategy_on=today - dt.timedelta(days=2), chair=holder)
     world.contact = ContactFactory(child=child, role="carer", name="Matrix Carer", created_by=holder)
     child_pk = {"pk": child.pk}
     world.kwargs = {
@@ -264,6 +271,8 @@ def build_world() -> World:
         "children:retention_request": {"pk": world.proposal.pk},
         "reporting:dashboard_chart": dashboard_charts()[0],
         "reviews:calendar_feed_ics": {"token": calendar_feed_token_create(by=holder).raw},
+        **{f"conferences:{name}": {"pk": requested.pk} for name in ("allocate_chair", "book", "move", "cancel")},
+        "conferences:review_book": {"pk": on_plan.pk},
     }
     return world
 
