@@ -265,6 +265,11 @@ CHILD_TIMELINE_URL = "reviews.sections.timeline_url"
 # references (every local reference the child has had) and returns the rows changed, by kind.
 CHILD_ERASURE_STEPS = ["interchange.erasure.redact_uploads"]
 
+# Rows shared by brothers and sisters that the erasure walk never reaches (a family's
+# conferences): each is called with child_pk and action ("destroy" or "anonymise") before the
+# child's rows change and returns a callable, run after, that changes what no sibling still needs.
+CHILD_SHARED_ROW_STEPS = ["conferences.erasure.family_conferences"]
+
 # Panels other apps add to the review record form (reviews never imports them): each is called
 # with child, user and today and returns its template's context, the template under "template".
 REVIEW_FORM_SECTIONS = ["disputes.sections.disputes_since_last_review"]
