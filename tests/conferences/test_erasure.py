@@ -38,9 +38,7 @@ def family(manager):
     return conference, older, younger
 
 
-def test_anonymising_one_child_blanks_their_own_part_and_keeps_the_familys_conference_for_the_sibling(
-    family, manager
-):
+def test_anonymising_one_child_blanks_their_own_part_and_keeps_the_familys_conference_for_the_sibling(family, manager):
     conference, older, younger = family
 
     erasure.anonymise(older, by=manager)
@@ -62,9 +60,7 @@ def test_anonymising_one_child_blanks_their_own_part_and_keeps_the_familys_confe
     assert CoreGroupMember.objects.get(plan__child=younger).name == "Hal Visitor"
 
 
-def test_anonymising_the_last_child_of_a_conference_blanks_its_text_and_invitees_and_keeps_its_dates(
-    family, manager
-):
+def test_anonymising_the_last_child_of_a_conference_blanks_its_text_and_invitees_and_keeps_its_dates(family, manager):
     conference, older, younger = family
     erasure.anonymise(older, by=manager)
 
@@ -94,9 +90,7 @@ def test_destroying_one_child_keeps_the_conference_and_destroying_the_last_remov
 
     conference.refresh_from_db()
     assert conference.minutes == "The Quillon children were discussed"
-    assert list(ConferenceChild.objects.filter(conference=conference).values_list("child", flat=True)) == [
-        younger.pk
-    ]
+    assert list(ConferenceChild.objects.filter(conference=conference).values_list("child", flat=True)) == [younger.pk]
 
     outcome = erasure.destroy(younger)
 
