@@ -10,7 +10,9 @@ same way: destroying removes its rows, and anonymising refuses to run until ``AN
 Besides those rows, the child appears in the audit trail (``child_id``, and the ids a listing
 recorded), and by reference in what other apps keep outside the relations: the SSDA903 returns
 uploaded (their CHILD rows) and the stored plan of each upload, which the steps named in the
-``CHILD_ERASURE_STEPS`` setting blank. Published reports are aggregates and are never touched.
+``CHILD_ERASURE_STEPS`` setting blank; and in rows shared with brothers and sisters, which the
+walk does not reach (a family's conferences), which the steps named in ``CHILD_SHARED_ROW_STEPS``
+change once no sibling's record needs them. Published reports are aggregates and are never touched.
 """
 
 from __future__ import annotations
@@ -217,9 +219,24 @@ def _deletion_order(found) -> list:
     return list(sorter.static_order())
 
 
+def _shared_rows(child: Child, action: str):
+    """The steps of ``CHILD_SHARED_ROW_STEPS``, for rows shared by brothers and sisters that the
+    walk never reaches (a family's conferences): each is called with the child's id and the
+    action before the child's rows change, and returns what to run after, which returns the rows
+    changed, by kind. Each app decides when a shared row goes (conferences/erasure.py)."""
+    return [import_string(path)(child_pk=child.pk, action=action) for path in settings.CHILD_SHARED_ROW_STEPS]
+
+
+def _finish_shared(finishers, outcome: dict[str, int]) -> None:
+    for finish in finishers:
+        for label, count in finish().items():
+            outcome[label] = outcome.get(label, 0) + count
+
+
 def destroy(child: Child) -> dict[str, int]:
     """Delete every row about ``child`` (the caller holds the transaction and has detached the
     retention requests). Returns the number of rows removed, by kind."""
+    shared = _shared_rows(child, "destroy")
     found = rows_about(child)
     groups = _sibling_groups_of(found)
     references = _references_of(found)
@@ -228,6 +245,7 @@ def destroy(child: Child) -> dict[str, int]:
         for chunk in _chunks(found[model]):
             deleted = SanctionedErasure.delete(model._base_manager.filter(pk__in=chunk))
             outcome[_label(model)] = outcome.get(_label(model), 0) + deleted
+    _finish_shared(shared, outcome)
     outcome["iro_service.AuditEvent"] = SanctionedErasure.delete(_events_about(found))
     outcome["audit listings naming the record"] = _drop_from_listings(child.pk)
     outcome.update(_erase_elsewhere(references))
@@ -246,6 +264,7 @@ def anonymise(child: Child, *, by: User) -> dict[str, int]:
             + ", ".join(missing)
             + " (children/erasure_fields.py ANONYMISE)"
         )
+    shared = _shared_rows(child, "anonymise")
     found = rows_about(child)
     groups = _sibling_groups_of(found)
     references = _references_of(found)
@@ -266,6 +285,7 @@ def anonymise(child: Child, *, by: User) -> dict[str, int]:
         for chunk in _chunks(pks):
             changed = SanctionedErasure.update(model._base_manager.filter(pk__in=chunk), **values)
             outcome[_label(model)] = outcome.get(_label(model), 0) + changed
+    _finish_shared(shared, outcome)
     outcome["iro_service.AuditEvent"] = SanctionedErasure.update(
         _events_about(found), summary="Detail removed when the record was anonymised", changes={}
     )

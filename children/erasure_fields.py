@@ -97,6 +97,27 @@ ANONYMISE: dict[str, dict[str, object]] = {
         "no_other_adult_evidence": Value(REMOVED),
         "outcome_note": Value(""),
     },
+    # Child protection work (docs/rules.md#child-protection): the child's place at each
+    # conference, their plans, core group and plan actions keep their dates, categories,
+    # decisions and codes; what people wrote and who the people were goes.
+    "conferences.ConferenceChild": {"childs_views": Value("")},
+    "conferences.ProtectionPlan": {"end_reason_detail": Value("")},
+    "conferences.CoreGroupMember": {"name": Value(REMOVED), "role": Value("")},
+    "conferences.PlanAction": {"description": Value(REMOVED), "owner": Value(REMOVED)},
+    # A conference is held for a family, so it is shared by brothers and sisters and the walk
+    # above never reaches it (no foreign key from it to a child). ``conferences.erasure`` blanks
+    # these fields of a family's conference, and its invitees, only once none of its children
+    # keeps a record that is not anonymised: while a sibling's record stays, the conference is
+    # theirs too (the minutes and the family name are about them as well).
+    "conferences.Conference": {
+        "family_name": Value("Anonymised"),
+        "social_worker": Value(""),
+        "social_work_team": Value(""),
+        "venue": Value(""),
+        "minutes": Value(""),
+        "cancel_reason": Value(""),
+    },
+    "conferences.ConferenceAttendee": {"name": Value(REMOVED), "role": Value("")},
 }
 
 #: Free-text, JSON and (on the child) date fields anonymising keeps, with the reason.
@@ -120,4 +141,14 @@ KEPT: dict[str, dict[str, str]] = {
         "next_reason": "the rule's wording with dates; the name is a {name} placeholder",
     },
     "reviews.DeadlineFlag": {"key": "a machine key of kinds, ids and dates"},
+    "conferences.ProtectionPlan": {
+        "initial_category": "a CIN census category code",
+        "latest_category": "a CIN census category code",
+        "next_review_rule": "a rule code",
+        "next_review_reason": "the rule's wording with dates; no name",
+    },
+    "conferences.Conference": {
+        "due_rule": "a rule code",
+        "due_reason": "the rule's wording with dates; no name",
+    },
 }

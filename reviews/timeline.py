@@ -3,6 +3,11 @@ the IRO's footprint (docs/rules.md#after-the-review).
 
 ``child_timeline`` runs a fixed number of queries whatever the number of entries: one per
 kind of entry (plus one prefetch for the progress of midway reviews), merged in Python.
+
+Other apps add their own entries through the ``CHILD_TIMELINE_ENTRIES`` setting (reviews never
+imports them): each callable named there is called with the child and returns ``TimelineEntry``
+rows of kind ``Kind.ELSEWHERE`` with their own ``label`` (conferences held, plans started and
+ended: conferences/timeline.py), in a fixed number of queries too.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from children.codes import AllocationWork, ReasonEpisodeCeased, ReasonNewEpisode
 from children.models import CareEpisode, Child, IROAllocation, SignificantChange
@@ -32,6 +39,8 @@ class Kind:
     CARE_STARTED = "care_started"
     ALLOCATION = "allocation"
     SIGNIFICANT_CHANGE = "significant_change"
+    #: An entry another app adds (``CHILD_TIMELINE_ENTRIES``), labelled by that app.
+    ELSEWHERE = "elsewhere"
     VISIT = "visit"
     CASE_NOTE = "case_note"
     MIDWAY_REVIEW = "midway_review"
@@ -43,6 +52,7 @@ class Kind:
         CARE_STARTED,
         ALLOCATION,
         SIGNIFICANT_CHANGE,
+        ELSEWHERE,
         VISIT,
         CASE_NOTE,
         MIDWAY_REVIEW,
@@ -54,6 +64,7 @@ class Kind:
         CARE_STARTED: "Care",
         ALLOCATION: "IRO",
         SIGNIFICANT_CHANGE: "Significant change",
+        ELSEWHERE: "Other",
         VISIT: "Visit",
         CASE_NOTE: "Case note",
         MIDWAY_REVIEW: "Midway review",
@@ -76,10 +87,12 @@ class TimelineEntry:
     tag: str = ""
     #: Breaks ties between entries of the same kind on the same day (newest record first).
     order: int = field(default=0, compare=False)
+    #: What an entry of another app (``Kind.ELSEWHERE``) is, e.g. "Child protection".
+    label: str = ""
 
     @property
     def kind_label(self) -> str:
-        return Kind.LABELS[self.kind]
+        return self.label or Kind.LABELS[self.kind]
 
     def sort_key(self) -> tuple:
         return (self.date, Kind.ORDER.index(self.kind), self.order)
@@ -298,5 +311,6 @@ def child_timeline(child: Child) -> list[TimelineEntry]:
         *_significant_change_entries(child),
         *_episode_entries(child),
         *_allocation_entries(child),
+        *(entry for path in settings.CHILD_TIMELINE_ENTRIES for entry in import_string(path)(child=child)),
     ]
     return sorted(entries, key=TimelineEntry.sort_key, reverse=True)

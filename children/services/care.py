@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, NotRequired, TypedDict, Unpack
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from iro_service.audit import audit_record, diff_fields
 from iro_service.models import AuditAction
@@ -111,6 +113,10 @@ def care_period_start(
         changes={name: [None, value] for name, value in field_values(episode, ("started_on", *EPISODE_FIELDS)).items()},
     )
     allocate(child=child, iro=iro, started_on=started_on, reason="Became looked after", by=by)
+    # What other apps record when a period of care starts, in this transaction (the step-up of a
+    # child on a child protection plan, docs/rules.md#child-protection); children never imports them.
+    for path in settings.CARE_PERIOD_STARTED_STEPS:
+        import_string(path)(episode=episode, by=by)
     return episode
 
 

@@ -249,7 +249,11 @@ LOGGING = {
 }
 
 # Panels other apps add to a child's record page (children never imports them).
-CHILD_RECORD_SECTIONS = ["reviews.sections.review_section", "disputes.sections.child_disputes"]
+CHILD_RECORD_SECTIONS = [
+    "reviews.sections.review_section",
+    "conferences.sections.child_protection_section",
+    "disputes.sections.child_disputes",
+]
 
 # Panels other apps add to a significant change's page (children never imports them): each is
 # called with change, user and today and returns its template's context, the template under "template".
@@ -260,10 +264,23 @@ SIGNIFICANT_CHANGE_SECTIONS = ["reviews.sections.bring_review_forward"]
 # recorded or acknowledged, and links to it from the change's page.
 CHILD_TIMELINE_URL = "reviews.sections.timeline_url"
 
+# Entries other apps add to a child's timeline (reviews/timeline.py never imports them): each is
+# called with child and returns reviews.timeline.TimelineEntry rows, in a fixed number of queries.
+CHILD_TIMELINE_ENTRIES = ["conferences.timeline.child_protection_entries"]
+
 # What other apps keep about a child by reference, outside the relations, and blank when the
 # retention service destroys or anonymises the record (children/erasure.py): each is called with
 # references (every local reference the child has had) and returns the rows changed, by kind.
 CHILD_ERASURE_STEPS = ["interchange.erasure.redact_uploads"]
+
+# Rows shared by brothers and sisters that the erasure walk never reaches (a family's
+# conferences): each is called with child_pk and action ("destroy" or "anonymise") before the
+# child's rows change and returns a callable, run after, that changes what no sibling still needs.
+CHILD_SHARED_ROW_STEPS = ["conferences.erasure.family_conferences"]
+
+# What other apps record when a child's period of care starts (children never imports them):
+# each is called with episode and by inside children.services.care_period_start's transaction.
+CARE_PERIOD_STARTED_STEPS = ["conferences.services.step_up.plan_care_period_started"]
 
 # Panels other apps add to the review record form (reviews never imports them): each is called
 # with child, user and today and returns its template's context, the template under "template".

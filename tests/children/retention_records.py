@@ -7,7 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from children.codes import AllocationWork
 from children.models import Child, Contact, IROAllocation, SiblingGroup, SignificantChange
+from conferences.models import (
+    Conference,
+    ConferenceAttendee,
+    ConferenceChild,
+    CoreGroupMember,
+    PlanAction,
+    ProtectionPlan,
+)
 from disputes.models import CafcassReferral, Dispute, DisputeStep, EscalationStage
 from iro_service.audit import audit_record
 from iro_service.models import AuditAction
@@ -187,6 +196,8 @@ def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
         human_rights_risk_evidence=f"{MARK} e2",
         no_other_adult_evidence=f"{MARK} e3",
     )
+    conference = child_protection_work(child, chair=iro)
+    audit_record(actor=iro, action=AuditAction.VIEWED, child_id=child.pk, obj=conference, summary="Conference viewed")
     audit_record(
         actor=manager,
         action=AuditAction.UPDATED,
@@ -204,3 +215,78 @@ def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
         changes={"child_ids": [sibling.pk, child.pk], "query": ""},
     )
     return Record(child=child, review=review, dispute=dispute, sibling_group=group, sibling=sibling)
+
+
+def child_protection_work(child: Child, *, chair) -> Conference:
+    """Before care, a plan made at an initial conference for ``child`` alone (with an invitee,
+    the child's views, a core group member and a plan action), ended by a review conference when
+    the child came into care; changed once, so with history rows."""
+    IROAllocation.objects.create(
+        child=child,
+        iro=chair,
+        started_on=dt.date(2003, 1, 6),
+        ended_on=dt.date(2003, 9, 1),
+        work=AllocationWork.CHILD_PROTECTION,
+    )
+    icpc = Conference.objects.create(
+        kind="initial",
+        status="held",
+        family_name=LAST_NAME,
+        requested_on=dt.date(2003, 1, 6),
+        strategy_discussion_on=dt.date(2003, 1, 6),
+        section_47_started_on=dt.date(2003, 1, 6),
+        social_worker=f"{MARK} SW",
+        social_work_team=f"{MARK} team",
+        chair=chair,
+        booked_for=dt.date(2003, 1, 20),
+        venue=f"{MARK} centre",
+        held_on=dt.date(2003, 1, 20),
+        minutes=f"{MARK} was discussed",
+    )
+    icpc.cancel_reason = ""
+    icpc.save()  # a second history row
+    plan = ProtectionPlan.objects.create(
+        child=child,
+        initial_conference=icpc,
+        started_on=dt.date(2003, 1, 20),
+        initial_category="NEG",
+        latest_category="NEG",
+    )
+    ConferenceChild.objects.create(
+        conference=icpc,
+        child=child,
+        plan=plan,
+        outcome="plan",
+        category_neglect=True,
+        child_participation="views_conveyed",
+        childs_views=f"{MARK} wants to go home",
+    )
+    ConferenceAttendee.objects.create(conference=icpc, name=f"{MARK} Teacher", agency="school", role=f"{MARK}'s tutor")
+    CoreGroupMember.objects.create(
+        plan=plan, name=f"{MARK} HV", agency="health", role=f"{MARK}'s health visitor", joined_on=dt.date(2003, 1, 20)
+    )
+    PlanAction.objects.create(
+        plan=plan,
+        conference=icpc,
+        child=child,
+        description=f"{MARK} to see the dentist",
+        owner=f"{MARK} Mother",
+        due_on=dt.date(2003, 3, 1),
+    )
+    rcpc = Conference.objects.create(
+        kind="review",
+        status="held",
+        family_name=LAST_NAME,
+        chair=chair,
+        booked_for=dt.date(2003, 9, 1),
+        held_on=dt.date(2003, 9, 1),
+        minutes=f"{MARK} came into care",
+    )
+    ConferenceChild.objects.create(
+        conference=rcpc, child=child, plan=plan, outcome="ends", end_reason="into_care", category_neglect=True
+    )
+    plan.ended_on, plan.end_reason, plan.ending_conference = dt.date(2003, 9, 1), "into_care", rcpc
+    plan.end_reason_detail = f"{MARK} became looked after"
+    plan.care_episode = child.episodes.order_by("started_on").first()
+    plan.save()
+    return icpc

@@ -161,7 +161,7 @@ def _reaches_child(model, depth: int = 2) -> bool:
 def test_every_model_about_a_child_answers_visible_to_through_the_child():
     """A new model about a child must say who sees it, and say it through the child."""
     missing = []
-    for app in ("children", "reviews", "disputes"):
+    for app in ("children", "reviews", "conferences", "disputes"):
         for model in apps.get_app_config(app).get_models():
             if model.__name__.startswith("Historical") or not _reaches_child(model):
                 continue

@@ -519,8 +519,9 @@ def test_the_timeline_runs_a_fixed_number_of_queries(child, iro, manager, n, dja
     fill_history(child, iro, manager, n)
 
     # Reviews, date changes, visits, midway reviews and their progress, case notes,
-    # significant changes, care episodes, IRO allocations.
-    entries = count_timeline_queries(django_assert_num_queries, child, 9)
+    # significant changes, care episodes, IRO allocations; child protection conferences and plans
+    # (CHILD_TIMELINE_ENTRIES).
+    entries = count_timeline_queries(django_assert_num_queries, child, 11)
 
     # Per round: a review, a date change, a midway, a visit, a case note, a change, an
     # allocation, an episode started and one ended.
@@ -534,9 +535,9 @@ def test_the_timeline_page_runs_a_fixed_number_of_queries(
     fill_history(child, iro, manager, n)
     client = client_for(iro)
 
-    # Session, user, the user's permissions (2), the child, the timeline's 9, the audit
+    # Session, user, the user's permissions (2), the child, the timeline's 11, the audit
     # event and the role shown in the header.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("reviews:timeline", args=[child.pk]))
 
     assert response.status_code == 200
