@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from iro_service.csv import EXPORT_CHUNK
 
 from .caseload import CaseloadStatus
-from .models import Child, IROProfile
+from .models import Child
+from .models.staff import load_of
 
 CHILD_HEADER = (
     "Local reference",
@@ -50,7 +51,19 @@ def child_rows(children: QuerySet[Child], *, today: date) -> Iterator[tuple]:
         )
 
 
-CASELOAD_HEADER = ("IRO", "Team", "FTE", "Band", "Children", "Against band", "Away, covered by", "Covering")
+CASELOAD_HEADER = (
+    "IRO",
+    "Team",
+    "FTE",
+    "Band",
+    "Looked after",
+    "Child protection",
+    "Families",
+    "Weighted",
+    "Against band",
+    "Away, covered by",
+    "Covering",
+)
 
 CASELOAD_STATUS_LABELS = {
     CaseloadStatus.UNDER: "Under band",
@@ -63,22 +76,27 @@ def _name(user) -> str:
     return user.get_full_name() or user.username
 
 
-def caseload_rows(profiles: QuerySet[IROProfile]) -> Iterator[tuple]:
-    """One row per IRO of ``profiles`` (``IROProfile.objects.with_caseload()``), as the caseload
-    table shows them; three queries per ``EXPORT_CHUNK`` IROs."""
-    profile: Any  # with what ``with_caseload()`` annotated and prefetched
-    for profile in profiles.iterator(chunk_size=EXPORT_CHUNK):
-        low, high = profile.band
+def caseload_rows(staff: QuerySet) -> Iterator[tuple]:
+    """One row per person of ``staff`` (``children.querysets.staff_with_caseload``), as the
+    caseload table shows them; three queries per ``EXPORT_CHUNK`` people. A chair with no IRO
+    profile is counted full time and says so in the FTE column."""
+    row: Any  # a user with what ``staff_with_caseload()`` annotated and prefetched
+    for row in staff.iterator(chunk_size=EXPORT_CHUNK):
+        load = load_of(row)
+        low, high = load.band
         yield (
-            _name(profile.user),
-            str(profile.team) if profile.team else "",
-            profile.fte,
+            _name(row),
+            row.team_name or "",
+            f"{load.fte:.2f}" + ("" if row.has_profile else " (no profile)"),
             f"{low} to {high}",
-            profile.caseload,
-            CASELOAD_STATUS_LABELS[profile.status],
+            load.looked_after,
+            load.child_protection,
+            load.families,
+            load.weighted_text,
+            CASELOAD_STATUS_LABELS[load.status],
             "; ".join(
                 _name(cover.covering_iro) + (f" until {cover.ends_on:%-d %B %Y}" if cover.ends_on else "")
-                for cover in profile.user.active_cover_given
+                for cover in row.active_cover_given
             ),
-            "; ".join(_name(cover.absent_iro) for cover in profile.user.active_cover_taken),
+            "; ".join(_name(cover.absent_iro) for cover in row.active_cover_taken),
         )

@@ -31,10 +31,14 @@ def _children(count: int) -> str:
 
 class IROLoadChoiceField(IROChoiceField):
     """An IRO with the children they hold and cover now, for choosing whom to give more:
-    "Sam Jones: 64 children, covering 12". Its queryset comes from ``iro_queryset_with_load``."""
+    "Sam Jones: 64 children, covering 12", and "5 on child protection work" when they chair
+    conferences (docs/rules.md#caseloads). Its queryset comes from ``iro_queryset_with_load``."""
 
     def label_from_instance(self, obj):
-        label = f"{super().label_from_instance(obj)}: {_children(obj.caseload)}, covering {obj.covering}"
+        label = f"{super().label_from_instance(obj)}: {_children(obj.caseload)}"
+        if obj.child_protection:
+            label += f", {obj.child_protection} on child protection work"
+        label += f", covering {obj.covering}"
         return f"{label} (on leave today)" if obj.on_leave else label
 
 
@@ -260,7 +264,10 @@ def _caseload_hint(profile: IROProfile | None) -> str:
         return "No IRO profile yet, so no caseload band."
     low, high = profile.band
     children = "child" if profile.caseload == 1 else "children"
-    return f"{profile.caseload} {children} now. Band {low} to {high} ({profile.fte} FTE): {profile.status} band."
+    held = f"{profile.caseload} {children}"
+    if profile.child_protection:
+        held += f" and {profile.child_protection} on child protection work (weighted {profile.load.weighted_text})"
+    return f"{held} now. Band {low} to {high} ({profile.fte} FTE): {profile.status} band."
 
 
 class BulkAllocationForm(GDSForm, forms.Form):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    DecimalField,
     Exists,
     F,
     Func,
@@ -28,7 +31,7 @@ from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, Extra
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from iro_service.models import UndeletableQuerySet
+from iro_service.models import RoleName, UndeletableQuerySet
 
 from .codes import AGE_BAND_YEARS, AgeBand, AllocationWork, ContactRole, ReasonEpisodeCeased
 from .retention import ADULT_AGE, retention_cutoffs
@@ -335,11 +338,47 @@ class CoverArrangementQuerySet(UndeletableQuerySet):
         return me.union(self.active(on=on).covered_by(user).order_by())
 
 
-def _open_allocation_count(iro):
-    """How many children ``iro`` holds now, read from the open-allocations index alone (a join
-    to every allocation, closed ones included, grows with the service's history)."""
-    held = _model("IROAllocation").objects.looked_after().filter(iro=iro, ended_on__isnull=True).order_by()
+def _open_allocation_count(iro, *, work: str = AllocationWork.LOOKED_AFTER):
+    """How many children ``iro`` holds now for ``work``, read from the open-allocations index alone
+    (a join to every allocation, closed ones included, grows with the service's history)."""
+    held = _model("IROAllocation").objects.filter(work=work, iro=iro, ended_on__isnull=True).order_by()
     return Coalesce(Subquery(held.values("iro").annotate(n=Count("child")).values("n")), 0)
+
+
+#: What builds the family of a child protection allocation (an expression in which
+#: ``OuterRef("child")`` is the allocation's child, null when the child has no conference yet).
+#: The app that knows families (``conferences``, in its ``AppConfig.ready``) registers it, so
+#: this app names none of its models (tests/iro_service/test_dependency_direction.py).
+_family_key: list[Callable[[], Any]] = []
+
+
+def register_family_key(build: Callable[[], Any]) -> None:
+    """Count families with ``build()`` (``conferences.querysets.family_key``)."""
+    _family_key[:] = [build]
+
+
+def _families_count(iro):
+    """How many families ``iro`` chairs conferences for now: the distinct families of their
+    children on child protection work (children sharing a conference are one family); a child
+    with no conference yet is a family of their own (docs/rules.md#caseloads)."""
+    held = _model("IROAllocation").objects.child_protection().filter(iro=iro, ended_on__isnull=True).order_by()
+    if not _family_key:
+        return _open_allocation_count(iro, work=AllocationWork.CHILD_PROTECTION)
+    keyed = held.annotate(family=_family_key[0]())
+    count = Count("family", distinct=True) + Count("pk", filter=Q(family__isnull=True))
+    return Coalesce(Subquery(keyed.values("iro").annotate(n=count).values("n")), 0)
+
+
+def _load(iro, *, on: date | None) -> dict[str, Any]:
+    """The annotations of a person's load: ``caseload`` (looked-after children held now),
+    ``child_protection`` (children whose conferences they chair now), ``families`` (those
+    children's families) and ``covering`` (looked-after children of absent IROs they cover)."""
+    return {
+        "caseload": _open_allocation_count(iro),
+        "child_protection": _open_allocation_count(iro, work=AllocationWork.CHILD_PROTECTION),
+        "families": _families_count(iro),
+        "covering": _covered_children_count(iro, on=on),
+    }
 
 
 def _covered_children_count(iro, *, on: date | None):
@@ -361,14 +400,44 @@ def _covered_children_count(iro, *, on: date | None):
 
 
 def iros_with_load(iros, *, on: date | None = None):
-    """``iros`` (a queryset of users) with ``caseload`` (children allocated now), ``covering``
-    (children of absent IROs they cover on ``on``) and ``on_leave`` (another IRO covers them on
-    ``on``): one query for any number of IROs."""
+    """``iros`` (a queryset of users) with ``caseload`` (looked-after children allocated now),
+    ``child_protection`` and ``families`` (their child protection work), ``covering`` (children
+    of absent IROs they cover on ``on``) and ``on_leave`` (another IRO covers them on ``on``): one
+    query for any number of IROs."""
     absences = _model("CoverArrangement").objects.active(on=on).filter(absent_iro=OuterRef("pk"))
-    return iros.annotate(
-        caseload=_open_allocation_count(OuterRef("pk")),
-        covering=_covered_children_count(OuterRef("pk"), on=on),
-        on_leave=Exists(absences),
+    return iros.annotate(**_load(OuterRef("pk"), on=on), on_leave=Exists(absences))
+
+
+def _cover_prefetches(on: date | None, prefix: str = "") -> list[Prefetch]:
+    cover = _model("CoverArrangement").objects.active(on=on)
+    return [
+        Prefetch(f"{prefix}covers_given", queryset=cover.select_related("covering_iro"), to_attr="active_cover_given"),
+        Prefetch(f"{prefix}covers_taken", queryset=cover.select_related("absent_iro"), to_attr="active_cover_taken"),
+    ]
+
+
+def caseload_staff():
+    """Whose caseload the table shows: every active user with an IRO profile, and every active
+    child protection chair, with or without one. A chair with no profile counts as full time
+    (``fte`` 1.00) with ``has_profile`` false, so the page can say so (docs/rules.md#caseloads)."""
+    users = get_user_model().objects.filter(is_active=True)
+    chair_ids = get_user_model().objects.filter(groups__name=RoleName.CP_CHAIR.value).values("pk")
+    return users.filter(Q(iro_profile__isnull=False) | Q(pk__in=chair_ids)).annotate(
+        fte=Coalesce(
+            F("iro_profile__fte"), Value(Decimal("1.00")), output_field=DecimalField(max_digits=3, decimal_places=2)
+        ),
+        has_profile=Exists(_model("IROProfile").objects.filter(user=OuterRef("pk"))),
+    )
+
+
+def staff_with_caseload(staff, *, on: date | None = None):
+    """``staff`` (``caseload_staff()``) with their load (``_load``), their team's name and the
+    cover they give and receive on ``on``, by team and name: three queries whatever the number of
+    people or children."""
+    return (
+        staff.annotate(**_load(OuterRef("pk"), on=on), team_name=F("iro_profile__team__name"))
+        .prefetch_related(*_cover_prefetches(on))
+        .order_by("iro_profile__team__name", "last_name", "first_name", "pk")
     )
 
 
@@ -378,25 +447,15 @@ class IROProfileQuerySet(models.QuerySet):
         return self.filter(user__is_active=True)
 
     def with_caseload(self, *, on: date | None = None):
-        """Each active IRO with ``caseload`` (children allocated now), ``covering`` (children of
-        absent IROs they cover on ``on``), their team, and the cover they give and receive on
+        """Each active IRO with ``caseload`` (looked-after children allocated now),
+        ``child_protection`` and ``families`` (their child protection work), ``covering`` (children
+        of absent IROs they cover on ``on``), their team, and the cover they give and receive on
         ``on``: three queries whatever the number of IROs or children."""
-        cover = _model("CoverArrangement").objects.active(on=on)
         return (
             self.active()
             .select_related("user", "team")
-            .annotate(
-                caseload=_open_allocation_count(OuterRef("user")),
-                covering=_covered_children_count(OuterRef("user"), on=on),
-            )
-            .prefetch_related(
-                Prefetch(
-                    "user__covers_given", queryset=cover.select_related("covering_iro"), to_attr="active_cover_given"
-                ),
-                Prefetch(
-                    "user__covers_taken", queryset=cover.select_related("absent_iro"), to_attr="active_cover_taken"
-                ),
-            )
+            .annotate(**_load(OuterRef("user"), on=on))
+            .prefetch_related(*_cover_prefetches(on, prefix="user__"))
             .order_by("team__name", "user__last_name", "user__first_name")
         )
 

@@ -32,7 +32,8 @@ from iro_service.sections import page_sections
 
 from . import exports, forms, selectors, services
 from .filters import ChildFilter
-from .models import Child, Contact, CoverArrangement, IROProfile, SignificantChange
+from .models import Child, Contact, CoverArrangement, SignificantChange
+from .querysets import caseload_staff, staff_with_caseload
 
 PAGE_SIZE = 50
 _MANAGE = "children.manage_child_record"
@@ -99,16 +100,18 @@ def _in_care_without_iro():
 @no_child_data("Each IRO's caseload as counts and cover between IROs: no child is named")
 @permission_page("children.view_all_children")
 def caseloads(request):
-    """Every active IRO's caseload, 50 IROs a page (a hosted service holds hundreds), with the
-    service's totals from one aggregate."""
+    """Every active IRO's and child protection chair's caseload, 50 a page (a hosted service holds
+    hundreds), with the service's totals from one aggregate (docs/rules.md#caseloads)."""
     today = timezone.localdate()
-    page = Paginator(IROProfile.objects.with_caseload(on=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = staff_with_caseload(caseload_staff(), on=today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "today": today,
+        "cp_weight": settings.CP_CASE_WEIGHT,
         "children_in_care": Child.objects.active().in_care().count(),
         "unallocated": _in_care_without_iro().count(),
-        **IROProfile.objects.active().aggregate(iros=Count("pk"), total_fte=Sum("fte")),
+        **caseload_staff().aggregate(iros=Count("pk"), total_fte=Sum("fte")),
     }
     return render(request, "children/caseloads.html", context)
 
@@ -116,9 +119,9 @@ def caseloads(request):
 @audited_by_service("record_export writes one EXPORTED event: the number of IROs (no child is named)")
 @permission_page("children.view_all_children")
 def caseloads_csv(request):
-    """The caseload table, every active IRO, as CSV."""
+    """The caseload table, every active IRO and child protection chair, as CSV."""
     today = timezone.localdate()
-    profiles = IROProfile.objects.with_caseload(on=today)
+    profiles = staff_with_caseload(caseload_staff(), on=today)
     record_export(request, summary="IRO caseloads exported (CSV)", rows=profiles.count(), filters={})
     return streamed_csv(
         exports.CASELOAD_HEADER, exports.caseload_rows(profiles), filename=f"iro-caseloads-{today.isoformat()}.csv"

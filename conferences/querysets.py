@@ -6,13 +6,14 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from children.codes import AllocationWork
 from children.querysets import ChildRecordQuerySet, sees_every_child
 from iro_service.models import UndeletableQuerySet
 
-from .codes import ConferenceStatus
+from .codes import ConferenceKind, ConferenceStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -92,3 +93,20 @@ class CoreGroupMemberQuerySet(ChildRecordQuerySet):
 class PlanActionQuerySet(ChildRecordQuerySet):
     def overdue(self, *, on: date):
         return self.filter(status="open", due_on__lt=on)
+
+
+def family_key():
+    """The family of a child on child protection work (``OuterRef("child")``), for counting a
+    chair's families (``children.querysets.register_family_key``, docs/rules.md#caseloads): the
+    initial conference of their open plan, or else their requested or booked initial conference;
+    null when they have neither (the child is then a family of their own)."""
+    plan = _model("ProtectionPlan").objects.filter(child=OuterRef("child"), ended_on__isnull=True)
+    initial = _model("ConferenceChild").objects.filter(
+        child=OuterRef("child"),
+        conference__kind=ConferenceKind.INITIAL,
+        conference__status__in=[ConferenceStatus.REQUESTED, ConferenceStatus.BOOKED],
+    )
+    return Coalesce(
+        Subquery(plan.values("initial_conference")[:1]),
+        Subquery(initial.order_by("conference_id").values("conference")[:1]),
+    )

@@ -26,6 +26,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
+from children.codes import AllocationWork
 from reviews.calendar import local_non_working_days
 from reviews.deadlines import working_days_between
 
@@ -157,6 +158,31 @@ def raised_and_closed(disputes: QuerySet[Dispute], *, periods: list[Period]) -> 
     totals = disputes.aggregate(**counts)
     rows = [("raised", "Raised"), *((key, label) for key, _status, label in CLOSED_OUTCOMES)]
     return [{"label": label, "counts": [totals[f"{key}_{i}"] for i in range(len(periods))]} for key, label in rows]
+
+
+def by_work(disputes: QuerySet[Dispute], *, today: date, period: Period) -> list[dict]:
+    """Per kind of work (looked-after reviews, child protection conferences): raised in the
+    period, open now, responses overdue now, resolved and closed in the period. One query; the
+    annual report counts the two apart (issue 15, docs/rules.md#disputes)."""
+    overdue = Dispute.objects.responses_overdue(on=today).values("pk")
+    counts = {
+        row["work"]: row
+        for row in disputes.order_by()
+        .values("work")
+        .annotate(
+            raised=Count("pk", filter=Q(opened_on__range=period.range)),
+            open_now=Count("pk", filter=Q(status=OPEN)),
+            overdue=Count("pk", filter=Q(pk__in=overdue)),
+            resolved=Count("pk", filter=Q(status=DisputeStatus.RESOLVED, closed_on__range=period.range)),
+            closed=Count("pk", filter=~Q(status=OPEN) & Q(closed_on__range=period.range)),
+        )
+    }
+    keys = ("raised", "open_now", "overdue", "resolved", "closed")
+    rows = [
+        {"work": value, "label": label, **{k: counts.get(value, {}).get(k, 0) for k in keys}}
+        for value, label in AllocationWork.choices
+    ]
+    return [*rows, {"work": "", "label": "Total", **{k: sum(r[k] for r in rows) for k in keys}}]
 
 
 def by_stage(
@@ -313,6 +339,7 @@ def figures(
     return {
         "period": period,
         "headline": headline(disputes, today=today, period=period),
+        "works": by_work(disputes, today=today, period=period),
         "summary_periods": periods,
         "summary": raised_and_closed(any_period, periods=periods),
         "stages": by_stage(disputes, today=today, period=period, closed=closed, category=category),

@@ -14,6 +14,7 @@ import django_filters
 from django import forms
 from django.http import QueryDict
 
+from children.codes import AllocationWork
 from children.forms import IROChoiceField, iro_queryset
 from iro_service.forms import FilterPanelForm
 
@@ -80,6 +81,7 @@ class DisputeDashboardFilter(django_filters.FilterSet):
         empty_label="Any stage",
     )
     category = django_filters.ChoiceFilter(label="About", choices=DisputeCategory.choices, empty_label="Any")
+    work = django_filters.ChoiceFilter(label="Work", choices=AllocationWork.choices, empty_label="Both kinds of work")
     iro = IROFilter(
         label="IRO who raised it",
         field_name="raised_by",

@@ -4,11 +4,15 @@ attached to these forms by the views."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 import django_filters
 from crispy_forms_gds.choices import Choice
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
+from children.codes import AllocationWork
 from iro_service.forms import FilterPanelForm, GDSForm, SensibleDateField, radio_field, text_field
 from iro_service.locked_forms import LockedForm
 
@@ -123,8 +127,17 @@ class VersionedForm(LockedForm, DisputeForm):
 
 
 class RaiseForm(DisputeForm):
+    """``works``: the kinds of work the raiser may raise about for the child
+    (``disputes.services.raisable_work``); the form asks which only when there are two."""
+
     submit_text = "Raise the dispute"
 
+    work = radio_field(
+        "Which work is the dispute about?",
+        message="Choose which work the dispute is about",
+        choices=AllocationWork.choices,
+        help_text="You hold this child's looked-after reviews and chair their child protection conferences.",
+    )
     category = radio_field(
         "What is the dispute about?", message="Choose what the dispute is about", choices=DisputeCategory.choices
     )
@@ -148,8 +161,12 @@ class RaiseForm(DisputeForm):
     urgent_reason = _kept_reason("Why the case is serious or urgent", only_if="you start at a later stage")
     recipient_name, recipient_role = _recipient()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, works: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        if len(works) < 2:
+            del self.fields["work"]  # the service infers the one kind of work
+        else:
+            cast("forms.ChoiceField", self.fields["work"]).choices = [(w, AllocationWork(w).label) for w in works]
         self.fields["change_by_when"].error_messages.update(
             required="Enter the date the change is needed by", incomplete="Enter the date the change is needed by"
         )
@@ -168,7 +185,7 @@ class RaiseForm(DisputeForm):
                         "give the reason below.",
                     )
                 )
-        self.fields["start_stage"].choices = choices
+        cast("forms.ChoiceField", self.fields["start_stage"]).choices = choices
 
 
 class ResponseForm(VersionedForm):
@@ -317,6 +334,7 @@ class DisputeListFilter(django_filters.FilterSet):
         empty_label="Any stage",
     )
     category = django_filters.ChoiceFilter(label="About", choices=DisputeCategory.choices, empty_label="Any")
+    work = django_filters.ChoiceFilter(label="Work", choices=AllocationWork.choices, empty_label="Both kinds of work")
 
     class Meta:
         form = FilterPanelForm

@@ -69,8 +69,10 @@ def _next_stage(current: EscalationStage) -> EscalationStage | None:
 
 
 def _can_act(user, dispute: Dispute) -> bool:
-    """The IRO who holds or covers the child (the services check the same)."""
-    return user.has_perm(RAISE) and Child.objects.visible_to(user).filter(pk=dispute.child_id).exists()
+    """The IRO who holds or covers the child for the dispute's kind of work (the services check
+    the same)."""
+    children = Child.objects.visible_to(user, work=dispute.work)
+    return user.has_perm(RAISE) and children.filter(pk=dispute.child_id).exists()
 
 
 def _actionable(request, pk) -> Dispute:
@@ -125,7 +127,8 @@ def dispute_detail(request, pk):
 @_acting_page("Raise a dispute page viewed", child=child_in_url("child_pk"))
 def dispute_raise(request, child_pk):
     child = visible_child_or_404(request.user, child_pk)
-    form = forms.RaiseForm(request.POST or None)
+    works = services.raisable_work(child, request.user, today=timezone.localdate())
+    form = forms.RaiseForm(request.POST or None, works=works)
     raised = {}
 
     def call(data):

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from iro_service.models import TimeStampedModel
 
-from ..caseload import CaseloadStatus, caseload_band, caseload_status
+from ..caseload import Caseload, CaseloadStatus, caseload_band
 from ..querysets import IROProfileQuerySet
 
 
@@ -64,6 +64,24 @@ class IROProfile(TimeStampedModel):
         return caseload_band(self.fte)
 
     @property
+    def load(self) -> Caseload:
+        """Needs the annotations of ``IROProfile.objects.with_caseload()``."""
+        return load_of(self)
+
+    @property
     def status(self) -> CaseloadStatus:
-        """Needs the ``caseload`` annotation from ``IROProfile.objects.with_caseload()``."""
-        return caseload_status(self.caseload, self.fte)
+        """Against the band: looked-after children plus the weighted child protection children
+        (docs/rules.md#caseloads). Needs the annotations of ``IROProfile.objects.with_caseload()``."""
+        return self.load.status
+
+
+def load_of(row) -> Caseload:
+    """The ``Caseload`` of a row annotated by ``with_caseload()`` or ``staff_with_caseload()``,
+    weighed with ``CP_CASE_WEIGHT``. No query."""
+    return Caseload(
+        looked_after=row.caseload,
+        child_protection=getattr(row, "child_protection", 0),
+        families=getattr(row, "families", 0),
+        fte=Decimal(str(row.fte)),
+        weight=settings.CP_CASE_WEIGHT,
+    )

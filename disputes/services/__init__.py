@@ -11,7 +11,7 @@ from .closing import (  # noqa: F401
     dispute_resolve,
     dispute_withdraw,
 )
-from .common import response_due_on  # noqa: F401
+from .common import raisable_work, response_due_on  # noqa: F401
 from .stages import (  # noqa: F401
     dispute_escalate,
     dispute_raise,

@@ -188,7 +188,7 @@ def cafcass_outcome_record(
     referral = (
         CafcassReferral.objects.select_for_update(of=("self",)).select_related("dispute__child").get(pk=referral.pk)
     )
-    require_can_act(referral.dispute.child, by, today=today)
+    require_can_act(referral.dispute.child, by, today=today, work=referral.dispute.work)
     if outcome not in CafcassOutcome.values or outcome == CafcassOutcome.PENDING:
         raise ValidationError({"outcome": "Choose CAFCASS's outcome."})
     check_date(outcome_on, today=today, field="outcome_on", not_before=referral.referred_on, what="The outcome date")

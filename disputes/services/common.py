@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 
-from children.models import Child
+from children.codes import AllocationWork
+from children.models import Child, IROAllocation
 from iro_service.audit import audit_record
 from iro_service.concurrency import claim_version
 from iro_service.models import AuditAction
@@ -25,14 +26,33 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def require_can_act(child: Child, user: User, *, today: date) -> None:
-    require_may_act(
-        child,
-        user,
-        perm="disputes.raise_dispute",
-        on=today,
-        refusal="You can only raise and escalate disputes for children you hold or cover.",
-    )
+REFUSALS: dict[str, str] = {
+    AllocationWork.LOOKED_AFTER: "You can only raise and escalate disputes about the care of children you hold "
+    "or cover.",
+    AllocationWork.CHILD_PROTECTION: "You can only raise and escalate disputes about the child protection work "
+    "of children whose conferences you chair or cover.",
+}
+
+
+def require_can_act(child: Child, user: User, *, today: date, work: str = AllocationWork.LOOKED_AFTER) -> None:
+    """Refuse unless ``user`` may raise or move a dispute about ``work`` for ``child``: the IRO who
+    holds (or covers) a looked-after child for looked-after work, the chair of the child's
+    conferences (or who covers them) for child protection work (docs/rules.md#disputes)."""
+    require_may_act(child, user, perm="disputes.raise_dispute", on=today, refusal=REFUSALS[work], work=work)
+
+
+def raisable_work(child: Child, user: User, *, today: date) -> list[str]:
+    """The kinds of work ``user`` may raise a dispute about for ``child``: each kind of open
+    allocation the child has that ``user`` sees through that kind (``Child.objects.visible_to``).
+    Three queries at most: the child's open kinds, then a visibility check for each."""
+    if not user.has_perm("disputes.raise_dispute"):
+        return []
+    held = set(IROAllocation.objects.open().filter(child=child).values_list("work", flat=True))
+    return [
+        work
+        for work in AllocationWork.values
+        if work in held and Child.objects.visible_to(user, on=today, work=work).filter(pk=child.pk).exists()
+    ]
 
 
 def check_date(day: date, *, today: date, field: str, not_before: date | None = None, what: str = "The date") -> None:
@@ -76,7 +96,7 @@ def open_to_act(
     """What each service on an open dispute starts with: ``today`` (by default the local date),
     ``require_can_act``, then ``open_dispute`` (the dispute, locked, with its current step)."""
     today = today or timezone.localdate()
-    require_can_act(dispute.child, by, today=today)
+    require_can_act(dispute.child, by, today=today, work=dispute.work)
     dispute, step = open_dispute(dispute, expected_version=expected_version)
     return dispute, step, today
 

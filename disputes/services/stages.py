@@ -14,13 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from children.codes import AllocationWork
 from children.models import CareEpisode, Child
 from iro_service.services import save_validated
 
 from .. import ladder
 from ..codes import DisputeCategory, ResponseKind
 from ..models import Dispute, DisputeStep, EscalationStage
-from .common import audit_change, check_date, open_to_act, require_can_act, response_due_on
+from .common import audit_change, check_date, open_to_act, raisable_work, require_can_act, response_due_on
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -61,15 +62,31 @@ def _starting_stage(start_stage: int, *, urgent_reason: str) -> EscalationStage:
     return next(s for s in stages if s.number == rung.number)
 
 
-def _check_raise(child: Child, category: str, *, raised_on: date, change_by_when: date, today: date) -> None:
-    """A known category, raised while the child has been looked after and not in the future, and
-    the change needed by a date not before the dispute."""
+def _check_raise(child: Child, category: str, *, raised_on: date, change_by_when: date, today: date, work: str) -> None:
+    """A known category, raised not in the future and (about looked-after work) while the child
+    has been looked after, and the change needed by a date not before the dispute."""
     if category not in DisputeCategory.values:
         raise ValidationError({"category": "Choose what the dispute is about."})
-    first_care = CareEpisode.objects.filter(child=child).first_started_on()
+    first_care = None
+    if work == AllocationWork.LOOKED_AFTER:
+        first_care = CareEpisode.objects.filter(child=child).first_started_on()
     check_date(raised_on, today=today, field="raised_on", not_before=first_care, what="The date raised")
     if change_by_when < raised_on:
         raise ValidationError({"change_by_when": "The date the change is needed by cannot be before the dispute."})
+
+
+def _work_of_dispute(child: Child, by: User, *, work: str, today: date) -> str:
+    """The kind of work given, or the one kind ``by`` may raise about (looked-after work when
+    they may raise about none: ``require_can_act`` then refuses); refused when they may raise
+    about both and did not say which."""
+    if work:
+        if work not in AllocationWork.values:
+            raise ValidationError({"work": "Choose which work the dispute is about."})
+        return work
+    kinds = raisable_work(child, by, today=today)
+    if len(kinds) > 1:
+        raise ValidationError({"work": "Choose which work the dispute is about."})
+    return kinds[0] if kinds else AllocationWork.LOOKED_AFTER
 
 
 @transaction.atomic
@@ -89,13 +106,18 @@ def dispute_raise(
     urgent_reason: str = "",
     raised_on: date | None = None,
     today: date | None = None,
+    work: str = "",
 ) -> Dispute:
     """The IRO starts the process (Handbook para 6.4): informal or stage 1, or the direct-entry
-    stage with a reason in serious or urgent cases."""
+    stage with a reason in serious or urgent cases. ``work`` is what the dispute is about:
+    looked-after work (the child's IRO) or child protection work (the chair of their
+    conferences); left empty, it is the one kind ``by`` may raise about for the child
+    (docs/rules.md#disputes)."""
     today = today or timezone.localdate()
     raised_on = raised_on or today
-    require_can_act(child, by, today=today)
-    _check_raise(child, category, raised_on=raised_on, change_by_when=change_by_when, today=today)
+    work = _work_of_dispute(child, by, work=work, today=today)
+    require_can_act(child, by, today=today, work=work)
+    _check_raise(child, category, raised_on=raised_on, change_by_when=change_by_when, today=today, work=work)
     stage = _starting_stage(start_stage, urgent_reason=urgent_reason)
     dispute = Dispute(
         child=child,
@@ -109,6 +131,7 @@ def dispute_raise(
         opened_on=raised_on,
         urgent_reason=urgent_reason.strip(),
         current_stage=stage,
+        work=work,
     )
     save_validated(dispute, by=by)
     _step_raise(

@@ -20,7 +20,7 @@ def summary(response, key: str) -> str:
 
 
 def iro_rows(response) -> list[str]:
-    return [profile.user.username for profile in response.context["page"]]
+    return [row.username for row in response.context["page"]]
 
 
 def test_the_table_shows_fifty_iros_a_page_and_the_totals_of_every_iro(client_for, manager, team):
@@ -84,7 +84,7 @@ def test_children_covered_are_counted_in_their_own_column_not_in_the_caseload(cl
 
     response = client_for(manager).get(URL)
 
-    rows = {profile.user.username: (profile.caseload, profile.covering) for profile in response.context["page"]}
+    rows = {row.username: (row.caseload, row.covering) for row in response.context["page"]}
     assert rows == {"iro_away": (3, 0), "iro_back": (1, 0), "iro_cover": (1, 3)}
     assert ">Covering</th>" in response.content.decode()
     assert re.search(
@@ -106,6 +106,6 @@ def test_the_covering_column_adds_no_query_per_iro(client_for, django_assert_max
     with django_assert_max_num_queries(13):
         response = client.get(URL)
 
-    rows = [(profile.user.username, profile.covering) for profile in response.context["page"]]
+    rows = [(row.username, row.covering) for row in response.context["page"]]
     assert len(rows) == min(iros, 50)
     assert all(covering == (1 if name.startswith("cover_") else 0) for name, covering in rows)

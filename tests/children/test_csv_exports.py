@@ -194,11 +194,14 @@ def test_the_caseload_csv_has_every_active_iro_with_their_caseload_and_cover(
         "1.00",
         "50 to 70",
         "2",
+        "0",
+        "0",
+        "2",
         "Under band",
         "",
         "Ben Harris",
     ]
-    assert by_name["Ben Harris"][4:] == ["1", "Under band", f"Ada Okafor until {until}", ""]
+    assert by_name["Ben Harris"][4:] == ["1", "0", "0", "1", "Under band", f"Ada Okafor until {until}", ""]
     (event,) = exports_by(manager)
     assert event.changes == {"filters": {}, "rows": 2}
 
