@@ -276,8 +276,8 @@ def _scope(child_ids: Iterable[int] | None) -> list[int] | None:
 
 def _apply(rules: Sequence[_Rule], *, today: date, scope: list[int] | None) -> SweepResult:
     """Raise, resolve and reopen the flags of ``rules``' kinds, make their open flags follow
-    the child's IRO and count them: three statements per rule and two more, whatever the
-    number of rows. Flags of other kinds are left alone."""
+    the child's IRO (of each rule's ``work``) and count them: three statements per rule, one
+    per kind of work and one more, whatever the number of rows. Flags of other kinds are left alone."""
     kinds = [rule.kind for rule in rules]
     flags = DeadlineFlag.objects.filter(kind__in=kinds)
     if scope is not None:
@@ -369,7 +369,8 @@ def deadlines_daily(*, today: date, send_digests: bool = True) -> DailyResult:
        refreshes the schedule in the service that makes it. Unchanged rows are not written.
     2. Run every sweep listed in the ``DEADLINE_SWEEPS`` setting over the whole service
        (``flags_sweep`` for reviews, records and actions; ``disputes.flags.dispute_flags_sweep``
-       for disputes), in the same transaction, and add their counts up.
+       for disputes; ``conferences.flags.conference_flags_sweep`` for child protection), in the
+       same transaction, and add their counts up.
     3. Send the day's digests (``reviews.digests``), each recipient at most once a day.
     """
     sweeps = [import_string(path) for path in settings.DEADLINE_SWEEPS]

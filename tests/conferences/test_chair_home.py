@@ -49,6 +49,7 @@ def test_a_child_protection_chair_is_sent_to_their_own_start_page(client_for, ch
     page = client_for(chair).get(HOME)
     assert page.status_code == 200
     assert "My conferences" in text(page)
+    assert f'href="{HOME}"' in text(page)  # the menu links to it
     assert "No conferences are booked for you in the next 8 weeks." in text(page)
 
 
