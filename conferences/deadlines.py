@@ -34,8 +34,8 @@ INITIAL_CONFERENCE_WORKING_DAYS = 15
 FIRST_REVIEW_CONFERENCE_MONTHS = 3
 #: Later review conferences at most 6 months apart.
 LATER_REVIEW_CONFERENCE_MONTHS = 6
-#: Plans lasting this many months or more are flagged (seed 001: "challenge meetings for cases
-#: of CP Plans 15 months plus").
+#: Plans lasting this many months or more are flagged (the service holds challenge meetings for
+#: plans of 15 months or more).
 LONG_PLAN_MONTHS = 15
 
 

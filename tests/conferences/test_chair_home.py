@@ -99,6 +99,11 @@ def test_the_family_name_is_escaped(client_for, chair, today):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
+def test_an_iro_is_sent_from_the_chairs_page_to_their_own_start_page(client_for, iro):
+    response = client_for(iro).get(HOME)
+    assert response.status_code == 302 and response.url == IRO_HOME
+
+
 def test_who_may_not_see_the_chairs_start_page(client_for, committee, chair):
     assert client_for(committee).get(HOME).status_code == 403
     # A child protection chair chairs no looked-after reviews.
