@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
 from children.codes import AllocationWork
@@ -55,6 +55,21 @@ class ConferenceQuerySet(UndeletableQuerySet):
 
     def held_between(self, start: date, end: date):
         return self.held().filter(held_on__gte=start, held_on__lte=end)
+
+    def upcoming_for_chair(self, user: User, *, on: date, until: date):
+        """The booked conferences from ``on`` to ``until`` chaired by ``user`` or by an IRO they
+        cover on ``on``, soonest first, each with ``late`` (booked after its due date) and the chair."""
+        iros = apps.get_model("children", "CoverArrangement").objects.iros_of(user, on=on)
+        return (
+            self.booked()
+            .chaired_by_visible(user, on=on)
+            .filter(chair__in=iros, booked_for__gte=on, booked_for__lte=until)
+            .annotate(
+                late=Case(When(due_on__lt=F("booked_for"), then=True), default=False, output_field=BooleanField())
+            )
+            .select_related("chair")
+            .order_by("booked_for", "starts_at", "pk")
+        )
 
 
 class ProtectionPlanQuerySet(ChildRecordQuerySet):

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import manage
+from .views import home, manage
 
 app_name = "conferences"
 
 urlpatterns: list = [
+    # The child protection chair's start page (conferences/views/home.py).
+    path("home/", home.home, name="home"),
     # The manager's pages (conferences/views/manage.py).
     path("", manage.conference_list, name="manage"),
     path("request/", manage.conference_request, name="request"),

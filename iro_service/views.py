@@ -15,6 +15,9 @@ def home(request):
         return redirect("children:caseloads")
     if user.has_perm("reviews.chair_review"):
         return redirect("reviews:home")
+    if user.has_perm("conferences.chair_conference"):
+        # A child protection chair with no looked-after work (found by URL name, as above).
+        return redirect("conferences:home")
     if user.is_staff:
         return redirect("admin:index")
     if user.has_perm("reporting.view_published_reports"):

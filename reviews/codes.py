@@ -88,6 +88,14 @@ class FlagKind(models.TextChoices):
     # (20 characters).
     DISPUTE_RESPONSE_OVERDUE = "dispute_resp_overdue", "Dispute response overdue"
     DISPUTE_OPEN_TOO_LONG = "dispute_too_long", "Dispute open too long"
+    # Swept by ``conferences.flags`` (docs/rules.md#child-protection); the flag names the child's
+    # conference chair, not their looked-after IRO. Labels no longer than the longest above, so
+    # ``flag_deadlines`` prints its table as before.
+    ICPC_OVERDUE = "cp_icpc_overdue", "Initial CP conference overdue"
+    RCPC_OVERDUE = "cp_rcpc_overdue", "Review CP conference overdue"
+    CP_MINUTES_LATE = "cp_minutes_late", "CP conference minutes late"
+    CP_PLAN_LONG = "cp_plan_15_months", "CP plan of 15 months or more"
+    CP_PLAN_REPEAT = "cp_plan_repeat", "Second or later CP plan"
 
 
 class DistributedDocument(models.TextChoices):

@@ -11,7 +11,9 @@ Dispute flags (``disputes.flags``) are listed like the others, under their kind.
 cannot read the dispute, so their line is written from the flag alone: its date and the parts
 its key names (``dispute_resp_overdue:dispute=..:step=..:stage=2:due=..`` gives "stage 2
 response due 9 November 2026"; an open-too-long flag's date is the day the dispute opened),
-and the link is the child's record, whose disputes panel links to the dispute.
+and the link is the child's record, whose disputes panel links to the dispute. Child
+protection flags (``conferences.flags``) are written the same way ("review conference due
+3 March 2027; plan 12"), and go to the child's conference chair, whom the flag names.
 """
 
 from __future__ import annotations
@@ -73,7 +75,31 @@ def key_parts(key: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in key.split(":")[1:] if "=" in part)
 
 
+#: The words before the date of the child protection flags (``conferences.flags``), whose date is
+#: the due date, or for the two plan flags the day the plan started.
+CP_DUE_LABELS = {
+    FlagKind.ICPC_OVERDUE: "initial conference due",
+    FlagKind.RCPC_OVERDUE: "review conference due",
+    FlagKind.CP_MINUTES_LATE: "minutes due",
+    FlagKind.CP_PLAN_LONG: "on a plan since",
+    FlagKind.CP_PLAN_REPEAT: "on a plan since",
+}
+
+
+def _cp_detail(flag: DeadlineFlag) -> str:
+    """The conference or plan a child protection flag's key names (ids only, never a name)."""
+    parts = key_parts(flag.key)
+    if "conference" in parts:
+        what = "minutes of conference" if flag.kind == FlagKind.CP_MINUTES_LATE else "conference"
+        return f"{what} {parts['conference']}"
+    if flag.kind == FlagKind.CP_PLAN_REPEAT and "sequence" in parts:
+        return f"plan {parts['plan']}, the child's plan number {parts['sequence']}"
+    return f"plan {parts['plan']}" if "plan" in parts else ""
+
+
 def _due_label(flag: DeadlineFlag) -> str:
+    if flag.kind in CP_DUE_LABELS:
+        return CP_DUE_LABELS[FlagKind(flag.kind)]
     if flag.kind == FlagKind.DISPUTE_RESPONSE_OVERDUE:
         stage = key_parts(flag.key).get("stage")
         return f"stage {stage} response due" if stage else "response due"
@@ -94,6 +120,8 @@ def _line(flag: DeadlineFlag) -> DigestLine:
     elif flag.kind == FlagKind.RECORD_OVERDUE and flag.review is not None:
         detail = f"record of review {flag.review_id}, held on {flag.review.held_on:%-d %B %Y}"
         path = reverse("reviews:detail", args=[flag.review_id])
+    elif flag.kind in CP_DUE_LABELS:
+        detail = _cp_detail(flag)
     else:
         detail = ""
     return DigestLine(

@@ -53,6 +53,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from children.ages import born_18_years_before
+from children.codes import AllocationWork
 from children.models import CareEpisode, Child, IROAllocation
 
 from .calendar import local_non_working_days
@@ -139,6 +140,8 @@ class _Rule:
     match: dict
     review: str | None = None
     action: str | None = None
+    #: Whose flag it is: the holder of the child's open allocation of this kind of work.
+    work: str = AllocationWork.LOOKED_AFTER
 
 
 @dataclass(frozen=True)
@@ -147,12 +150,15 @@ class KeyedRule:
     ``DeadlineFlag`` has no foreign key for (a dispute, say): ``holds`` are the rows for which
     the condition holds now, each with ``child_id`` and the due date in the column ``due``;
     ``key`` (built with ``flag_key`` from the same rows) names the row and its due date. A flag
-    still holds while some row of ``holds`` of the same child has its key."""
+    still holds while some row of ``holds`` of the same child has its key. ``work`` says whose
+    flag it is: the IRO of the child's open allocation of that kind (looked-after work by
+    default; a child protection flag names the child's conference chair)."""
 
     kind: FlagKind
     holds: QuerySet
     key: Concat
     due: str
+    work: str = AllocationWork.LOOKED_AFTER
 
     def rule(self, *, scope: list[int] | None) -> _Rule:
         holds = self.holds if scope is None else self.holds.filter(child_id__in=scope)
@@ -162,6 +168,7 @@ class KeyedRule:
             key=self.key,
             due=self.due,
             match={"child_id": OuterRef("child_id"), "flag_match_key": OuterRef("key")},
+            work=self.work,
         )
 
 
@@ -207,13 +214,15 @@ def _object_rule(kind: FlagKind, holds: QuerySet, *, link: str, due: str) -> _Ru
     )
 
 
-def _current_iro() -> Subquery:
-    """The IRO of the open allocation of the row's child (at most one: a database constraint)."""
-    return Subquery(
-        IROAllocation.objects.looked_after()
-        .filter(child_id=OuterRef("child_id"), ended_on__isnull=True)
-        .values("iro_id")[:1]
-    )
+def _open_allocations(work: str) -> QuerySet:
+    """The open allocations of this kind of work of the row's child (at most one: a database constraint)."""
+    return IROAllocation.objects.filter(work=work, child_id=OuterRef("child_id"), ended_on__isnull=True)
+
+
+def _current_iro(work: str = AllocationWork.LOOKED_AFTER) -> Subquery:
+    """The IRO of the open allocation of the row's child for ``work`` (the looked-after IRO
+    by default; a child protection flag's is the conference chair)."""
+    return Subquery(_open_allocations(work).values("iro_id")[:1])
 
 
 def _insert_missing(rule: _Rule, *, today: date) -> int:
@@ -228,7 +237,7 @@ def _insert_missing(rule: _Rule, *, today: date) -> int:
         "kind": Value(rule.kind.value, output_field=CharField()),
         "key": rule.key,
         "child_id": F("child_id"),
-        "iro_id": _current_iro(),
+        "iro_id": _current_iro(rule.work),
         "due_on": F(rule.due),
         "raised_on": Value(today, output_field=DateField()),
         "created_at": Value(now, output_field=DateTimeField()),
@@ -267,8 +276,8 @@ def _scope(child_ids: Iterable[int] | None) -> list[int] | None:
 
 def _apply(rules: Sequence[_Rule], *, today: date, scope: list[int] | None) -> SweepResult:
     """Raise, resolve and reopen the flags of ``rules``' kinds, make their open flags follow
-    the child's IRO and count them: three statements per rule and two more, whatever the
-    number of rows. Flags of other kinds are left alone."""
+    the child's IRO (of each rule's ``work``) and count them: three statements per rule, one
+    per kind of work and one more, whatever the number of rows. Flags of other kinds are left alone."""
     kinds = [rule.kind for rule in rules]
     flags = DeadlineFlag.objects.filter(kind__in=kinds)
     if scope is not None:
@@ -286,12 +295,14 @@ def _apply(rules: Sequence[_Rule], *, today: date, scope: list[int] | None) -> S
         reopened = of_kind.filter(resolved_on__isnull=False).filter(still_holds).update(resolved_on=None)
         raised[rule.kind] = inserted + reopened
 
-    # Open flags follow the child's IRO (a reallocation, or an allocation ending).
-    allocation = IROAllocation.objects.looked_after().filter(child_id=OuterRef("child_id"), ended_on__isnull=True)
-    flags.open().filter(
-        (Q(iro__isnull=True) & Exists(allocation))
-        | (Q(iro__isnull=False) & ~Exists(allocation.filter(iro_id=OuterRef("iro_id"))))
-    ).update(iro=_current_iro())
+    # Open flags follow the child's IRO (a reallocation, or an allocation ending): one
+    # statement per kind of work among the rules (one for every sweep so far).
+    for work in sorted({rule.work for rule in rules}):
+        allocation = _open_allocations(work)
+        flags.open().filter(kind__in=[rule.kind for rule in rules if rule.work == work]).filter(
+            (Q(iro__isnull=True) & Exists(allocation))
+            | (Q(iro__isnull=False) & ~Exists(allocation.filter(iro_id=OuterRef("iro_id"))))
+        ).update(iro=_current_iro(work))
 
     open_counts = dict(flags.open().order_by().values_list("kind").annotate(n=Count("pk")))
     return SweepResult(
@@ -358,7 +369,8 @@ def deadlines_daily(*, today: date, send_digests: bool = True) -> DailyResult:
        refreshes the schedule in the service that makes it. Unchanged rows are not written.
     2. Run every sweep listed in the ``DEADLINE_SWEEPS`` setting over the whole service
        (``flags_sweep`` for reviews, records and actions; ``disputes.flags.dispute_flags_sweep``
-       for disputes), in the same transaction, and add their counts up.
+       for disputes; ``conferences.flags.conference_flags_sweep`` for child protection), in the
+       same transaction, and add their counts up.
     3. Send the day's digests (``reviews.digests``), each recipient at most once a day.
     """
     sweeps = [import_string(path) for path in settings.DEADLINE_SWEEPS]

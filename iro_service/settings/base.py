@@ -286,6 +286,11 @@ CARE_PERIOD_STARTED_STEPS = ["conferences.services.step_up.plan_care_period_star
 # with child, user and today and returns its template's context, the template under "template".
 REVIEW_FORM_SECTIONS = ["disputes.sections.disputes_since_last_review"]
 
+# Panels other apps add to a chair's start page (reviews never imports them): each is called with
+# user and today and returns its template's context, the template under "template", and the
+# children it shows under "child_ids" (for the audit).
+HOME_SECTIONS = ["conferences.sections.home_conferences"]
+
 # The function giving the page that lists the reviews not held in a reporting year, called with
 # user and year_label ("" if the user may not see it): the deadlines pages (reviews) link their
 # "not held" figure to it.
@@ -293,7 +298,11 @@ NOT_HELD_REVIEWS_URL = "reporting.sections.not_held_reviews_url"
 
 # The deadline sweeps the daily job runs (reviews.flags.deadlines_daily), each called with
 # today and returning a reviews.flags.SweepResult for the flag kinds it owns.
-DEADLINE_SWEEPS = ["reviews.flags.flags_sweep", "disputes.flags.dispute_flags_sweep"]
+DEADLINE_SWEEPS = [
+    "reviews.flags.flags_sweep",
+    "disputes.flags.dispute_flags_sweep",
+    "conferences.flags.conference_flags_sweep",
+]
 
 # The local authority named on the annual report's cover.
 AUTHORITY_NAME = env("AUTHORITY_NAME", default="Demoshire County Council (synthetic demo data)")

@@ -78,6 +78,8 @@ def _deadlines_page(request, *, title: str, scope: str):
         pages=request.GET,
     )
     due_so_far = selectors.reviews_due_so_far(request.user, today=today)
+    # Other apps' panels on the IRO's own page (HOME_SECTIONS: the conferences they chair).
+    sections = [] if service else page_sections("HOME_SECTIONS", user=request.user, today=today)
     # The records behind "not held" are another app's page (NOT_HELD_REVIEWS_URL).
     not_held_url = import_string(settings.NOT_HELD_REVIEWS_URL)(user=request.user, year_label=due_so_far.year_label)
     rows = listing.rows
@@ -97,6 +99,7 @@ def _deadlines_page(request, *, title: str, scope: str):
         "changes": listing.changes.object_list,
         "due_so_far": due_so_far,
         "not_held_url": not_held_url,
+        "sections": sections,
     }
     described = deadline_filter.described if deadline_filter else ""
     summary = f"{title}: {len(rows)} of {listing.counts.children} children"
@@ -104,7 +107,7 @@ def _deadlines_page(request, *, title: str, scope: str):
         summary += f", page {listing.children.number} of {listing.children.paginator.num_pages}"
     note_listing(
         request,
-        child_ids=[r.child.pk for r in rows],
+        child_ids=[r.child.pk for r in rows] + [pk for s in sections for pk in s.get("child_ids", [])],
         summary=f"{summary}; {described}"[:255] if described else summary,
         **({"filters": deadline_filter.chosen} if deadline_filter else {}),
     )

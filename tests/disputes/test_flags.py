@@ -348,6 +348,12 @@ def test_the_daily_job_runs_every_sweep_in_the_setting_and_merges_their_counts(f
         "action_overdue": 0,
         "dispute_resp_overdue": 1,
         "dispute_too_long": 1,
+        # The child protection sweep's kinds (conferences.flags): none here.
+        "cp_icpc_overdue": 0,
+        "cp_rcpc_overdue": 0,
+        "cp_minutes_late": 0,
+        "cp_plan_15_months": 0,
+        "cp_plan_repeat": 0,
     }
     assert result.sweep.raised == result.sweep.open
     assert result.as_dict()["open"] == result.sweep.open

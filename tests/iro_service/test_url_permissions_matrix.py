@@ -101,6 +101,8 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "children:contact_end": CHILD,
     # reviews
     "reviews:home": IROS,
+    # A child protection chair's start page; an IRO is sent on to reviews:home (302).
+    "conferences:home": CASELOAD,
     "reviews:service": MANAGERS,
     "reviews:service_csv": MANAGERS,
     "reviews:child": CHILD,

@@ -53,6 +53,11 @@ def test_the_task_returns_its_counts_as_json(iro, other_iro, manager):
         "action_overdue": 0,
         "dispute_resp_overdue": 0,
         "dispute_too_long": 0,
+        "cp_icpc_overdue": 0,
+        "cp_rcpc_overdue": 0,
+        "cp_minutes_late": 0,
+        "cp_plan_15_months": 0,
+        "cp_plan_repeat": 0,
     }
     assert result["open"] == result["raised"]
     assert result["digests_sent"] == 3

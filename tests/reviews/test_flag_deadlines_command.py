@@ -47,6 +47,11 @@ def test_the_command_flags_prints_the_counts_and_sends_the_digests(flagged):
         "Action past its due date                   0         0      0",
         "Dispute response overdue                   0         0      0",
         "Dispute open too long                      0         0      0",
+        "Initial CP conference overdue              0         0      0",
+        "Review CP conference overdue               0         0      0",
+        "CP conference minutes late                 0         0      0",
+        "CP plan of 15 months or more               0         0      0",
+        "Second or later CP plan                    0         0      0",
         "Total                                      2         0      2",
         "Digests sent: 3",
     ]
