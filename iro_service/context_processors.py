@@ -8,4 +8,5 @@ def navigation(request):
     return {
         "service_name": settings.SERVICE_NAME,
         "user_role": role_of(user) if user is not None else "",
+        "chairs_conferences": settings.CHAIRS_CHILD_PROTECTION_CONFERENCES,
     }

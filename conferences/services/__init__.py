@@ -4,3 +4,16 @@
 cancelling conferences. ``record``: a conference held, each child's decision and plan, the
 core group, the plan's actions, and the minutes.
 """
+
+from .record import (  # noqa: F401
+    AttendeeInput,
+    PlaceInput,
+    PlaceRefused,
+    PlanActionInput,
+    conference_minutes_complete,
+    conference_minutes_distribute,
+    conference_record,
+    core_group_member_add,
+    core_group_member_leave,
+    plan_action_update,
+)
