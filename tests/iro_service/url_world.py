@@ -31,6 +31,7 @@ from reporting.models import ReportVersion, SSDA903Upload
 from reviews import services as reviews_services
 from reviews.feeds import calendar_feed_token_create
 from reviews.models import Action, Review
+from tests.conferences.factories import make_icpc
 from tests.disputes.factories import CAFCASS_EVIDENCE, raise_dispute
 from tests.factories import ContactFactory, UserFactory, make_child_in_care, make_cover, make_iro
 from tests.interchange.helpers import hand_made_texts
@@ -52,7 +53,7 @@ CHILD_FIRST_NAME = "Quenby"
 CHILD_LAST_NAME = "Zarkovic"
 
 #: The project's own packages (the demo aside): the code the walks look through.
-OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
+OUR_PACKAGES = ("iro_service", "children", "reviews", "conferences", "disputes", "reporting", "interchange")
 
 #: URL namespaces tested elsewhere (the admin helper's tests cover the Django admin).
 EXCLUDED_NAMESPACES = ("admin",)
@@ -264,8 +265,33 @@ def build_world() -> World:
         "children:retention_request": {"pk": world.proposal.pk},
         "reporting:dashboard_chart": dashboard_charts()[0],
         "reviews:calendar_feed_ics": {"token": calendar_feed_token_create(by=holder).raw},
+        **_conference_kwargs(child, holder, today=today),
     }
     return world
+
+
+def _conference_kwargs(child, holder, *, today: dt.date) -> dict[str, dict]:
+    """The first IRO also chairs the child's child protection conferences: an initial conference
+    held (a plan, an action, a core group member) for the chair's pages."""
+    from conferences.models import CoreGroupMember, PlanAction
+
+    conference = make_icpc(
+        [child], strategy_on=today - dt.timedelta(days=30), chair=holder, held_on=today - dt.timedelta(days=10)
+    )
+    plan = conference.plans_started.get()
+    action = PlanAction.objects.create(
+        plan=plan, conference=conference, child=child, description="Visit", owner="HV", due_on=today
+    )
+    member = CoreGroupMember.objects.create(plan=plan, name="Core", agency="health", joined_on=plan.started_on)
+    return {
+        **{
+            f"conferences:{name}": {"pk": conference.pk}
+            for name in ("chair_detail", "record", "minutes", "minutes_pdf")
+        },
+        "conferences:plan": {"pk": plan.pk},
+        "conferences:plan_action_update": {"pk": action.pk},
+        "conferences:core_group_leave": {"pk": member.pk},
+    }
 
 
 def _retention_proposal(iro, *, today: dt.date) -> RetentionRequest:
