@@ -5,6 +5,18 @@ cancelling conferences. ``record``: a conference held, each child's decision and
 core group, the plan's actions, and the minutes.
 """
 
+from .record import (
+    AttendeeInput,
+    PlaceInput,
+    PlaceRefused,
+    PlanActionInput,
+    conference_minutes_complete,
+    conference_minutes_distribute,
+    conference_record,
+    core_group_member_add,
+    core_group_member_leave,
+    plan_action_update,
+)
 from .requests import (
     chairs,
     conference_allocate_chair,
@@ -19,6 +31,16 @@ from .requests import (
 )
 
 __all__ = [
+    "AttendeeInput",
+    "PlaceInput",
+    "PlaceRefused",
+    "PlanActionInput",
+    "conference_minutes_complete",
+    "conference_minutes_distribute",
+    "conference_record",
+    "core_group_member_add",
+    "core_group_member_leave",
+    "plan_action_update",
     "chairs",
     "conference_allocate_chair",
     "conference_book",

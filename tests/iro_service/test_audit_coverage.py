@@ -81,6 +81,7 @@ LISTS_THE_CHILD = (
     "reporting:records",
     "reviews:calendar",
     "reviews:service_calendar",
+    "conferences:mine",
 )
 
 #: Pages about a record that is about no one child: their event names the record only.
@@ -89,6 +90,11 @@ NO_ONE_CHILD = (
     "reporting:tables_csv",
     "interchange:ssda903_upload",
     "interchange:ssda903_upload_report",
+    # A conference is about a family: its event names the conference, not one of its children.
+    "conferences:chair_detail",
+    "conferences:record",
+    "conferences:minutes",
+    "conferences:minutes_pdf",
 )
 
 

@@ -140,6 +140,15 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "disputes:cafcass_outcome": CHAIR,
     "disputes:dashboard": MANAGERS,
     "disputes:dashboard_csv": MANAGERS,
+    # conferences: the chair's pages (the first IRO also chairs the child's conferences)
+    "conferences:mine": CASELOAD,
+    "conferences:chair_detail": CHILD,
+    "conferences:record": CHILD,
+    "conferences:minutes": CHILD,
+    "conferences:minutes_pdf": CHILD,
+    "conferences:plan": CHILD,
+    "conferences:plan_action_update": CHILD,
+    "conferences:core_group_leave": CHILD,
     # reporting: the committee reads published versions only
     "reporting:annual": MANAGERS,
     # child protection conferences, the manager's side (issue 15)

@@ -310,6 +310,7 @@ def _build() -> World:
         proposal=None,
     )
     world.proposal = _retention_proposal(today)
+    _conference(child, iro, today=today)
     world.contacts = [
         ContactFactory(child=child, role="carer", phone="01632 960 001", address="a", notes="n", created_by=iro),
         ContactFactory(child=child, role="school", organisation="o", ended_on=today, created_by=iro),
@@ -400,6 +401,33 @@ def _poison(world: World) -> None:
         )
 
 
+def _conference(child, iro, *, today: dt.date) -> None:
+    """The IRO also chairs the child's conferences: an initial conference held, with a plan, an
+    action, a core group member and a person invited (their text poisoned like the rest)."""
+    from conferences.models import ConferenceAttendee, CoreGroupMember, PlanAction
+    from tests.conferences.factories import make_icpc
+
+    conference = make_icpc(
+        [child], strategy_on=today - dt.timedelta(days=30), chair=iro, held_on=today - dt.timedelta(days=10)
+    )
+    plan = conference.plans_started.get()
+    PlanAction.objects.create(plan=plan, conference=conference, child=child, description="d", owner="o", due_on=today)
+    CoreGroupMember.objects.create(plan=plan, name="n", agency="health", role="r", joined_on=plan.started_on)
+    ConferenceAttendee.objects.create(conference=conference, name="n", agency="police", role="r", attended=True)
+
+
+def _conference_fills() -> dict[str, list[dict]]:
+    from conferences.models import Conference, CoreGroupMember, PlanAction, ProtectionPlan
+
+    conference = {"pk": Conference.objects.get().pk}
+    return {
+        **{f"conferences:{name}": [conference] for name in ("chair_detail", "record", "minutes", "minutes_pdf")},
+        "conferences:plan": [{"pk": ProtectionPlan.objects.get().pk}],
+        "conferences:plan_action_update": [{"pk": PlanAction.objects.get().pk}],
+        "conferences:core_group_leave": [{"pk": CoreGroupMember.objects.get().pk}],
+    }
+
+
 # --- Filling the URL patterns ------------------------------------------------------------
 
 
@@ -485,6 +513,7 @@ def _fills(world: World) -> dict[str, list[dict]]:
         },
         "conferences:review_book": [{"pk": world.conferences["on_plan"].pk}],
         "interchange:ssda903_upload_retry": [upload],
+        **_conference_fills(),
         "role_request_approve": [{"pk": world.grant.pk}],
         "role_request_refuse": [{"pk": world.grant.pk}],
         "role_remove": [{"user_pk": world.users["committee"].pk}],
@@ -522,6 +551,8 @@ NOT_PAGES = {
     "interchange:ssda903_upload_import": "POST only: imports an upload",
     "children:cover_end": "POST only: ends a cover arrangement",
     "reviews:action_update": "POST only: the status buttons on the review page",
+    "conferences:plan_action_update": "POST only: the status buttons on the plan page",
+    "conferences:core_group_leave": "POST only: the leaving date on the plan page",
     "interchange:ssda903_upload_create": "POST only: the upload form is on the SSDA903 page",
     "reporting:retry": "POST only: queues a report version again",
     "interchange:ssda903_upload_retry": "POST only: queues an upload's check again",

@@ -53,7 +53,7 @@ CHILD_FIRST_NAME = "Quenby"
 CHILD_LAST_NAME = "Zarkovic"
 
 #: The project's own packages (the demo aside): the code the walks look through.
-OUR_PACKAGES = ("iro_service", "children", "reviews", "disputes", "reporting", "interchange")
+OUR_PACKAGES = ("iro_service", "children", "reviews", "conferences", "disputes", "reporting", "interchange")
 
 #: URL namespaces tested elsewhere (the admin helper's tests cover the Django admin).
 EXCLUDED_NAMESPACES = ("admin",)
@@ -273,8 +273,33 @@ def build_world() -> World:
         "reviews:calendar_feed_ics": {"token": calendar_feed_token_create(by=holder).raw},
         **{f"conferences:{name}": {"pk": requested.pk} for name in ("allocate_chair", "book", "move", "cancel")},
         "conferences:review_book": {"pk": on_plan.pk},
+        **_conference_kwargs(child, holder, today=today),
     }
     return world
+
+
+def _conference_kwargs(child, holder, *, today: dt.date) -> dict[str, dict]:
+    """The first IRO also chairs the child's child protection conferences: an initial conference
+    held (a plan, an action, a core group member) for the chair's pages."""
+    from conferences.models import CoreGroupMember, PlanAction
+
+    conference = make_icpc(
+        [child], strategy_on=today - dt.timedelta(days=30), chair=holder, held_on=today - dt.timedelta(days=10)
+    )
+    plan = conference.plans_started.get()
+    action = PlanAction.objects.create(
+        plan=plan, conference=conference, child=child, description="Visit", owner="HV", due_on=today
+    )
+    member = CoreGroupMember.objects.create(plan=plan, name="Core", agency="health", joined_on=plan.started_on)
+    return {
+        **{
+            f"conferences:{name}": {"pk": conference.pk}
+            for name in ("chair_detail", "record", "minutes", "minutes_pdf")
+        },
+        "conferences:plan": {"pk": plan.pk},
+        "conferences:plan_action_update": {"pk": action.pk},
+        "conferences:core_group_leave": {"pk": member.pk},
+    }
 
 
 def _retention_proposal(iro, *, today: dt.date) -> RetentionRequest:
