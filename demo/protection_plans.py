@@ -46,7 +46,7 @@ YOUNGEST_AGE_WEIGHTS = {0: 20, 1: 9, 2: 8, 3: 7, 4: 6, 5: 6, 6: 5, 7: 5, 8: 5, 9
 #: The review conference at which a family's plans end (1: the first, three months on).
 ENDS_AT_REVIEW_WEIGHTS = {1: 25, 2: 40, 3: 22, 4: 9, 5: 4}
 #: Mean days a plan lasts under those weights (for the arrival rate).
-MEAN_PLAN_DAYS = 240
+MEAN_PLAN_DAYS = 295
 WHOLE_FAMILY_NO_PLAN = 0.09
 ONE_CHILD_NO_PLAN = 0.06
 MOVED_AWAY = 0.04
@@ -271,7 +271,7 @@ class Planner:
         self.step_ups(window_start)
         first, days = window_start - timedelta(days=365), 0.0
         while True:
-            days += rng.expovariate(rate)
+            days += rng.uniform(0.5, 1.5) / rate  # evenly, with jitter: the figure today varies less
             strategy_on = self.forward(first + timedelta(days=int(days)))
             if strategy_on >= today:
                 break

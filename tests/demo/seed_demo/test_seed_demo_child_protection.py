@@ -48,7 +48,7 @@ def test_children_on_plans_are_in_kirklees_proportion_to_children_looked_after(d
     in_care = Child.objects.in_care().count()
     on_plans = _plans_open_now().values("child").distinct().count()
     # Kirklees: 438 on plans to 699 looked after (0.63).
-    assert 0.5 <= on_plans / in_care <= 0.75
+    assert 0.45 <= on_plans / in_care <= 0.8
     assert f"Child protection: {on_plans} children on plans today" in demo_town
     # Four years of history behind them.
     assert ProtectionPlan.objects.filter(started_on__lt=TODAY.replace(year=TODAY.year - 3)).exists()
