@@ -50,6 +50,7 @@ from disputes.models import Dispute, DisputeStep, EscalationStage
 from disputes.services.common import response_due_on
 from iro_service import roles
 from reviews.calendar import local_non_working_days, statutory_non_working_days
+from reviews.schedule import schedule_refresh
 
 from .iro_facts import load_absences
 from .protection_plans import ConferencePlan, PlanPlan, ProtectionFacts, StepUp, chair_on, plan_protection
@@ -121,6 +122,8 @@ def build_protection(*, rng: random.Random, today: date, cp_chair, by) -> Protec
     facts = load_facts(today, cp_chair=cp_chair)
     planned = plan_protection(rng, facts)
     ids = _write_children(planned.kids)
+    # Every child record has its (empty) review schedule, as the looked-after demo's do.
+    schedule_refresh(sorted(ids[id(k)] for k in planned.kids if k.child_id is None))
     conferences = _write_conferences(planned.conferences, facts, by=by)
     plans = _write_plans(planned.plans, conferences, ids)
     _write_places(planned.conferences, planned.plans, conferences, plans, ids)
