@@ -5,7 +5,8 @@ in the demo's proportions.
 How: the demo authority (``seed_demo``: 300 children in care, leavers, episodes, IRO allocations
 with changes of IRO, cover, reviews with participation codes and record distribution dates,
 actions, visits, midway reviews, case notes, significant changes, disputes with their stages,
-the cached review chains and deadline flags, all written by the services) is seeded once into
+the cached review chains and deadline flags, all written by the services; and the child
+protection work: conferences, plans, chairs) is seeded once into
 a template database. ``iro_bench_<N>`` is created from that template and the template's service
 is copied N/300 times over in SQL (``INSERT ... SELECT ... CROSS JOIN`` the copy numbers), each
 copy with its own IROs, team, children and everything about them; ids are shifted by a stride
@@ -34,10 +35,10 @@ from zoneinfo import ZoneInfo
 import psycopg2  # type: ignore[import-untyped]  # no stubs installed in .venv
 from psycopg2 import sql
 
-from .copies import copy_specs, copy_sql
+from .copies import CHAIRS, copy_specs, copy_sql
 
 #: Bump when the data the builder writes changes: a database built by another version is rebuilt.
-VERSION = "bench-1"
+VERSION = "bench-2"
 #: The bench accounts' password (a local benchmark on synthetic data, published here on purpose).
 BENCH_PASSWORD = "bench-password-2026"  # noqa: S105
 TEMPLATE_IN_CARE = 300
@@ -206,7 +207,7 @@ def _id_functions(cur, *, strides: dict, user_model) -> None:
     """``pg_temp.bench_user`` (an IRO's id in copy k; other users are the service's, shared) and
     ``pg_temp.bench_remap_key`` (a deadline flag's key names the ids it is about, ``review_overdue:
     child=12:due=...``: shift them)."""
-    cur.execute("SELECT array_agg(user_id) FROM children_iroprofile")
+    cur.execute(f"SELECT array_agg(user_id) FROM ({CHAIRS}) chairs")  # noqa: S608 (a constant)
     iro_ids = cur.fetchone()[0]
     cur.execute(
         "CREATE FUNCTION pg_temp.bench_user(u bigint, k int) RETURNS bigint LANGUAGE sql IMMUTABLE AS "

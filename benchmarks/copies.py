@@ -20,6 +20,9 @@ class CopySpec:
 
 
 PARTIAL = "SELECT child_id FROM bench_partial_child"
+#: The service's chairs, copied with each copy: the IROs and whoever chairs a child's conferences
+#: (the child protection chair, who has no IRO profile).
+CHAIRS = "SELECT user_id FROM children_iroprofile UNION SELECT iro_id FROM children_iroallocation"
 
 
 def via(column: str, table: str) -> str:
@@ -41,6 +44,14 @@ def copy_specs() -> list[CopySpec]:
         SignificantChange,
         Team,
     )
+    from conferences.models import (
+        Conference,
+        ConferenceAttendee,
+        ConferenceChild,
+        CoreGroupMember,
+        PlanAction,
+        ProtectionPlan,
+    )
     from disputes.models import CafcassReferral, Dispute, DisputeStep
     from iro_service.models import RoleGrant
     from reviews.models import (
@@ -57,7 +68,7 @@ def copy_specs() -> list[CopySpec]:
     )
 
     user = get_user_model()
-    iro = "t.{col} IN (SELECT user_id FROM children_iroprofile)"
+    iro = "t.{col} IN (" + CHAIRS + ")"
     specs = [
         CopySpec(user, iro.format(col="id")),
         CopySpec(user.groups.through, iro.format(col="user_id")),
@@ -71,6 +82,13 @@ def copy_specs() -> list[CopySpec]:
         CopySpec(ActionProgress, partial=via("action_id", "reviews_action")),
         CopySpec(DisputeStep, partial=via("dispute_id", "disputes_dispute")),
         CopySpec(CafcassReferral, partial=via("dispute_id", "disputes_dispute")),
+        # A conference is about a family: copied in the partial copy when one of its children is.
+        CopySpec(Conference, partial=via("id", "conferences_conferencechild").replace("x.id", "x.conference_id")),
+        CopySpec(
+            ConferenceAttendee,
+            partial=via("conference_id", "conferences_conferencechild").replace("x.id", "x.conference_id"),
+        ),
+        CopySpec(CoreGroupMember, partial=via("plan_id", "conferences_protectionplan")),
     ]
     specs += [
         CopySpec(model, partial=f"t.child_id IN ({PARTIAL})")
@@ -88,6 +106,9 @@ def copy_specs() -> list[CopySpec]:
             ReviewDue,
             DeadlineFlag,
             Dispute,
+            ProtectionPlan,
+            ConferenceChild,
+            PlanAction,
         )
     ]
     return specs

@@ -20,12 +20,12 @@ def main(today: str, seed: int) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from demo import children, dispute_facts, leavers, shape, summary
+    from demo import children, dispute_facts, leavers, protection, protection_plans, shape, summary
 
     # The demo's history is four years with 1.4 leavers per child in care; the bench wants five
     # years at the same rate. The demo reads these module constants at run time.
     rate = shape.LEAVERS_PER_CHILD_IN_CARE / shape.HISTORY_YEARS
-    for module in (shape, leavers, dispute_facts, summary):
+    for module in (shape, leavers, dispute_facts, summary, protection, protection_plans):
         setattr(module, "HISTORY_YEARS", HISTORY_YEARS)  # noqa: B010 (a module constant the demo reads)
     children.LEAVERS_PER_CHILD_IN_CARE = round(rate * HISTORY_YEARS, 3)
     call_command("migrate", interactive=False, verbosity=0)

@@ -42,11 +42,14 @@ STAFF: tuple[StaffMember, ...] = (
     StaffMember("iro4", "Grace", "Demoford", roles.IRO, Decimal("1.00"), SOUTH_TEAM),
     StaffMember("iro5", "Kwame", "Mockridge", roles.IRO, Decimal("0.60"), SOUTH_TEAM),
     StaffMember("manager", "Helen", "Trialsworth", roles.IRO_MANAGER),
+    StaffMember("cpchair", "Nadia", "Pilotbury", roles.CP_CHAIR),
     StaffMember("committee", "Margaret", "Specimen", roles.COMMITTEE),
     StaffMember("admin", "Sam", "Fixture", roles.ADMINISTRATOR, is_staff=True),
 )
 IRO_STAFF = tuple(s for s in STAFF if s.role == roles.IRO)
 MANAGER_USERNAME = "manager"
+#: Chairs child protection conferences only (docs/rules.md#child-protection).
+CP_CHAIR_USERNAME = "cpchair"
 
 #: The cover in place today: iro2 holds iro4's caseload while iro4 is on leave.
 COVER_ABSENT, COVER_COVERING = "iro4", "iro2"

@@ -41,8 +41,8 @@ def summary(*, today: date) -> dict:
         "sibling_groups": SiblingGroup.objects.count(),
         "in_sibling_groups": Child.objects.filter(sibling_group__isnull=False).count(),
         "episodes": CareEpisode.objects.count(),
-        "allocations": IROAllocation.objects.count(),
-        "reallocations": IROAllocation.objects.exclude(reason="Became looked after").count(),
+        "allocations": IROAllocation.objects.looked_after().count(),
+        "reallocations": IROAllocation.objects.looked_after().exclude(reason="Became looked after").count(),
         "cover_from": CoverArrangement.objects.active(on=today).order_by("starts_on").last().starts_on,
         "caseloads": [
             (p.user.username, p.user.get_full_name(), p.fte, p.caseload, p.band)

@@ -27,6 +27,7 @@ from demo import children as demo_children
 from demo import contacts as demo_contacts
 from demo import disputes as disputes_demo
 from demo import people, shape
+from demo import protection as protection_demo
 from demo import reviews as reviews_demo
 from demo.summary import summary
 from iro_service import roles
@@ -130,6 +131,13 @@ class Command(BaseCommand):
             contacts = demo_contacts.build_contacts(
                 rng=random.Random(seed), today=today, by=result.users[people.MANAGER_USERNAME]
             )
+            # Child protection work: its own generator too, for the same reason.
+            protection = protection_demo.build_protection(
+                rng=random.Random(seed + 15),
+                today=today,
+                cp_chair=result.users[people.CP_CHAIR_USERNAME],
+                by=result.users[people.MANAGER_USERNAME],
+            )
             demo_child_population(today=today)
         elapsed = time.perf_counter() - started
         self._report(
@@ -137,6 +145,7 @@ class Command(BaseCommand):
             reviews,
             disputes,
             contacts=contacts,
+            protection=protection,
             seed=seed,
             today=today,
             elapsed=elapsed,
@@ -234,6 +243,33 @@ class Command(BaseCommand):
             + "."
         )
 
+    def _report_protection(self, p: protection_demo.ProtectionDemoResult) -> None:
+        out = self.stdout.write
+
+        def pct(n: int, d: int) -> str:
+            return f"{100 * n / d:.0f}%" if d else "n/a"
+
+        out(
+            f"  Child protection: {p.on_plans} children on plans today in {p.families_open} families "
+            f"({p.children} children known over the years); {p.plans} plans ({p.second_plans} second plans)."
+        )
+        out(
+            f"    Initial conferences: {p.initial_held} held, {pct(p.initial_in_time, p.initial_held)} "
+            f"within 15 working days; no plan for {p.no_plan} of {p.decisions} children. "
+            f"Review conferences: {p.reviews_held} held, "
+            f"{pct(p.reviews_in_time, p.reviews_held)} within timescale."
+        )
+        out("    Plans ended: " + ", ".join(f"{reason} {n}" for reason, n in p.ended.items()) + ".")
+        out(
+            "    Categories of plans started in the last 12 months: "
+            + ", ".join(f"{c} {n}" for c, n in p.categories.items())
+            + "."
+        )
+        out(
+            f"    Minutes distributed on time: {pct(p.minutes_in_time, p.minutes_due)}. "
+            f"Awaiting a chair: {p.requested}; booked: {p.booked}. Disputes about plans: {p.disputes}."
+        )
+
     def _report(
         self,
         figures: dict,
@@ -241,6 +277,7 @@ class Command(BaseCommand):
         disputes: disputes_demo.DisputeDemoResult,
         *,
         contacts: int,
+        protection: protection_demo.ProtectionDemoResult,
         seed: int,
         today: date,
         elapsed: float,
@@ -255,10 +292,11 @@ class Command(BaseCommand):
         self._report_children(figures)
         self._report_reviews(reviews)
         self._report_disputes(disputes)
+        self._report_protection(protection)
         out(f"  People around the children in care (synthetic contact details): {contacts}.")
         out("")
         out(f"Demo logins (every account's password is {people.DEMO_PASSWORD}):")
-        out(f"  {'username':<10} {'role':<18} {'name':<22} password")
+        out(f"  {'username':<10} {'role':<22} {'name':<22} password")
         for member in people.STAFF:
             user = users[member.username]
-            out(f"  {member.username:<10} {member.role:<18} {user.get_full_name():<22} {people.DEMO_PASSWORD}")
+            out(f"  {member.username:<10} {member.role:<22} {user.get_full_name():<22} {people.DEMO_PASSWORD}")

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 from django.db.models import Prefetch
 
+from children.codes import AllocationWork
 from children.models import CoverArrangement
 from children.querysets import years_before
 from demo.shape import HISTORY_YEARS
@@ -35,7 +36,8 @@ pytestmark = pytest.mark.django_db
 def all_disputes() -> list[Dispute]:
     steps = DisputeStep.objects.select_related("stage").order_by("raised_on", "pk")
     return list(
-        Dispute.objects.select_related("current_stage", "child")
+        Dispute.objects.filter(work=AllocationWork.LOOKED_AFTER)
+        .select_related("current_stage", "child")
         .prefetch_related(Prefetch("steps", queryset=steps))
         .order_by("opened_on", "pk")
     )
@@ -64,7 +66,8 @@ def covering(iro_id: int, day: date) -> int | None:
 
 
 def test_the_command_prints_the_dispute_figures(demo_town):
-    total = Dispute.objects.count()
+    # Disputes about child protection plans are reported with that work (test_seed_demo_child_protection.py).
+    total = Dispute.objects.filter(work=AllocationWork.LOOKED_AFTER).count()
     assert f"Disputes: {total} raised" in demo_town
     assert "Raised per reporting year:" in demo_town
     assert "Highest stage reached: informal" in demo_town
@@ -75,7 +78,7 @@ def test_the_command_prints_the_dispute_figures(demo_town):
 
 def test_40_to_70_disputes_are_raised_a_year_for_about_300_children(demo_town):
     window_start = years_before(TODAY, HISTORY_YEARS)
-    opened = list(Dispute.objects.values_list("opened_on", flat=True))
+    opened = list(Dispute.objects.filter(work=AllocationWork.LOOKED_AFTER).values_list("opened_on", flat=True))
     assert all(window_start <= day <= TODAY for day in opened)
     per_year = Counter(reporting_year(day) for day in opened)
     assert sorted(per_year) == list(range(reporting_year(window_start), reporting_year(TODAY) + 1))
@@ -198,7 +201,7 @@ def test_disputes_close_typically_within_5_to_30_working_days(demo_town):
     non_working = calendar()
     days = [
         deadlines.working_days_between(d.opened_on, d.closed_on, non_working=non_working)
-        for d in Dispute.objects.exclude(status=DisputeStatus.OPEN)
+        for d in Dispute.objects.filter(work=AllocationWork.LOOKED_AFTER).exclude(status=DisputeStatus.OPEN)
     ]
     assert min(days) >= 1
     assert 5 <= statistics.median(days) <= 30

@@ -89,7 +89,7 @@ def iro_on(allocations: list[IROAllocation], day: date) -> int | None:
 
 def allocations_by_child() -> dict[int, list[IROAllocation]]:
     result: dict[int, list[IROAllocation]] = defaultdict(list)
-    for a in IROAllocation.objects.order_by("child_id", "started_on", "pk"):
+    for a in IROAllocation.objects.looked_after().order_by("child_id", "started_on", "pk"):
         result[a.child_id].append(a)
     return result
 
