@@ -45,6 +45,7 @@ from ..codes import (
 )
 from ..models import Conference, ConferenceAttendee, ConferenceChild, CoreGroupMember, PlanAction, ProtectionPlan
 from ..schedule import conference_due_refresh, plan_refresh
+from .step_up import plan_link_care_episode
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -313,6 +314,9 @@ def _apply_review(
         summary = f"Plan {plan.sequence} ended on {held_on:%-d %B %Y}: {PlanEndReason(answer.end_reason).label}"
     save_validated(plan, by=by)
     audit_record(actor=by, action=AuditAction.UPDATED, child_id=place.child_id, obj=plan, summary=summary)
+    if plan.ended_on is not None and plan.end_reason == PlanEndReason.INTO_CARE:
+        # The step-up: the plan ends because the child became looked after; link that period of care.
+        plan_link_care_episode(plan=plan, by=by)
 
 
 def _write_plan_actions(

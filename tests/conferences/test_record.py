@@ -27,6 +27,7 @@ from iro_service.concurrency import StaleEditError
 from iro_service.models import AuditEvent
 from reviews.services import review_record
 from tests.conferences.factories import allocate_chair, make_cp_chair, make_cp_children, make_icpc, make_rcpc
+from tests.factories import make_care_episode
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +221,22 @@ def test_a_review_conference_continues_one_plan_and_ends_the_other(chair, family
     assert ended.end_reason_detail == "Family moved abroad" and ended.next_review_due_on is None
     assert IROAllocation.objects.child_protection().get(child=younger).ended_on == held
     assert IROAllocation.objects.child_protection().get(child=older).ended_on is None
+
+
+def test_a_plan_ending_because_the_child_came_into_care_is_linked_to_that_period_of_care(chair, family, plans):
+    """The step-up: the episode that started while the plan was open is linked when the plan ends."""
+    older, younger = family
+    episode = make_care_episode(younger, started_on=dt.date(2026, 1, 20))
+    review = make_rcpc(plans, booked_for=dt.date(2026, 1, 28), chair=chair)
+    _record(
+        review,
+        chair,
+        [_place(older, Outcome.CONTINUES), _place(younger, Outcome.ENDS, end_reason=PlanEndReason.INTO_CARE)],
+        held_on=dt.date(2026, 1, 28),
+    )
+    ended = ProtectionPlan.objects.get(child=younger)
+    assert (ended.end_reason, ended.care_episode_id) == (PlanEndReason.INTO_CARE, episode.pk)
+    assert ProtectionPlan.objects.get(child=older).care_episode_id is None
 
 
 def test_a_plan_ending_for_another_reason_needs_its_words(chair, family, plans):
