@@ -37,6 +37,7 @@ from conferences.codes import (
     Outcome,
     PlanEndReason,
 )
+from conferences.flags import conference_flags_sweep
 from conferences.models import (
     Conference,
     ConferenceAttendee,
@@ -84,6 +85,8 @@ class ProtectionDemoResult:
     minutes_in_time: int = 0
     minutes_due: int = 0
     disputes: int = 0
+    #: Open child protection flags after the sweep, by kind.
+    flags_open: dict[str, int] = field(default_factory=dict)
 
 
 def load_facts(today: date, *, cp_chair) -> ProtectionFacts:
@@ -144,7 +147,11 @@ def build_protection(*, rng: random.Random, today: date, cp_chair, by) -> Protec
         batch_size=500,
     )
     disputes = _write_disputes(rng, planned.plans, plans, ids, facts, by=by)
-    return _result(planned, facts, disputes=disputes)
+    # The daily sweep brings the child protection flags up to date, as it does each morning.
+    sweep = conference_flags_sweep(today=today)
+    result = _result(planned, facts, disputes=disputes)
+    result.flags_open = {kind: n for kind, n in sweep.open.items() if n}
+    return result
 
 
 def _write_children(kids) -> dict[int, int]:

@@ -23,4 +23,4 @@ def home(request):
     sections = page_sections("HOME_SECTIONS", user=request.user, today=timezone.localdate())
     child_ids = [pk for section in sections for pk in section.get("child_ids", [])]
     note_listing(request, child_ids=child_ids, summary="My conferences")
-    return render(request, "conferences/home.html", {"title": "My conferences", "sections": sections})
+    return render(request, "conferences/home.html", {"title": "My caseload", "sections": sections})

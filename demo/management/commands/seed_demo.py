@@ -33,6 +33,7 @@ from demo.summary import summary
 from iro_service import roles
 from iro_service.periods import ReportingYear
 from reporting.models import ChildPopulation
+from reviews.codes import FlagKind
 
 
 def _date(value: str | date) -> date:
@@ -269,6 +270,8 @@ class Command(BaseCommand):
             f"    Minutes distributed on time: {pct(p.minutes_in_time, p.minutes_due)}. "
             f"Awaiting a chair: {p.requested}; booked: {p.booked}. Disputes about plans: {p.disputes}."
         )
+        flags = ", ".join(f"{FlagKind(kind).label.lower()} {n}" for kind, n in p.flags_open.items()) or "none"
+        out(f"    Open child protection flags: {flags}.")
 
     def _report(
         self,
