@@ -310,15 +310,13 @@ def _build() -> World:
         proposal=None,
     )
     world.proposal = _retention_proposal(today)
-    _conference(child, iro, today=today)
+    on_plan = _conference(child, iro, today=today)
     world.contacts = [
         ContactFactory(child=child, role="carer", phone="01632 960 001", address="a", notes="n", created_by=iro),
         ContactFactory(child=child, role="school", organisation="o", ended_on=today, created_by=iro),
     ]
     world.conferences = {
-        "on_plan": make_icpc(
-            [child], strategy_on=today - dt.timedelta(days=40), chair=iro, held_on=today - dt.timedelta(days=20)
-        ),
+        "on_plan": on_plan,
         "requested": make_icpc([child], strategy_on=today - dt.timedelta(days=2), chair=iro),
     }
     _poison(world)
@@ -401,7 +399,7 @@ def _poison(world: World) -> None:
         )
 
 
-def _conference(child, iro, *, today: dt.date) -> None:
+def _conference(child, iro, *, today: dt.date):
     """The IRO also chairs the child's conferences: an initial conference held, with a plan, an
     action, a core group member and a person invited (their text poisoned like the rest)."""
     from conferences.models import ConferenceAttendee, CoreGroupMember, PlanAction
@@ -414,12 +412,13 @@ def _conference(child, iro, *, today: dt.date) -> None:
     PlanAction.objects.create(plan=plan, conference=conference, child=child, description="d", owner="o", due_on=today)
     CoreGroupMember.objects.create(plan=plan, name="n", agency="health", role="r", joined_on=plan.started_on)
     ConferenceAttendee.objects.create(conference=conference, name="n", agency="police", role="r", attended=True)
+    return conference
 
 
-def _conference_fills() -> dict[str, list[dict]]:
-    from conferences.models import Conference, CoreGroupMember, PlanAction, ProtectionPlan
+def _conference_fills(world: World) -> dict[str, list[dict]]:
+    from conferences.models import CoreGroupMember, PlanAction, ProtectionPlan
 
-    conference = {"pk": Conference.objects.get().pk}
+    conference = {"pk": world.conferences["on_plan"].pk}
     return {
         **{f"conferences:{name}": [conference] for name in ("chair_detail", "record", "minutes", "minutes_pdf")},
         "conferences:plan": [{"pk": ProtectionPlan.objects.get().pk}],
@@ -513,7 +512,7 @@ def _fills(world: World) -> dict[str, list[dict]]:
         },
         "conferences:review_book": [{"pk": world.conferences["on_plan"].pk}],
         "interchange:ssda903_upload_retry": [upload],
-        **_conference_fills(),
+        **_conference_fills(world),
         "role_request_approve": [{"pk": world.grant.pk}],
         "role_request_refuse": [{"pk": world.grant.pk}],
         "role_remove": [{"user_pk": world.users["committee"].pk}],

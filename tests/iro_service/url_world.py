@@ -273,19 +273,16 @@ def build_world() -> World:
         "reviews:calendar_feed_ics": {"token": calendar_feed_token_create(by=holder).raw},
         **{f"conferences:{name}": {"pk": requested.pk} for name in ("allocate_chair", "book", "move", "cancel")},
         "conferences:review_book": {"pk": on_plan.pk},
-        **_conference_kwargs(child, holder, today=today),
+        **_conference_kwargs(child, on_plan, today=today),
     }
     return world
 
 
-def _conference_kwargs(child, holder, *, today: dt.date) -> dict[str, dict]:
-    """The first IRO also chairs the child's child protection conferences: an initial conference
-    held (a plan, an action, a core group member) for the chair's pages."""
+def _conference_kwargs(child, conference, *, today: dt.date) -> dict[str, dict]:
+    """The first IRO also chairs the child's child protection conferences: the initial conference
+    held (its plan, with an action and a core group member) for the chair's pages."""
     from conferences.models import CoreGroupMember, PlanAction
 
-    conference = make_icpc(
-        [child], strategy_on=today - dt.timedelta(days=30), chair=holder, held_on=today - dt.timedelta(days=10)
-    )
     plan = conference.plans_started.get()
     action = PlanAction.objects.create(
         plan=plan, conference=conference, child=child, description="Visit", owner="HV", due_on=today
