@@ -162,12 +162,16 @@ _LISTING = "_audit_listing"
 
 @dataclass(frozen=True)
 class Shown:
-    """What an audited page showed: the child (None for a record about no one child) and the object."""
+    """What an audited page showed: the child (None for a record about no one child) and the
+    object. A record about several children (a family's child protection conference) gives
+    ``child_ids`` instead, a values queryset of their ids: the page writes one event per child,
+    so each child's access log finds it."""
 
     child_id: int | Subquery | None
     object_type: str = ""
     object_id: str = ""
     summary: str = ""
+    child_ids: Any = None
 
 
 @dataclass(frozen=True)
@@ -271,15 +275,18 @@ def _record_shown(request, kwargs, *, view, action, child, summary) -> None:
         )
         return
     shown = child(request, kwargs)
-    AuditEvent.objects.create(
-        actor=request.user if request.user.is_authenticated else None,
-        action=action,
-        child_id=shown.child_id,
-        object_type=shown.object_type,
-        object_id=shown.object_id,
-        summary=(shown.summary or summary)[:255],
-        path=request.path[:255],
-    )
+    event = {
+        "actor": request.user if request.user.is_authenticated else None,
+        "action": action,
+        "object_type": shown.object_type,
+        "object_id": shown.object_id,
+        "summary": (shown.summary or summary)[:255],
+        "path": request.path[:255],
+    }
+    if shown.child_ids is not None:
+        AuditEvent.objects.bulk_create([AuditEvent(child_id=child_id, **event) for child_id in shown.child_ids])
+        return
+    AuditEvent.objects.create(child_id=shown.child_id, **event)
 
 
 def audited_by_service(reason: str):

@@ -35,6 +35,7 @@ from ..forms_chair import (
 )
 from ..models import Conference, ConferenceChild, CoreGroupMember, PlanAction, ProtectionPlan
 from ..services import record as services
+from .shown import conference_in_url
 
 CHAIR = "conferences.chair_conference"
 
@@ -79,7 +80,7 @@ def my_conferences(request):
     return render(request, "conferences/chair/my_conferences.html", context)
 
 
-@page(CHAIR, child=object_in_url(Conference), summary="Conference viewed")
+@page(CHAIR, child=conference_in_url, summary="Conference viewed")
 def conference_detail(request, pk):
     conference = _conference(request, pk)
     attendees = conference.attendees.order_by("agency", "name", "pk")
@@ -195,7 +196,7 @@ def _save_record(request, conference, form, attendees, sections) -> bool:
     return True
 
 
-@page(CHAIR, child=object_in_url(Conference), summary="Record a conference page viewed", form=True)
+@page(CHAIR, child=conference_in_url, summary="Record a conference page viewed", form=True)
 def conference_record(request, pk):
     """Record a booked conference, or correct a held one: each child's section on one page."""
     conference = _conference(request, pk)
@@ -227,7 +228,7 @@ def conference_record(request, pk):
     return render(request, "conferences/chair/record.html", context)
 
 
-@page(CHAIR, child=object_in_url(Conference), summary="Conference minutes page viewed", form=True)
+@page(CHAIR, child=conference_in_url, summary="Conference minutes page viewed", form=True)
 def conference_minutes(request, pk):
     conference = _conference(request, pk)
     services.require_can_chair(conference, request.user, on=timezone.localdate())
@@ -257,7 +258,7 @@ def conference_minutes(request, pk):
     return render(request, "conferences/chair/minutes.html", {"conference": conference, "form": form})
 
 
-@page(CHAIR, child=object_in_url(Conference), summary="Conference minutes PDF downloaded")
+@page(CHAIR, child=conference_in_url, summary="Conference minutes PDF downloaded")
 def conference_minutes_pdf(request, pk):
     conference = documents.held_conference(request.user, pk)
     pdf = documents.minutes_pdf(conference, today=timezone.localdate())

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from children.models import Child, IROAllocation
-from iro_service.audit import Shown, audited, no_child_data, note_listing
+from iro_service.audit import audited, no_child_data, note_listing
 from iro_service.concurrency import StaleEditError
 from iro_service.forms import add_service_errors
 from iro_service.models import AuditAction
@@ -28,6 +28,7 @@ from .. import services
 from ..codes import ConferenceKind, ConferenceStatus
 from ..forms.manage import BookForm, CancelForm, ChairFilterForm, ChairForm, ConferenceRequestForm, MoveForm
 from ..models import Conference, ConferenceChild, ProtectionPlan
+from .shown import conference_in_url
 
 MANAGE = "conferences.manage_conferences"
 #: Rows per section of the list.
@@ -59,14 +60,6 @@ def manager_page(*, form: bool = False, child=None, reason: str = ""):
         return audited(action=AuditAction.LISTED)(view)
 
     return decorate
-
-
-def conference_in_url(request, kwargs) -> Shown:
-    """The page is about the conference ``pk`` and its first child (the eldest; the summary names
-    the conference, whose other children are its brothers and sisters), read by a subquery."""
-    pk = kwargs["pk"]
-    first = ConferenceChild.objects.filter(conference_id=pk).order_by("child__date_of_birth", "pk")
-    return Shown(child_id=Subquery(first.values("child_id")[:1]), object_type=Conference._meta.label, object_id=str(pk))
 
 
 # --------------------------------------------------------------------------- the list

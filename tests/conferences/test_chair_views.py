@@ -281,3 +281,16 @@ def test_the_iro_of_a_child_in_care_sees_but_does_not_record_their_conference(cl
 def test_a_child_protection_chair_cannot_open_a_looked_after_review_form(client_for, chair, day):
     _, (older, _) = _booked(chair, day)
     assert client_for(chair).get(reverse("reviews:record", args=[older.pk])).status_code == 403
+
+
+def test_a_family_conference_page_writes_one_audit_event_for_each_child(client_for, chair, day):
+    """Each child's access log finds the page of their family's conference."""
+    from iro_service.models import AuditEvent
+
+    booked, family = _booked(chair, day)
+    before = AuditEvent.objects.count()
+    assert client_for(chair).get(reverse("conferences:chair_detail", args=[booked.pk])).status_code == 200
+    events = AuditEvent.objects.order_by("pk")[before:]
+    events = [e for e in events if e.action == "viewed"]
+    assert sorted(e.child_id for e in events) == sorted(child.pk for child in family)
+    assert {(e.object_type, e.object_id) for e in events} == {("conferences.Conference", str(booked.pk))}
