@@ -52,7 +52,7 @@ class Page:
 
 
 def choose_pages(dbname: str) -> list[Page]:
-    """The pages of issues 13 and 14, with the child of the first IRO with the longest history."""
+    """The pages of issues 13, 14 and 15, with the child of the first IRO with the longest history."""
     with closing(psycopg2.connect(dbname=dbname, **build.PG)) as conn, conn.cursor() as cur:
         cur.execute(
             "SELECT a.child_id FROM children_iroallocation a JOIN auth_user u ON u.id = a.iro_id "
@@ -68,6 +68,15 @@ def choose_pages(dbname: str) -> list[Page]:
             [child],
         )
         held = cur.fetchone()[0]
+        # A child on a plan whose conferences the same IRO chairs (issue 15), and their latest conference.
+        cur.execute(
+            "SELECT a.child_id, (SELECT max(cc.conference_id) FROM conferences_conferencechild cc "
+            "WHERE cc.child_id = a.child_id) FROM children_iroallocation a JOIN auth_user u ON u.id = a.iro_id "
+            "JOIN conferences_protectionplan p ON p.child_id = a.child_id AND p.ended_on IS NULL "
+            "WHERE u.username = 'bench-iro-1' AND a.ended_on IS NULL AND a.work = 'child_protection' "
+            "ORDER BY a.child_id LIMIT 1"
+        )
+        cp_child, conference = cur.fetchone()
     iro, manager = "bench-iro-1", "bench-manager"
     return [
         Page("bare view (framework floor)", iro, "/bench/bare/"),
@@ -88,6 +97,10 @@ def choose_pages(dbname: str) -> list[Page]:
         Page("IRO children list as CSV", iro, "/children/export.csv"),
         Page("children search, full name (manager)", manager, f"/children/?q={full_name}"),
         Page("service calendar, month (manager)", manager, "/reviews/service/calendar/?view=month"),
+        Page("child protection conferences (manager)", manager, "/conferences/"),
+        Page("My conferences (chair)", iro, "/conferences/mine/"),
+        Page("child record on a child protection plan", iro, f"/children/{cp_child}/"),
+        Page("a family's conference", iro, f"/conferences/{conference}/"),
         Page("disputes dashboard", manager, "/disputes/dashboard/"),
         Page("disputes list", manager, "/disputes/"),
         Page(
