@@ -120,6 +120,8 @@ class Day:
     #: How many reviews are booked that day: ``len(reviews)``, or, where the calendar shows
     #: counts only (a service too busy to list), the count alone.
     count: int = 0
+    #: How many entries other apps add that day (``CALENDAR_SOURCES``), where only counts are shown.
+    other_count: int = 0
 
     @property
     def non_working(self) -> bool:
@@ -134,13 +136,16 @@ def days(
     bank_holidays: Iterable[date],
     closures: Mapping[date, str],
     counts: Mapping[date, int] | None = None,
+    other_counts: Mapping[date, int] | None = None,
 ) -> list[Day]:
-    """Each day of ``window`` with its reviews (each with a ``booked_for``), in their order; or,
-    given ``counts`` instead of reviews, how many are booked each day."""
+    """Each day of ``window`` with its reviews (each with a ``booked_for``; what other apps add
+    among them), in their order; or, given ``counts`` instead of reviews, how many are booked
+    each day (and ``other_counts``, how many entries other apps add)."""
     by_day: dict[date, list[Any]] = {}
     for review in reviews:
         by_day.setdefault(review.booked_for, []).append(review)
     counts = counts or {}
+    other_counts = other_counts or {}
     holidays = frozenset(bank_holidays)
     count = (window.last - window.first).days + 1
     shown = []
@@ -156,6 +161,7 @@ def days(
                 in_month=window.month is None or day.month == window.month.month,
                 reviews=by_day.get(day, []),
                 count=len(by_day[day]) if day in by_day else counts.get(day, 0),
+                other_count=other_counts.get(day, 0),
             )
         )
     return shown

@@ -6,7 +6,10 @@ who holds it reads it. That decides what the feed may say (docs/rules.md#data-pr
 - the token is ``secrets.token_urlsafe(32)``, shown once and stored only as its SHA-256 hash;
   the IRO may replace or revoke it at any time, and every change is audited;
 - it is checked on every fetch: an unknown or revoked token, or a user who is no longer active
-  or no longer holds the IRO role (``reviews.chair_review``), gets a 404, as does a wrong token;
+  or no longer keeps a calendar (``calendar_sources.keeps_calendar``: the IRO role,
+  ``reviews.chair_review``, or a child protection chair's), gets a 404, as does a wrong token;
+- what other apps add (``CALENDAR_SOURCES``: a chair's booked conferences) follows the same
+  rules: initials and references, no venue, a UID of its own;
 - it lists the booked reviews of the children the user holds or covers *today*
   (``Child.objects.held_or_covered_by``, the IRO's side of ``visible_to``), so a child
   reallocated to another IRO drops out at the next fetch;
@@ -42,6 +45,7 @@ from iro_service.models import AuditAction
 from iro_service.services import save_audited
 
 from . import ics
+from .calendar_sources import calendar_sources, keeps_calendar
 from .models import CalendarFeedToken, Review
 
 if TYPE_CHECKING:
@@ -96,8 +100,7 @@ def active_token(raw: str) -> CalendarFeedToken | None:
     token = CalendarFeedToken.objects.active().select_related("user").filter(token_hash=digest).first()
     if token is None or not hmac.compare_digest(token.token_hash, digest):
         return None
-    user = token.user
-    if not (user.is_active and user.has_perm(FEED_PERMISSION)):
+    if not keeps_calendar(token.user):
         return None
     return token
 
@@ -130,9 +133,18 @@ def feed_calendar(*, token: CalendarFeedToken, base_url: str) -> bytes:
     audit event of this fetch (by the user, naming the token, listing the children's ids). The
     event's path is the feed's page, not the feed's URL: that holds the secret."""
     today = timezone.localdate()
-    reviews = list(feed_reviews(token.user, today=today))
+    user = token.user
+    reviews = list(feed_reviews(user, today=today)) if user.has_perm(FEED_PERMISSION) else []
     stamp = timezone.now()
-    calendar = ics.calendar_of([_event(review, stamp=stamp, base_url=base_url) for review in reviews])
+    events = [_event(review, stamp=stamp, base_url=base_url) for review in reviews]
+    child_ids = [review.child_id for review in reviews]
+    others = 0
+    for source in calendar_sources():
+        added, about = source.feed(user=user, today=today, base_url=base_url, stamp=stamp)
+        events += added
+        others += len(added)
+        child_ids += [pk for pk in about if pk not in child_ids]
+    calendar = ics.calendar_of(events)
     calendar.add("x-wr-calname", "Booked reviews")
     CalendarFeedToken.objects.filter(pk=token.pk).update(last_used_at=stamp)
     audit_record(
@@ -140,8 +152,9 @@ def feed_calendar(*, token: CalendarFeedToken, base_url: str) -> bytes:
         action=AuditAction.LISTED,
         child_id=None,
         obj=token,
-        summary=f"Calendar feed fetched: {len(reviews)} booked {'review' if len(reviews) == 1 else 'reviews'}",
-        changes={"child_ids": [review.child_id for review in reviews]},
+        summary=f"Calendar feed fetched: {len(reviews)} booked {'review' if len(reviews) == 1 else 'reviews'}"
+        + (f" and {others} other booked {'entry' if others == 1 else 'entries'}" if others else ""),
+        changes={"child_ids": child_ids},
         path=reverse("reviews:calendar_feed"),
     )
     return calendar.to_ical()

@@ -291,6 +291,10 @@ REVIEW_FORM_SECTIONS = ["disputes.sections.disputes_since_last_review"]
 # children it shows under "child_ids" (for the audit).
 HOME_SECTIONS = ["conferences.sections.home_conferences"]
 
+# What other apps add to the calendars and the private calendar feed (reviews never imports them):
+# each names an object with the methods of reviews.calendar_sources.CalendarSource.
+CALENDAR_SOURCES = ["conferences.calendar.booked_conferences"]
+
 # The function giving the page that lists the reviews not held in a reporting year, called with
 # user and year_label ("" if the user may not see it): the deadlines pages (reviews) link their
 # "not held" figure to it.

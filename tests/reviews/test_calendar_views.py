@@ -231,8 +231,9 @@ def test_the_iro_calendar_reads_a_fixed_number_of_queries(client_for, iro, djang
 
     for query in (WEEK, DECEMBER):
         # The session, the user, two for permissions, the reviews, the closures, the header's
-        # roles and the audit event: however many reviews there are.
-        with django_assert_max_num_queries(8):
+        # roles, the audit event and the booked conferences (CALENDAR_SOURCES): however many
+        # reviews there are.
+        with django_assert_max_num_queries(9):
             response = client.get(CALENDAR + query)
         assert _text(response).count("Kid") >= count
 
@@ -246,8 +247,9 @@ def test_the_service_calendar_reads_a_fixed_number_of_queries(
     client = client_for(manager)
 
     for query in (WEEK, DECEMBER + f"&team={iro.iro_profile.team_id}"):
-        # The same, the filter's IROs and teams (one query) and the reviews a day (one).
-        with django_assert_max_num_queries(10):
+        # The same, the filter's IROs and teams (one query), the reviews a day (one) and the
+        # conferences a day (one).
+        with django_assert_max_num_queries(12):
             response = client.get(SERVICE + query)
         assert _text(response).count("Kid") >= 2 * count
 
@@ -275,7 +277,7 @@ def test_a_service_calendar_too_busy_to_list_shows_how_many_each_day_and_asks_fo
     _fill(other_iro, 2, on=dt.date(2026, 12, 9))
     client = client_for(manager)
 
-    with django_assert_max_num_queries(9):  # the counts alone: no list of reviews is read
+    with django_assert_max_num_queries(10):  # the counts alone (and the conferences'): no list is read
         text = _text(client.get(SERVICE + WEEK))
 
     assert "More than 3 reviews are booked in this week, so each day shows how many." in text
