@@ -215,15 +215,24 @@ def _id_functions(cur, *, strides: dict, user_model) -> None:
         f"THEN u + k * {strides[user_model]} ELSE u END $$"
     )
     from children.models import Child
+    from conferences.models import Conference, ProtectionPlan
     from disputes.models import Dispute, DisputeStep
     from reviews.models import Action, Review
 
-    stride_of = {"child": Child, "review": Review, "action": Action, "dispute": Dispute, "step": DisputeStep}
+    stride_of = {
+        "child": Child,
+        "review": Review,
+        "action": Action,
+        "dispute": Dispute,
+        "step": DisputeStep,
+        "conference": Conference,
+        "plan": ProtectionPlan,
+    }
     cases = " ".join(f"WHEN '{k}' THEN {strides[m]}" for k, m in stride_of.items())
     cur.execute(
         "CREATE FUNCTION pg_temp.bench_remap_key(key text, k int) RETURNS text LANGUAGE sql IMMUTABLE "  # noqa: S608
         "AS $$ "
-        "SELECT string_agg(CASE WHEN part ~ '^(child|review|action|dispute|step)=[0-9]+$' "
+        f"SELECT string_agg(CASE WHEN part ~ '^({'|'.join(stride_of)})=[0-9]+$' "
         "THEN split_part(part, '=', 1) || '=' || (split_part(part, '=', 2)::bigint + k * "
         f"CASE split_part(part, '=', 1) {cases} END)::text ELSE part END, ':' ORDER BY ord) "
         "FROM unnest(string_to_array(key, ':')) WITH ORDINALITY AS p(part, ord) $$"
