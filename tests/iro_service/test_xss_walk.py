@@ -310,15 +310,13 @@ def _build() -> World:
         proposal=None,
     )
     world.proposal = _retention_proposal(today)
-    _conference(child, iro, today=today)
+    held = _conference(child, iro, today=today)
     world.contacts = [
         ContactFactory(child=child, role="carer", phone="01632 960 001", address="a", notes="n", created_by=iro),
         ContactFactory(child=child, role="school", organisation="o", ended_on=today, created_by=iro),
     ]
     world.conferences = {
-        "on_plan": make_icpc(
-            [child], strategy_on=today - dt.timedelta(days=40), chair=iro, held_on=today - dt.timedelta(days=20)
-        ),
+        "on_plan": held,  # one open plan per child: the chair's held conference
         "requested": make_icpc([child], strategy_on=today - dt.timedelta(days=2), chair=iro),
     }
     _poison(world)
@@ -401,10 +399,10 @@ def _poison(world: World) -> None:
         )
 
 
-def _conference(child, iro, *, today: dt.date) -> None:
+def _conference(child, iro, *, today: dt.date):
     """The IRO also chairs the child's conferences: an initial conference held, with a plan, an
     action, a core group member and a person invited (their text poisoned like the rest)."""
-    from conferences.models import ConferenceAttendee, CoreGroupMember, PlanAction
+    from conferences.models import ConferenceAttendee, CoreGroupMember, MinutesSent, PlanAction
     from tests.conferences.factories import make_icpc
 
     conference = make_icpc(
@@ -413,15 +411,24 @@ def _conference(child, iro, *, today: dt.date) -> None:
     plan = conference.plans_started.get()
     PlanAction.objects.create(plan=plan, conference=conference, child=child, description="d", owner="o", due_on=today)
     CoreGroupMember.objects.create(plan=plan, name="n", agency="health", role="r", joined_on=plan.started_on)
-    ConferenceAttendee.objects.create(conference=conference, name="n", agency="police", role="r", attended=True)
+    attendee = ConferenceAttendee.objects.create(
+        conference=conference, name="n", agency="police", role="r", attended=True
+    )
+    MinutesSent.objects.create(
+        conference=conference, child=child, attendee=attendee, name="n", role="r", not_sent_reason="w", recorded_by=iro
+    )
+    return conference
 
 
 def _conference_fills() -> dict[str, list[dict]]:
     from conferences.models import Conference, CoreGroupMember, PlanAction, ProtectionPlan
 
-    conference = {"pk": Conference.objects.get().pk}
+    conference = {"pk": Conference.objects.get(status="held").pk}
     return {
-        **{f"conferences:{name}": [conference] for name in ("chair_detail", "record", "minutes", "minutes_pdf")},
+        **{
+            f"conferences:{name}": [conference]
+            for name in ("chair_detail", "record", "minutes", "minutes_sent", "minutes_pdf")
+        },
         "conferences:plan": [{"pk": ProtectionPlan.objects.get().pk}],
         "conferences:plan_action_update": [{"pk": PlanAction.objects.get().pk}],
         "conferences:core_group_leave": [{"pk": CoreGroupMember.objects.get().pk}],

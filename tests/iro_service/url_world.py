@@ -273,19 +273,17 @@ def build_world() -> World:
         "reviews:calendar_feed_ics": {"token": calendar_feed_token_create(by=holder).raw},
         **{f"conferences:{name}": {"pk": requested.pk} for name in ("allocate_chair", "book", "move", "cancel")},
         "conferences:review_book": {"pk": on_plan.pk},
-        **_conference_kwargs(child, holder, today=today),
+        **_conference_kwargs(child, on_plan, today=today),
     }
     return world
 
 
-def _conference_kwargs(child, holder, *, today: dt.date) -> dict[str, dict]:
-    """The first IRO also chairs the child's child protection conferences: an initial conference
-    held (a plan, an action, a core group member) for the chair's pages."""
+def _conference_kwargs(child, conference, *, today: dt.date) -> dict[str, dict]:
+    """The first IRO also chairs the child's child protection conferences: the initial conference
+    held (``conference``, with the child's plan), an action and a core group member, for the
+    chair's pages. (One open plan per child: the world's held conference is reused.)"""
     from conferences.models import CoreGroupMember, PlanAction
 
-    conference = make_icpc(
-        [child], strategy_on=today - dt.timedelta(days=30), chair=holder, held_on=today - dt.timedelta(days=10)
-    )
     plan = conference.plans_started.get()
     action = PlanAction.objects.create(
         plan=plan, conference=conference, child=child, description="Visit", owner="HV", due_on=today
@@ -294,7 +292,7 @@ def _conference_kwargs(child, holder, *, today: dt.date) -> dict[str, dict]:
     return {
         **{
             f"conferences:{name}": {"pk": conference.pk}
-            for name in ("chair_detail", "record", "minutes", "minutes_pdf")
+            for name in ("chair_detail", "record", "minutes", "minutes_sent", "minutes_pdf")
         },
         "conferences:plan": {"pk": plan.pk},
         "conferences:plan_action_update": {"pk": action.pk},
