@@ -94,6 +94,7 @@ NO_ONE_CHILD = (
     "conferences:chair_detail",
     "conferences:record",
     "conferences:minutes",
+    "conferences:minutes_sent",
     "conferences:minutes_pdf",
 )
 
