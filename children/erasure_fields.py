@@ -104,6 +104,12 @@ ANONYMISE: dict[str, dict[str, object]] = {
     "conferences.ProtectionPlan": {"end_reason_detail": Value("")},
     "conferences.CoreGroupMember": {"name": Value(REMOVED), "role": Value("")},
     "conferences.PlanAction": {"description": Value(REMOVED), "owner": Value(REMOVED)},
+    # Who was sent the minutes: the person's name and role go; the method and the dates stay.
+    "conferences.MinutesSent": {
+        "name": Value(REMOVED),
+        "role": Value(""),
+        "not_sent_reason": Case(When(not_sent_reason="", then=Value("")), default=Value(REMOVED)),
+    },
     # A conference is held for a family, so it is shared by brothers and sisters and the walk
     # above never reaches it (no foreign key from it to a child). ``conferences.erasure`` blanks
     # these fields of a family's conference, and its invitees, only once none of its children

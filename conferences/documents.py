@@ -6,8 +6,8 @@ record is (``reviews.documents``); everything user-written reaches the page thro
 autoescaping, never as markup. Rendered in the request: a conference is a few pages.
 
 Distribution: the date the minutes went out is ``Conference.minutes_distributed_on``; who was
-sent a copy is not recorded per person (the review record's ``DocumentSent`` belongs to a
-review, and changing reviews' models is not this app's to do).
+sent a copy, how and when, or why not, is one ``MinutesSent`` row per person
+(``conferences.services.distribution``), as ``DocumentSent`` is for a review's record.
 """
 
 from __future__ import annotations

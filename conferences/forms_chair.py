@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 
 from iro_service.forms import GDSForm, SensibleDateField, TextForm, radio_field, text_field
-from reviews.codes import ActionStatus
+from reviews.codes import ActionStatus, DistributionMethod
 
 from .codes import (
     AbuseCategory,
@@ -22,7 +22,7 @@ from .codes import (
     ParentParticipation,
     PlanEndReason,
 )
-from .services import AttendeeInput, PlaceInput, PlanActionInput
+from .services import AttendeeInput, MinutesSentInput, PlaceInput, PlanActionInput
 
 DATE_HINT = "For example, 27 3 2026"
 
@@ -233,3 +233,56 @@ class MinutesForm(GDSForm, forms.Form):
     completed_on = SensibleDateField(label="Date the minutes were completed", help_text=DATE_HINT, required=False)
     distributed_on = SensibleDateField(label="Date the minutes were sent", help_text=DATE_HINT, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+#: The choice for minutes deliberately not sent to a person.
+NOT_SENT = "not_sent"
+
+
+class MinutesSentForm(GDSForm, forms.Form):
+    """One person's copy of the minutes: how and when they were sent, or why not. Each person
+    on the page has their own form (``prefix``: their key); ``recipient`` says whose was sent."""
+
+    submit_text = "Save"
+    recipient = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    method = radio_field(
+        "How the minutes were sent",
+        choices=[*DistributionMethod.choices, (NOT_SENT, "Not sent (say why)")],
+        message="Select how the minutes were sent, or that they were not sent",
+    )
+    sent_on = SensibleDateField(label="Date sent", help_text=DATE_HINT, required=False)
+    not_sent_reason = forms.CharField(
+        label="Reason not sent (if not sent)",
+        max_length=1000,
+        required=False,
+        help_text="For example, sending them would tell a parent where the child lives.",
+    )
+
+    def __init__(self, *args, who: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if who:
+            self.fields["method"].label = f"How the minutes were sent to {who}"
+
+    def clean(self):
+        cleaned = super().clean()
+        method = cleaned.get("method")
+        if method == NOT_SENT:
+            cleaned["sent_on"] = None
+            if not cleaned.get("not_sent_reason", "").strip():
+                self.add_error("not_sent_reason", "Enter why the minutes were not sent")
+        elif method:
+            cleaned["not_sent_reason"] = ""
+            if not cleaned.get("sent_on") and "sent_on" not in self.errors:
+                self.add_error("sent_on", "Enter the date the minutes were sent")
+        return cleaned
+
+    def as_input(self) -> MinutesSentInput:
+        data = self.cleaned_data
+        sent = data["method"] != NOT_SENT
+        return MinutesSentInput(
+            recipient=data["recipient"],
+            method=data["method"] if sent else "",
+            sent_on=data.get("sent_on") if sent else None,
+            not_sent_reason="" if sent else data.get("not_sent_reason", ""),
+        )

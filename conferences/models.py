@@ -20,9 +20,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from children.models import CareEpisode, Child
+from children.models import CareEpisode, Child, Contact
 from iro_service.models import UndeletableModel, not_before
-from reviews.codes import ActionStatus
+from reviews.codes import ActionStatus, DistributionMethod
 
 from .codes import (
     AbuseCategory,
@@ -39,6 +39,7 @@ from .querysets import (
     ConferenceChildQuerySet,
     ConferenceQuerySet,
     CoreGroupMemberQuerySet,
+    MinutesSentQuerySet,
     PlanActionQuerySet,
     ProtectionPlanQuerySet,
 )
@@ -290,3 +291,73 @@ class PlanAction(UndeletableModel):
 
     def __str__(self):
         return f"{self.description[:60]} ({self.owner}, by {self.due_on})"
+
+
+class MinutesSent(UndeletableModel):
+    """One person's copy of a conference's minutes: sent (how, when), or deliberately not sent
+    and why (docs/rules.md#child-protection: the minutes go to the family and the agencies).
+
+    The person is one of a child's current contacts (``contact``), the child themselves
+    (``to_child``, from ``reviews.distribution.RECORD_TO_CHILD_FROM_AGE``) or a professional who
+    came or sent a report (``attendee``). ``child`` is the child whose person it is (a family
+    conference covers several children; for a professional, the conference's eldest child), so
+    the row is visible exactly when that child is. ``name`` and ``role`` are copied when the row
+    is first written. Written only by ``conferences.services.distribution``, which keeps
+    ``Conference.minutes_distributed_on`` as the cache of these rows."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="minutes_sent")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="conference_minutes_sent")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    attendee = models.ForeignKey(
+        ConferenceAttendee, null=True, blank=True, on_delete=models.PROTECT, related_name="minutes_sent"
+    )
+    to_child = models.BooleanField("sent to the child themselves", default=False)
+    name = models.CharField(max_length=200)
+    #: Who the person is, in words, when recorded ("Mother", "Health visitor (Health)").
+    role = models.CharField(max_length=200, blank=True)
+    method = models.CharField(max_length=10, choices=DistributionMethod.choices, blank=True)
+    sent_on = models.DateField(null=True, blank=True)
+    not_sent_reason = models.TextField("reason not sent", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+    objects = MinutesSentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["conference", "name", "pk"]
+        constraints = [
+            # Sent (with how), or deliberately not sent with a reason: never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(sent_on__isnull=False) & Q(not_sent_reason="") & ~Q(method=""))
+                | (Q(sent_on__isnull=True) & ~Q(not_sent_reason="") & Q(method="")),
+                name="minutes_sent_or_reason",
+            ),
+            # A contact, a professional who came, or the child themselves: exactly one.
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False, attendee__isnull=True, to_child=False)
+                | Q(contact__isnull=True, attendee__isnull=False, to_child=False)
+                | Q(contact__isnull=True, attendee__isnull=True, to_child=True),
+                name="minutes_sent_to_one_person",
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "contact"], condition=Q(contact__isnull=False), name="one_minutes_per_contact"
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "attendee"], condition=Q(attendee__isnull=False), name="one_minutes_per_attendee"
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "child"], condition=Q(to_child=True), name="one_minutes_per_child"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Minutes to {self.name}"
+
+    @property
+    def recipient_key(self) -> str:
+        """``conferences.distribution``'s key of the person."""
+        if self.to_child:
+            return f"child:{self.child_id}"
+        if self.attendee_id:
+            return f"attendee:{self.attendee_id}"
+        return f"contact:{self.contact_id}"

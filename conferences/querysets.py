@@ -125,3 +125,7 @@ def family_key():
         Subquery(plan.values("initial_conference")[:1]),
         Subquery(initial.order_by("conference_id").values("conference")[:1]),
     )
+
+
+class MinutesSentQuerySet(ChildRecordQuerySet):
+    """A copy of the minutes is visible when the child whose person it went to is."""

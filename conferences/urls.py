@@ -20,6 +20,7 @@ urlpatterns: list = [
     path("<int:pk>/", chair.conference_detail, name="chair_detail"),
     path("<int:pk>/record/", chair.conference_record, name="record"),
     path("<int:pk>/minutes/", chair.conference_minutes, name="minutes"),
+    path("<int:pk>/minutes/sent/", chair.conference_minutes_sent, name="minutes_sent"),
     path("<int:pk>/minutes.pdf", chair.conference_minutes_pdf, name="minutes_pdf"),
     path("plans/<int:pk>/", chair.plan_detail, name="plan"),
     path("plans/core-group/<int:pk>/leave/", chair.core_group_leave, name="core_group_leave"),

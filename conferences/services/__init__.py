@@ -5,6 +5,7 @@ cancelling conferences. ``record``: a conference held, each child's decision and
 core group, the plan's actions, and the minutes.
 """
 
+from .distribution import MinutesSentInput, conference_minutes_sent_record, minutes_distribution_list
 from .record import (
     AttendeeInput,
     PlaceInput,
@@ -31,6 +32,9 @@ from .requests import (
 )
 
 __all__ = [
+    "MinutesSentInput",
+    "conference_minutes_sent_record",
+    "minutes_distribution_list",
     "AttendeeInput",
     "PlaceInput",
     "PlaceRefused",

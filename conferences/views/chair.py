@@ -24,16 +24,19 @@ from reviews.views.pages import page
 from .. import documents
 from ..codes import ConferenceStatus
 from ..forms_chair import (
+    NOT_SENT,
     AttendeeFormSet,
     ChildDecisionForm,
     ConferenceRecordForm,
     CoreGroupLeaveForm,
     CoreGroupMemberForm,
     MinutesForm,
+    MinutesSentForm,
     PlanActionFormSet,
     PlanActionStatusForm,
 )
 from ..models import Conference, ConferenceChild, CoreGroupMember, PlanAction, ProtectionPlan
+from ..services import distribution as distribution_services
 from ..services import record as services
 from .shown import conference_in_url
 
@@ -256,6 +259,71 @@ def conference_minutes(request, pk):
     if save_with_service(request, form, save, success="Minutes saved"):
         return redirect("conferences:chair_detail", pk=conference.pk)
     return render(request, "conferences/chair/minutes.html", {"conference": conference, "form": form})
+
+
+def _prefix(key: str) -> str:
+    return key.replace(":", "-")
+
+
+def _copy_initial(line, version: int) -> dict:
+    copy = line.copy
+    initial = {"recipient": line.recipient.key, "version": version}
+    if copy is not None:
+        initial |= {
+            "method": copy.method or NOT_SENT,
+            "sent_on": copy.sent_on,
+            "not_sent_reason": copy.not_sent_reason,
+        }
+    return initial
+
+
+@page(CHAIR, child=conference_in_url, summary="Conference minutes distribution page viewed", form=True)
+def conference_minutes_sent(request, pk):
+    """Who should be sent the minutes, who still waits, and a form per person
+    (``conferences.services.distribution``). A POST carries one person's form (their key in
+    ``person``); a refusal shows on that person's form."""
+    conference = _conference(request, pk)
+    today = timezone.localdate()
+    services.require_can_chair(conference, request.user, on=today)
+    if conference.status != ConferenceStatus.HELD:
+        return redirect("conferences:chair_detail", pk=conference.pk)
+    listing = distribution_services.minutes_distribution_list(conference, today=today)
+    posted = request.POST.get("person", "") if request.method == "POST" else ""
+    if request.method == "POST" and posted not in {line.recipient.key for line in listing.lines}:
+        messages.error(request, "That person is not on the distribution list. Nothing has been saved.")
+        return redirect("conferences:minutes_sent", pk=conference.pk)
+    rows = []
+    for line in listing.lines:
+        bound = request.POST if line.recipient.key == posted else None
+        form = MinutesSentForm(
+            bound,
+            prefix=_prefix(line.recipient.key),
+            initial=_copy_initial(line, conference.version),
+            who=line.recipient.name,
+        )
+        rows.append((line, form))
+        if bound is None:
+            continue
+
+        def save(data, form=form):
+            if data["recipient"] != posted:
+                raise ValidationError("This page is out of date. Go back and try again.")
+            try:
+                distribution_services.conference_minutes_sent_record(
+                    conference=conference, by=request.user, version=data["version"], sent=[form.as_input()], today=today
+                )
+            except StaleEditError as stale:
+                fresh = form.data.copy()
+                fresh[form.add_prefix("version")] = str(stale.current.version)  # saving again is knowing
+                form.data = fresh
+                raise ValidationError(
+                    "Someone else recorded part of this list meanwhile: check the list, then save again."
+                ) from stale
+
+        if save_with_service(request, form, save, success=f"Saved for {line.recipient.name}"):
+            return redirect("conferences:minutes_sent", pk=conference.pk)
+    context = {"conference": conference, "listing": listing, "rows": rows, "posted": posted}
+    return render(request, "conferences/chair/minutes_sent.html", context)
 
 
 @page(CHAIR, child=conference_in_url, summary="Conference minutes PDF downloaded")

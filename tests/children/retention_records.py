@@ -14,6 +14,7 @@ from conferences.models import (
     ConferenceAttendee,
     ConferenceChild,
     CoreGroupMember,
+    MinutesSent,
     PlanAction,
     ProtectionPlan,
 )
@@ -261,7 +262,31 @@ def child_protection_work(child: Child, *, chair) -> Conference:
         child_participation="views_conveyed",
         childs_views=f"{MARK} wants to go home",
     )
-    ConferenceAttendee.objects.create(conference=icpc, name=f"{MARK} Teacher", agency="school", role=f"{MARK}'s tutor")
+    teacher = ConferenceAttendee.objects.create(
+        conference=icpc, name=f"{MARK} Teacher", agency="school", role=f"{MARK}'s tutor", attended=True
+    )
+    # Who was sent the minutes: the teacher by email; the mother deliberately not.
+    MinutesSent.objects.create(
+        conference=icpc,
+        child=child,
+        attendee=teacher,
+        name=teacher.name,
+        role=f"School: {MARK}'s tutor",
+        method="email",
+        sent_on=dt.date(2003, 1, 27),
+        recorded_by=chair,
+    )
+    mother = Contact.objects.filter(child=child, role="mother").first()
+    if mother is not None:
+        MinutesSent.objects.create(
+            conference=icpc,
+            child=child,
+            contact=mother,
+            name=mother.name,
+            role="Mother",
+            not_sent_reason=f"{MARK} would be put at risk",
+            recorded_by=chair,
+        )
     CoreGroupMember.objects.create(
         plan=plan, name=f"{MARK} HV", agency="health", role=f"{MARK}'s health visitor", joined_on=dt.date(2003, 1, 20)
     )

@@ -130,6 +130,8 @@ def test_the_walk_finds_every_model_about_a_child_and_the_record_has_a_row_of_ea
         "conferences.CoreGroupMember",
         "conferences.PlanAction",
         "conferences.HistoricalPlanAction",
+        "conferences.MinutesSent",
+        "conferences.HistoricalMinutesSent",
     } <= labels
     # A family's conference is shared with brothers and sisters: the walk does not reach it
     # (conferences/erasure.py decides what happens to it).

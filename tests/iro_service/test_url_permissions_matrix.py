@@ -145,6 +145,7 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "conferences:chair_detail": CHILD,
     "conferences:record": CHILD,
     "conferences:minutes": CHILD,
+    "conferences:minutes_sent": CHILD,
     "conferences:minutes_pdf": CHILD,
     "conferences:plan": CHILD,
     "conferences:plan_action_update": CHILD,

@@ -402,7 +402,7 @@ def _poison(world: World) -> None:
 def _conference(child, iro, *, today: dt.date):
     """The IRO also chairs the child's conferences: an initial conference held, with a plan, an
     action, a core group member and a person invited (their text poisoned like the rest)."""
-    from conferences.models import ConferenceAttendee, CoreGroupMember, PlanAction
+    from conferences.models import ConferenceAttendee, CoreGroupMember, MinutesSent, PlanAction
     from tests.conferences.factories import make_icpc
 
     conference = make_icpc(
@@ -411,7 +411,12 @@ def _conference(child, iro, *, today: dt.date):
     plan = conference.plans_started.get()
     PlanAction.objects.create(plan=plan, conference=conference, child=child, description="d", owner="o", due_on=today)
     CoreGroupMember.objects.create(plan=plan, name="n", agency="health", role="r", joined_on=plan.started_on)
-    ConferenceAttendee.objects.create(conference=conference, name="n", agency="police", role="r", attended=True)
+    attendee = ConferenceAttendee.objects.create(
+        conference=conference, name="n", agency="police", role="r", attended=True
+    )
+    MinutesSent.objects.create(
+        conference=conference, child=child, attendee=attendee, name="n", role="r", not_sent_reason="w", recorded_by=iro
+    )
     return conference
 
 
@@ -420,7 +425,10 @@ def _conference_fills(world: World) -> dict[str, list[dict]]:
 
     conference = {"pk": world.conferences["on_plan"].pk}
     return {
-        **{f"conferences:{name}": [conference] for name in ("chair_detail", "record", "minutes", "minutes_pdf")},
+        **{
+            f"conferences:{name}": [conference]
+            for name in ("chair_detail", "record", "minutes", "minutes_sent", "minutes_pdf")
+        },
         "conferences:plan": [{"pk": ProtectionPlan.objects.get().pk}],
         "conferences:plan_action_update": [{"pk": PlanAction.objects.get().pk}],
         "conferences:core_group_leave": [{"pk": CoreGroupMember.objects.get().pk}],

@@ -291,7 +291,7 @@ def _conference_kwargs(child, conference, *, today: dt.date) -> dict[str, dict]:
     return {
         **{
             f"conferences:{name}": {"pk": conference.pk}
-            for name in ("chair_detail", "record", "minutes", "minutes_pdf")
+            for name in ("chair_detail", "record", "minutes", "minutes_sent", "minutes_pdf")
         },
         "conferences:plan": {"pk": plan.pk},
         "conferences:plan_action_update": {"pk": action.pk},
