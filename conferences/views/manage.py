@@ -239,6 +239,19 @@ def conference_book(request, pk):
     not a working day or the chair is busy ("Book anyway")."""
     conference = _conference(request, pk)
     form = BookForm(request.POST or None, initial={"version": conference.version})
+    return _date_page(
+        request,
+        conference,
+        form,
+        services.conference_book,
+        success="Conference booked",
+        title="Book the initial conference",
+    )
+
+
+def _date_page(request, conference, form, service, *, success: str, title: str):
+    """Booking or moving a conference: the warnings of the date chosen (late, not a working day,
+    the chair busy) until "Book anyway" confirms exactly those, then ``service``."""
     warnings = _unconfirmed_warnings(
         request,
         form,
@@ -247,20 +260,10 @@ def conference_book(request, pk):
         ),
     )
     if not warnings and _save(
-        request,
-        form,
-        lambda data: services.conference_book(conference=conference, by=request.user, **data),
-        success="Conference booked",
+        request, form, lambda data: service(conference=conference, by=request.user, **data), success=success
     ):
         return redirect("conferences:manage")
-    return _form_page(
-        request,
-        form,
-        title="Book the initial conference",
-        conference=conference,
-        intro=_due_text(conference),
-        warnings=warnings,
-    )
+    return _form_page(request, form, title=title, conference=conference, intro=_due_text(conference), warnings=warnings)
 
 
 @manager_page(form=True, child=conference_in_url)
@@ -318,27 +321,8 @@ def conference_move(request, pk):
         "venue": conference.venue,
     }
     form = MoveForm(request.POST or None, initial=initial)
-    warnings = _unconfirmed_warnings(
-        request,
-        form,
-        lambda d: services.conference_booking_warnings(
-            conference, d["booked_for"], starts_at=d["starts_at"], duration_minutes=d["duration_minutes"]
-        ),
-    )
-    if not warnings and _save(
-        request,
-        form,
-        lambda data: services.conference_move(conference=conference, by=request.user, **data),
-        success="Conference moved",
-    ):
-        return redirect("conferences:manage")
-    return _form_page(
-        request,
-        form,
-        title="Move the conference",
-        conference=conference,
-        intro=_due_text(conference),
-        warnings=warnings,
+    return _date_page(
+        request, conference, form, services.conference_move, success="Conference moved", title="Move the conference"
     )
 
 
