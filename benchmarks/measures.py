@@ -18,7 +18,7 @@ from . import build
 from .stack import BENCH, BIN, ROOT, log, sign_in
 
 JOB_TIMEOUT = 3600
-_SKIPPED = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.IGNORECASE)
+_SKIPPED = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|COMMIT|ROLLBACK)\b", re.IGNORECASE)
 
 
 def setup_django(env: dict) -> None:

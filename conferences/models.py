@@ -112,8 +112,14 @@ class Conference(UndeletableModel):
             ),
             # The service's conferences by date (manager lists, the annual report's year).
             models.Index(fields=["held_on"], condition=Q(status="held"), name="conference_held_on"),
+            # The manager's lists: requested ones by due date, booked ones by date (and their counts).
             models.Index(
-                fields=["due_on"], condition=Q(status__in=["requested", "booked"]), name="conference_open_due"
+                fields=["status", "due_on", "id"],
+                condition=Q(status__in=["requested", "booked"]),
+                name="conference_open_due",
+            ),
+            models.Index(
+                fields=["booked_for", "starts_at", "id"], condition=Q(status="booked"), name="conference_booked_order"
             ),
         ]
         permissions = [

@@ -137,6 +137,12 @@ class IROAllocation(UndeletableModel):
             # Who holds whom now: the visibility rule and every caseload read by IRO
             # (docs/decisions/0007-visibility-by-iro-list.md).
             models.Index(fields=["iro", "child"], condition=Q(ended_on__isnull=True), name="open_allocation_by_iro"),
+            # Each chair's child protection load (the chair choices, the caseload table).
+            models.Index(
+                fields=["iro", "child"],
+                condition=Q(ended_on__isnull=True, work="child_protection"),
+                name="open_cp_allocation_by_iro",
+            ),
         ]
 
     def __str__(self):

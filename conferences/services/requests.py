@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from children.codes import AllocationWork
@@ -57,19 +58,24 @@ def require_manager(user: User) -> None:
 
 def chairs():
     """Everyone who may chair a conference: active IROs and child protection chairs, each with
-    their child protection load (``cp_children``, open allocations of that kind)."""
+    their child protection load (``cp_children``, open allocations of that kind), counted from
+    the open-allocations index of each chair (not a join to every allocation ever made)."""
+    load = (
+        IROAllocation.objects.child_protection()
+        .filter(iro=OuterRef("pk"), ended_on__isnull=True)
+        .order_by()
+        .values("iro")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    chair_ids = (
+        get_user_model().groups.through.objects.filter(group__name__in=[roles.IRO, roles.CP_CHAIR]).values("user_id")
+    )
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[roles.IRO, roles.CP_CHAIR])
-        .annotate(
-            cp_children=Count(
-                "iro_allocations",
-                filter=Q(iro_allocations__work=AllocationWork.CHILD_PROTECTION, iro_allocations__ended_on__isnull=True),
-                distinct=True,
-            )
-        )
+        .objects.filter(is_active=True, pk__in=chair_ids)
+        .annotate(cp_children=Coalesce(Subquery(load), 0))
         .order_by("last_name", "first_name", "pk")
-        .distinct()
     )
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, Min, OuterRef, Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -83,37 +83,46 @@ def booked_conferences(chair=None):
 
 def review_conferences_due(chair=None):
     """The families (their initial conference) with open plans and no review conference booked,
-    by the earliest next due date, with its reason (3 months after the initial, then 6 months)."""
-    open_plans = ProtectionPlan.objects.filter(initial_conference=OuterRef("pk"), ended_on__isnull=True)
+    by the earliest next due date: rows of ``initial_conference_id`` and ``next_due``
+    (``due_families`` turns a page of them into conferences, with the reason).
+
+    Read from the open plans alone (the index ``plan_open_due``), grouped by family: the page
+    costs the plans open now, not every conference the service has ever held."""
     booked = ConferenceChild.objects.filter(
-        plan__initial_conference=OuterRef("pk"),
-        conference__kind=ConferenceKind.REVIEW,
-        conference__status=ConferenceStatus.BOOKED,
-    )
-    rows = (
-        Conference.objects.filter(kind=ConferenceKind.INITIAL)
-        .filter(Exists(open_plans), ~Exists(booked))
-        .annotate(
-            next_due=Min("plans_started__next_review_due_on", filter=Q(plans_started__ended_on__isnull=True)),
-            next_reason=Subquery(open_plans.order_by("next_review_due_on", "pk").values("next_review_reason")[:1]),
-        )
-        .prefetch_related(
-            Prefetch(
-                "plans_started",
-                queryset=ProtectionPlan.objects.filter(ended_on__isnull=True).select_related("child"),
-                to_attr="open_plans",
-            )
-        )
-    )
+        conference__kind=ConferenceKind.REVIEW, conference__status=ConferenceStatus.BOOKED, plan__isnull=False
+    ).values("plan__initial_conference_id")
+    plans = ProtectionPlan.objects.filter(ended_on__isnull=True).exclude(initial_conference_id__in=booked)
     if chair:
-        rows = rows.filter(
+        plans = plans.filter(
             Exists(
                 IROAllocation.objects.child_protection().filter(
-                    ended_on__isnull=True, iro=chair, child__protection_plans__initial_conference=OuterRef("pk")
+                    ended_on__isnull=True, iro=chair, child=OuterRef("child")
                 )
             )
         )
-    return rows.order_by("next_due", "pk")
+    return (
+        plans.values("initial_conference_id")
+        .annotate(next_due=Min("next_review_due_on"))
+        .order_by("next_due", "initial_conference_id")
+    )
+
+
+def due_families(rows) -> list[Conference]:
+    """A page of ``review_conferences_due``: each family's initial conference, with ``next_due``,
+    ``next_reason`` (the reason of the plan due soonest) and ``open_plans``. Two queries."""
+    rows = list(rows)
+    open_plans = ProtectionPlan.objects.filter(ended_on__isnull=True).select_related("child")
+    found = Conference.objects.filter(pk__in=[row["initial_conference_id"] for row in rows]).prefetch_related(
+        Prefetch("plans_started", queryset=open_plans.order_by("next_review_due_on", "pk"), to_attr="open_plans")
+    )
+    by_id = {conference.pk: conference for conference in found}
+    families = []
+    for row in rows:
+        conference = by_id[row["initial_conference_id"]]
+        conference.next_due = row["next_due"]
+        conference.next_reason = conference.open_plans[0].next_review_reason if conference.open_plans else ""
+        families.append(conference)
+    return families
 
 
 def _page(rows, request, param: str):
@@ -133,6 +142,7 @@ def conference_list(request):
         "booked": _page(booked_conferences(chair), request, "booked_page"),
         "due": _page(review_conferences_due(chair), request, "due_page"),
     }
+    sections["due"].object_list = due_families(sections["due"].object_list)
     child_ids = [place.child_id for key in ("requested", "booked") for c in sections[key] for place in c.places.all()]
     child_ids += [plan.child_id for c in sections["due"] for plan in c.open_plans]
     note_listing(request, child_ids=child_ids, summary="Child protection conferences listed")
