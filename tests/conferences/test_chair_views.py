@@ -4,7 +4,6 @@ the plan; who may see them, the escaping of what people type, and fixed query co
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from django.urls import reverse
@@ -198,7 +197,6 @@ def test_every_text_field_is_escaped_in_the_pages(client_for, chair, day):
         assert ESCAPED in page, url
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 def test_the_minutes_pdf_has_a_section_per_child_escaped_and_named_by_references(client_for, chair, day, tmp_path):
     client, conference, _, (older, younger) = _held_with_script(client_for, chair, day)
     response = client.get(reverse("conferences:minutes_pdf", args=[conference.pk]))
