@@ -28,6 +28,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("conferences/", include("conferences.urls")),
     path("disputes/", include("disputes.urls")),
+    path("", include("voice.urls")),  # the forms a link opens (/v/<token>/) and /voice/ pages
     path("reporting/ssda903/", include("interchange.urls")),  # SSDA903 import and export
     path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),

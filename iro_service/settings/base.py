@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "children",
     "reviews",
     "conferences",
+    "voice",
     "disputes",
     "reporting",
     "interchange",
@@ -386,3 +387,16 @@ CIN_CENSUS_LEA = env.str("CIN_CENSUS_LEA", default="")
 #: this, not with the return (docs/decisions/0006-streamed-interchange.md). At most 2,000, the
 #: rows of one IN (...) query the planner asks.
 SSDA903_IMPORT_CHUNK = env.int("SSDA903_IMPORT_CHUNK", default=2000)
+
+# The child's voice (docs/rules.md#the-childs-voice): how long a consultation or feedback link
+# stays open (days), the age from which a child gets the young person's version of the forms, and
+# how many times one address may open or post to the forms in a minute before it is asked to wait.
+VOICE_LINK_DAYS = env.int("VOICE_LINK_DAYS", default=28)
+VOICE_YOUNG_PERSON_AGE = env.int("VOICE_YOUNG_PERSON_AGE", default=11)
+VOICE_RATE_LIMIT_PER_MINUTE = env.int("VOICE_RATE_LIMIT_PER_MINUTE", default=30)
+# GOV.UK Notify (docs/decisions/0010-the-childs-voice.md): with an API key, links go by Notify's
+# email, SMS and letter; without one, by Django's email backend (the console in the demo).
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+NOTIFY_LETTER_TEMPLATE_ID = env.str("NOTIFY_LETTER_TEMPLATE_ID", default="")

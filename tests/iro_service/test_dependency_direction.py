@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: The apps, lowest first. ``interchange`` (SSDA903 import and export) and ``demo`` (the demo
 #: seeders) are the top layers: no domain app imports them (the demo may seed through interchange).
-LAYERS = ["iro_service", "children", "reviews", "conferences", "disputes", "reporting", "interchange", "demo"]
+LAYERS = ["iro_service", "children", "reviews", "conferences", "voice", "disputes", "reporting", "interchange", "demo"]
 
 #: Template directories that are not named after an app, and the app that owns them.
 TEMPLATE_OWNERS = {
