@@ -53,7 +53,7 @@ CHILD_FIRST_NAME = "Quenby"
 CHILD_LAST_NAME = "Zarkovic"
 
 #: The project's own packages (the demo aside): the code the walks look through.
-OUR_PACKAGES = ("iro_service", "children", "reviews", "conferences", "disputes", "reporting", "interchange")
+OUR_PACKAGES = ("iro_service", "children", "reviews", "conferences", "voice", "disputes", "reporting", "interchange")
 
 #: URL namespaces tested elsewhere (the admin helper's tests cover the Django admin).
 EXCLUDED_NAMESPACES = ("admin",)
@@ -79,6 +79,8 @@ class World:
     proposal: RetentionRequest
     #: A person around the child (their carer).
     contact: Contact | None = None
+    #: The child's voice (issue 16): ``_voice_records`` below.
+    voice: dict[str, object] = field(default_factory=dict)
     kwargs: dict[str, dict] = field(default_factory=dict)
 
 
@@ -275,7 +277,37 @@ def build_world() -> World:
         "conferences:review_book": {"pk": on_plan.pk},
         **_conference_kwargs(child, on_plan, today=today),
     }
+    world.voice = _voice_records(world, holder)
     return world
+
+
+def _voice_records(world: World, holder) -> dict[str, object]:
+    """The child's voice (issue 16): before the booked review, the child answered their
+    consultation and their carer's link is live (``carer_raw`` opens it); after the held review,
+    the child gave feedback with a comment. The pages of ``voice`` name these in their kwargs."""
+    from voice import services as voice_services
+    from voice.codes import Channel, Purpose, Respondent
+
+    def made(review, purpose, respondent, contact=None):
+        return voice_services.link_create(
+            review=review, purpose=purpose, respondent=respondent, contact=contact, channel=Channel.EMAIL, by=holder
+        )
+
+    consulted = made(world.booked, Purpose.CONSULTATION, Respondent.CHILD)
+    consultation = voice_services.response_submit(
+        raw=consulted.raw, data={"home": "good", "talk_about": "Seeing my sister", "attend": "no"}
+    )
+    carer = made(world.booked, Purpose.CONSULTATION, Respondent.CARER, world.contact)
+    fed_back = made(world.held, Purpose.FEEDBACK, Respondent.CHILD)
+    feedback = voice_services.response_submit(
+        raw=fed_back.raw, data={"know_plan": "yes", "involved": "sort_of", "better": "yes", "comment": "Good meeting"}
+    )
+    return {
+        "carer_raw": carer.raw,
+        "carer_link": carer.link,
+        "consultation": consultation,
+        "feedback": feedback,
+    }
 
 
 def _conference_kwargs(child, conference, *, today: dt.date) -> dict[str, dict]:
