@@ -127,10 +127,10 @@ def link_create(
     age = age_on(child.date_of_birth, day) if day else None
     form_kind = form_for(purpose, respondent, age=age, young_person_age=settings.VOICE_YOUNG_PERSON_AGE)
     with transaction.atomic():
-        earlier = VoiceLink.objects.select_for_update().filter(review=review, purpose=purpose, contact=contact)
+        found = VoiceLink.objects.select_for_update().filter(review=review, purpose=purpose, contact=contact)
         if contact is None:
-            earlier = earlier.filter(respondent=Respondent.CHILD)
-        earlier = list(earlier)
+            found = found.filter(respondent=Respondent.CHILD)
+        earlier = list(found)
         if any(link.submitted_at is not None for link in earlier):
             raise ValidationError(f"{_name(child, contact)} has already answered.")
         for old in earlier:
