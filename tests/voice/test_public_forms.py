@@ -277,7 +277,7 @@ def test_the_form_works_for_an_anonymous_person_with_the_csrf_cookie(iro):
 
 def _private(response) -> None:
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # never to another site; see REFERRER_POLICY
     assert "noindex" in response["X-Robots-Tag"]
 
 

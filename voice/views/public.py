@@ -7,7 +7,7 @@ token. The form shows the child's first name and the review's date and nothing e
 child. Sending redirects to ``thanks``, which carries no token and no child's data.
 
 Every response here is kept out of caches, search engines and the ``Referer`` of any link
-followed from it (the token is in the address). Requests are limited per link and per address
+to another site followed from it (the token is in the address). Requests are limited per link and per address
 (``voice.ratelimit``, which fails open) and a body over ``MAX_BODY_BYTES`` is refused with 413
 before it is read. The CSRF check runs after those two (``csrf_protect`` on the inner view), so
 a huge body is never parsed to look for the CSRF token.
@@ -38,14 +38,21 @@ MAX_BODY_BYTES = 64 * 1024
 CLOSED_TEMPLATE = "voice/public/closed.html"
 
 
+#: ``same-origin``: the address (and so the token) is never sent to another site, by a link or
+#: anything else. Not ``no-referrer``: under it a browser posts the form with ``Origin: null``,
+#: which Django's CSRF check refuses (403), so nobody could send their answers.
+REFERRER_POLICY = "same-origin"
+
+
 def public_headers(view):
-    """No caching, no ``Referer`` carrying the token, no indexing: on every response of ``view``."""
+    """No caching, no ``Referer`` carrying the token to another site, no indexing: on every
+    response of ``view``."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = REFERRER_POLICY
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
