@@ -96,4 +96,3 @@ class VoiceForm(forms.Form):
         for name, messages in error_dict.items():
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
-

@@ -98,7 +98,9 @@ def test_a_child_answers_their_form_without_javascript_on_a_phone(browser, phone
     expect(summary).to_contain_text(f"Your answer must be {TEXT_LIMIT:,} characters or fewer.")
     assert phone.title().startswith("Your meeting is coming up (error)")
     expect(talk).to_have_value(too_long)
-    expect(phone.get_by_role("group", name="How are things where you live?").get_by_label("Good", exact=True)).to_be_checked()
+    expect(
+        phone.get_by_role("group", name="How are things where you live?").get_by_label("Good", exact=True)
+    ).to_be_checked()
     assert not VoiceResponse.objects.exists()
     check_what_was_shown(browser, phone, assert_accessible)
 
