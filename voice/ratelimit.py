@@ -39,7 +39,9 @@ def _count(key: str) -> int:
     try:
         cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
         return int(cache.incr(key))
-    except Exception:  # noqa: BLE001 - fail open: any cache trouble lets the request through
+    except ValueError:  # the key is missing: the cache is down (ResilientRedisCache has logged it)
+        return 0
+    except Exception:  # noqa: BLE001 - fail open: any other cache trouble lets the request through
         logger.warning("Rate limit not applied: the cache could not count", exc_info=True)
         return 0
 
