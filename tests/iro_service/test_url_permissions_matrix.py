@@ -176,6 +176,10 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "interchange:ssda903_upload_import": MANAGERS,
     "interchange:cin_census": MANAGERS,
     "interchange:cin_census_download": MANAGERS,
+    # The child's voice, the public forms (issue 16): whoever holds the link, signed in or not.
+    # An empty POST is refused with the form again (200): nothing answered, the link stays open.
+    "voice:form": EVERYONE,
+    "voice:thanks": EVERYONE,
 }
 
 ALLOWED_STATUS = {200, 302, 400, 405}

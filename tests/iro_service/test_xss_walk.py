@@ -540,7 +540,24 @@ def _fills(world: World) -> dict[str, list[dict]]:
             for name in ("calendar", "service_calendar")
         },
         "reviews:calendar_feed_ics": [{"token": calendar_feed_token_create(by=world.users["iro"]).raw}],
+        "voice:form": [{"token": _voice_link(world)}],  # the child's voice (issue 16): the public form
     }
+
+
+def _voice_link(world: World) -> str:
+    """A live link to the child's consultation before the booked review (its form shows the
+    child's poisoned first name)."""
+    from voice import services as voice_services  # noqa: PLC0415
+    from voice.codes import Channel, Purpose, Respondent  # noqa: PLC0415
+
+    made = voice_services.link_create(
+        review=world.booked,
+        purpose=Purpose.CONSULTATION,
+        respondent=Respondent.CHILD,
+        channel=Channel.EMAIL,
+        by=world.users["iro"],
+    )
+    return made.raw
 
 
 #: Regex patterns (the admin's) walked at a fixed path.

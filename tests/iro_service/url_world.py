@@ -278,6 +278,8 @@ def build_world() -> World:
         **_conference_kwargs(child, on_plan, today=today),
     }
     world.voice = _voice_records(world, holder)
+    # The child's voice, the public forms (issue 16): the carer's live link opens its form.
+    world.kwargs["voice:form"] = {"token": world.voice["carer_raw"]}
     return world
 
 
