@@ -176,6 +176,11 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "interchange:ssda903_upload_import": MANAGERS,
     "interchange:cin_census": MANAGERS,
     "interchange:cin_census_download": MANAGERS,
+    # the child's voice, sending links (issue 16): only the IRO who holds or covers the child
+    # (a manager reads the answers elsewhere, but the asking is the IRO's)
+    "voice:consultation_send": CHAIR,
+    "voice:feedback_send": CHAIR,
+    "voice:link_revoke": {"GET": frozenset(), "POST": CHAIR},
 }
 
 ALLOWED_STATUS = {200, 302, 400, 405}
