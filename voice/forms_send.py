@@ -3,6 +3,8 @@ send their link, and, for the child (whose record holds no address), where to.""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from iro_service.forms import GDSForm, radio_field
@@ -26,7 +28,8 @@ class SendForm(GDSForm, forms.Form):
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person_row = person
-        self.fields["way"].choices = [(way, self._way_label(person, way)) for way in person.ways]
+        way_field = cast(forms.ChoiceField, self.fields["way"])
+        way_field.choices = [(way, self._way_label(person, way)) for way in person.ways]
         self.fields["way"].label = f"How to send it to {person.name}"
         self.helper.inputs[0].value = f"Send to {person.name}"
         if not person.is_child:

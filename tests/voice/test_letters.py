@@ -4,6 +4,7 @@ the safety line; named by references only."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
@@ -17,19 +18,29 @@ from .factories import child_with_booked_review, child_with_held_review, contact
 
 pytestmark = pytest.mark.django_db
 
+
+def _tool(name: str) -> str:
+    """Poppler's reader (Debian poppler-utils), found on the PATH."""
+    found = shutil.which(name)
+    assert found, f"{name} is needed to read the PDFs back"
+    return found
+
+
 URL = "https://iro.example.test/v/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG/"
 
 
 def _text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "letter.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return subprocess.run(
+        [_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
 
 
 def _pages(pdf: bytes, tmp_path) -> int:
     path = tmp_path / "letter.pdf"
     path.write_bytes(pdf)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    info = subprocess.run([_tool("pdfinfo"), str(path)], capture_output=True, check=True, text=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
@@ -84,6 +95,6 @@ def test_the_letter_looks_right(iro, tmp_path):
     )
     path = tmp_path / "letter.pdf"
     path.write_bytes(letters.letter_pdf(link=made.link, url=URL))
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
+    subprocess.run([_tool("pdftoppm"), "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000  # a QR code and text, not a blank page
     assert not (tmp_path / "page-2.png").exists()

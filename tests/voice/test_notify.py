@@ -129,11 +129,25 @@ def test_posting_is_offered_only_with_notify_and_an_address(iro, client_for, not
     ("stub", "shown"),
     [
         (
-            {"status": 400, "json": {"status_code": 400, "errors": [{"error": "BadRequestError", "message": "Can't send to this recipient using a team-only API key"}]}},
+            {
+                "status": 400,
+                "json": {
+                    "status_code": 400,
+                    "errors": [
+                        {
+                            "error": "BadRequestError",
+                            "message": "Can't send to this recipient using a team-only API key",
+                        }
+                    ],
+                },
+            },
             "GOV.UK Notify refused the message (HTTP 400): Can&#x27;t send to this recipient using a team-only API key",
         ),
         (
-            {"status": 500, "json": {"status_code": 500, "errors": [{"error": "Exception", "message": "Internal server error"}]}},
+            {
+                "status": 500,
+                "json": {"status_code": 500, "errors": [{"error": "Exception", "message": "Internal server error"}]},
+            },
             "GOV.UK Notify refused the message (HTTP 500): Internal server error",
         ),
         ({"body": requests.exceptions.ConnectTimeout("timed out")}, "GOV.UK Notify did not answer in time"),

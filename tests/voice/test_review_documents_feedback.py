@@ -6,6 +6,7 @@ copy made for them (``?for=contact:<id>``)."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -21,6 +22,14 @@ from .factories import child_with_booked_review, child_with_held_review, contact
 
 pytestmark = pytest.mark.django_db
 
+
+def _tool(name: str) -> str:
+    """Poppler's reader (Debian poppler-utils), found on the PATH."""
+    found = shutil.which(name)
+    assert found, f"{name} is needed to read the PDFs back"
+    return found
+
+
 LINK = re.compile(r"http://testserver/v/[A-Za-z0-9_-]{43}/")
 
 
@@ -28,7 +37,7 @@ def _text(response, tmp_path) -> str:
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     path = tmp_path / "document.pdf"
     path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    text = subprocess.run([_tool("pdftotext"), str(path), "-"], capture_output=True, check=True, text=True).stdout
     return text.replace("\u00ad", "")
 
 
@@ -131,6 +140,6 @@ def test_the_letter_with_its_feedback_link_looks_right(iro, client_for, tmp_path
     response = _letter(client_for(iro), review)
     path = tmp_path / "letter.pdf"
     path.write_bytes(response.content)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", str(path), str(tmp_path / "page")], check=True)
+    subprocess.run([_tool("pdftoppm"), "-png", "-r", "50", str(path), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert pages and all(page.stat().st_size > 5_000 for page in pages)

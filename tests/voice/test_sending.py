@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
@@ -20,6 +21,14 @@ from voice.models import VoiceLink
 from .factories import child_link, child_with_booked_review, child_with_held_review, contact
 
 pytestmark = pytest.mark.django_db
+
+
+def _tool(name: str) -> str:
+    """Poppler's reader (Debian poppler-utils), found on the PATH."""
+    found = shutil.which(name)
+    assert found, f"{name} is needed to read the PDFs back"
+    return found
+
 
 SURNAME = "Zebedee-Quill"
 
@@ -116,7 +125,9 @@ def test_the_iro_is_told_it_was_sent_in_the_same_request(iro, client_for, mailou
     assert "Sent to Mona Parent." in page.content.decode()
 
 
-def test_the_childs_email_or_mobile_is_typed_on_the_form(iro, client_for, mailoutbox, django_capture_on_commit_callbacks):
+def test_the_childs_email_or_mobile_is_typed_on_the_form(
+    iro, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
     _, review = child_with_booked_review(iro)
     client = client_for(iro)
     refused = _post(client, review, "child", "email")
@@ -159,7 +170,9 @@ def test_a_text_message_without_notify_is_written_to_the_console(
 def _pdf_text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "letter.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return subprocess.run(
+        [_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
 
 
 def test_choosing_a_letter_returns_it_at_once_with_the_link_and_its_qr_code(iro, client_for, tmp_path):
@@ -214,7 +227,9 @@ def test_revoke_closes_a_live_link_and_is_audited(iro, client_for):
     assert response.status_code == 302 and response["Location"] == _page(review)
     made.link.refresh_from_db()
     assert made.link.revoked_by == iro and services.link_for_token(made.raw) is None
-    assert AuditEvent.objects.filter(child_id=child.pk, summary__startswith="Consultation", summary__endswith="link revoked").exists()
+    assert AuditEvent.objects.filter(
+        child_id=child.pk, summary__startswith="Consultation", summary__endswith="link revoked"
+    ).exists()
     after = client.get(_page(review)).content.decode()
     assert f"Revoked by the IRO {timezone.localdate():%-d %b %Y}" in after
     assert revoke_url not in after

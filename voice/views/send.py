@@ -33,7 +33,7 @@ from ..services import invitation_send, link_revoke, link_state, people_to_ask, 
 from ..services.links import require_chair
 from ..services.sending import LETTER
 
-PAGE_NAMES = {Purpose.CONSULTATION: "voice:consultation_send", Purpose.FEEDBACK: "voice:feedback_send"}
+PAGE_NAMES: dict[str, str] = {Purpose.CONSULTATION: "voice:consultation_send", Purpose.FEEDBACK: "voice:feedback_send"}
 
 
 @page(CHAIR, child=object_in_url(Review), summary="Consultation invitations page viewed", form=True)
