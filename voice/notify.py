@@ -8,6 +8,12 @@ and ``expires`` are the personalisation Notify's templates are given. A failure 
 HTTP error or a timeout from Notify, an SMTP error) is returned as a ``Delivery`` with its
 ``error``, never raised: the caller records it on the link, which stays live to be printed.
 
+Setting up Notify: one email, one text message and one letter template (their ids in
+``NOTIFY_EMAIL_TEMPLATE_ID``, ``NOTIFY_SMS_TEMPLATE_ID``, ``NOTIFY_LETTER_TEMPLATE_ID``), worded
+like ``templates/voice/messages/`` with ``((first_name))``, ``((review_date))``, ``((link))`` and
+``((expires))``; the letter template prints the link's QR code with Notify's ``qr: ((link))`` line
+and takes the address as ``address_line_1`` to ``address_line_7``.
+
 Nothing here stores or queues the link: it is handed over within the request that made it.
 """
 
