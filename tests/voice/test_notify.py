@@ -151,8 +151,9 @@ def test_posting_is_offered_only_with_notify_and_an_address(iro, client_for, not
             "GOV.UK Notify refused the message (HTTP 500): Internal server error",
         ),
         ({"body": requests.exceptions.ConnectTimeout("timed out")}, "GOV.UK Notify did not answer in time"),
+        ({"body": ValueError("a broken response")}, "Something went wrong while sending."),
     ],
-    ids=["400", "500", "timeout"],
+    ids=["400", "500", "timeout", "unexpected"],
 )
 @responses.activate
 def test_a_notify_failure_is_recorded_and_shown_and_the_link_stays_live(iro, client_for, notify_on, stub, shown):

@@ -13,6 +13,7 @@ closes the link, so the IRO can print it instead.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from reviews.models import Review
+
+logger = logging.getLogger(__name__)
 
 #: Who each contact is asked as (``reviews.services.invitations.PARTICIPANT_ROLE``'s groups):
 #: placement providers are carers; mothers, fathers and others with parental responsibility are
@@ -257,8 +260,15 @@ def invitation_send(
 
 
 def _deliver(sent: Sent, message: notify.Message, *, by: User) -> None:
-    """After commit: hand the message over, and keep and audit what happened."""
-    delivery = notify.deliver(message)
+    """After commit: hand the message over, and keep and audit what happened. Whatever goes
+    wrong in handing it over is the IRO's to see on the page, never a server error."""
+    try:
+        delivery = notify.deliver(message)
+    except Exception:  # noqa: BLE001 - an unexpected failure is kept on the link like any other
+        logger.exception("Handing over %s failed", message.reference)
+        delivery = notify.Delivery(
+            sent=False, via="notify" if notify.uses_notify() else "email", error="Something went wrong while sending."
+        )
     sent.delivery = delivery
     link = VoiceLink.objects.get(pk=sent.link.pk)
     how = WAYS[sent.way].lower()
