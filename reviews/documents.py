@@ -14,6 +14,7 @@ worker, and every download is a fresh copy of the record as it stands, never a s
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +25,7 @@ from django.template.loader import render_to_string
 from children.models import IROAllocation
 from children.selectors import visible_record_or_404
 from iro_service.pdf import html_to_pdf
+from iro_service.sections import page_sections
 
 from .codes import ReviewStatus, role_labels
 from .models import Review, ReviewDue, ReviewSchedule
@@ -131,9 +133,11 @@ def _common(review: Review, *, today: date) -> dict:
     }
 
 
-def review_record_pdf(review: Review, *, today: date) -> bytes:
-    """The record of ``review`` (a held review from ``held_review``) as tagged PDF bytes."""
+def review_record_pdf(review: Review, *, today: date, extras: Sequence[dict] = ()) -> bytes:
+    """The record of ``review`` (a held review from ``held_review``) as tagged PDF bytes;
+    ``extras`` are the blocks other apps add (``document_extras``)."""
     context = _common(review, today=today) | {
+        "extras": list(extras),
         "title": f"Review record, {review.held_on:%-d %B %Y}",
         "invited": role_labels(review.invited),
         "attended": role_labels(review.attended),
@@ -141,10 +145,12 @@ def review_record_pdf(review: Review, *, today: date) -> bytes:
     return _pdf(RECORD_TEMPLATE, context)
 
 
-def letter_pdf(review: Review, *, layout: LetterLayout, today: date) -> bytes:
-    """The letter to the child about ``review`` in ``layout``, as tagged PDF bytes."""
+def letter_pdf(review: Review, *, layout: LetterLayout, today: date, extras: Sequence[dict] = ()) -> bytes:
+    """The letter to the child about ``review`` in ``layout``, as tagged PDF bytes; ``extras``
+    are the blocks other apps add (``document_extras``)."""
     child = review.child
     context = _common(review, today=today) | {
+        "extras": list(extras),
         "title": "What we agreed we will do",
         "layout": layout,
         "younger": layout == LetterLayout.YOUNGER,
@@ -152,6 +158,16 @@ def letter_pdf(review: Review, *, layout: LetterLayout, today: date) -> bytes:
         "iro": childs_iro(review),
     }
     return _pdf(LETTER_TEMPLATE, context)
+
+
+def document_extras(review: Review, *, document: str, user, request, recipient: str = "") -> list[dict]:
+    """The blocks other apps add to ``document`` ("letter" or "record") of ``review``
+    (``REVIEW_DOCUMENT_EXTRAS``: the child's voice adds a feedback link and its QR code), each
+    a template's context with the template under "template"; a callable may add none."""
+    found = page_sections(
+        "REVIEW_DOCUMENT_EXTRAS", review=review, document=document, user=user, request=request, recipient=recipient
+    )
+    return [extra for extra in found if extra]
 
 
 def _pdf(template: str, context: dict) -> bytes:

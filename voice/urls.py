@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import public
+from .views import public, send
 
 app_name = "voice"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     # The public forms (no sign-in). The thank-you page comes first: "thank-you" is not a token.
     path("v/thank-you/", public.thanks, name="thanks"),
     path("v/<str:token>/", public.form, name="form"),
+    # Sending links (the IRO who holds or covers the child): voice.views.send.
+    path("voice/review/<int:pk>/consultation/", send.consultation_send, name="consultation_send"),
+    path("voice/review/<int:pk>/feedback/", send.feedback_send, name="feedback_send"),
+    path("voice/link/<int:pk>/revoke/", send.link_revoke_view, name="link_revoke"),
 ]

@@ -292,6 +292,12 @@ REVIEW_FORM_SECTIONS = ["disputes.sections.disputes_since_last_review"]
 # children it shows under "child_ids" (for the audit).
 HOME_SECTIONS = ["conferences.sections.home_conferences"]
 
+# Blocks other apps add to a held review's printed letter to the child and record (reviews never
+# imports them): each is called with review, document ("letter" or "record"), user, request and
+# recipient (the record's ?for=, "contact:<id>") when the PDF is made, and returns its template's
+# context, the template under "template", or None. The child's voice adds a feedback link + QR.
+REVIEW_DOCUMENT_EXTRAS = ["voice.documents.review_feedback_link"]
+
 # What other apps add to the calendars and the private calendar feed (reviews never imports them):
 # each names an object with the methods of reviews.calendar_sources.CalendarSource.
 CALENDAR_SOURCES = ["conferences.calendar.booked_conferences"]

@@ -25,8 +25,13 @@ def _pdf(pdf: bytes, name: str) -> HttpResponse:
 
 @page(CASELOAD, child=object_in_url(Review), summary="Review record PDF downloaded")
 def review_record_pdf(request, pk):
+    """``?for=contact:<id>``: the copy for one of the people around the child (other apps may add
+    what is theirs alone, such as their own feedback link: ``REVIEW_DOCUMENT_EXTRAS``)."""
     review = documents.held_review(request.user, pk)
-    pdf = documents.review_record_pdf(review, today=timezone.localdate())
+    extras = documents.document_extras(
+        review, document="record", user=request.user, request=request, recipient=request.GET.get("for", "")
+    )
+    pdf = documents.review_record_pdf(review, today=timezone.localdate(), extras=extras)
     return _pdf(pdf, documents.file_name(review, "review-record"))
 
 
@@ -35,5 +40,6 @@ def review_letter_pdf(request, pk):
     """``?layout=younger`` or ``young_person``; otherwise chosen by the child's age at the review."""
     review = documents.held_review(request.user, pk)
     layout = documents.letter_layout(review, request.GET.get("layout"))
-    pdf = documents.letter_pdf(review, layout=layout, today=timezone.localdate())
+    extras = documents.document_extras(review, document="letter", user=request.user, request=request)
+    pdf = documents.letter_pdf(review, layout=layout, today=timezone.localdate(), extras=extras)
     return _pdf(pdf, documents.file_name(review, f"review-letter-{layout.value.replace('_', '-')}"))

@@ -180,6 +180,11 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     # An empty POST is refused with the form again (200): nothing answered, the link stays open.
     "voice:form": EVERYONE,
     "voice:thanks": EVERYONE,
+    # the child's voice, sending links (issue 16): only the IRO who holds or covers the child
+    # (a manager reads the answers elsewhere, but the asking is the IRO's)
+    "voice:consultation_send": CHAIR,
+    "voice:feedback_send": CHAIR,
+    "voice:link_revoke": {"GET": frozenset(), "POST": CHAIR},
 }
 
 ALLOWED_STATUS = {200, 302, 400, 405}

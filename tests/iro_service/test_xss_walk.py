@@ -129,6 +129,8 @@ class World:
     contacts: list = field(default_factory=list)
     #: Child protection conferences (issue 15), by name: "requested", "on_plan".
     conferences: dict = field(default_factory=dict)
+    #: The child's voice, sending (issue 16): a live feedback link to the carer, to revoke.
+    voice_sending: dict = field(default_factory=dict)
     poisoned: list[str] = field(default_factory=list)
 
 
@@ -319,8 +321,26 @@ def _build() -> World:
         "on_plan": on_plan,
         "requested": make_icpc([child], strategy_on=today - dt.timedelta(days=2), chair=iro),
     }
+    world.voice_sending = _voice_sending(world)
     _poison(world)
     return world
+
+
+def _voice_sending(world: World) -> dict:
+    """A live feedback link to the carer (its name, and its maker's, poisoned with the rest)."""
+    from voice import services as voice_services
+    from voice.codes import Channel, Purpose, Respondent
+
+    made = voice_services.link_create(
+        review=world.held,
+        purpose=Purpose.FEEDBACK,
+        respondent=Respondent.CARER,
+        contact=world.contacts[0],
+        channel=Channel.EMAIL,
+        sent_to="carer@example.test",
+        by=world.users["iro"],
+    )
+    return {"link": made.link}
 
 
 def _retention_proposal(today: dt.date):
@@ -521,6 +541,10 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "conferences:review_book": [{"pk": world.conferences["on_plan"].pk}],
         "interchange:ssda903_upload_retry": [upload],
         **_conference_fills(world),
+        # the child's voice, sending (issue 16)
+        "voice:consultation_send": [booked],
+        "voice:feedback_send": [held],
+        "voice:link_revoke": [{"pk": world.voice_sending["link"].pk}],
         "role_request_approve": [{"pk": world.grant.pk}],
         "role_request_refuse": [{"pk": world.grant.pk}],
         "role_remove": [{"user_pk": world.users["committee"].pk}],
@@ -575,6 +599,7 @@ NOT_PAGES = {
     "interchange:ssda903_upload_import": "POST only: imports an upload",
     "children:cover_end": "POST only: ends a cover arrangement",
     "reviews:action_update": "POST only: the status buttons on the review page",
+    "voice:link_revoke": "POST only: the revoke button on the pages that send links",
     "conferences:plan_action_update": "POST only: the status buttons on the plan page",
     "conferences:core_group_leave": "POST only: the leaving date on the plan page",
     "interchange:ssda903_upload_create": "POST only: the upload form is on the SSDA903 page",
@@ -836,6 +861,10 @@ MARKED_SAFE = {
     "templates/emails/deadline_digest_manager.txt": "autoescape off: a plain-text email, not HTML",
     "templates/registration/password_reset_email.txt": "autoescape off: a plain-text email, not HTML",
     "templates/two_factor/setup.html": "|safe of segno's QR SVG: path data and a fixed title, no user text",
+    "voice/letters.py": "mark_safe of segno's QR SVG of our own link: path data and a fixed title",
+    "templates/voice/messages/email.txt": "autoescape off: a plain-text email, not HTML",
+    "templates/voice/messages/sms.txt": "autoescape off: a plain-text text message, not HTML",
+    "templates/voice/messages/letter.txt": "autoescape off: plain text (Notify's letter or the console)",
 }
 MARKS_SAFE = {
     ".py": re.compile(r"mark_safe\(|SafeString\(|format_html\(f|html_safe\b"),

@@ -280,7 +280,31 @@ def build_world() -> World:
     world.voice = _voice_records(world, holder)
     # The child's voice, the public forms (issue 16): the carer's live link opens its form.
     world.kwargs["voice:form"] = {"token": world.voice["carer_raw"]}
+    world.kwargs |= _voice_sending_kwargs(world, holder)
     return world
+
+
+def _voice_sending_kwargs(world: World, holder) -> dict[str, dict]:
+    """Sending links (issue 16, voice.views.send): the booked review's consultation page, the
+    held review's feedback page, and a live feedback link to the carer to revoke (its own, so a
+    revoke in the walk leaves ``world.voice``'s carer link live for the public form)."""
+    from voice import services as voice_services
+    from voice.codes import Channel, Purpose, Respondent
+
+    to_revoke = voice_services.link_create(
+        review=world.held,
+        purpose=Purpose.FEEDBACK,
+        respondent=Respondent.CARER,
+        contact=world.contact,
+        channel=Channel.LETTER,
+        by=holder,
+    )
+    world.voice["revoke_link"] = to_revoke.link
+    return {
+        "voice:consultation_send": {"pk": world.booked.pk},
+        "voice:feedback_send": {"pk": world.held.pk},
+        "voice:link_revoke": {"pk": to_revoke.link.pk},
+    }
 
 
 def _voice_records(world: World, holder) -> dict[str, object]:

@@ -10,14 +10,32 @@ from .links import (
     response_mark_read,
     response_submit,
 )
+from .sending import (
+    WAYS,
+    Person,
+    Sent,
+    invitation_send,
+    link_state,
+    mark_printed,
+    people_to_ask,
+    purpose_fits,
+)
 
 __all__ = [
+    "WAYS",
     "LinkClosed",
     "NewLink",
+    "Person",
+    "Sent",
+    "invitation_send",
     "link_create",
     "link_for_token",
     "link_opened",
     "link_revoke",
+    "link_state",
+    "mark_printed",
+    "people_to_ask",
+    "purpose_fits",
     "response_mark_read",
     "response_submit",
 ]
