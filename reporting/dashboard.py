@@ -49,7 +49,7 @@ from .figures.report import annual_report_sections
 from .models import ChildPopulation, DashboardSummary
 
 #: The apps whose records the figures read (with ``ChildPopulation`` and the users).
-SOURCE_APPS = ("children", "reviews", "conferences", "disputes")
+SOURCE_APPS = ("children", "reviews", "conferences", "disputes", "voice")
 
 
 @cache
@@ -124,6 +124,7 @@ def sections_from_json(data: list[dict]) -> list[Section]:
             title=section["title"],
             tables=[Table(**table) for table in section["tables"]],
             headline=[(label, value) for label, value in section["headline"]],
+            quotes=[(text, attribution) for text, attribution in section.get("quotes", [])],
         )
         for section in data
     ]
