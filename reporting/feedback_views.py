@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from iro_service.audit import audited, audited_by_service, note_listing, object_in_url
-from iro_service.models import AuditAction
 from iro_service.forms import GDSForm, text_field
+from iro_service.models import AuditAction
 from iro_service.page_access import permission_page
 from reviews.codes import ReviewStatus
 from voice.codes import Purpose
@@ -59,7 +59,7 @@ def _comments(user, year):
 
 
 @audited(action=AuditAction.LISTED)
-@permission_page(MANAGE)
+@permission_page(MANAGE, methods=["GET"])
 def comments(request, year):
     year = _year(year, today=timezone.localdate())
     page = Paginator(_comments(request.user, year), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -88,7 +88,7 @@ def quote(request, year, pk):
     year = _year(year, today=timezone.localdate())
     response = get_object_or_404(_comments(request.user, year), pk=pk)
     comment = response.answers.get("comment", "")
-    form = QuoteForm(request.POST or None, initial={"text": comment[:QUOTE_LIMIT]})
+    form = QuoteForm(request.POST if request.method == "POST" else None, initial={"text": comment[:QUOTE_LIMIT]})
     if request.method == "POST" and form.is_valid():
         try:
             feedback_quote_choose(response=response, text=form.cleaned_data["text"], by=request.user)

@@ -278,7 +278,23 @@ def build_world() -> World:
         **_conference_kwargs(child, on_plan, today=today),
     }
     world.voice = _voice_records(world, holder)
+    world.kwargs.update(_feedback_quote_kwargs(world))
     return world
+
+
+def _feedback_quote_kwargs(world: World) -> dict[str, dict]:
+    """The manager's feedback comments (issue 16, reporting.feedback_views): the year of the
+    child's feedback, the feedback itself, and a quote the manager chose from it."""
+    from voice.services.quotes import feedback_quote_choose, quote_year
+
+    feedback = world.voice["feedback"]
+    label = quote_year(feedback).label
+    chosen = feedback_quote_choose(response=feedback, text="Good meeting", by=world.users[MANAGER])
+    return {
+        "reporting:feedback_comments": {"year": label},
+        "reporting:feedback_quote": {"year": label, "pk": feedback.pk},
+        "reporting:feedback_quote_withdraw": {"pk": chosen.pk},
+    }
 
 
 def _voice_records(world: World, holder) -> dict[str, object]:

@@ -5,7 +5,6 @@ chosen quotes, with words that name nobody."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from iro_service.periods import ReportingYear
 from reporting.figures.report import annual_report_sections
 from reporting.pdf import render_annual_report_pdf
 from tests.reporting.test_figures_voice import SCOPE, SCRIPT_COMMENT, YEAR, _review, answer, feedback_world
+from tests.reporting.test_pdf import poppler
 from tests.reviews.factories import child_in_care
 from voice.models import FeedbackQuote
 from voice.services.quotes import QUOTE_LIMIT, feedback_quote_choose, feedback_quote_withdraw, quote_attribution
@@ -78,7 +78,11 @@ def test_using_a_comment_as_a_quote_saves_the_edited_words_with_an_attribution_a
     done = client.post(quote_url(response), {"text": "  Too many people came.  "})
     assert done.status_code == 302
     quote = FeedbackQuote.objects.get()
-    assert (quote.text, quote.attribution, quote.year_label) == ("Too many people came.", "A young person aged 11 to 15", "2025-26")
+    assert (quote.text, quote.attribution, quote.year_label) == (
+        "Too many people came.",
+        "A young person aged 11 to 15",
+        "2025-26",
+    )
     assert quote.chosen_by == manager
     event = AuditEvent.objects.filter(summary__startswith="Feedback comment quoted").get()
     assert event.child_id == response.child_id
@@ -155,12 +159,6 @@ def test_the_comments_page_takes_the_same_queries_at_two_sizes(iro, manager, cli
         assert client.get(COMMENTS).status_code == 200
 
 
-def pdftotext(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
-
-
 @pytest.mark.django_db
 def test_the_pdf_prints_the_figures_and_the_chosen_quotes_and_no_other_comment(world, manager, tmp_path):
     feedback_quote_choose(response=world["responses"][0], text=SCRIPT_COMMENT, by=manager)
@@ -173,8 +171,7 @@ def test_the_pdf_prints_the_figures_and_the_chosen_quotes_and_no_other_comment(w
         generated_at=dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC),
         version_label="Version 1",
     )
-    (tmp_path / "report.pdf").write_bytes(pdf)
-    text = " ".join(pdftotext(pdf, tmp_path).split())
+    text = " ".join(poppler("pdftotext", pdf, "-layout", tmp=tmp_path).split())
     assert "Children who know what is in their plan" in text
     assert "5 (62.5%) yes, 2 (25%) no, 1 (12.5%) sort of, answered by 8" in text
     assert "Children's feedback forms sent and answered, by age" in text

@@ -288,7 +288,11 @@ def test_the_section_is_in_the_annual_report_after_disputes_and_the_csv_has_its_
     assert SECTION_MODULES[-1] == "voice"
     response = world["responses"][0]
     FeedbackQuote.objects.create(
-        response=response, year_label="2025-26", text="Chosen words", attribution="A child aged under 11", chosen_by=manager
+        response=response,
+        year_label="2025-26",
+        text="Chosen words",
+        attribution="A child aged under 11",
+        chosen_by=manager,
     )
     all_sections = annual_report_sections(YEAR, scope=SCOPE)
     assert all_sections[-1].key == "childrens_feedback"
@@ -308,7 +312,9 @@ def test_withdrawn_quotes_and_other_years_quotes_are_not_printed(world, manager)
         chosen_by=manager,
         withdrawn_at=timezone.now(),
     )
-    FeedbackQuote.objects.create(response=response, year_label="2024-25", text="Old", attribution="A", chosen_by=manager)
+    FeedbackQuote.objects.create(
+        response=response, year_label="2024-25", text="Old", attribution="A", chosen_by=manager
+    )
     assert the_section().quotes == []
 
 

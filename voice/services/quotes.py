@@ -34,12 +34,12 @@ MANAGE = "reporting.generate_annual_report"
 #: The longest quote (characters): a sentence or two, not a whole comment.
 QUOTE_LIMIT = 500
 
-_CHILD_WORDS = {
+_CHILD_WORDS: dict[str, str] = {
     FeedbackAgeBand.UNDER_11: "A child aged under 11",
     FeedbackAgeBand.FROM_11_TO_15: "A young person aged 11 to 15",
     FeedbackAgeBand.FROM_16: "A young person aged 16 or over",
 }
-_ADULT_WORDS = {
+_ADULT_WORDS: dict[str, str] = {
     Respondent.PARENT: "A parent",
     Respondent.CARER: "A carer",
 }
