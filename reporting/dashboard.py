@@ -9,7 +9,7 @@ by a task, and by the daily sweep ``dashboard_summaries_refresh``) when the reco
 computed from change.
 
 **Freshness.** ``data_version(today=...)`` is one query over every table the figures may
-read (``source_models()``: every model of the children, reviews, conferences and disputes apps, the child
+read (``source_models()``: every model of the children, reviews, conferences, disputes and voice apps, the child
 population, users, their groups and role grants): for a model with history
 (django-simple-history) its highest id and its history's highest id, which moves on every save
 and delete made through the ORM and on the SSDA903 import's bulk writes (both read from an
