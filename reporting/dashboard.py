@@ -9,7 +9,7 @@ by a task, and by the daily sweep ``dashboard_summaries_refresh``) when the reco
 computed from change.
 
 **Freshness.** ``data_version(today=...)`` is one query over every table the figures may
-read (``source_models()``: every model of the children, reviews, conferences and disputes apps, the child
+read (``source_models()``: every model of the children, reviews, conferences, disputes and voice apps, the child
 population, users, their groups and role grants): for a model with history
 (django-simple-history) its highest id and its history's highest id, which moves on every save
 and delete made through the ORM and on the SSDA903 import's bulk writes (both read from an
@@ -49,7 +49,7 @@ from .figures.report import annual_report_sections
 from .models import ChildPopulation, DashboardSummary
 
 #: The apps whose records the figures read (with ``ChildPopulation`` and the users).
-SOURCE_APPS = ("children", "reviews", "conferences", "disputes")
+SOURCE_APPS = ("children", "reviews", "conferences", "disputes", "voice")
 
 
 @cache
@@ -124,6 +124,7 @@ def sections_from_json(data: list[dict]) -> list[Section]:
             title=section["title"],
             tables=[Table(**table) for table in section["tables"]],
             headline=[(label, value) for label, value in section["headline"]],
+            quotes=[(text, attribution) for text, attribution in section.get("quotes", [])],
         )
         for section in data
     ]

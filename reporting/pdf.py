@@ -27,6 +27,8 @@ from .figures import Section, Table
 from .models import ReportNarrative
 
 TEMPLATE = "reporting/pdf/annual_report.html"
+#: The figures section printed inside the manager's "Children's feedback" part.
+FEEDBACK_SECTION = "childrens_feedback"
 REPORT_TITLE = "Independent Reviewing Officer Annual Report"
 #: Tables with more columns than this print in a smaller type to fit the page's width.
 WIDE_TABLE_COLUMNS = 8
@@ -71,6 +73,7 @@ class Part:
     narrative: bool = False
     headline: list[tuple[str, str]] = field(default_factory=list)
     tables: list[TableBlock] = field(default_factory=list)
+    quotes: list[tuple[str, str]] = field(default_factory=list)  # (text, attribution), after the tables
 
 
 class ReportInputs(TypedDict):
@@ -166,13 +169,23 @@ def report_parts(*, year: ReportingYear, sections: list[Section], narrative: Rep
 
     for item in before:
         add_narrative(*item)
+    # The figures of children's feedback print in the manager's "Children's feedback" part,
+    # after the words: one section, as the seeds print it (reporting.figures.voice).
+    feedback = next((s for s in sections if s.key == FEEDBACK_SECTION), None)
     for section in sections:
+        if section is feedback:
+            continue
         number = len(parts) + 1
         part = Part(number, f"section-{section.key}", section.title, headline=list(section.headline))
         part.tables = [_table_block(table, f"{number}.{i}") for i, table in enumerate(section.tables, start=1)]
         parts.append(part)
     for item in after:
         add_narrative(*item)
+        if item[0] == "childrens-feedback" and feedback is not None:
+            part = parts[-1]
+            part.headline = list(feedback.headline)
+            part.tables = [_table_block(t, f"{part.number}.{i}") for i, t in enumerate(feedback.tables, start=1)]
+            part.quotes = list(feedback.quotes)
     return parts
 
 

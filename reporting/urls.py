@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feedback_views, views
 
 app_name = "reporting"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<int:pk>/charts/<slug:key>/<str:digest>.svg", views.dashboard_chart, name="dashboard_chart"),
     path("records/", views.records, name="records"),
+    # The manager's feedback comments and the quotes chosen for the report (reporting.feedback_views).
+    path("annual/<str:year>/feedback/comments/", feedback_views.comments, name="feedback_comments"),
+    path("annual/<str:year>/feedback/comments/<int:pk>/quote/", feedback_views.quote, name="feedback_quote"),
+    path("feedback/quotes/<int:pk>/withdraw/", feedback_views.quote_withdraw, name="feedback_quote_withdraw"),
 ]

@@ -40,3 +40,6 @@ class Section:
     title: str
     tables: list[Table]
     headline: list[tuple[str, str]] = field(default_factory=list)  # (label, value) pairs for the summary
+    #: Words printed after the tables, each (text, attribution): the children's feedback quotes the
+    #: manager chose (reporting.figures.voice). In the PDF and on the dashboard; never in the CSV.
+    quotes: list[tuple[str, str]] = field(default_factory=list)

@@ -9,7 +9,9 @@ from iro_service.periods import ReportingYear
 from . import Scope, Section
 
 #: Modules of reporting.figures, each with ``sections(years, *, scope) -> list[Section]``.
-SECTION_MODULES = ("service", "reviews", "cohort", "child_protection", "disputes")
+#: "voice" (children's feedback) last, where Thurrock prints it (section 11): the PDF joins it to
+#: the manager's words on children's feedback (reporting.pdf.report_parts).
+SECTION_MODULES = ("service", "reviews", "cohort", "child_protection", "disputes", "voice")
 
 #: Earlier years printed beside the report's year where the data has them (seeds print 4-5).
 TREND_YEARS = 4

@@ -168,6 +168,10 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "reporting:dashboard": MANAGERS,
     "reporting:dashboard_chart": MANAGERS,
     "reporting:records": MANAGERS,
+    # the manager's feedback comments and quotes (issue 16): never the committee
+    "reporting:feedback_comments": MANAGERS,
+    "reporting:feedback_quote": MANAGERS,
+    "reporting:feedback_quote_withdraw": {"GET": frozenset(), "POST": MANAGERS},
     "interchange:ssda903": MANAGERS,
     "interchange:ssda903_export": MANAGERS,
     "interchange:ssda903_upload_create": MANAGERS,

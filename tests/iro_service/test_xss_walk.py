@@ -458,6 +458,51 @@ def _conference_fills(world: World) -> dict[str, list[dict]]:
 # --- Filling the URL patterns ------------------------------------------------------------
 
 
+def _feedback_fills(world: World) -> dict[str, list[dict]]:
+    """The manager's feedback comments (issue 16, reporting.feedback_views): a child's feedback on
+    the held review whose comment is the payload, and a quote of it (text and attribution too)."""
+    import uuid
+
+    from voice.codes import FormKind, Purpose, Respondent
+    from voice.models import FeedbackQuote, VoiceLink, VoiceResponse
+    from voice.services.quotes import quote_year
+
+    now = timezone.now()
+    link = VoiceLink.objects.create(
+        review=world.held,
+        child=world.held.child,
+        purpose=Purpose.FEEDBACK,
+        form_kind=FormKind.FEEDBACK_YOUNG,
+        respondent=Respondent.CHILD,
+        name=PAYLOAD[:200],
+        channel="email",
+        token_hash=uuid.uuid4().hex,
+        expires_at=now,
+        submitted_at=now,
+        created_by=world.users["iro"],
+    )
+    feedback = VoiceResponse.objects.create(
+        link=link,
+        review=world.held,
+        child=world.held.child,
+        purpose=Purpose.FEEDBACK,
+        form_kind=link.form_kind,
+        respondent=Respondent.CHILD,
+        answers={"know_plan": "yes", "comment": PAYLOAD},
+        child_age=12,
+        submitted_at=now,
+    )
+    label = quote_year(feedback).label
+    chosen = FeedbackQuote.objects.create(
+        response=feedback, year_label=label, text=PAYLOAD, attribution=SHORT_PAYLOAD, chosen_by=world.users["manager"]
+    )
+    return {
+        "reporting:feedback_comments": [{"year": label}],
+        "reporting:feedback_quote": [{"year": label, "pk": feedback.pk}],
+        "reporting:feedback_quote_withdraw": [{"pk": chosen.pk}],
+    }
+
+
 def _fills(world: World) -> dict[str, list[dict]]:
     """Arguments for each named pattern that takes any: a list of kwargs, each walked."""
     child, pk = {"pk": world.child.pk}, {"child_pk": world.child.pk}
@@ -545,6 +590,7 @@ def _fills(world: World) -> dict[str, list[dict]]:
         "voice:consultation_send": [booked],
         "voice:feedback_send": [held],
         "voice:link_revoke": [{"pk": world.voice_sending["link"].pk}],
+        **_feedback_fills(world),
         "role_request_approve": [{"pk": world.grant.pk}],
         "role_request_refuse": [{"pk": world.grant.pk}],
         "role_remove": [{"user_pk": world.users["committee"].pk}],
@@ -604,6 +650,7 @@ NOT_PAGES = {
     "conferences:core_group_leave": "POST only: the leaving date on the plan page",
     "interchange:ssda903_upload_create": "POST only: the upload form is on the SSDA903 page",
     "reporting:retry": "POST only: queues a report version again",
+    "reporting:feedback_quote_withdraw": "POST only: the Withdraw button on the feedback comments page",
     "interchange:ssda903_upload_retry": "POST only: queues an upload's check again",
     "children:significant_change_seen": "POST only: a manager records that they have seen a change",
     "role_request_approve": "POST only: a manager approves a role request",

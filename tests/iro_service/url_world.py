@@ -281,6 +281,7 @@ def build_world() -> World:
     # The child's voice, the public forms (issue 16): the carer's live link opens its form.
     world.kwargs["voice:form"] = {"token": world.voice["carer_raw"]}
     world.kwargs |= _voice_sending_kwargs(world, holder)
+    world.kwargs.update(_feedback_quote_kwargs(world))
     return world
 
 
@@ -304,6 +305,21 @@ def _voice_sending_kwargs(world: World, holder) -> dict[str, dict]:
         "voice:consultation_send": {"pk": world.booked.pk},
         "voice:feedback_send": {"pk": world.held.pk},
         "voice:link_revoke": {"pk": to_revoke.link.pk},
+    }
+
+
+def _feedback_quote_kwargs(world: World) -> dict[str, dict]:
+    """The manager's feedback comments (issue 16, reporting.feedback_views): the year of the
+    child's feedback, the feedback itself, and a quote the manager chose from it."""
+    from voice.services.quotes import feedback_quote_choose, quote_year
+
+    feedback = world.voice["feedback"]
+    label = quote_year(feedback).label
+    chosen = feedback_quote_choose(response=feedback, text="Good meeting", by=world.users[MANAGER])
+    return {
+        "reporting:feedback_comments": {"year": label},
+        "reporting:feedback_quote": {"year": label, "pk": feedback.pk},
+        "reporting:feedback_quote_withdraw": {"pk": chosen.pk},
     }
 
 

@@ -122,15 +122,15 @@ def test_the_dashboard_takes_a_fixed_number_of_queries_whatever_the_size(
 ):
     """The figures modules run most of them (one aggregate query per question); the view adds
     the session, the user, the filter's choices (the child protection section adds five). The
-    same at 2 and at 26 children."""
+    same at 2 and at 26 children. Children's feedback (reporting.figures.voice) adds four."""
     client = client_for(manager)
     build_service(iro, children=2, first_name="Small")
-    with django_assert_max_num_queries(45) as small:
+    with django_assert_max_num_queries(49) as small:
         assert client.get(reverse("reporting:dashboard")).status_code == 200
 
     build_service(iro, children=12, first_name="Big")
     build_service(other_iro, children=12, first_name="Other")
-    with django_assert_max_num_queries(45) as large:
+    with django_assert_max_num_queries(49) as large:
         assert client.get(reverse("reporting:dashboard"), {"team": iro.iro_profile.team_id}).status_code == 200
 
     print(f"dashboard queries: {len(small)} (2 children), {len(large)} (26 children, filtered by team)")
