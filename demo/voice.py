@@ -439,7 +439,8 @@ def _try_review(reviews: list[_Review], *, iro_id: int | None) -> _Review | None
     """The booked review whose child's link the command prints: iro1's first, a child of 8 or more."""
     booked = [r for r in reviews if r.status == ReviewStatus.BOOKED and age_on(r.date_of_birth, r.day) >= 8]
     mine = [r for r in booked if r.chair_id == iro_id]
-    return (mine or booked or [None])[0]
+    found = mine or booked
+    return found[0] if found else None
 
 
 def build_voice(*, rng: random.Random, today: date, by) -> VoiceDemoResult:
@@ -572,7 +573,7 @@ def _write(planned: list[_Link]) -> None:
     links = VoiceLink.objects.bulk_create([p.link for p in planned], batch_size=500)
     responses = []
     for p, link in zip(planned, links, strict=True):
-        if p.answers is None:
+        if p.answers is None or link.submitted_at is None:
             continue
         identified = link.purpose == Purpose.CONSULTATION or bool(p.answers.get("share_name"))
         responses.append(
