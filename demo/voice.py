@@ -1,7 +1,7 @@
 """The child's voice in the synthetic demo authority (docs/rules.md#the-childs-voice):
 consultation before about a third of the reviews of the last two years, and feedback after the
-held ones, with answer mixes in the range Thurrock reports (seed 004, section 11; the demo's
-figures are synthetic).
+held ones, with answer mixes in the range Thurrock reports (docs/sources.md#thurrock-2021-22,
+section 11; the demo's figures are synthetic).
 
 - Consultation links go to the child (the younger child's or the young person's form by their
   age on the review date, ``voice.codes.form_for`` with ``VOICE_YOUNG_PERSON_AGE``; none for a
