@@ -5,6 +5,7 @@ link the command prints."""
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from datetime import datetime, time
@@ -12,6 +13,7 @@ from datetime import datetime, time
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -19,10 +21,10 @@ from children.ages import age_on
 from children.codes import AllocationWork
 from children.models import IROAllocation
 from children.querysets import years_before
-from demo import people
+from demo import people, voice
 from reviews.codes import Participation, ReviewStatus
 from reviews.models import Review
-from tests.demo.seed_demo.seeding import TODAY
+from tests.demo.seed_demo.seeding import SEED_ARGS, TODAY
 from voice.codes import FeedbackAgeBand, Purpose, Respondent, feedback_age_band, form_for
 from voice.models import VoiceLink, VoiceResponse
 from voice.questions import REPORTED_QUESTIONS, clean_answers
@@ -181,3 +183,41 @@ def test_the_printed_link_opens_the_childs_consultation_for_a_booked_review(demo
     assert link.opened_at is None and link.review.chair.username == "iro1"
     # It still opens today, whenever the demo was built.
     assert link_for_token(match.group(1)) is not None
+
+
+def _voice_rows() -> list[tuple]:
+    """The links and answers without keys, token hashes or the printed link's expiry (which runs
+    from the real time)."""
+    links = VoiceLink.objects.values_list(
+        "review_id",
+        "purpose",
+        "respondent",
+        "contact_id",
+        "form_kind",
+        "channel",
+        "sent_to",
+        "sent_at",
+        "opened_at",
+        "open_count",
+        "submitted_at",
+        "response__answers",
+        "response__identified",
+        "response__read_at",
+        "response__read_by",
+    )
+    return sorted(links, key=repr)
+
+
+def test_the_same_seed_gives_the_same_links_and_answers(demo_town):
+    before = _voice_rows()
+    seed_value = int(next(a for a in SEED_ARGS if a.startswith("--seed=")).split("=")[1])
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # a savepoint rolled back below: the demo is kept
+            cursor.execute("DELETE FROM voice_voiceresponse")
+            cursor.execute("DELETE FROM voice_voicelink")
+        # The command's own generator for the voice (seed + 16) and the same day.
+        voice.build_voice(rng=random.Random(seed_value + 16), today=TODAY, by=User.objects.get(username="manager"))
+        again = _voice_rows()
+        transaction.set_rollback(True)
+    assert again == before
+    assert _voice_rows() == before
