@@ -42,7 +42,7 @@ class Channel(models.TextChoices):
 
 
 class YesNoSortOf(models.TextChoices):
-    """Thurrock's answers (seed 004, section 11)."""
+    """Thurrock's answers (docs/sources.md#thurrock-2021-22, section 11)."""
 
     YES = "yes", "Yes"
     NO = "no", "No"

@@ -162,7 +162,7 @@ CONSULT_SOCIAL_WORKER = Form(
     ),
 )
 
-#: Thurrock's three questions (seed 004, section 11), asked of every child; the annual report
+#: Thurrock's three questions (docs/sources.md#thurrock-2021-22, section 11), asked of every child; the annual report
 #: counts them (``reporting.figures.voice``).
 KNOW_PLAN, INVOLVED, BETTER = "know_plan", "involved", "better"
 REPORTED_QUESTIONS = (KNOW_PLAN, INVOLVED, BETTER)

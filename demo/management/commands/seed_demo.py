@@ -29,6 +29,7 @@ from demo import disputes as disputes_demo
 from demo import people, shape
 from demo import protection as protection_demo
 from demo import reviews as reviews_demo
+from demo import voice as voice_demo
 from demo.summary import summary
 from iro_service import roles
 from iro_service.periods import ReportingYear
@@ -139,6 +140,10 @@ class Command(BaseCommand):
                 cp_chair=result.users[people.CP_CHAIR_USERNAME],
                 by=result.users[people.MANAGER_USERNAME],
             )
+            # The child's voice (consultation and feedback): its own generator too.
+            voice = voice_demo.build_voice(
+                rng=random.Random(seed + 16), today=today, by=result.users[people.MANAGER_USERNAME]
+            )
             demo_child_population(today=today)
         elapsed = time.perf_counter() - started
         self._report(
@@ -147,6 +152,7 @@ class Command(BaseCommand):
             disputes,
             contacts=contacts,
             protection=protection,
+            voice=voice,
             seed=seed,
             today=today,
             elapsed=elapsed,
@@ -273,6 +279,13 @@ class Command(BaseCommand):
         flags = ", ".join(f"{FlagKind(kind).label.lower()} {n}" for kind, n in p.flags_open.items()) or "none"
         out(f"    Open child protection flags: {flags}.")
 
+    def _report_voice(self, v: voice_demo.VoiceDemoResult) -> None:
+        links, answered = sum(v.links.values()), sum(v.answered.values())
+        self.stdout.write(
+            f"  The child's voice: links for {v.reviews} reviews of the last two years; {links} links sent, "
+            f"{answered} answered ({v.unread} answers left unread on the IROs' home pages)."
+        )
+
     def _report(
         self,
         figures: dict,
@@ -281,6 +294,7 @@ class Command(BaseCommand):
         *,
         contacts: int,
         protection: protection_demo.ProtectionDemoResult,
+        voice: voice_demo.VoiceDemoResult,
         seed: int,
         today: date,
         elapsed: float,
@@ -296,6 +310,7 @@ class Command(BaseCommand):
         self._report_reviews(reviews)
         self._report_disputes(disputes)
         self._report_protection(protection)
+        self._report_voice(voice)
         out(f"  People around the children in care (synthetic contact details): {contacts}.")
         out("")
         out(f"Demo logins (every account's password is {people.DEMO_PASSWORD}):")
@@ -303,3 +318,7 @@ class Command(BaseCommand):
         for member in people.STAFF:
             user = users[member.username]
             out(f"  {member.username:<10} {member.role:<22} {user.get_full_name():<22} {people.DEMO_PASSWORD}")
+        if voice.try_path:
+            # The raw token exists only here: the database keeps its hash (docs/rules.md#the-childs-voice).
+            out("")
+            out(f"Try the child's form: http://127.0.0.1:8000{voice.try_path}")
