@@ -260,7 +260,7 @@ def response_submit(*, raw: str, data: dict[str, object], path: str = "", now: d
             child_id=link.child_id,
             obj=response,
             summary=f"{link.get_form_kind_display()} answered through its link",
-            path=path,
+            path=path.replace(raw, "…"),
         )
     return response
 

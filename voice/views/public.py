@@ -99,20 +99,26 @@ def _page(request, link: VoiceLink, form: VoiceForm):
     )
 
 
+def _without_token(path: str, token: str) -> str:
+    """The page's path for the audit trail, with the token left out: the token is kept nowhere
+    but in the message or letter that carries it (docs/rules.md#the-childs-voice)."""
+    return path.replace(token, "…")
+
+
 @csrf_protect
 def _form(request, token: str):
     link = services.link_for_token(token)
     if link is None:
         return _closed(request)
     if request.method == "GET":
-        services.link_opened(link, path=request.path)
+        services.link_opened(link, path=_without_token(request.path, token))
         return _page(request, link, VoiceForm(link.form_kind))
     data = {key: request.POST.get(key) for key in request.POST}
     form = VoiceForm(link.form_kind, data=data)
     if not form.is_valid():
         return _page(request, link, form)
     try:
-        services.response_submit(raw=token, data=data, path=request.path)
+        services.response_submit(raw=token, data=data, path=_without_token(request.path, token))
     except services.LinkClosed:
         return _closed(request)
     except ValidationError as error:
