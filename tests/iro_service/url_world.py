@@ -410,6 +410,8 @@ def _account_kwargs(users) -> dict[str, dict]:
 
 #: The child each audited page names, by URL name (None: a record about no one child).
 def expected_child(world: World, name: str) -> int | None:
+    if name in ("reporting:feedback_quote", "reporting:feedback_quote_withdraw"):
+        return world.voice["feedback"].child_id  # one child's comment, quoted (issue 16)
     if name.startswith(("reporting:", "interchange:")):
         return None
     if name == "children:retention_request":
