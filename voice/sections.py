@@ -114,9 +114,7 @@ def review_voice(*, review: Review, user: User, today: date) -> dict[str, Any]:
         "asked_count": len({link.recipient_key for link in links}),
         "answered_count": len(answered),
         "anonymous_count": sum(1 for response in answered if not response.identified),
-        "named": [
-            (response, selectors.who_answered(response)) for response in answered if response.identified
-        ],
+        "named": [(response, selectors.who_answered(response)) for response in answered if response.identified],
         "send_url": _send_url("voice:feedback_send", review) if chair else "",
     }
 

@@ -123,7 +123,7 @@ def plain_text(response: VoiceResponse) -> str:
 
 
 def views_conveyed(review: Review) -> str | None:
-    """"Tia answered the consultation form on 3 December 2026" when the child answered the
+    """ "Tia answered the consultation form on 3 December 2026" when the child answered the
     consultation for ``review`` (a booked review), else ``None``: the review record form then
     offers PN6 (docs/rules.md#the-childs-voice). One query."""
     response = (

@@ -309,8 +309,8 @@ def action_update(*, action: Action, by: User, status: str, today: date | None =
     return action
 
 
-#: The fields of a booked review that ``review_notes_append`` adds to.
-NOTE_FIELDS = ("wishes_and_feelings", "discussion")
+#: The fields of a booked review that ``review_notes_append`` adds to, in words.
+NOTE_FIELDS = {"wishes_and_feelings": "the child's wishes and feelings", "discussion": "the summary of the discussion"}
 
 
 @transaction.atomic
@@ -335,6 +335,7 @@ def review_notes_append(
     before = getattr(review, field)
     setattr(review, field, f"{before.rstrip()}\n\n{text}" if before.strip() else text)
     save_validated(review, by=by)
-    label = str(Review._meta.get_field(field).verbose_name)
-    audit_change(review, by=by, summary=f"Added to {label} before the review", changes={field: ["", "(added)"]})
+    audit_change(
+        review, by=by, summary=f"Added to {NOTE_FIELDS[field]} before the review", changes={field: ["", "(added)"]}
+    )
     return review

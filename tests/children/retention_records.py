@@ -324,7 +324,7 @@ def child_voice(child: Child, review: Review, *, contact: Contact, iro, manager)
     comment the manager quoted."""
     from voice.models import FeedbackQuote, VoiceLink, VoiceResponse
 
-    def link(purpose, form_kind, respondent, *, person=None, name=FIRST_NAME, sent_to="", token="a"):
+    def link(purpose, form_kind, respondent, *, person=None, name=FIRST_NAME, sent_to="", hash_of="a"):
         return VoiceLink.objects.create(
             review=review,
             child=child,
@@ -335,7 +335,7 @@ def child_voice(child: Child, review: Review, *, contact: Contact, iro, manager)
             name=name,
             channel="email",
             sent_to=sent_to,
-            token_hash=token * 64,
+            token_hash=hash_of * 64,
             expires_at=dt.datetime(2004, 3, 1, tzinfo=dt.UTC),
             sent_at=dt.datetime(2004, 2, 1, tzinfo=dt.UTC),
             delivery_reference=f"{MARK}-message",
@@ -369,10 +369,10 @@ def child_voice(child: Child, review: Review, *, contact: Contact, iro, manager)
         person=contact,
         name=contact.name,
         sent_to=contact.email,
-        token="b",
+        hash_of="b",
     )
     answered(mother, {"going": "ok", "plan": f"{MARK}'s plan is fine"})
-    fed_back = link("feedback", "feedback-child", "child", token="c")
+    fed_back = link("feedback", "feedback-child", "child", hash_of="c")
     response = answered(fed_back, {"know_plan": "yes", "better": "sort_of", "comment": f"{MARK} liked it"})
     response.read_at = dt.datetime(2004, 3, 2, tzinfo=dt.UTC)
     response.save()  # a second history row

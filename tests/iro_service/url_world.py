@@ -278,6 +278,8 @@ def build_world() -> World:
         **_conference_kwargs(child, on_plan, today=today),
     }
     world.voice = _voice_records(world, holder)
+    # The IRO's answers (issue 16, voice/views/iro.py): the child's consultation answer.
+    world.kwargs |= {name: {"pk": world.voice["consultation"].pk} for name in ("voice:answer", "voice:answer_copy")}
     return world
 
 

@@ -83,4 +83,3 @@ def test_destroying_removes_the_links_answers_and_quotes(iro, manager):
 def test_anonymising_knows_every_free_text_field_of_the_voice_models():
     missing = erasure.unclassified_fields(erasure.models_holding_rows_about_a_child())
     assert [name for name in missing if name.startswith("voice.")] == []
-

@@ -97,7 +97,8 @@ def answer_copy(request, pk):
         messages.error(request, refused.messages[0])
     except StaleEditError:
         messages.error(
-            request, "The review record was changed while you were reading this answer. Copy it again if you still want to."
+            request,
+            "The review record was changed while you were reading this answer. Copy it again if you still want to.",
         )
     except ValidationError as refused:
         messages.error(request, refused.messages[0])
