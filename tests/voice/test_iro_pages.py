@@ -288,3 +288,25 @@ def test_an_iro_who_no_longer_holds_the_child_sees_nothing(client_for, iro):
     response = consultation(iro)
     newcomer = make_iro(username="newcomer")
     assert client_for(newcomer).get(reverse("voice:answer", args=[response.pk])).status_code == 404
+
+
+def test_review_notes_append_adds_to_a_booked_review_only_for_its_iro(iro, other_iro):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from reviews.services import review_notes_append
+
+    _, review = child_with_booked_review(iro)
+    review = review_notes_append(
+        review=review, by=iro, field="discussion", text="First", expected_version=review.version
+    )
+    review = review_notes_append(
+        review=review, by=iro, field="discussion", text="Second", expected_version=review.version
+    )
+    assert review.discussion == "First\n\nSecond"
+    with pytest.raises((PermissionDenied, ValidationError)):
+        review_notes_append(review=review, by=other_iro, field="discussion", text="x", expected_version=review.version)
+    _, held = child_with_held_review(iro, first_name="Sam")
+    with pytest.raises(ValidationError):
+        review_notes_append(review=held, by=iro, field="discussion", text="x", expected_version=held.version)
+    with pytest.raises(TypeError):
+        review_notes_append(review=review, by=iro, field="venue", text="x", expected_version=review.version)
