@@ -328,9 +328,10 @@ def _build() -> World:
 
 
 def _voice(world: World) -> dict:
-    """The child's voice (issue 16): the child answered the consultation before the booked review
-    and gave feedback, with their name, after the held one; the carer was asked too. Every text
-    answer holds the payload (``_poison_answers``)."""
+    """The child's voice (issue 16): the carer answered the consultation before the booked review,
+    and the child gave feedback, with their name, after the held one. Every text answer holds the
+    payload (``_poison_answers``). The child's own consultation link stays unasked, for the walk
+    of the public form."""
     from voice import services as voice_services
     from voice.codes import Channel, Purpose, Respondent
 
@@ -341,10 +342,8 @@ def _voice(world: World) -> dict:
             review=review, purpose=purpose, respondent=respondent, contact=contact, channel=Channel.EMAIL, by=iro
         )
 
-    consulted = voice_services.response_submit(
-        raw=made(world.booked, Purpose.CONSULTATION).raw, data={"home": "good", "talk_about": "t", "private": "p"}
-    )
-    made(world.booked, Purpose.CONSULTATION, Respondent.CARER, world.contacts[0])
+    carer = made(world.booked, Purpose.CONSULTATION, Respondent.CARER, world.contacts[0])
+    consulted = voice_services.response_submit(raw=carer.raw, data={"home": "good", "talk_about": "t", "private": "p"})
     fed_back = voice_services.response_submit(
         raw=made(world.held, Purpose.FEEDBACK).raw, data={"know_plan": "yes", "comment": "c", "share_name": "on"}
     )
