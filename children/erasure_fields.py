@@ -158,3 +158,31 @@ KEPT: dict[str, dict[str, str]] = {
         "due_reason": "the rule's wording with dates; no name",
     },
 }
+
+# --- The child's voice (docs/rules.md#the-childs-voice) ------------------------------------------
+# A link loses who it went to and where; an answer keeps its choices and loses its text answers
+# (``voice.erasure``, a CHILD_SHARED_ROW_STEPS step, since one JSON value holds both); a quote
+# chosen for a report loses its words. Destroying removes them with the rest of the record.
+ANONYMISE.update(
+    {
+        "voice.VoiceLink": {
+            "name": Value(REMOVED),
+            "sent_to": Value(""),
+            "delivery_reference": Value(""),
+            "delivery_error": Value(""),
+        },
+        "voice.FeedbackQuote": {"text": Value(REMOVED), "attribution": Value("")},
+    }
+)
+KEPT.update(
+    {
+        "voice.VoiceLink": {
+            "token_hash": "the hash of a random token: it names nobody, and the link is closed",
+            "revoked_reason": "fixed wording (revoked by the IRO, replaced by a new link)",
+        },
+        "voice.VoiceResponse": {
+            "answers": "the choice answers the annual report counts; voice.erasure drops every text answer",
+        },
+        "voice.FeedbackQuote": {"year_label": "a reporting year's label"},
+    }
+)

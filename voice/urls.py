@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import public, send
+from .views import iro, public, send
 
 app_name = "voice"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("voice/review/<int:pk>/consultation/", send.consultation_send, name="consultation_send"),
     path("voice/review/<int:pk>/feedback/", send.feedback_send, name="feedback_send"),
     path("voice/link/<int:pk>/revoke/", send.link_revoke_view, name="link_revoke"),
+    # The IRO's answers (voice/views/iro.py)
+    path("voice/answers/", iro.answers, name="answers"),
+    path("voice/answers/<int:pk>/", iro.answer, name="answer"),
+    path("voice/answers/<int:pk>/copy/", iro.answer_copy, name="answer_copy"),
 ]

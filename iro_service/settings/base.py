@@ -406,3 +406,18 @@ NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
 NOTIFY_LETTER_TEMPLATE_ID = env.str("NOTIFY_LETTER_TEMPLATE_ID", default="")
+
+# --- The child's voice: what it adds to the pages of reviews (reviews never imports voice) ----
+# Panels at the very top of an IRO's start page, above their deadlines (the answers not yet
+# read): called like HOME_SECTIONS, with user and today; the template under "template", the
+# children shown under "child_ids".
+HOME_TOP_SECTIONS = ["voice.sections.home_unread"]
+# Panels on a review's page: each is called with review, user and today and returns its
+# template's context, the template under "template".
+REVIEW_DETAIL_SECTIONS = ["voice.sections.review_voice"]
+# The function the review record form asks, with review (the booked review), whether the child
+# conveyed their views before it: a short description ("Tia answered the consultation form on
+# 3 December 2026") or None. The form then offers PN6. Empty: never.
+REVIEW_VIEWS_CONVEYED = "voice.sections.views_conveyed"
+# Anonymising keeps an answer's choices (the report counts them) and drops its text answers.
+CHILD_SHARED_ROW_STEPS = [*CHILD_SHARED_ROW_STEPS, "voice.erasure.child_answers"]

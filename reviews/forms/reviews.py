@@ -213,10 +213,16 @@ class ReviewRecordForm(LockedForm, GDSForm, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, conveyed: str = "", child_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["version"]
+        if conveyed:  # the child conveyed their views before the review (REVIEW_VIEWS_CONVEYED)
+            field = self.fields["participation_code"]
+            field.help_text = (
+                f"PN6 because {conveyed}; choose another code if {child_name or 'the child'} attended. "
+                f"{field.help_text}"
+            )
         self.helper.inputs = []  # the page puts the button after the actions
         # The reason box always shows, under the radios, and is asked for only with "Not
         # invited". GOV.UK's conditional reveal would mark the radio aria-expanded, which a

@@ -27,6 +27,7 @@ from .invitations import review_invite  # noqa: F401
 from .reviews import (  # noqa: F401
     ActionInput,
     action_update,
+    review_notes_append,
     review_record,
     review_update,
 )

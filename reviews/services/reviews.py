@@ -307,3 +307,35 @@ def action_update(*, action: Action, by: User, status: str, today: date | None =
     )
     after_change(action.child_id, today=today)
     return action
+
+
+#: The fields of a booked review that ``review_notes_append`` adds to, in words.
+NOTE_FIELDS = {"wishes_and_feelings": "the child's wishes and feelings", "discussion": "the summary of the discussion"}
+
+
+@transaction.atomic
+def review_notes_append(
+    *, review: Review, by: User, field: str, text: str, expected_version: int, today: date | None = None
+) -> Review:
+    """Add ``text`` (plain text: answers given before the review, copied by the IRO) at the end of
+    a booked review's ``wishes_and_feelings`` or ``discussion``, which the review record form
+    then starts from. Refused with ``StaleEditError`` when the review changed since
+    ``expected_version`` was read; only the IRO who may chair the child's reviews adds to it."""
+    if field not in NOTE_FIELDS:
+        raise TypeError(f"review_notes_append cannot change {field}")
+    today = today or timezone.localdate()
+    if review.status != ReviewStatus.BOOKED:
+        raise ValidationError("Answers are copied into a review that is booked, before it is recorded.")
+    require_can_chair(review.child, by, on=today)
+    text = text.strip()
+    if not text:
+        raise ValidationError("There is nothing to copy.")
+    claim_version(review, expected_version=expected_version)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    before = getattr(review, field)
+    setattr(review, field, f"{before.rstrip()}\n\n{text}" if before.strip() else text)
+    save_validated(review, by=by)
+    audit_change(
+        review, by=by, summary=f"Added to {NOTE_FIELDS[field]} before the review", changes={field: ["", "(added)"]}
+    )
+    return review

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from children.ages import age_on
 from children.models import Child, Contact
 from children.selectors import visible_child_or_404, visible_record_or_404
 from iro_service.audit import audited_by_service, child_in_url, note_listing, object_in_url, record_export
@@ -24,7 +25,7 @@ from iro_service.sections import page_sections
 
 from .. import deadlines, exports, ics, selectors, services
 from ..calendar import local_non_working_days
-from ..codes import ActionStatus, ReviewStatus
+from ..codes import PN0_AGE_LIMIT, ActionStatus, Participation, ReviewStatus
 from ..filters import DeadlineFilter
 from ..forms.reviews import (
     NOT_SENT,
@@ -80,6 +81,8 @@ def _deadlines_page(request, *, title: str, scope: str):
     due_so_far = selectors.reviews_due_so_far(request.user, today=today)
     # Other apps' panels on the IRO's own page (HOME_SECTIONS: the conferences they chair).
     sections = [] if service else page_sections("HOME_SECTIONS", user=request.user, today=today)
+    # Panels at the top of the IRO's own page (HOME_TOP_SECTIONS: the answers not yet read).
+    top_sections = [] if service else page_sections("HOME_TOP_SECTIONS", user=request.user, today=today)
     # The records behind "not held" are another app's page (NOT_HELD_REVIEWS_URL).
     not_held_url = import_string(settings.NOT_HELD_REVIEWS_URL)(user=request.user, year_label=due_so_far.year_label)
     rows = listing.rows
@@ -100,6 +103,7 @@ def _deadlines_page(request, *, title: str, scope: str):
         "due_so_far": due_so_far,
         "not_held_url": not_held_url,
         "sections": sections,
+        "top_sections": top_sections,
     }
     described = deadline_filter.described if deadline_filter else ""
     summary = f"{title}: {len(rows)} of {listing.counts.children} children"
@@ -107,7 +111,8 @@ def _deadlines_page(request, *, title: str, scope: str):
         summary += f", page {listing.children.number} of {listing.children.paginator.num_pages}"
     note_listing(
         request,
-        child_ids=[r.child.pk for r in rows] + [pk for s in sections for pk in s.get("child_ids", [])],
+        child_ids=[r.child.pk for r in rows]
+        + [pk for s in [*top_sections, *sections] for pk in s.get("child_ids", [])],
         summary=f"{summary}; {described}"[:255] if described else summary,
         **({"filters": deadline_filter.chosen} if deadline_filter else {}),
     )
@@ -276,12 +281,36 @@ def _record_page(request, *, child, review, form, formset, title, conflict=None)
     )
 
 
+def _record_initial(booked: Review | None) -> dict:
+    """What the record form starts from: the booking, and what was added to it before the
+    review (answers copied into it, docs/rules.md#the-childs-voice)."""
+    if booked is None:
+        return {}
+    initial = {"held_on": booked.booked_for, "venue": booked.venue, "invited": booked.invited}
+    initial.update({name: getattr(booked, name) for name in services.reviews.NOTE_FIELDS if getattr(booked, name)})
+    return initial
+
+
+def _views_conveyed(child: Child, booked: Review | None) -> str:
+    """How the child conveyed their views before the booked review (REVIEW_VIEWS_CONVEYED: the
+    consultation form they answered), or "": the form then offers PN6, unless the child is under
+    4 on the booked date (PN0 only)."""
+    if booked is None or not settings.REVIEW_VIEWS_CONVEYED:
+        return ""
+    if booked.booked_for and age_on(child.date_of_birth, booked.booked_for) < PN0_AGE_LIMIT:
+        return ""
+    return import_string(settings.REVIEW_VIEWS_CONVEYED)(review=booked) or ""
+
+
 @chair_form_page("Record a review page viewed", child=child_in_url("child_pk"))
 def review_record(request, child_pk):
     child = _child(request, child_pk)
     booked = Review.objects.booked().filter(child=child).first()
-    initial = {"held_on": booked.booked_for, "venue": booked.venue, "invited": booked.invited} if booked else {}
-    form = ReviewRecordForm(request.POST or None, initial=initial)
+    initial = _record_initial(booked)
+    conveyed = _views_conveyed(child, booked)
+    if conveyed:
+        initial["participation_code"] = Participation.PN6
+    form = ReviewRecordForm(request.POST or None, initial=initial, conveyed=conveyed, child_name=child.first_name)
     formset = _action_formset(request)
     if request.method == "POST" and not _adding_action(request) and form.is_valid() and formset.is_valid():
         try:
@@ -330,6 +359,8 @@ def review_detail(request, pk):
     review = visible_record_or_404(request.user, selectors.child_reviews_queryset(), pk)
     today = timezone.localdate()
     distribution = selectors.distribution_list(review, today=today) if review.status == ReviewStatus.HELD else None
+    # Panels other apps add to the review's page (REVIEW_DETAIL_SECTIONS): reviews never imports them.
+    sections = page_sections("REVIEW_DETAIL_SECTIONS", review=review, user=request.user, today=today)
     return render(
         request,
         "reviews/detail.html",
@@ -339,6 +370,7 @@ def review_detail(request, pk):
             "today": today,
             "action_statuses": ActionStatus.choices,
             "distribution": distribution,
+            "sections": sections,
         },
     )
 

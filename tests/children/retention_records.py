@@ -198,6 +198,7 @@ def full_record(*, iro, manager, reference: str = REFERENCE) -> Record:
         no_other_adult_evidence=f"{MARK} e3",
     )
     conference = child_protection_work(child, chair=iro)
+    child_voice(child, review, contact=contact, iro=iro, manager=manager)
     audit_record(actor=iro, action=AuditAction.VIEWED, child_id=child.pk, obj=conference, summary="Conference viewed")
     audit_record(
         actor=manager,
@@ -315,3 +316,70 @@ def child_protection_work(child: Child, *, chair) -> Conference:
     plan.care_episode = child.episodes.order_by("started_on").first()
     plan.save()
     return icpc
+
+
+def child_voice(child: Child, review: Review, *, contact: Contact, iro, manager) -> None:
+    """The child's voice (issue 16): the child answered the consultation before the review, with
+    a private answer; the mother's link went by email; the child's feedback afterwards carries a
+    comment the manager quoted."""
+    from voice.models import FeedbackQuote, VoiceLink, VoiceResponse
+
+    def link(purpose, form_kind, respondent, *, person=None, name=FIRST_NAME, sent_to="", hash_of="a"):
+        return VoiceLink.objects.create(
+            review=review,
+            child=child,
+            purpose=purpose,
+            form_kind=form_kind,
+            respondent=respondent,
+            contact=person,
+            name=name,
+            channel="email",
+            sent_to=sent_to,
+            token_hash=hash_of * 64,
+            expires_at=dt.datetime(2004, 3, 1, tzinfo=dt.UTC),
+            sent_at=dt.datetime(2004, 2, 1, tzinfo=dt.UTC),
+            delivery_reference=f"{MARK}-message",
+            delivery_error=f"{MARK} mailbox full",
+            submitted_at=dt.datetime(2004, 2, 2, tzinfo=dt.UTC),
+            created_by=iro,
+        )
+
+    def answered(made, answers):
+        return VoiceResponse.objects.create(
+            link=made,
+            review=review,
+            child=child,
+            purpose=made.purpose,
+            form_kind=made.form_kind,
+            respondent=made.respondent,
+            answers=answers,
+            child_age=10,
+            submitted_at=made.submitted_at,
+        )
+
+    consulted = link("consultation", "consult-child", "child", sent_to="zephyrine@example.test")
+    answered(
+        consulted,
+        {"home": "good", "home_more": f"{MARK} likes it", "attend": "no", "private": f"{MARK} is scared"},
+    )
+    mother = link(
+        "consultation",
+        "consult-parent",
+        "parent",
+        person=contact,
+        name=contact.name,
+        sent_to=contact.email,
+        hash_of="b",
+    )
+    answered(mother, {"going": "ok", "plan": f"{MARK}'s plan is fine"})
+    fed_back = link("feedback", "feedback-child", "child", hash_of="c")
+    response = answered(fed_back, {"know_plan": "yes", "better": "sort_of", "comment": f"{MARK} liked it"})
+    response.read_at = dt.datetime(2004, 3, 2, tzinfo=dt.UTC)
+    response.save()  # a second history row
+    FeedbackQuote.objects.create(
+        response=response,
+        year_label="2003-04",
+        text=f"{MARK} liked it",
+        attribution=f"{MARK}, aged 10",
+        chosen_by=manager,
+    )

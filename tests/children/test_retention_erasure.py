@@ -132,6 +132,13 @@ def test_the_walk_finds_every_model_about_a_child_and_the_record_has_a_row_of_ea
         "conferences.HistoricalPlanAction",
         "conferences.MinutesSent",
         "conferences.HistoricalMinutesSent",
+        # the child's voice (issue 16)
+        "voice.VoiceLink",
+        "voice.HistoricalVoiceLink",
+        "voice.VoiceResponse",
+        "voice.HistoricalVoiceResponse",
+        "voice.FeedbackQuote",
+        "voice.HistoricalFeedbackQuote",
     } <= labels
     # A family's conference is shared with brothers and sisters: the walk does not reach it
     # (conferences/erasure.py decides what happens to it).
@@ -463,12 +470,22 @@ def test_only_the_retention_service_uses_the_sanctioned_path():
     root = Path(__file__).resolve().parents[2]
     users = sorted(
         str(path.relative_to(root))
-        for package in ("iro_service", "children", "reviews", "conferences", "disputes", "reporting", "interchange")
+        for package in (
+            "iro_service",
+            "children",
+            "reviews",
+            "conferences",
+            "voice",
+            "disputes",
+            "reporting",
+            "interchange",
+        )
         for path in (root / package).rglob("*.py")
         if "SanctionedErasure" in path.read_text(encoding="utf-8")
     )
-    # conferences/erasure.py is called only by children/erasure.py (CHILD_SHARED_ROW_STEPS).
-    assert users == ["children/erasure.py", "conferences/erasure.py", "iro_service/models.py"]
+    # conferences/erasure.py and voice/erasure.py are called only by children/erasure.py
+    # (CHILD_SHARED_ROW_STEPS).
+    assert users == ["children/erasure.py", "conferences/erasure.py", "iro_service/models.py", "voice/erasure.py"]
 
 
 def test_the_sanctioned_path_refuses_outside_a_transaction(monkeypatch, record):

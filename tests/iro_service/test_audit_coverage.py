@@ -82,6 +82,7 @@ LISTS_THE_CHILD = (
     "reviews:calendar",
     "reviews:service_calendar",
     "conferences:mine",
+    "voice:answers",  # the IRO's own answers (issue 16)
 )
 
 #: Pages about a record that is about no one child: their event names the record only.

@@ -189,6 +189,11 @@ DECISIONS: dict[str, frozenset | dict[str, frozenset]] = {
     "voice:consultation_send": CHAIR,
     "voice:feedback_send": CHAIR,
     "voice:link_revoke": {"GET": frozenset(), "POST": CHAIR},
+    # the child's voice, the IRO's answers (issue 16): the list is the IRO's own; a manager reads
+    # one answer (never its private words); only the child's IRO copies it into the review
+    "voice:answers": IROS,
+    "voice:answer": CHILD,
+    "voice:answer_copy": {"GET": frozenset(), "POST": CHAIR},
 }
 
 ALLOWED_STATUS = {200, 302, 400, 405}

@@ -96,7 +96,7 @@ RAW = ("<xss", "<script>alert(1)", "<img src=x", "\"'><")
 #: What an escaped copy leaves: the proof that the walked page shows the stored text at all.
 ESCAPED = "&lt;xss&gt;"
 
-APPS = ("children", "reviews", "conferences", "disputes", "reporting")
+APPS = ("children", "reviews", "conferences", "disputes", "reporting", "voice")
 #: Free-text columns left alone, with the reason.
 NOT_FREE_TEXT = {
     ("reviews", "DeadlineFlag", "key"): "a machine key built by reviews.flags.flag_key, never shown",
@@ -131,6 +131,8 @@ class World:
     conferences: dict = field(default_factory=dict)
     #: The child's voice, sending (issue 16): a live feedback link to the carer, to revoke.
     voice_sending: dict = field(default_factory=dict)
+    #: The child's voice (issue 16): "consultation" and "feedback" answers.
+    voice: dict = field(default_factory=dict)
     poisoned: list[str] = field(default_factory=list)
 
 
@@ -322,7 +324,9 @@ def _build() -> World:
         "requested": make_icpc([child], strategy_on=today - dt.timedelta(days=2), chair=iro),
     }
     world.voice_sending = _voice_sending(world)
+    world.voice = _voice(world)
     _poison(world)
+    _poison_answers()
     return world
 
 
@@ -341,6 +345,37 @@ def _voice_sending(world: World) -> dict:
         by=world.users["iro"],
     )
     return {"link": made.link}
+def _voice(world: World) -> dict:
+    """The child's voice (issue 16): the carer answered the consultation before the booked review,
+    and the child gave feedback, with their name, after the held one. Every text answer holds the
+    payload (``_poison_answers``). The child's own consultation link stays unasked, for the walk
+    of the public form."""
+    from voice import services as voice_services
+    from voice.codes import Channel, Purpose, Respondent
+
+    iro = world.users["iro"]
+
+    def made(review, purpose, respondent=Respondent.CHILD, contact=None):
+        return voice_services.link_create(
+            review=review, purpose=purpose, respondent=respondent, contact=contact, channel=Channel.EMAIL, by=iro
+        )
+
+    carer = made(world.booked, Purpose.CONSULTATION, Respondent.CARER, world.contacts[0])
+    consulted = voice_services.response_submit(raw=carer.raw, data={"home": "good", "talk_about": "t", "private": "p"})
+    fed_back = voice_services.response_submit(
+        raw=made(world.held, Purpose.FEEDBACK).raw, data={"know_plan": "yes", "comment": "c", "share_name": "on"}
+    )
+    return {"consultation": consulted, "feedback": fed_back}
+
+
+def _poison_answers() -> None:
+    """Every text answer of every form, and the text of every answer given, hold the payload."""
+    from voice.models import VoiceResponse
+    from voice.questions import CHOICE, CONSENT, FORMS
+
+    for response in VoiceResponse.objects.all():
+        texts = {q.id: PAYLOAD for q in FORMS[response.form_kind].questions if q.kind not in (CHOICE, CONSENT)}
+        VoiceResponse.objects.filter(pk=response.pk).update(answers={**response.answers, **texts})
 
 
 def _retention_proposal(today: dt.date):
@@ -611,6 +646,9 @@ def _fills(world: World) -> dict[str, list[dict]]:
         },
         "reviews:calendar_feed_ics": [{"token": calendar_feed_token_create(by=world.users["iro"]).raw}],
         "voice:form": [{"token": _voice_link(world)}],  # the child's voice (issue 16): the public form
+        # the child's voice: the IRO's answers (issue 16)
+        "voice:answer": [{"pk": world.voice["consultation"].pk}, {"pk": world.voice["feedback"].pk}],
+        "voice:answer_copy": [{"pk": world.voice["consultation"].pk}],
     }
 
 
@@ -664,6 +702,7 @@ NOT_PAGES = {
     "admin:view_on_site": "a redirect to the object's page",
     "admin:?": "the admin's redirects (object id without /change/) and its catch-all 404",
     "admin:autocomplete": "needs an app, model and field in the query; answers 403 without",
+    "voice:answer_copy": "POST only: the copy button on an answer's page",
 }
 
 ROLES = ("anonymous", "iro", "manager", "committee", "administrator")

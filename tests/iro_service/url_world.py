@@ -282,6 +282,8 @@ def build_world() -> World:
     world.kwargs["voice:form"] = {"token": world.voice["carer_raw"]}
     world.kwargs |= _voice_sending_kwargs(world, holder)
     world.kwargs.update(_feedback_quote_kwargs(world))
+    # The IRO's answers (issue 16, voice/views/iro.py): the child's consultation answer.
+    world.kwargs |= {name: {"pk": world.voice["consultation"].pk} for name in ("voice:answer", "voice:answer_copy")}
     return world
 
 
