@@ -168,10 +168,11 @@ def _pn6(periods: list[Period], scope: Scope) -> list[dict]:
 
 
 def _quotes(year: ReportingYear, scope: Scope) -> list[tuple[str, str]]:
-    """The quotes chosen for ``year``, oldest chosen first. One query."""
+    """The quotes chosen for ``year``, oldest chosen first, leaving out the words of a child
+    whose record was anonymised since (retention removes them). One query."""
     return list(
         FeedbackQuote.objects.filter(person_scope(scope, "response__review__chair"))
-        .filter(year_label=year.label, withdrawn_at__isnull=True)
+        .filter(year_label=year.label, withdrawn_at__isnull=True, response__child__anonymised_at__isnull=True)
         .order_by("pk")
         .values_list("text", "attribution")
     )

@@ -345,6 +345,8 @@ def _voice_sending(world: World) -> dict:
         by=world.users["iro"],
     )
     return {"link": made.link}
+
+
 def _voice(world: World) -> dict:
     """The child's voice (issue 16): the carer answered the consultation before the booked review,
     and the child gave feedback, with their name, after the held one. Every text answer holds the
@@ -496,37 +498,11 @@ def _conference_fills(world: World) -> dict[str, list[dict]]:
 def _feedback_fills(world: World) -> dict[str, list[dict]]:
     """The manager's feedback comments (issue 16, reporting.feedback_views): a child's feedback on
     the held review whose comment is the payload, and a quote of it (text and attribution too)."""
-    import uuid
-
-    from voice.codes import FormKind, Purpose, Respondent
-    from voice.models import FeedbackQuote, VoiceLink, VoiceResponse
+    from voice.models import FeedbackQuote
     from voice.services.quotes import quote_year
 
-    now = timezone.now()
-    link = VoiceLink.objects.create(
-        review=world.held,
-        child=world.held.child,
-        purpose=Purpose.FEEDBACK,
-        form_kind=FormKind.FEEDBACK_YOUNG,
-        respondent=Respondent.CHILD,
-        name=PAYLOAD[:200],
-        channel="email",
-        token_hash=uuid.uuid4().hex,
-        expires_at=now,
-        submitted_at=now,
-        created_by=world.users["iro"],
-    )
-    feedback = VoiceResponse.objects.create(
-        link=link,
-        review=world.held,
-        child=world.held.child,
-        purpose=Purpose.FEEDBACK,
-        form_kind=link.form_kind,
-        respondent=Respondent.CHILD,
-        answers={"know_plan": "yes", "comment": PAYLOAD},
-        child_age=12,
-        submitted_at=now,
-    )
+    # The child's named feedback on the held review (``_voice``), its comment the payload.
+    feedback = world.voice["feedback"]
     label = quote_year(feedback).label
     chosen = FeedbackQuote.objects.create(
         response=feedback, year_label=label, text=PAYLOAD, attribution=SHORT_PAYLOAD, chosen_by=world.users["manager"]
