@@ -255,9 +255,10 @@ def _felt_table(figures: _Figures) -> Table:
     answered = figures.each(lambda i: sum(figures.get(i, Respondent.CHILD, f"felt_{v}") for v in HowGoing.values))
     return figures.table(
         "feedback_felt",
-        "How did the review feel?",
+        "How children felt about their review",
         "Children's answer",
-        [*rows, ["Answered by", *answered]],
+        # "Total ..." rows print in the table but are not drawn (reporting.charts).
+        [*rows, ["Total who answered", *answered]],
         note='Children\'s answers to "How did your review feel?" on the feedback form.',
         chart="bar",
     )

@@ -212,7 +212,7 @@ def test_how_the_review_felt(world):
         ["Good", 2, 4],
         ["OK", 1, 2],
         ["Not good", 1, 1],
-        ["Answered by", 4, 7],
+        ["Total who answered", 4, 7],
     ]
 
 
