@@ -19,9 +19,8 @@ from playwright.sync_api import expect
 from children.codes import ContactRole
 from tests.browser.steps import assert_summary_links_resolve
 from tests.factories import make_iro
-from tests.voice.factories import child_link, child_with_booked_review, child_with_held_review, contact
-from voice import services
-from voice.codes import Channel, FormKind, Purpose, Respondent
+from tests.voice.factories import child_link, child_with_booked_review, child_with_held_review, contact, parent_link
+from voice.codes import FormKind
 from voice.models import VoiceResponse
 from voice.questions import TEXT_LIMIT
 
@@ -128,14 +127,7 @@ def test_a_parent_gives_feedback_and_lets_the_iro_know_it_is_theirs(browser, pho
     iro = make_iro(username="iro")
     child, review = child_with_held_review(iro, first_name="Ruby", born=dt.date(2018, 5, 1))
     mother = contact(child, ContactRole.MOTHER, name="Jo Ellis")
-    made = services.link_create(
-        review=review,
-        purpose=Purpose.FEEDBACK,
-        respondent=Respondent.PARENT,
-        contact=mother,
-        channel=Channel.EMAIL,
-        by=iro,
-    )
+    made = parent_link(review, mother, by=iro)
 
     phone.goto(f"{live_server.url}/v/{made.raw}/")
     expect(phone.get_by_role("heading", name="How was the review?", level=1)).to_be_visible()

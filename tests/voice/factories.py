@@ -42,3 +42,10 @@ def child_link(review, *, by, purpose: str = Purpose.CONSULTATION, channel: str 
     return services.link_create(
         review=review, purpose=purpose, respondent=Respondent.CHILD, channel=channel, by=by, **kwargs
     )
+
+
+def parent_link(review, mother, *, by, purpose: str = Purpose.FEEDBACK, channel: str = Channel.EMAIL):
+    """A link for one of the child's parents (``mother``, a contact) about ``review``."""
+    return services.link_create(
+        review=review, purpose=purpose, respondent=Respondent.PARENT, contact=mother, channel=channel, by=by
+    )

@@ -19,13 +19,13 @@ from django.utils import timezone
 from children.codes import ContactRole
 from iro_service.models import AuditAction, AuditEvent
 from voice import services
-from voice.codes import Channel, FormKind, Purpose, Respondent
+from voice.codes import FormKind, Purpose
 from voice.forms import NOTHING_ANSWERED
 from voice.models import VoiceResponse
 from voice.questions import TEXT_LIMIT
 from voice.views.public import MAX_BODY_BYTES
 
-from .factories import child_link, child_with_booked_review, child_with_held_review, contact
+from .factories import child_link, child_with_booked_review, child_with_held_review, contact, parent_link
 
 pytestmark = pytest.mark.django_db
 
@@ -86,14 +86,7 @@ def test_a_feedback_form_shows_the_day_the_review_was_held_and_says_who_is_told(
 def test_a_parents_form_shows_the_adult_safety_words(client, iro):
     child, review = child_with_held_review(iro, first_name="Tia")
     mother = contact(child, ContactRole.MOTHER, name="Jo Bloggs")
-    made = services.link_create(
-        review=review,
-        purpose=Purpose.FEEDBACK,
-        respondent=Respondent.PARENT,
-        contact=mother,
-        channel=Channel.EMAIL,
-        by=iro,
-    )
+    made = parent_link(review, mother, by=iro)
     page = body(client.get(url(made.raw)))
     assert "Did you feel listened to as a parent?" in page
     assert "This is about Tia’s review" in page
