@@ -26,7 +26,7 @@ from datetime import date
 from enum import StrEnum
 
 from reviews import deadlines as review_deadlines
-from reviews.due_reasons import _day, _holiday_note
+from reviews.due_reasons import _day, _holiday_note, ordinal
 
 #: Working Together: the initial conference within 15 working days of the strategy discussion.
 INITIAL_CONFERENCE_WORKING_DAYS = 15
@@ -56,15 +56,6 @@ class Due:
 
     def sentence(self) -> str:
         return f"due by {_day(self.due_on)}: {self.reason}"
-
-
-def _ordinal(n: int) -> str:
-    """ "first", "second", "third", then "4th", "11th", "21st", "22nd", "23rd", "112th"
-    (``reviews.due_reasons._ordinal`` says "21th": a plan can outlive 20 review conferences)."""
-    if n in (1, 2, 3):
-        return ("first", "second", "third")[n - 1]
-    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def initial_conference_due(strategy_discussion_on: date, *, non_working: Collection[date]) -> date:
@@ -118,7 +109,7 @@ def next_review_due(*, started_on: date, review_conferences_held: Iterable[date]
         later_review_conference_due(last),
         Rule.LATER_REVIEW,
         last,
-        f"6 months after the {_ordinal(len(held))} review conference on {_day(last)}",
+        f"6 months after the {ordinal(len(held))} review conference on {_day(last)}",
     )
 
 

@@ -24,7 +24,7 @@ from django.db.models import Prefetch
 from children.models import CoverArrangement
 from reviews.codes import ActionStatus, FlagKind
 from reviews.digests import CP_DUE_LABELS
-from reviews.due_reasons import _ordinal
+from reviews.due_reasons import ordinal
 from reviews.models import DeadlineFlag
 
 from .codes import MULTIPLE_CATEGORIES, AbuseCategory, ConferenceStatus
@@ -96,7 +96,7 @@ def child_protection_section(*, child: Child, user: User, today: date) -> dict[s
         "child": child,
         "chair": child.current_chair_allocation,
         "current": current,
-        "current_sequence": _ordinal(current.sequence) if current is not None else "",
+        "current_sequence": ordinal(current.sequence) if current is not None else "",
         "current_category": category_words(current.latest_category, latest_place) if current is not None else "",
         "months_on_plan": plan_length_months(current.started_on, today) if current is not None else None,
         # The step-up: on a plan and looked after now.

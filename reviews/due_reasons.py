@@ -75,8 +75,12 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _ordinal(n: int) -> str:
-    return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")
+def ordinal(n: int) -> str:
+    """ "first", "second", "third", then "4th", "11th", "21st", "22nd", "23rd", "112th"."""
+    if n in (1, 2, 3):
+        return ("first", "second", "third")[n - 1]
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 # --- the rules -----------------------------------------------------------------------------------
@@ -135,7 +139,7 @@ def next_due(last: date, *, number: int, complete: bool, short_breaks: bool, nam
             due,
             Rule.REG48_LATER,
             last,
-            f"short breaks: 6 months after the {_ordinal(number)} review on {_day(last)} (reg 48)",
+            f"short breaks: 6 months after the {ordinal(number)} review on {_day(last)} (reg 48)",
         )
     if number == 1 and not complete:
         return Due(
