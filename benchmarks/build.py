@@ -6,7 +6,8 @@ How: the demo authority (``seed_demo``: 300 children in care, leavers, episodes,
 with changes of IRO, cover, reviews with participation codes and record distribution dates,
 actions, visits, midway reviews, case notes, significant changes, disputes with their stages,
 the cached review chains and deadline flags, all written by the services; and the child
-protection work: conferences, plans, chairs) is seeded once into
+protection work: conferences, plans, chairs; the child's voice: links, answers, quotes) is seeded
+once into
 a template database. ``iro_bench_<N>`` is created from that template and the template's service
 is copied N/300 times over in SQL (``INSERT ... SELECT ... CROSS JOIN`` the copy numbers), each
 copy with its own IROs, team, children and everything about them; ids are shifted by a stride
@@ -38,7 +39,7 @@ from psycopg2 import sql
 from .copies import CHAIRS, copy_specs, copy_sql
 
 #: Bump when the data the builder writes changes: a database built by another version is rebuilt.
-VERSION = "bench-2"
+VERSION = "bench-3"
 #: The bench accounts' password (a local benchmark on synthetic data, published here on purpose).
 BENCH_PASSWORD = "bench-password-2026"  # noqa: S105
 TEMPLATE_IN_CARE = 300

@@ -66,6 +66,7 @@ def copy_specs() -> list[CopySpec]:
         ReviewSchedule,
         Visit,
     )
+    from voice.models import FeedbackQuote, VoiceLink, VoiceResponse
 
     user = get_user_model()
     iro = "t.{col} IN (" + CHAIRS + ")"
@@ -89,6 +90,7 @@ def copy_specs() -> list[CopySpec]:
             partial=via("conference_id", "conferences_conferencechild").replace("x.id", "x.conference_id"),
         ),
         CopySpec(CoreGroupMember, partial=via("plan_id", "conferences_protectionplan")),
+        CopySpec(FeedbackQuote, partial=via("response_id", "voice_voiceresponse")),
     ]
     specs += [
         CopySpec(model, partial=f"t.child_id IN ({PARTIAL})")
@@ -109,6 +111,8 @@ def copy_specs() -> list[CopySpec]:
             ProtectionPlan,
             ConferenceChild,
             PlanAction,
+            VoiceLink,
+            VoiceResponse,
         )
     ]
     return specs
@@ -134,6 +138,8 @@ def column_expression(field, *, strides: dict, user_model) -> str:
         ("children_team", "name"): f"{col} || ' ' || c.k",
         ("auth_user", "username"): f"{col} || '-' || c.k",
         ("reviews_deadlineflag", "key"): f"pg_temp.bench_remap_key({col}, c.k)",
+        # A link's token hash is unique: each copy's is the hash of the template's and the copy number.
+        ("voice_voicelink", "token_hash"): f"encode(sha256(convert_to({col} || '-' || c.k, 'UTF8')), 'hex')",
     }
     return overrides.get((field.model._meta.db_table, field.column), col)
 

@@ -36,6 +36,8 @@ from urllib.parse import quote_plus
 import psycopg2  # type: ignore[import-untyped]  # no stubs installed in .venv
 import requests
 
+from iro_service.periods import ReportingYear
+
 from . import build, stats
 from .measures import captured_queries, locust, run_job, setup_django, sql_floor_ms, sweep_query_count
 from .stack import BENCH, ROOT, _round, bench_env, free_port, log, manage, server, sign_in, time_page, wait_until_ready
@@ -77,6 +79,12 @@ def choose_pages(dbname: str) -> list[Page]:
             "ORDER BY a.child_id LIMIT 1"
         )
         cp_child, conference = cur.fetchone()
+        # The reporting year of the latest feedback answer (issue 16): the manager's comments page.
+        cur.execute(
+            "SELECT max(r.held_on) FROM voice_voiceresponse v JOIN reviews_review r ON r.id = v.review_id "
+            "WHERE v.purpose = 'feedback'"
+        )
+        feedback_year = ReportingYear.containing(cur.fetchone()[0]).label
     iro, manager = "bench-iro-1", "bench-manager"
     return [
         Page("bare view (framework floor)", iro, "/bench/bare/"),
@@ -101,6 +109,10 @@ def choose_pages(dbname: str) -> list[Page]:
         Page("My conferences (chair)", iro, "/conferences/mine/"),
         Page("child record on a child protection plan", iro, f"/children/{cp_child}/"),
         Page("a family's conference", iro, f"/conferences/{conference}/"),
+        # Issue 16: the child's voice.
+        Page("IRO's answers /voice/answers/", iro, "/voice/answers/"),
+        Page("review page with its voice panel", iro, f"/reviews/{held}/"),
+        Page("feedback comments (manager)", manager, f"/reporting/annual/{feedback_year}/feedback/comments/"),
         Page("disputes dashboard", manager, "/disputes/dashboard/"),
         Page("disputes list", manager, "/disputes/"),
         Page(
