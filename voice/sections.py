@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from reviews.codes import ReviewStatus
@@ -70,14 +70,6 @@ class Asked:
     who: str
 
 
-def _send_url(name: str, review: Review) -> str:
-    """The page that sends links for ``review`` (another part of the app), if it exists."""
-    try:
-        return reverse(name, kwargs={"pk": review.pk})
-    except NoReverseMatch:
-        return ""
-
-
 def review_voice(*, review: Review, user: User, today: date) -> dict[str, Any]:
     """The voice panel of a review's page: one query for the links with their answers."""
     section: dict[str, Any] = {"template": "voice/_review_voice.html", "review": review, "shown": False}
@@ -108,14 +100,17 @@ def review_voice(*, review: Review, user: User, today: date) -> dict[str, Any]:
             )
             for link in latest.values()
         ]
-        return section | {"asked": asked, "send_url": _send_url("voice:consultation_send", review) if chair else ""}
+        return section | {
+            "asked": asked,
+            "send_url": reverse("voice:consultation_send", kwargs={"pk": review.pk}) if chair else "",
+        }
     answered = [link.response for link in links if link.submitted_at is not None and hasattr(link, "response")]
     return section | {
         "asked_count": len({link.recipient_key for link in links}),
         "answered_count": len(answered),
         "anonymous_count": sum(1 for response in answered if not response.identified),
         "named": [(response, selectors.who_answered(response)) for response in answered if response.identified],
-        "send_url": _send_url("voice:feedback_send", review) if chair else "",
+        "send_url": reverse("voice:feedback_send", kwargs={"pk": review.pk}) if chair else "",
     }
 
 

@@ -135,13 +135,8 @@ def test_a_held_reviews_page_counts_feedback_and_never_names_the_anonymous(clien
 
 
 def test_the_review_page_links_its_iro_to_the_sending_pages(client_for, iro, manager):
-    from django.urls import NoReverseMatch
-
     child, booked = child_with_booked_review(iro)
-    try:
-        send = reverse("voice:consultation_send", kwargs={"pk": booked.pk})
-    except NoReverseMatch:
-        pytest.skip("the sending pages are not in this tree")
+    send = reverse("voice:consultation_send", kwargs={"pk": booked.pk})
     assert send in client_for(iro).get(reverse("reviews:detail", args=[booked.pk])).content.decode()
     assert send not in client_for(manager).get(reverse("reviews:detail", args=[booked.pk])).content.decode()
     _, held = child_with_held_review(iro, first_name="Sam")
