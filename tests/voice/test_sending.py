@@ -297,3 +297,25 @@ def test_the_page_reads_in_a_fixed_number_of_queries(iro, client_for, size, djan
     with django_assert_max_num_queries(16):
         page = client.get(_page(review))
     assert page.status_code == 200 and len(page.context["rows"]) == size + 1
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_a_script_in_the_childs_name_is_plain_text_in_the_email_and_text_in_the_letter(
+    iro, client_for, mailoutbox, capsys, django_capture_on_commit_callbacks, tmp_path
+):
+    """The email and text message are plain text (their templates turn autoescape off, since
+    ``&lt;`` would print as itself): a name with a script stays words, in a message no client
+    renders as HTML. The letter is HTML turned into a PDF, where it is escaped and printed."""
+    child, review = child_with_booked_review(iro, first_name=SCRIPT)
+    people = _people(child)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client_for(iro), review, f"contact:{people['mother'].pk}", "email")
+        _post(client_for(iro), review, f"contact:{people['carer'].pk}", "sms")
+    (email,) = mailoutbox
+    assert email.content_subtype == "plain" and not getattr(email, "alternatives", [])
+    assert SCRIPT in email.body and "&lt;" not in email.body
+    assert f"About the review for {SCRIPT}" in capsys.readouterr().out
+    letter = _post(client_for(iro), review, "child", "letter")
+    assert f"Dear {SCRIPT}" in _pdf_text(letter.content, tmp_path)
