@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from iro_service.pdf import html_to_pdf
 
 from .codes import Purpose, Respondent
+from .services.links import review_day
 
 if TYPE_CHECKING:
     from .models import VoiceLink
@@ -39,7 +40,7 @@ def qr_svg(url: str, *, title: str = "QR code of the link") -> SafeString:
 def letter_context(*, link: VoiceLink, url: str) -> dict:
     """What the letter and the review documents' link block show (no surname, no address)."""
     review = link.review
-    day = review.held_on or review.booked_for
+    day = review_day(review)
     return {
         "authority_name": settings.AUTHORITY_NAME,
         "consultation": link.purpose == Purpose.CONSULTATION,

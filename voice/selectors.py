@@ -14,6 +14,7 @@ from django.utils import timezone
 from .codes import Purpose, Respondent
 from .models import VoiceResponse
 from .questions import Question, shown_answers
+from .services.links import review_day
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -51,8 +52,7 @@ def may_read_private(user: User, response: VoiceResponse) -> bool:
 
 
 def review_date(response: VoiceResponse) -> date | None:
-    review = response.review
-    return review.held_on or review.booked_for
+    return review_day(response.review)
 
 
 def who_answered(response: VoiceResponse) -> str:

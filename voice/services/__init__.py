@@ -7,6 +7,7 @@ from .links import (
     link_for_token,
     link_opened,
     link_revoke,
+    purpose_fits,
     response_mark_read,
     response_submit,
 )
@@ -18,7 +19,6 @@ from .sending import (
     link_state,
     mark_printed,
     people_to_ask,
-    purpose_fits,
 )
 
 __all__ = [

@@ -91,11 +91,18 @@ def review_day(review: Review):
     return review.held_on or review.booked_for
 
 
+def purpose_fits(review: Review, purpose: str) -> bool:
+    """Consultation before a booked review, feedback after a held one."""
+    wanted = ReviewStatus.BOOKED if purpose == Purpose.CONSULTATION else ReviewStatus.HELD
+    return review.status == wanted
+
+
 def _require_purpose_fits(review: Review, purpose: str) -> None:
-    if purpose == Purpose.CONSULTATION and review.status != ReviewStatus.BOOKED:
+    if purpose_fits(review, purpose):
+        return
+    if purpose == Purpose.CONSULTATION:
         raise ValidationError("Consultation is sent before a review: this review is not booked.")
-    if purpose == Purpose.FEEDBACK and review.status != ReviewStatus.HELD:
-        raise ValidationError("Feedback is asked for after a review: this review has not been held.")
+    raise ValidationError("Feedback is asked for after a review: this review has not been held.")
 
 
 def link_create(

@@ -30,7 +30,7 @@ from iro_service.models import AuditAction
 from iro_service.services import save_audited
 
 from .. import notify
-from ..codes import Channel, Purpose, Respondent
+from ..codes import Channel, Respondent
 from ..models import VoiceLink
 from .links import ASKED, NewLink, link_create, require_chair, review_day
 
@@ -301,11 +301,3 @@ def mark_printed(link: VoiceLink, *, by: User, what: str, now: datetime | None =
         changes={"delivered": True, "via": PRINTED},
         update_fields=["sent_at", "delivery_reference", "delivery_error", "updated_at"],
     )
-
-
-def purpose_fits(review: Review, purpose: str) -> bool:
-    """Consultation before a booked review, feedback after a held one (``link_create`` checks it too)."""
-    from reviews.codes import ReviewStatus  # noqa: PLC0415
-
-    wanted = ReviewStatus.BOOKED if purpose == Purpose.CONSULTATION else ReviewStatus.HELD
-    return review.status == wanted
