@@ -112,3 +112,12 @@ def test_without_the_hook_the_form_offers_nothing(client_for, iro, settings):
     child, _, _ = _answered(iro)
     page = client_for(iro).get(reverse("reviews:record", args=[child.pk]))
     assert "participation_code" not in page.context["form"].initial
+
+
+def test_a_script_in_the_childs_name_is_escaped_in_the_pn6_hint(client_for, iro):
+    """The hint names the child, and crispy-forms-gds prints a field's help text as HTML: the name
+    must reach it escaped."""
+    child, _, _ = _answered(iro, first_name="<script>alert(1)</script>")
+    page = client_for(iro).get(reverse("reviews:record", args=[child.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "PN6 because &lt;script&gt;alert(1)&lt;/script&gt; answered the consultation form" in page
